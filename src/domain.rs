@@ -1,0 +1,9 @@
+//! The pure core: types and shop rules. No IO, no async, no UI.
+
+pub mod cart;
+pub mod catalog;
+pub mod coupon;
+pub mod gtin;
+pub mod money;
+pub mod order;
+pub mod scan;

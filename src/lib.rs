@@ -1,0 +1,3 @@
+//! smartstore: the in-store terminal of a New Retail smart store.
+
+pub mod domain;
