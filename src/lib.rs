@@ -1,3 +1,7 @@
 //! smartstore: the in-store terminal of a New Retail smart store.
 
+pub mod checkout;
+pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod store;

@@ -38,7 +38,11 @@ pub struct Totals {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CartError {
     #[error("{gtin} is priced in {item}, but this cart is in {cart}")]
-    CurrencyMismatch { gtin: Gtin, item: Currency, cart: Currency },
+    CurrencyMismatch {
+        gtin: Gtin,
+        item: Currency,
+        cart: Currency,
+    },
     #[error("quantity {0} is out of range: 1 to {MAX_QUANTITY} per line")]
     QuantityOutOfRange(u64),
     #[error("{0} is not in the cart")]
@@ -60,7 +64,11 @@ pub struct Cart {
 
 impl Cart {
     pub fn new(currency: Currency) -> Cart {
-        Cart { currency, lines: Vec::new(), coupon: None }
+        Cart {
+            currency,
+            lines: Vec::new(),
+            coupon: None,
+        }
     }
 
     pub fn currency(&self) -> Currency {
@@ -82,7 +90,11 @@ impl Cart {
     /// Adds `quantity` of `item`; a product already in the cart gets its quantity raised.
     pub fn add(&mut self, item: &CatalogItem, quantity: u32) -> Result<(), CartError> {
         if item.price.currency != self.currency {
-            return Err(CartError::CurrencyMismatch { gtin: item.gtin, item: item.price.currency, cart: self.currency });
+            return Err(CartError::CurrencyMismatch {
+                gtin: item.gtin,
+                item: item.price.currency,
+                cart: self.currency,
+            });
         }
         if let Some(line) = self.lines.iter_mut().find(|l| l.gtin == item.gtin) {
             let q = u64::from(line.quantity) + u64::from(quantity);
@@ -116,7 +128,11 @@ impl Cart {
         if quantity > MAX_QUANTITY {
             return Err(CartError::QuantityOutOfRange(quantity.into()));
         }
-        let line = self.lines.iter_mut().find(|l| l.gtin == gtin).ok_or(CartError::NotInCart(gtin))?;
+        let line = self
+            .lines
+            .iter_mut()
+            .find(|l| l.gtin == gtin)
+            .ok_or(CartError::NotInCart(gtin))?;
         line.quantity = quantity;
         Ok(())
     }
@@ -137,9 +153,20 @@ impl Cart {
 
     /// Applies a coupon after checking it may be used now at this store and on this cart.
     /// `redeemed` tells whether this terminal already redeemed it.
-    pub fn apply_coupon(&mut self, coupon: Coupon, now: i64, store: &str, redeemed: bool) -> Result<Money, CartError> {
+    pub fn apply_coupon(
+        &mut self,
+        coupon: Coupon,
+        now: i64,
+        store: &str,
+        redeemed: bool,
+    ) -> Result<Money, CartError> {
         if let Some(existing) = &self.coupon {
-            return Err(if existing.id == coupon.id { CouponRefusal::AlreadyApplied } else { CouponRefusal::OneCouponPerOrder }.into());
+            return Err(if existing.id == coupon.id {
+                CouponRefusal::AlreadyApplied
+            } else {
+                CouponRefusal::OneCouponPerOrder
+            }
+            .into());
         }
         coupon.check_usable(now, store)?;
         if coupon.single_use && redeemed {
@@ -148,7 +175,11 @@ impl Cart {
         if let super::coupon::CouponValue::AmountOff(m) = &coupon.value
             && m.currency != self.currency
         {
-            return Err(CouponRefusal::WrongCurrency { coupon: m.currency.to_string(), cart: self.currency.to_string() }.into());
+            return Err(CouponRefusal::WrongCurrency {
+                coupon: m.currency.to_string(),
+                cart: self.currency.to_string(),
+            }
+            .into());
         }
         let subtotal = self.subtotal()?;
         if let Some(min) = coupon.min_spend
@@ -166,7 +197,11 @@ impl Cart {
     }
 
     fn subtotal(&self) -> Result<Money, MoneyError> {
-        self.lines.iter().try_fold(Money::zero(self.currency), |acc, l| acc.checked_add(l.total()?))
+        self.lines
+            .iter()
+            .try_fold(Money::zero(self.currency), |acc, l| {
+                acc.checked_add(l.total()?)
+            })
     }
 
     /// Subtotal, coupon discount (zero when the cart fell below the coupon's minimum spend) and total.
@@ -217,7 +252,10 @@ mod tests {
         cart.add(&rice, 1).expect("add");
         assert_eq!(cart.lines().len(), 2);
         let t = cart.totals().expect("totals");
-        assert_eq!((t.subtotal, t.discount, t.total, t.items), (cny(6040), cny(0), cny(6040), 4));
+        assert_eq!(
+            (t.subtotal, t.discount, t.total, t.items),
+            (cny(6040), cny(0), cny(6040), 4)
+        );
         cart.set_quantity(tea.gtin, 1).expect("set");
         assert_eq!(cart.totals().map(|t| t.total), Ok(cny(5340)));
         cart.set_quantity(tea.gtin, 0).expect("remove by zero");
@@ -235,14 +273,28 @@ mod tests {
         for (q, ok) in cases {
             assert_eq!(cart.add(&tea, q).is_ok(), ok, "add {q}");
         }
-        assert_eq!(cart.set_quantity(tea.gtin, 1000), Err(CartError::QuantityOutOfRange(1000)));
+        assert_eq!(
+            cart.set_quantity(tea.gtin, 1000),
+            Err(CartError::QuantityOutOfRange(1000))
+        );
         let mut usd = item("96385074", 100);
         usd.price.currency = Currency::parse("USD").expect("code");
-        assert!(matches!(cart.add(&usd, 1), Err(CartError::CurrencyMismatch { .. })));
+        assert!(matches!(
+            cart.add(&usd, 1),
+            Err(CartError::CurrencyMismatch { .. })
+        ));
     }
 
     fn coupon(value: CouponValue, min: Option<i64>) -> Coupon {
-        Coupon { id: "C1".into(), value, min_spend: min.map(cny), single_use: true, stores: vec!["SH001".into()], not_before: 100, expires: 200 }
+        Coupon {
+            id: "C1".into(),
+            value,
+            min_spend: min.map(cny),
+            single_use: true,
+            stores: vec!["SH001".into()],
+            not_before: 100,
+            expires: 200,
+        }
     }
 
     #[test]
@@ -250,15 +302,72 @@ mod tests {
         let mut cart = Cart::new(Currency::CNY);
         cart.add(&item("6901234567892", 1000), 3).expect("add");
         let cases: [(Coupon, i64, &str, bool, Result<i64, CouponRefusal>); 9] = [
-            (coupon(CouponValue::AmountOff(cny(500)), None), 150, "SH001", false, Ok(500)),
-            (coupon(CouponValue::PercentOff(15), None), 150, "SH001", false, Ok(450)),
-            (coupon(CouponValue::AmountOff(cny(5000)), None), 150, "SH001", false, Ok(3000)),
-            (coupon(CouponValue::AmountOff(cny(500)), Some(5000)), 150, "SH001", false, Err(CouponRefusal::BelowMinimum { min: cny(5000), subtotal: cny(3000) })),
-            (coupon(CouponValue::AmountOff(cny(500)), None), 99, "SH001", false, Err(CouponRefusal::NotYetValid)),
-            (coupon(CouponValue::AmountOff(cny(500)), None), 200, "SH001", false, Err(CouponRefusal::Expired)),
-            (coupon(CouponValue::AmountOff(cny(500)), None), 150, "BJ002", false, Err(CouponRefusal::WrongStore("BJ002".into()))),
-            (coupon(CouponValue::AmountOff(cny(500)), None), 150, "SH001", true, Err(CouponRefusal::AlreadyRedeemed)),
-            (coupon(CouponValue::PercentOff(0), None), 150, "SH001", false, Err(CouponRefusal::InvalidValue)),
+            (
+                coupon(CouponValue::AmountOff(cny(500)), None),
+                150,
+                "SH001",
+                false,
+                Ok(500),
+            ),
+            (
+                coupon(CouponValue::PercentOff(15), None),
+                150,
+                "SH001",
+                false,
+                Ok(450),
+            ),
+            (
+                coupon(CouponValue::AmountOff(cny(5000)), None),
+                150,
+                "SH001",
+                false,
+                Ok(3000),
+            ),
+            (
+                coupon(CouponValue::AmountOff(cny(500)), Some(5000)),
+                150,
+                "SH001",
+                false,
+                Err(CouponRefusal::BelowMinimum {
+                    min: cny(5000),
+                    subtotal: cny(3000),
+                }),
+            ),
+            (
+                coupon(CouponValue::AmountOff(cny(500)), None),
+                99,
+                "SH001",
+                false,
+                Err(CouponRefusal::NotYetValid),
+            ),
+            (
+                coupon(CouponValue::AmountOff(cny(500)), None),
+                200,
+                "SH001",
+                false,
+                Err(CouponRefusal::Expired),
+            ),
+            (
+                coupon(CouponValue::AmountOff(cny(500)), None),
+                150,
+                "BJ002",
+                false,
+                Err(CouponRefusal::WrongStore("BJ002".into())),
+            ),
+            (
+                coupon(CouponValue::AmountOff(cny(500)), None),
+                150,
+                "SH001",
+                true,
+                Err(CouponRefusal::AlreadyRedeemed),
+            ),
+            (
+                coupon(CouponValue::PercentOff(0), None),
+                150,
+                "SH001",
+                false,
+                Err(CouponRefusal::InvalidValue),
+            ),
         ];
         for (c, now, store, redeemed, want) in cases {
             let mut cart = cart.clone();
@@ -276,8 +385,13 @@ mod tests {
         }
         let mut twice = cart.clone();
         let c = coupon(CouponValue::PercentOff(10), None);
-        twice.apply_coupon(c.clone(), 150, "SH001", false).expect("first");
-        assert_eq!(twice.apply_coupon(c, 150, "SH001", false), Err(CartError::Coupon(CouponRefusal::AlreadyApplied)));
+        twice
+            .apply_coupon(c.clone(), 150, "SH001", false)
+            .expect("first");
+        assert_eq!(
+            twice.apply_coupon(c, 150, "SH001", false),
+            Err(CartError::Coupon(CouponRefusal::AlreadyApplied))
+        );
     }
 
     #[test]
@@ -285,9 +399,18 @@ mod tests {
         let mut cart = Cart::new(Currency::CNY);
         let tea = item("6901234567892", 1000);
         cart.add(&tea, 5).expect("add");
-        cart.apply_coupon(coupon(CouponValue::AmountOff(cny(800)), Some(4000)), 150, "SH001", false).expect("apply");
+        cart.apply_coupon(
+            coupon(CouponValue::AmountOff(cny(800)), Some(4000)),
+            150,
+            "SH001",
+            false,
+        )
+        .expect("apply");
         assert_eq!(cart.totals().map(|t| t.total), Ok(cny(4200)));
         cart.set_quantity(tea.gtin, 2).expect("set");
-        assert_eq!(cart.totals().map(|t| (t.discount, t.total)), Ok((cny(0), cny(2000))));
+        assert_eq!(
+            cart.totals().map(|t| (t.discount, t.total)),
+            Ok((cny(0), cny(2000)))
+        );
     }
 }

@@ -92,20 +92,39 @@ impl CatalogColumns {
     }
 
     fn width(&self) -> usize {
-        [Some(self.gtin), Some(self.name), Some(self.price), self.name_zh, self.currency, self.sku, self.unit, self.age_restricted, self.stock]
-            .into_iter()
-            .flatten()
-            .max()
-            .map_or(0, |m| m + 1)
+        [
+            Some(self.gtin),
+            Some(self.name),
+            Some(self.price),
+            self.name_zh,
+            self.currency,
+            self.sku,
+            self.unit,
+            self.age_restricted,
+            self.stock,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .map_or(0, |m| m + 1)
     }
 
     /// Validates one data row.
-    pub fn parse_row(&self, fields: &[&str], default_currency: Currency) -> Result<CatalogItem, RowError> {
+    pub fn parse_row(
+        &self,
+        fields: &[&str],
+        default_currency: Currency,
+    ) -> Result<CatalogItem, RowError> {
         if fields.len() < self.width() {
-            return Err(RowError::FieldCount { expected: self.width(), found: fields.len() });
+            return Err(RowError::FieldCount {
+                expected: self.width(),
+                found: fields.len(),
+            });
         }
         let opt = |i: Option<usize>| {
-            i.map(|i| fields[i].trim()).filter(|s| !s.is_empty()).map(str::to_owned)
+            i.map(|i| fields[i].trim())
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
         };
         let gtin = Gtin::parse(fields[self.gtin])?;
         let name = fields[self.name].trim().to_owned();
@@ -117,8 +136,10 @@ impl CatalogColumns {
             None => default_currency,
         };
         let price_text = fields[self.price].trim();
-        let price = Money::parse(price_text, currency)
-            .map_err(|source| RowError::Price { text: price_text.to_owned(), source })?;
+        let price = Money::parse(price_text, currency).map_err(|source| RowError::Price {
+            text: price_text.to_owned(),
+            source,
+        })?;
         if price.minor < 0 {
             return Err(RowError::NegativePrice(price_text.to_owned()));
         }
@@ -161,26 +182,60 @@ mod tests {
         assert!(cols("\u{feff}GTIN, Name ,price,name_zh,stock").is_ok());
         assert_eq!(cols("gtin,name"), Err(RowError::MissingColumn("price")));
         assert_eq!(cols("name,price"), Err(RowError::MissingColumn("gtin")));
-        assert_eq!(cols("gtin,name,price,name"), Err(RowError::DuplicateColumn("name".into())));
+        assert_eq!(
+            cols("gtin,name,price,name"),
+            Err(RowError::DuplicateColumn("name".into()))
+        );
     }
 
     #[test]
     fn rows_are_validated() {
-        let c = cols("gtin,name,price,name_zh,currency,sku,unit,age_restricted,stock").expect("header");
+        let c =
+            cols("gtin,name,price,name_zh,currency,sku,unit,age_restricted,stock").expect("header");
         let ok = c
-            .parse_row(&["6901234567892", "Green tea 500ml", "3.50", "绿茶 500毫升", "", "SKU1", "bottle", "no", "12"], Currency::CNY)
+            .parse_row(
+                &[
+                    "6901234567892",
+                    "Green tea 500ml",
+                    "3.50",
+                    "绿茶 500毫升",
+                    "",
+                    "SKU1",
+                    "bottle",
+                    "no",
+                    "12",
+                ],
+                Currency::CNY,
+            )
             .expect("row");
         assert_eq!(ok.price, Money::new(350, Currency::CNY));
         assert_eq!(ok.name_in(true), "绿茶 500毫升");
         assert_eq!(ok.stock, Some(12));
         let bad: [(&[&str], fn(&RowError) -> bool); 7] = [
-            (&["6901234567893", "x", "1", "", "", "", "", "", ""], |e| matches!(e, RowError::Gtin(GtinError::BadCheckDigit { .. }))),
-            (&["6901234567892", "", "1", "", "", "", "", "", ""], |e| matches!(e, RowError::EmptyName)),
-            (&["6901234567892", "x", "1.2.3", "", "", "", "", "", ""], |e| matches!(e, RowError::Price { .. })),
-            (&["6901234567892", "x", "-1", "", "", "", "", "", ""], |e| matches!(e, RowError::NegativePrice(_))),
-            (&["6901234567892", "x", "1", "", "", "", "", "maybe", ""], |e| matches!(e, RowError::BadFlag(_))),
-            (&["6901234567892", "x", "1", "", "", "", "", "", "3.5"], |e| matches!(e, RowError::BadStock(_))),
-            (&["6901234567892", "x"], |e| matches!(e, RowError::FieldCount { .. })),
+            (&["6901234567893", "x", "1", "", "", "", "", "", ""], |e| {
+                matches!(e, RowError::Gtin(GtinError::BadCheckDigit { .. }))
+            }),
+            (&["6901234567892", "", "1", "", "", "", "", "", ""], |e| {
+                matches!(e, RowError::EmptyName)
+            }),
+            (
+                &["6901234567892", "x", "1.2.3", "", "", "", "", "", ""],
+                |e| matches!(e, RowError::Price { .. }),
+            ),
+            (&["6901234567892", "x", "-1", "", "", "", "", "", ""], |e| {
+                matches!(e, RowError::NegativePrice(_))
+            }),
+            (
+                &["6901234567892", "x", "1", "", "", "", "", "maybe", ""],
+                |e| matches!(e, RowError::BadFlag(_)),
+            ),
+            (
+                &["6901234567892", "x", "1", "", "", "", "", "", "3.5"],
+                |e| matches!(e, RowError::BadStock(_)),
+            ),
+            (&["6901234567892", "x"], |e| {
+                matches!(e, RowError::FieldCount { .. })
+            }),
         ];
         for (row, check) in bad {
             let e = c.parse_row(row, Currency::CNY).expect_err("bad row");

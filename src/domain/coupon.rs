@@ -83,6 +83,9 @@ impl Coupon {
             }
             CouponValue::PercentOff(p) => subtotal.percent(*p)?,
         };
-        Ok(Money::new(off.minor.clamp(0, subtotal.minor.max(0)), subtotal.currency))
+        Ok(Money::new(
+            off.minor.clamp(0, subtotal.minor.max(0)),
+            subtotal.currency,
+        ))
     }
 }

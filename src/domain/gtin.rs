@@ -19,7 +19,11 @@ pub enum GtinError {
     #[error("'{text}' has {len} digits; a GTIN has 8, 12, 13 or 14")]
     BadLength { text: String, len: usize },
     #[error("'{text}' has check digit {found} but its digits need {expected}: mistyped or misread")]
-    BadCheckDigit { text: String, expected: u8, found: u8 },
+    BadCheckDigit {
+        text: String,
+        expected: u8,
+        found: u8,
+    },
     #[error("'{text}' is not a UPC-E code: {why}")]
     BadUpcE { text: String, why: &'static str },
     #[error("'{text}' is a web address without a GTIN (a GS1 Digital Link has /01/ and 14 digits)")]
@@ -43,10 +47,12 @@ fn digits_of(text: &str) -> Result<Vec<u8>, GtinError> {
     }
     text.chars()
         .map(|c| {
-            c.to_digit(10).map(|d| d as u8).ok_or_else(|| GtinError::NotDigits {
-                text: text.to_owned(),
-                bad: c,
-            })
+            c.to_digit(10)
+                .map(|d| d as u8)
+                .ok_or_else(|| GtinError::NotDigits {
+                    text: text.to_owned(),
+                    bad: c,
+                })
         })
         .collect()
 }
@@ -82,7 +88,10 @@ impl Gtin {
     pub fn from_digits(text: &str) -> Result<Gtin, GtinError> {
         let digits = digits_of(text)?;
         if !matches!(digits.len(), 8 | 12 | 13 | 14) {
-            return Err(GtinError::BadLength { text: text.to_owned(), len: digits.len() });
+            return Err(GtinError::BadLength {
+                text: text.to_owned(),
+                len: digits.len(),
+            });
         }
         let (body, check) = digits.split_at(digits.len() - 1);
         let expected = check_digit(body);
@@ -102,7 +111,10 @@ impl Gtin {
     /// expanded to its UPC-A form.
     pub fn from_upce(text: &str) -> Result<Gtin, GtinError> {
         let d = digits_of(text.trim())?;
-        let bad = |why| GtinError::BadUpcE { text: text.to_owned(), why };
+        let bad = |why| GtinError::BadUpcE {
+            text: text.to_owned(),
+            why,
+        };
         if d.len() != 8 {
             return Err(bad("it must have 8 digits"));
         }
@@ -120,7 +132,11 @@ impl Gtin {
         }
         let expected = check_digit(&upca);
         if expected != check {
-            return Err(GtinError::BadCheckDigit { text: text.to_owned(), expected, found: check });
+            return Err(GtinError::BadCheckDigit {
+                text: text.to_owned(),
+                expected,
+                found: check,
+            });
         }
         upca.push(check);
         let mut out = [0u8; 14];
@@ -129,7 +145,9 @@ impl Gtin {
     }
 
     fn from_digital_link(url: &str) -> Result<Gtin, GtinError> {
-        let not_dl = || GtinError::NotDigitalLink { text: url.to_owned() };
+        let not_dl = || GtinError::NotDigitalLink {
+            text: url.to_owned(),
+        };
         let after_scheme = url.split_once("://").map(|(_, r)| r).ok_or_else(not_dl)?;
         let path = after_scheme
             .split(['?', '#'])
@@ -208,22 +226,32 @@ mod tests {
     #[test]
     fn valid_codes_of_every_length_normalise_to_gtin14() {
         let cases = [
-            ("96385074", "00000096385074"),                 // EAN-8
-            ("036000291452", "00036000291452"),             // UPC-A
-            ("4006381333931", "04006381333931"),            // EAN-13
-            ("6901234567892", "06901234567892"),            // EAN-13, China prefix
-            ("10614141000415", "10614141000415"),           // GTIN-14
-            ("0110614141000415", "10614141000415"),         // AI 01 element string
-            ("]C10109506000134352", "09506000134352"),      // GS1-128 with identifier
+            ("96385074", "00000096385074"),            // EAN-8
+            ("036000291452", "00036000291452"),        // UPC-A
+            ("4006381333931", "04006381333931"),       // EAN-13
+            ("6901234567892", "06901234567892"),       // EAN-13, China prefix
+            ("10614141000415", "10614141000415"),      // GTIN-14
+            ("0110614141000415", "10614141000415"),    // AI 01 element string
+            ("]C10109506000134352", "09506000134352"), // GS1-128 with identifier
             ("(01)09506000134352(17)261231", "09506000134352"),
             ("0109506000134352\u{1d}10ABC", "09506000134352"),
             ("https://id.gs1.org/01/09506000134352", "09506000134352"),
-            ("https://example.com/01/9506000134352/10/ABC?17=261231", "09506000134352"),
-            ("http://shop.example.cn/gtin/6901234567892", "06901234567892"),
+            (
+                "https://example.com/01/9506000134352/10/ABC?17=261231",
+                "09506000134352",
+            ),
+            (
+                "http://shop.example.cn/gtin/6901234567892",
+                "06901234567892",
+            ),
             (" 4006381333931 ", "04006381333931"),
         ];
         for (input, want) in cases {
-            assert_eq!(Gtin::parse(input).map(|g| g.as_str()), Ok(want.to_owned()), "{input}");
+            assert_eq!(
+                Gtin::parse(input).map(|g| g.as_str()),
+                Ok(want.to_owned()),
+                "{input}"
+            );
         }
     }
 
@@ -247,15 +275,28 @@ mod tests {
         use GtinError::*;
         let cases: [(&str, fn(&GtinError) -> bool); 10] = [
             ("", |e| matches!(e, Empty)),
-            ("96385075", |e| matches!(e, BadCheckDigit { expected: 4, found: 5, .. })),
+            ("96385075", |e| {
+                matches!(
+                    e,
+                    BadCheckDigit {
+                        expected: 4,
+                        found: 5,
+                        ..
+                    }
+                )
+            }),
             ("036000291453", |e| matches!(e, BadCheckDigit { .. })),
             ("4006381333932", |e| matches!(e, BadCheckDigit { .. })),
             ("10614141000416", |e| matches!(e, BadCheckDigit { .. })),
             ("12345", |e| matches!(e, BadLength { len: 5, .. })),
             ("123456789012345678901", |e| matches!(e, BadLength { .. })),
             ("40063813339X1", |e| matches!(e, NotDigits { bad: 'X', .. })),
-            ("https://example.com/products/4006381333931", |e| matches!(e, NotDigitalLink { .. })),
-            ("https://id.gs1.org/01/09506000134353", |e| matches!(e, BadCheckDigit { .. })),
+            ("https://example.com/products/4006381333931", |e| {
+                matches!(e, NotDigitalLink { .. })
+            }),
+            ("https://id.gs1.org/01/09506000134353", |e| {
+                matches!(e, BadCheckDigit { .. })
+            }),
         ];
         for (input, check) in cases {
             let err = Gtin::parse(input).expect_err(input);
@@ -264,14 +305,26 @@ mod tests {
         }
         assert!(matches!(Gtin::from_upce("21234565"), Err(BadUpcE { .. })));
         assert!(matches!(Gtin::from_upce("0123456"), Err(BadUpcE { .. })));
-        assert!(matches!(Gtin::from_upce("01234566"), Err(BadCheckDigit { .. })));
+        assert!(matches!(
+            Gtin::from_upce("01234566"),
+            Err(BadCheckDigit { .. })
+        ));
     }
 
     #[test]
     fn display_forms() {
-        assert_eq!(Gtin::parse("96385074").map(|g| g.display_form()), Ok("96385074".into()));
-        assert_eq!(Gtin::parse("036000291452").map(|g| g.display_form()), Ok("036000291452".into()));
-        assert_eq!(Gtin::parse("4006381333931").map(|g| g.gtin13()), Ok(Some("4006381333931".into())));
+        assert_eq!(
+            Gtin::parse("96385074").map(|g| g.display_form()),
+            Ok("96385074".into())
+        );
+        assert_eq!(
+            Gtin::parse("036000291452").map(|g| g.display_form()),
+            Ok("036000291452".into())
+        );
+        assert_eq!(
+            Gtin::parse("4006381333931").map(|g| g.gtin13()),
+            Ok(Some("4006381333931".into()))
+        );
         assert_eq!(Gtin::parse("10614141000415").map(|g| g.gtin13()), Ok(None));
     }
 

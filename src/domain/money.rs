@@ -85,7 +85,11 @@ pub enum MoneyError {
     #[error("'{0}' is not an amount: write it like 12.50")]
     BadAmount(String),
     #[error("'{text}' has more than {digits} decimal places, too many for {currency}")]
-    TooPrecise { text: String, digits: u32, currency: Currency },
+    TooPrecise {
+        text: String,
+        digits: u32,
+        currency: Currency,
+    },
     #[error("the amount is too large")]
     Overflow,
     #[error("cannot mix {0} and {1} in one sum")]
@@ -128,34 +132,64 @@ impl Money {
         }
         let digits = currency.minor_digits();
         if frac.len() > digits as usize {
-            return Err(MoneyError::TooPrecise { text: text.to_owned(), digits, currency });
+            return Err(MoneyError::TooPrecise {
+                text: text.to_owned(),
+                digits,
+                currency,
+            });
         }
         let scale = 10i64.pow(digits);
-        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| MoneyError::Overflow)? };
-        let mut frac_value: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+        let whole: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| MoneyError::Overflow)?
+        };
+        let mut frac_value: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
         frac_value *= 10i64.pow(digits - frac.len() as u32);
         let minor = whole
             .checked_mul(scale)
             .and_then(|v| v.checked_add(frac_value))
             .ok_or(MoneyError::Overflow)?;
-        Ok(Money { minor: if neg { -minor } else { minor }, currency })
+        Ok(Money {
+            minor: if neg { -minor } else { minor },
+            currency,
+        })
     }
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch(self.currency, other.currency));
         }
-        let minor = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
-        Ok(Money { minor, currency: self.currency })
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
     }
 
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
-        self.checked_add(Money { minor: other.minor.checked_neg().ok_or(MoneyError::Overflow)?, ..other })
+        self.checked_add(Money {
+            minor: other.minor.checked_neg().ok_or(MoneyError::Overflow)?,
+            ..other
+        })
     }
 
     pub fn checked_mul(self, qty: u32) -> Result<Money, MoneyError> {
-        let minor = self.minor.checked_mul(i64::from(qty)).ok_or(MoneyError::Overflow)?;
-        Ok(Money { minor, currency: self.currency })
+        let minor = self
+            .minor
+            .checked_mul(i64::from(qty))
+            .ok_or(MoneyError::Overflow)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
     }
 
     /// `percent` % of this amount, rounded half away from zero to the minor unit.
@@ -163,7 +197,10 @@ impl Money {
         let p = i128::from(self.minor) * i128::from(percent);
         let rounded = (p.abs() + 50) / 100 * p.signum();
         let minor = i64::try_from(rounded).map_err(|_| MoneyError::Overflow)?;
-        Ok(Money { minor, currency: self.currency })
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
     }
 
     /// The amount as a plain decimal string (`12.50`), as the catalog CSV writes it.
@@ -175,7 +212,12 @@ impl Money {
             return format!("{sign}{abs}");
         }
         let scale = 10u64.pow(digits);
-        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = digits as usize)
+        format!(
+            "{sign}{}.{:0width$}",
+            abs / scale,
+            abs % scale,
+            width = digits as usize
+        )
     }
 }
 
@@ -224,11 +266,26 @@ mod tests {
         }
         let bad = ["", "abc", "1.2.3", "12.", "1,50", "¥12", "--1", "1e3", "."];
         for text in bad {
-            assert!(matches!(Money::parse(text, Currency::CNY), Err(MoneyError::BadAmount(_))), "{text}");
+            assert!(
+                matches!(
+                    Money::parse(text, Currency::CNY),
+                    Err(MoneyError::BadAmount(_))
+                ),
+                "{text}"
+            );
         }
-        assert!(matches!(Money::parse("1.234", Currency::CNY), Err(MoneyError::TooPrecise { .. })));
-        assert!(matches!(Money::parse("1.5", jpy), Err(MoneyError::TooPrecise { .. })));
-        assert!(matches!(Money::parse("99999999999999999999", Currency::CNY), Err(MoneyError::Overflow)));
+        assert!(matches!(
+            Money::parse("1.234", Currency::CNY),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            Money::parse("1.5", jpy),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            Money::parse("99999999999999999999", Currency::CNY),
+            Err(MoneyError::Overflow)
+        ));
     }
 
     #[test]
@@ -237,14 +294,26 @@ mod tests {
         assert_eq!(cny(1250).checked_mul(3), Ok(cny(3750)));
         assert_eq!(cny(1000).checked_sub(cny(1250)), Ok(cny(-250)));
         let usd = Money::new(100, Currency::parse("USD").expect("code"));
-        assert!(matches!(cny(1).checked_add(usd), Err(MoneyError::CurrencyMismatch(..))));
-        assert!(matches!(cny(i64::MAX).checked_add(cny(1)), Err(MoneyError::Overflow)));
+        assert!(matches!(
+            cny(1).checked_add(usd),
+            Err(MoneyError::CurrencyMismatch(..))
+        ));
+        assert!(matches!(
+            cny(i64::MAX).checked_add(cny(1)),
+            Err(MoneyError::Overflow)
+        ));
         assert_eq!(cny(1999).percent(10), Ok(cny(200)));
         assert_eq!(cny(1994).percent(10), Ok(cny(199)));
         assert_eq!(cny(1250).to_string(), "¥12.50");
         assert_eq!(cny(-5).to_string(), "-¥0.05");
-        assert_eq!(Money::new(1500, Currency::parse("JPY").expect("code")).to_decimal(), "1500");
-        assert_eq!(Money::new(1500, Currency::parse("CHF").expect("code")).to_string(), "15.00 CHF");
+        assert_eq!(
+            Money::new(1500, Currency::parse("JPY").expect("code")).to_decimal(),
+            "1500"
+        );
+        assert_eq!(
+            Money::new(1500, Currency::parse("CHF").expect("code")).to_string(),
+            "15.00 CHF"
+        );
         assert!(Currency::parse("RMB1").is_err());
     }
 

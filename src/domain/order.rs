@@ -34,8 +34,13 @@ impl Fulfilment {
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Payment {
     Cash,
-    Card { reference: String },
-    Code { digits: String, scheme: PaymentScheme },
+    Card {
+        reference: String,
+    },
+    Code {
+        digits: String,
+        scheme: PaymentScheme,
+    },
     /// Paid on delivery or at collection.
     Later,
 }
@@ -46,7 +51,9 @@ pub enum PaymentParseError {
     Unknown(String),
     #[error("card payment needs a reference after 'card:' (1 to {MAX_REFERENCE_LEN} characters)")]
     BadCardReference,
-    #[error("'{0}' is not a payment code: Alipay codes have 16-24 digits starting 25-30, WeChat Pay codes 18 digits starting 10-15")]
+    #[error(
+        "'{0}' is not a payment code: Alipay codes have 16-24 digits starting 25-30, WeChat Pay codes 18 digits starting 10-15"
+    )]
     BadCode(String),
 }
 
@@ -59,15 +66,24 @@ impl FromStr for Payment {
             None if s.eq_ignore_ascii_case("later") => Ok(Payment::Later),
             Some((m, reference)) if m.eq_ignore_ascii_case("card") => {
                 let reference = reference.trim();
-                if reference.is_empty() || reference.chars().count() > MAX_REFERENCE_LEN || reference.chars().any(char::is_control) {
+                if reference.is_empty()
+                    || reference.chars().count() > MAX_REFERENCE_LEN
+                    || reference.chars().any(char::is_control)
+                {
                     return Err(PaymentParseError::BadCardReference);
                 }
-                Ok(Payment::Card { reference: reference.to_owned() })
+                Ok(Payment::Card {
+                    reference: reference.to_owned(),
+                })
             }
             Some((m, digits)) if m.eq_ignore_ascii_case("code") => {
                 let digits = digits.trim();
-                let scheme = payment_scheme(digits).ok_or_else(|| PaymentParseError::BadCode(digits.to_owned()))?;
-                Ok(Payment::Code { digits: digits.to_owned(), scheme })
+                let scheme = payment_scheme(digits)
+                    .ok_or_else(|| PaymentParseError::BadCode(digits.to_owned()))?;
+                Ok(Payment::Code {
+                    digits: digits.to_owned(),
+                    scheme,
+                })
             }
             _ => Err(PaymentParseError::Unknown(s.to_owned())),
         }
@@ -113,7 +129,11 @@ pub struct OrderDraft {
 }
 
 impl OrderDraft {
-    pub fn from_cart(cart: &Cart, fulfilment: Fulfilment, payment: Payment) -> Result<OrderDraft, OrderError> {
+    pub fn from_cart(
+        cart: &Cart,
+        fulfilment: Fulfilment,
+        payment: Payment,
+    ) -> Result<OrderDraft, OrderError> {
         if cart.is_empty() {
             return Err(OrderError::EmptyCart);
         }
@@ -135,7 +155,10 @@ impl OrderDraft {
                 if pickup_at.trim().is_empty() {
                     return Err(OrderError::MissingPickupTime);
                 }
-                Fulfilment::Collect { store: store.trim().to_owned(), pickup_at: pickup_at.trim().to_owned() }
+                Fulfilment::Collect {
+                    store: store.trim().to_owned(),
+                    pickup_at: pickup_at.trim().to_owned(),
+                }
             }
         };
         Ok(OrderDraft {
@@ -182,31 +205,76 @@ mod tests {
         let cases = [
             ("cash", Ok(Payment::Cash)),
             ("LATER", Ok(Payment::Later)),
-            ("card:AUTH-7781", Ok(Payment::Card { reference: "AUTH-7781".into() })),
+            (
+                "card:AUTH-7781",
+                Ok(Payment::Card {
+                    reference: "AUTH-7781".into(),
+                }),
+            ),
             ("card:", Err(PaymentParseError::BadCardReference)),
-            ("code:281234567890123456", Ok(Payment::Code { digits: "281234567890123456".into(), scheme: PaymentScheme::Alipay })),
-            ("code:134567890123456789", Ok(Payment::Code { digits: "134567890123456789".into(), scheme: PaymentScheme::WeChatPay })),
-            ("code:12345", Err(PaymentParseError::BadCode("12345".into()))),
+            (
+                "code:281234567890123456",
+                Ok(Payment::Code {
+                    digits: "281234567890123456".into(),
+                    scheme: PaymentScheme::Alipay,
+                }),
+            ),
+            (
+                "code:134567890123456789",
+                Ok(Payment::Code {
+                    digits: "134567890123456789".into(),
+                    scheme: PaymentScheme::WeChatPay,
+                }),
+            ),
+            (
+                "code:12345",
+                Err(PaymentParseError::BadCode("12345".into())),
+            ),
             ("bitcoin", Err(PaymentParseError::Unknown("bitcoin".into()))),
         ];
         for (text, want) in cases {
             assert_eq!(text.parse::<Payment>(), want, "{text}");
         }
-        assert_eq!(Payment::Card { reference: "X".into() }.to_string(), "card:X");
+        assert_eq!(
+            Payment::Card {
+                reference: "X".into()
+            }
+            .to_string(),
+            "card:X"
+        );
     }
 
     #[test]
     fn order_checks() {
         let deliver = |a: &str| Fulfilment::Deliver { address: a.into() };
-        let collect = |s: &str, t: &str| Fulfilment::Collect { store: s.into(), pickup_at: t.into() };
+        let collect = |s: &str, t: &str| Fulfilment::Collect {
+            store: s.into(),
+            pickup_at: t.into(),
+        };
         let cases = [
             (cart(), deliver("1 Nanjing Rd, Shanghai"), Ok(())),
             (cart(), deliver("   "), Err(OrderError::MissingAddress)),
-            (cart(), deliver(&"x".repeat(501)), Err(OrderError::AddressTooLong)),
+            (
+                cart(),
+                deliver(&"x".repeat(501)),
+                Err(OrderError::AddressTooLong),
+            ),
             (cart(), collect("SH001", "2026-11-22T10:00:00Z"), Ok(())),
-            (cart(), collect("", "2026-11-22T10:00:00Z"), Err(OrderError::MissingCollectStore)),
-            (cart(), collect("SH001", ""), Err(OrderError::MissingPickupTime)),
-            (Cart::new(Currency::CNY), deliver("addr"), Err(OrderError::EmptyCart)),
+            (
+                cart(),
+                collect("", "2026-11-22T10:00:00Z"),
+                Err(OrderError::MissingCollectStore),
+            ),
+            (
+                cart(),
+                collect("SH001", ""),
+                Err(OrderError::MissingPickupTime),
+            ),
+            (
+                Cart::new(Currency::CNY),
+                deliver("addr"),
+                Err(OrderError::EmptyCart),
+            ),
         ];
         for (c, f, want) in cases {
             let got = OrderDraft::from_cart(&c, f.clone(), Payment::Cash).map(|_| ());
@@ -220,6 +288,9 @@ mod tests {
     #[test]
     fn receipt_numbers() {
         assert_eq!(receipt_number("SH001", "T02", 42), "SH001-T02-000042");
-        assert_eq!(receipt_number("SH001", "T02", 1_234_567), "SH001-T02-1234567");
+        assert_eq!(
+            receipt_number("SH001", "T02", 1_234_567),
+            "SH001-T02-1234567"
+        );
     }
 }

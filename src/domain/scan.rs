@@ -53,8 +53,12 @@ impl ShopperCodeKind {
         }
     }
 
-    pub const ALL: [ShopperCodeKind; 4] =
-        [ShopperCodeKind::Member, ShopperCodeKind::Pickup, ShopperCodeKind::Coupon, ShopperCodeKind::Basket];
+    pub const ALL: [ShopperCodeKind; 4] = [
+        ShopperCodeKind::Member,
+        ShopperCodeKind::Pickup,
+        ShopperCodeKind::Coupon,
+        ShopperCodeKind::Basket,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,27 +85,49 @@ pub fn payment_scheme(text: &str) -> Option<PaymentScheme> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScanKind {
     Product(Gtin),
-    Shopper { kind: ShopperCodeKind, text: String },
-    Payment { scheme: PaymentScheme, digits: String },
-    Unusable { text: String, reason: String },
+    Shopper {
+        kind: ShopperCodeKind,
+        text: String,
+    },
+    Payment {
+        scheme: PaymentScheme,
+        digits: String,
+    },
+    Unusable {
+        text: String,
+        reason: String,
+    },
 }
 
 /// Classifies the text a camera or scanner read. `symbology` is what the decoder saw, when known
 /// (a keyboard-wedge scanner or `--scan TEXT` does not say).
 pub fn classify(text: &str, symbology: Option<Symbology>) -> ScanKind {
     let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\r' || c == '\n');
-    if let Some(kind) = ShopperCodeKind::ALL.into_iter().find(|k| trimmed.starts_with(k.prefix())) {
-        return ScanKind::Shopper { kind, text: trimmed.to_owned() };
+    if let Some(kind) = ShopperCodeKind::ALL
+        .into_iter()
+        .find(|k| trimmed.starts_with(k.prefix()))
+    {
+        return ScanKind::Shopper {
+            kind,
+            text: trimmed.to_owned(),
+        };
     }
     if let Some(scheme) = payment_scheme(trimmed) {
-        return ScanKind::Payment { scheme, digits: trimmed.to_owned() };
+        return ScanKind::Payment {
+            scheme,
+            digits: trimmed.to_owned(),
+        };
     }
     let parsed = match symbology {
         Some(Symbology::Upce) if trimmed.len() == 8 => Gtin::from_upce(trimmed),
         Some(Symbology::Upce) if trimmed.len() == 13 || trimmed.len() == 12 => Gtin::parse(trimmed),
         _ => Gtin::parse(trimmed).or_else(|e| {
             // Without a symbology, 8 digits are EAN-8 first, UPC-E when only that fits.
-            if trimmed.len() == 8 { Gtin::from_upce(trimmed).map_err(|_| e) } else { Err(e) }
+            if trimmed.len() == 8 {
+                Gtin::from_upce(trimmed).map_err(|_| e)
+            } else {
+                Err(e)
+            }
         }),
     };
     match parsed {
@@ -111,7 +137,8 @@ pub fn classify(text: &str, symbology: Option<Symbology>) -> ScanKind {
             reason: if trimmed.is_empty() {
                 "nothing was read".to_owned()
             } else if matches!(e, GtinError::NotDigits { .. }) {
-                "not a product barcode, a shopper code (MB1:, PU1:, CP1:, BK1:) or a payment code".to_owned()
+                "not a product barcode, a shopper code (MB1:, PU1:, CP1:, BK1:) or a payment code"
+                    .to_owned()
             } else {
                 format!("not a product or payment code: {e}")
             },
@@ -128,14 +155,18 @@ pub struct Debouncer {
 
 impl Debouncer {
     pub fn new(window_ms: u64) -> Debouncer {
-        Debouncer { window_ms, last_seen: HashMap::new() }
+        Debouncer {
+            window_ms,
+            last_seen: HashMap::new(),
+        }
     }
 
     /// True when `text` counts as a new scan at `now_ms`. A code held in view keeps extending
     /// its window, so it is counted again only after it was out of sight for the window.
     pub fn accept(&mut self, text: &str, now_ms: u64) -> bool {
         let window = self.window_ms;
-        self.last_seen.retain(|_, t| now_ms.saturating_sub(*t) < window.saturating_mul(4));
+        self.last_seen
+            .retain(|_, t| now_ms.saturating_sub(*t) < window.saturating_mul(4));
         let fresh = match self.last_seen.get(text) {
             Some(t) => now_ms.saturating_sub(*t) >= window,
             None => true,
@@ -182,7 +213,9 @@ mod tests {
         ];
         for (text, why) in unusable {
             match classify(text, None) {
-                ScanKind::Unusable { reason, .. } => assert!(reason.contains(why), "{text}: {reason}"),
+                ScanKind::Unusable { reason, .. } => {
+                    assert!(reason.contains(why), "{text}: {reason}")
+                }
                 other => panic!("{text}: {other:?}"),
             }
         }
@@ -192,14 +225,14 @@ mod tests {
     fn payment_scheme_edges() {
         let cases = [
             ("25", None),
-            ("251234567890123", None),                 // 15 digits
+            ("251234567890123", None), // 15 digits
             ("2512345678901234", Some(PaymentScheme::Alipay)),
-            ("241234567890123456", None),              // starts 24
-            ("311234567890123456", None),              // starts 31
+            ("241234567890123456", None), // starts 24
+            ("311234567890123456", None), // starts 31
             ("101234567890123456", Some(PaymentScheme::WeChatPay)),
             ("151234567890123456", Some(PaymentScheme::WeChatPay)),
             ("161234567890123456", None),
-            ("10123456789012345", None),               // 17 digits
+            ("10123456789012345", None), // 17 digits
             ("28123456789012345a", None),
         ];
         for (text, want) in cases {
@@ -216,7 +249,7 @@ mod tests {
             ("B", 150, true),
             ("A", 1400, false), // still in view: the window extends
             ("A", 2800, false),
-            ("A", 4400, true),  // out of sight for 1.6 s
+            ("A", 4400, true), // out of sight for 1.6 s
             ("B", 4400, true),
         ];
         for (text, t, want) in steps {

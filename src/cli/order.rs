@@ -1,0 +1,179 @@
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+
+use super::{Context, print_json};
+use crate::checkout::{ScanEffect, apply_scan};
+use crate::domain::cart::Cart;
+use crate::domain::order::{Fulfilment, OrderDraft, Payment};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FulfilArg {
+    Deliver,
+    Collect,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrderCommand {
+    /// Place an order from scanned texts; prints it only after it is committed.
+    Create(CreateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CreateArgs {
+    /// deliver (to --address) or collect (at --collect-store from --pickup-at).
+    #[arg(long)]
+    pub fulfil: FulfilArg,
+    /// Exactly the text a camera or scanner read; repeat for each scan.
+    #[arg(long = "scan", value_name = "TEXT", required = true)]
+    pub scans: Vec<String>,
+    /// Delivery address (required with --fulfil deliver).
+    #[arg(long)]
+    pub address: Option<String>,
+    /// cash, card:REF, code:DIGITS or later.
+    #[arg(long, default_value = "later")]
+    pub pay: String,
+    /// Store where a collect order is picked up (default: this store).
+    #[arg(long)]
+    pub collect_store: Option<String>,
+    /// When a collect order may be picked up, RFC 3339 (default: 24 hours from now).
+    #[arg(long)]
+    pub pickup_at: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct OrdersArgs {
+    /// Only orders the platform has not confirmed yet.
+    #[arg(long)]
+    pub unsynced: bool,
+    #[arg(long)]
+    pub json: bool,
+    /// At most this many orders.
+    #[arg(long, default_value_t = u32::MAX)]
+    pub limit: u32,
+}
+
+#[derive(Serialize)]
+struct OrderJson<'a> {
+    id: &'a str,
+    receipt: &'a str,
+    fulfil: &'a str,
+    total: i64,
+    currency: &'a str,
+    synced: bool,
+}
+
+pub fn run(ctx: &Context, cmd: OrderCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        OrderCommand::Create(args) => create(ctx, &args),
+    }
+}
+
+fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
+    let payment: Payment = args.pay.parse()?;
+    if let Payment::Code { .. } = payment {
+        anyhow::bail!(
+            "payment by code is captured online through the platform, which this terminal is not connected to: take cash or card, or pay later; nothing was stored"
+        );
+    }
+    let mut store = ctx.open_store()?;
+    let mut cart = Cart::new(ctx.config.currency()?);
+    for text in &args.scans {
+        match apply_scan(&store, &mut cart, text, None)? {
+            ScanEffect::Added { item, quantity } => {
+                tracing::info!(gtin = %item.gtin, quantity, "added")
+            }
+            ScanEffect::Refused { text, reason } => {
+                anyhow::bail!("scan '{text}' refused: {reason}; nothing was stored")
+            }
+            ScanEffect::ShopperCode { kind, .. } => {
+                anyhow::bail!(
+                    "scan refused: {kind:?} codes are not supported by this build yet; nothing was stored"
+                )
+            }
+            ScanEffect::PaymentCode { .. } => {
+                anyhow::bail!(
+                    "scan refused: a payment code is captured online, and this terminal is not connected; nothing was stored"
+                )
+            }
+        }
+    }
+    let fulfilment = match args.fulfil {
+        FulfilArg::Deliver => Fulfilment::Deliver {
+            address: args.address.clone().unwrap_or_default(),
+        },
+        FulfilArg::Collect => {
+            let store_id = match &args.collect_store {
+                Some(s) => s.clone(),
+                None => store.receipt_prefix()?.0,
+            };
+            let pickup_at = match &args.pickup_at {
+                Some(t) => time::OffsetDateTime::parse(t, &Rfc3339)
+                    .map_err(|e| anyhow::anyhow!("--pickup-at '{t}' is not an RFC 3339 time such as 2026-11-22T10:00:00+08:00: {e}"))?
+                    .format(&Rfc3339)?,
+                None => (time::OffsetDateTime::now_utc() + time::Duration::days(1)).format(&Rfc3339)?,
+            };
+            Fulfilment::Collect {
+                store: store_id,
+                pickup_at,
+            }
+        }
+    };
+    if args.address.is_some() && matches!(fulfilment, Fulfilment::Collect { .. }) {
+        anyhow::bail!("--address is for delivery orders; a collect order is picked up at a store");
+    }
+    let draft = OrderDraft::from_cart(&cart, fulfilment, payment)
+        .map_err(|e| anyhow::anyhow!("{e}; nothing was stored"))?;
+    let placed = store.place_order(&draft)?;
+    if args.json {
+        print_json(&OrderJson {
+            id: &placed.id.to_string(),
+            receipt: &placed.receipt,
+            fulfil: draft.fulfilment.kind(),
+            total: placed.total.minor,
+            currency: placed.total.currency.code(),
+            synced: false,
+        })?;
+    } else {
+        println!(
+            "order {} placed: receipt {}, total {}",
+            placed.id, placed.receipt, placed.total
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn list(ctx: &Context, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
+    for o in store.orders(args.unsynced, args.limit)? {
+        if args.json {
+            print_json(&OrderJson {
+                id: &o.id,
+                receipt: &o.receipt,
+                fulfil: &o.fulfil,
+                total: o.total,
+                currency: &o.currency,
+                synced: o.synced,
+            })?;
+        } else {
+            let total = crate::domain::money::Money::new(
+                o.total,
+                crate::domain::money::Currency::parse(&o.currency).unwrap_or_default(),
+            );
+            println!(
+                "{}  {}  {:8}  {:>12}  {}  {}",
+                o.created_at,
+                o.receipt,
+                o.fulfil,
+                total.to_string(),
+                if o.synced { "synced" } else { "unsynced" },
+                o.id
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,57 @@
+//! Where the terminal keeps its data, and its TOML configuration.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub const DATABASE_FILE: &str = "smartstore.db";
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// The data directory: `--data-dir`, else `SMARTSTORE_DATA_DIR` (both resolved by clap),
+/// else the platform's data directory.
+pub fn data_dir(explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_owned());
+    }
+    directories::ProjectDirs::from("", "", "smartstore")
+        .map(|d| d.data_dir().to_owned())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no home directory to keep data in: pass --data-dir DIR or set SMARTSTORE_DATA_DIR"
+            )
+        })
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `counter`, `kiosk` or `setup`.
+    pub mode: Option<String>,
+    /// Camera spec: `auto`, an index or path, or `replay:DIR[@FPS]`.
+    pub camera: Option<String>,
+    /// `zh-CN` or `en`.
+    pub language: Option<String>,
+    /// ISO 4217 code of the store's currency (CNY when absent).
+    pub currency: Option<String>,
+}
+
+impl Config {
+    /// Reads `DIR/config.toml`; a missing file is the default configuration.
+    pub fn load(dir: &Path) -> anyhow::Result<Config> {
+        let path = dir.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{} is not valid configuration: {e}Fix the file or remove it to use the defaults", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    pub fn currency(&self) -> anyhow::Result<crate::domain::money::Currency> {
+        match &self.currency {
+            None => Ok(crate::domain::money::Currency::CNY),
+            Some(c) => crate::domain::money::Currency::parse(c)
+                .map_err(|e| anyhow::anyhow!("config.toml: {e}")),
+        }
+    }
+}

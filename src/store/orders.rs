@@ -1,0 +1,376 @@
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+use super::{Store, StoreError};
+use crate::domain::money::{Currency, Money};
+use crate::domain::order::{Fulfilment, OrderDraft, receipt_number};
+
+/// An order as committed: only ever built after the commit returned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlacedOrder {
+    pub id: Uuid,
+    pub number: u64,
+    pub receipt: String,
+    pub seq: u64,
+    pub created_at: String,
+    pub total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderSummary {
+    pub id: String,
+    pub receipt: String,
+    pub fulfil: String,
+    pub total: i64,
+    pub currency: String,
+    pub synced: bool,
+    pub created_at: String,
+    pub seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    pub seq: u64,
+    pub event_id: String,
+    pub kind: String,
+    pub order_id: Option<String>,
+    /// The event document as JSON text, exactly as stored.
+    pub payload: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub last_seq: u64,
+    pub acked_seq: u64,
+    pub unsynced: u64,
+    /// When the oldest event the platform has not confirmed was created (RFC 3339).
+    pub oldest_unsynced_at: Option<String>,
+    pub last_error: Option<String>,
+    pub last_ok_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OrderEventLine<'a> {
+    gtin: String,
+    name: &'a str,
+    quantity: u32,
+    unit_price: i64,
+}
+
+#[derive(Serialize)]
+struct OrderPlacedEvent<'a> {
+    event_id: String,
+    seq: u64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    created_at: &'a str,
+    order_id: String,
+    number: u64,
+    receipt: &'a str,
+    store: &'a str,
+    terminal: &'a str,
+    fulfilment: &'a Fulfilment,
+    payment: &'a crate::domain::order::Payment,
+    member_id: Option<&'a str>,
+    coupon_id: Option<&'a str>,
+    lines: Vec<OrderEventLine<'a>>,
+    subtotal: i64,
+    discount: i64,
+    total: i64,
+    currency: &'a str,
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+}
+
+impl Store {
+    /// Commits an order, its lines, its outbox event and its sequence number in one
+    /// `BEGIN IMMEDIATE` transaction. Returns only after the commit returned.
+    #[tracing::instrument(skip_all, err)]
+    pub fn place_order(&mut self, draft: &OrderDraft) -> Result<PlacedOrder, StoreError> {
+        let (store_id, terminal_id) = self.receipt_prefix()?;
+        let path = self.path.clone();
+        let err = |e| StoreError::from_sqlite(&path, e);
+        let created_at = now_rfc3339();
+        let id = Uuid::now_v7();
+        let event_id = Uuid::now_v7();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let number: u64 = tx
+            .query_row("SELECT COALESCE(MAX(number), 0) + 1 FROM orders", [], |r| {
+                r.get(0)
+            })
+            .map_err(err)?;
+        let seq: u64 = tx
+            .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox", [], |r| {
+                r.get(0)
+            })
+            .map_err(err)?;
+        let receipt = receipt_number(&store_id, &terminal_id, number);
+        let t = &draft.totals;
+        let (address, collect_store, pickup_at) = match &draft.fulfilment {
+            Fulfilment::Deliver { address } => (Some(address.as_str()), None, None),
+            Fulfilment::Collect { store, pickup_at } => {
+                (None, Some(store.as_str()), Some(pickup_at.as_str()))
+            }
+        };
+        let payment = draft.payment.to_string();
+        tx.prepare_cached(
+            "INSERT INTO orders (id, number, receipt, created_at, fulfil, address, collect_store, pickup_at, payment,
+               member_id, coupon_id, subtotal_minor, discount_minor, total_minor, currency, line_count)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                id.to_string(),
+                number,
+                receipt,
+                created_at,
+                draft.fulfilment.kind(),
+                address,
+                collect_store,
+                pickup_at,
+                payment,
+                draft.member_id,
+                draft.coupon_id,
+                t.subtotal.minor,
+                t.discount.minor,
+                t.total.minor,
+                t.total.currency.code(),
+                draft.lines.len() as i64
+            ])
+        })
+        .map_err(err)?;
+        {
+            let mut line_stmt = tx
+                .prepare_cached(
+                    "INSERT INTO order_lines (order_id, line_no, gtin, name, name_zh, quantity, unit_price_minor)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(err)?;
+            for (i, line) in draft.lines.iter().enumerate() {
+                line_stmt
+                    .execute(params![
+                        id.to_string(),
+                        i as i64 + 1,
+                        line.gtin.as_str(),
+                        line.name,
+                        line.name_zh,
+                        line.quantity,
+                        line.unit_price.minor
+                    ])
+                    .map_err(err)?;
+            }
+        }
+        let event = OrderPlacedEvent {
+            event_id: event_id.to_string(),
+            seq,
+            kind: "order.placed",
+            created_at: &created_at,
+            order_id: id.to_string(),
+            number,
+            receipt: &receipt,
+            store: &store_id,
+            terminal: &terminal_id,
+            fulfilment: &draft.fulfilment,
+            payment: &draft.payment,
+            member_id: draft.member_id.as_deref(),
+            coupon_id: draft.coupon_id.as_deref(),
+            lines: draft
+                .lines
+                .iter()
+                .map(|l| OrderEventLine {
+                    gtin: l.gtin.as_str(),
+                    name: &l.name,
+                    quantity: l.quantity,
+                    unit_price: l.unit_price.minor,
+                })
+                .collect(),
+            subtotal: t.subtotal.minor,
+            discount: t.discount.minor,
+            total: t.total.minor,
+            currency: t.total.currency.code(),
+        };
+        let payload =
+            serde_json::to_string(&event).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+        tx.prepare_cached("INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .and_then(|mut s| s.execute(params![seq, event_id.to_string(), "order.placed", id.to_string(), payload, created_at]))
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(PlacedOrder {
+            id,
+            number,
+            receipt,
+            seq,
+            created_at,
+            total: t.total,
+        })
+    }
+
+    /// Orders, newest first; only those the platform has not confirmed when `unsynced_only`.
+    pub fn orders(&self, unsynced_only: bool, limit: u32) -> Result<Vec<OrderSummary>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT o.id, o.receipt, o.fulfil, o.total_minor, o.currency, e.seq <= s.acked_seq, o.created_at, e.seq
+                 FROM orders o JOIN outbox e ON e.order_id = o.id AND e.type = 'order.placed'
+                 JOIN sync_state s ON s.id = 1
+                 WHERE NOT ?1 OR e.seq > s.acked_seq
+                 ORDER BY o.number DESC LIMIT ?2",
+            )
+            .map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map(params![unsynced_only, limit], |r| {
+                Ok(OrderSummary {
+                    id: r.get(0)?,
+                    receipt: r.get(1)?,
+                    fulfil: r.get(2)?,
+                    total: r.get(3)?,
+                    currency: r.get(4)?,
+                    synced: r.get(5)?,
+                    created_at: r.get(6)?,
+                    seq: r.get(7)?,
+                })
+            })
+            .map_err(self.sql_err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
+    }
+
+    /// Outbox events after `seq`, oldest first, at most `limit`.
+    pub fn outbox_after(&self, seq: u64, limit: u32) -> Result<Vec<OutboxEvent>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, event_id, type, order_id, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            )
+            .map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map(params![seq, limit], |r| {
+                Ok(OutboxEvent {
+                    seq: r.get(0)?,
+                    event_id: r.get(1)?,
+                    kind: r.get(2)?,
+                    order_id: r.get(3)?,
+                    payload: r.get(4)?,
+                    created_at: r.get(5)?,
+                })
+            })
+            .map_err(self.sql_err())?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
+    }
+
+    /// Records that the platform holds every event up to `seq`. Never moves backwards.
+    pub fn mark_acked(&self, seq: u64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE sync_state SET acked_seq = MAX(acked_seq, MIN(?1, (SELECT COALESCE(MAX(seq), 0) FROM outbox))),
+                   last_error = NULL, last_ok_at = ?2 WHERE id = 1",
+                params![seq, now_rfc3339()],
+            )
+            .map(|_| ())
+            .map_err(self.sql_err())
+    }
+
+    pub fn record_sync_error(&self, message: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE sync_state SET last_error = ?1 WHERE id = 1",
+                [message],
+            )
+            .map(|_| ())
+            .map_err(self.sql_err())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT COALESCE(MAX(seq), 0) FROM outbox), s.acked_seq,
+                        (SELECT count(*) FROM outbox WHERE seq > s.acked_seq),
+                        (SELECT created_at FROM outbox WHERE seq > s.acked_seq ORDER BY seq LIMIT 1),
+                        s.last_error, s.last_ok_at
+                 FROM sync_state s WHERE s.id = 1",
+                [],
+                |r| {
+                    Ok(SyncStatus {
+                        last_seq: r.get(0)?,
+                        acked_seq: r.get(1)?,
+                        unsynced: r.get(2)?,
+                        oldest_unsynced_at: r.get(3)?,
+                        last_error: r.get(4)?,
+                        last_ok_at: r.get(5)?,
+                    })
+                },
+            )
+            .map_err(self.sql_err())
+    }
+
+    /// The total of an order by id, for checks and receipts.
+    pub fn order_total(&self, id: &str) -> Result<Option<Money>, StoreError> {
+        let row: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT total_minor, currency FROM orders WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.sql_err())?;
+        row.map(|(m, c)| {
+            Ok(Money::new(
+                m,
+                Currency::parse(&c).map_err(|e| StoreError::Inconsistent(e.to_string()))?,
+            ))
+        })
+        .transpose()
+    }
+
+    /// Checks the invariants the crash test relies on: every order has all its lines and
+    /// exactly one event; sequence and order numbers run 1..=N without gaps. Returns the
+    /// problems found (empty when all hold).
+    pub fn audit(&self) -> Result<Vec<String>, StoreError> {
+        let q = |sql: &str| -> Result<i64, StoreError> {
+            self.conn
+                .query_row(sql, [], |r| r.get(0))
+                .map_err(self.sql_err())
+        };
+        let mut problems = Vec::new();
+        let checks = [
+            (
+                "orders missing lines",
+                "SELECT count(*) FROM orders o WHERE o.line_count <> (SELECT count(*) FROM order_lines l WHERE l.order_id = o.id)",
+            ),
+            (
+                "orders without exactly one event",
+                "SELECT count(*) FROM orders o WHERE (SELECT count(*) FROM outbox e WHERE e.order_id = o.id) <> 1",
+            ),
+            (
+                "lines without an order",
+                "SELECT count(*) FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)",
+            ),
+            (
+                "gaps in the outbox sequence",
+                "SELECT COALESCE(MAX(seq), 0) - count(*) FROM outbox",
+            ),
+            (
+                "gaps in order numbers",
+                "SELECT COALESCE(MAX(number), 0) - count(*) FROM orders",
+            ),
+        ];
+        for (what, sql) in checks {
+            let n = q(sql)?;
+            if n != 0 {
+                problems.push(format!("{what}: {n}"));
+            }
+        }
+        Ok(problems)
+    }
+}
