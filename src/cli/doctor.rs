@@ -113,18 +113,7 @@ fn database_checks(ctx: &Context) -> Vec<Check> {
         )),
     }
     match store.sync_status() {
-        Ok(s) => out.push(Check {
-            check: "unsynced",
-            status: Status::Pass,
-            detail: match &s.oldest_unsynced_at {
-                Some(at) => format!(
-                    "{} events not yet on the platform, oldest from {at}",
-                    s.unsynced
-                ),
-                None => "every event is on the platform".to_owned(),
-            },
-            fix: String::new(),
-        }),
+        Ok(s) => out.push(unsynced_check(s.unsynced, s.oldest_unsynced_at.as_deref())),
         Err(e) => out.push(Check::fail("unsynced", e.to_string(), "check the database")),
     }
     out
@@ -152,4 +141,28 @@ pub fn run(ctx: &Context, args: &DoctorArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Unsynced orders are normal offline; a day-old backlog deserves a look.
+fn unsynced_check(count: u64, oldest: Option<&str>) -> Check {
+    use time::format_description::well_known::Rfc3339;
+    let Some(at) = oldest else {
+        return Check::pass("unsynced", "every event is on the platform".to_owned());
+    };
+    let age = time::OffsetDateTime::parse(at, &Rfc3339)
+        .map(|t| time::OffsetDateTime::now_utc() - t)
+        .ok();
+    let hours = age.map_or(0, |a| a.whole_hours());
+    let detail =
+        format!("{count} events not yet on the platform, the oldest {hours} h old (from {at})");
+    if hours >= 24 {
+        Check {
+            check: "unsynced",
+            status: Status::Warn,
+            detail,
+            fix: "orders are safe here, but the platform has not seen them for a day: check the network and `smartstore sync --once`".to_owned(),
+        }
+    } else {
+        Check::pass("unsynced", detail)
+    }
 }

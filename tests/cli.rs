@@ -1,0 +1,297 @@
+//! The `smartstore` binary as a technician or script runs it (DESIGN.md §8).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn smartstore(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smartstore"))
+        .args(args)
+        .env("SMARTSTORE_DATA_DIR", data)
+        .env_remove("DISPLAY")
+        .output()
+        .expect("run smartstore")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect()
+}
+
+#[test]
+fn order_create_prints_the_committed_order_and_orders_lists_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = smartstore(
+        dir.path(),
+        &[
+            "order",
+            "create",
+            "--fulfil",
+            "deliver",
+            "--scan",
+            "6921000000019",
+            "--scan",
+            "6921000000019",
+            "--scan",
+            "https://id.gs1.org/01/06931003700045",
+            "--address",
+            "88 Century Ave",
+            "--pay",
+            "card:AUTH-1",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 1);
+    let o = &lines[0];
+    assert_eq!(o["receipt"], "DEMO-T01-000001");
+    assert_eq!(o["fulfil"], "deliver");
+    assert_eq!(o["total"], 350 * 2 + 400);
+    assert_eq!(o["currency"], "CNY");
+    assert_eq!(o["synced"], false);
+
+    let collect = smartstore(
+        dir.path(),
+        &[
+            "order",
+            "create",
+            "--fulfil",
+            "collect",
+            "--scan",
+            "6921000000026",
+            "--json",
+        ],
+    );
+    assert!(collect.status.success(), "{}", stderr(&collect));
+    assert_eq!(json_lines(&collect)[0]["receipt"], "DEMO-T01-000002");
+
+    let list = smartstore(dir.path(), &["orders", "--unsynced", "--json"]);
+    assert!(list.status.success());
+    let orders = json_lines(&list);
+    assert_eq!(orders.len(), 2);
+    assert_eq!(orders[1]["id"], o["id"]);
+    for key in ["id", "receipt", "fulfil", "total", "currency", "synced"] {
+        assert!(orders[0].get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn bad_orders_fail_clearly_and_store_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &[
+                "order",
+                "create",
+                "--fulfil",
+                "deliver",
+                "--scan",
+                "6921000000019",
+            ],
+            "needs an address",
+        ),
+        (
+            &[
+                "order",
+                "create",
+                "--fulfil",
+                "deliver",
+                "--scan",
+                "4006381333931",
+                "--address",
+                "x",
+            ],
+            "not in the catalog",
+        ),
+        (
+            &[
+                "order",
+                "create",
+                "--fulfil",
+                "deliver",
+                "--scan",
+                "6921000000018",
+                "--address",
+                "x",
+            ],
+            "check digit",
+        ),
+        (
+            &[
+                "order",
+                "create",
+                "--fulfil",
+                "deliver",
+                "--scan",
+                "hello",
+                "--address",
+                "x",
+            ],
+            "not a product barcode",
+        ),
+        (
+            &[
+                "order",
+                "create",
+                "--fulfil",
+                "deliver",
+                "--scan",
+                "6921000000019",
+                "--address",
+                "x",
+                "--pay",
+                "iou",
+            ],
+            "not a payment",
+        ),
+        (
+            &[
+                "order",
+                "create",
+                "--fulfil",
+                "collect",
+                "--scan",
+                "6921000000019",
+                "--pickup-at",
+                "tomorrow",
+            ],
+            "RFC 3339",
+        ),
+        (
+            &[
+                "order",
+                "create",
+                "--fulfil",
+                "deliver",
+                "--scan",
+                "6921000000019",
+                "--address",
+                "x",
+                "--pay",
+                "code:281234567890123456",
+            ],
+            "online",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = smartstore(dir.path(), args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{args:?} printed {}", stdout(&out));
+    }
+    let list = smartstore(dir.path(), &["orders", "--json"]);
+    assert!(list.status.success());
+    assert!(
+        stdout(&list).is_empty(),
+        "no order may exist: {}",
+        stdout(&list)
+    );
+}
+
+#[test]
+fn catalog_import_and_show() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "gtin,name,price,name_zh\n4006381333931,Pencil HB,2.50,铅笔\n",
+    )
+    .expect("write");
+    let out = smartstore(
+        dir.path(),
+        &["catalog", "import", csv.to_str().expect("utf8")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("imported 1 products"));
+    let show = smartstore(dir.path(), &["catalog", "show", "4006381333931", "--json"]);
+    assert!(show.status.success());
+    let item = &json_lines(&show)[0];
+    assert_eq!(
+        (item["price"].as_i64(), item["name_zh"].as_str()),
+        (Some(250), Some("铅笔"))
+    );
+
+    std::fs::write(
+        &csv,
+        "gtin,name,price\n4006381333931,Pencil HB,3.00\n4006381333932,Bad,1\n",
+    )
+    .expect("write");
+    let bad = smartstore(
+        dir.path(),
+        &["catalog", "import", csv.to_str().expect("utf8")],
+    );
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("line 3"), "{}", stderr(&bad));
+    let show = smartstore(dir.path(), &["catalog", "show", "4006381333931", "--json"]);
+    assert_eq!(
+        json_lines(&show)[0]["price"].as_i64(),
+        Some(250),
+        "nothing imported"
+    );
+
+    let missing = smartstore(dir.path(), &["catalog", "show", "96385074"]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("not in the catalog"));
+}
+
+#[test]
+fn a_corrupt_database_is_named_and_never_overwritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("smartstore.db");
+    let junk = b"\x00\x01garbage that used to be a database".repeat(100);
+    std::fs::write(&db, &junk).expect("write");
+    for args in [
+        &["orders"][..],
+        &[
+            "order",
+            "create",
+            "--fulfil",
+            "collect",
+            "--scan",
+            "6921000000019",
+        ],
+        &["doctor"],
+    ] {
+        let out = smartstore(dir.path(), args);
+        assert!(!out.status.success(), "{args:?}");
+        let text = stderr(&out) + &stdout(&out);
+        assert!(
+            text.contains("smartstore.db") && text.contains("not a readable"),
+            "{args:?}: {text}"
+        );
+    }
+    assert_eq!(std::fs::read(&db).expect("read"), junk);
+    assert!(!dir.path().join("smartstore.db-wal").exists());
+}
+
+#[test]
+fn doctor_passes_on_a_healthy_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = smartstore(dir.path(), &["doctor", "--json"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let checks = json_lines(&out);
+    assert!(
+        checks
+            .iter()
+            .any(|c| c["check"] == "database" && c["status"] == "pass")
+    );
+}
+
+#[test]
+fn bad_config_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("config.toml"), "mode = [1, 2\n").expect("write");
+    let out = smartstore(dir.path(), &["orders"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("config.toml"), "{}", stderr(&out));
+}
