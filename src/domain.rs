@@ -7,3 +7,4 @@ pub mod gtin;
 pub mod money;
 pub mod order;
 pub mod scan;
+pub mod sync;

@@ -3,5 +3,6 @@
 pub mod checkout;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod domain;
 pub mod store;
