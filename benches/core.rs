@@ -45,7 +45,8 @@ fn order_commit(orders: usize) {
     let bare_path = dir.path().join("bare.db");
     drop(Store::open_empty(&bare_path).expect("open bare"));
     let mut bare = rusqlite::Connection::open(&bare_path).expect("open bare");
-    bare.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").expect("pragmas");
+    bare.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+        .expect("pragmas");
     let draft = support::demo_draft(&store, 3);
     let payload = serde_json::to_string(&draft).expect("json");
     let mut ours = Vec::with_capacity(orders);
@@ -56,7 +57,9 @@ fn order_commit(orders: usize) {
         ours.push(t.elapsed());
 
         let t = Instant::now();
-        let tx = bare.transaction_with_behavior(TransactionBehavior::Immediate).expect("begin");
+        let tx = bare
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .expect("begin");
         let id = format!("bare-{n}");
         tx.execute(
             "INSERT INTO orders (id, number, receipt, created_at, fulfil, address, payment, subtotal_minor, discount_minor,
@@ -79,7 +82,9 @@ fn order_commit(orders: usize) {
         tx.commit().expect("commit");
         raw.push(t.elapsed());
     }
-    println!("\n### Order commit, synchronous=FULL, WAL ({orders} orders of 3 lines, interleaved)\n");
+    println!(
+        "\n### Order commit, synchronous=FULL, WAL ({orders} orders of 3 lines, interleaved)\n"
+    );
     println!("| what | n | p50 µs | p95 µs | p99 µs | max µs |\n|---|---|---|---|---|---|");
     summary("smartstore `place_order`", ours);
     summary("bare SQLite commit, same rows", raw);
@@ -90,25 +95,48 @@ fn import_and_lookup(products: u64, lookups: usize) {
     let csv_path = dir.path().join("catalog.csv");
     {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&csv_path).expect("create"));
-        writeln!(f, "gtin,name,price,name_zh,currency,sku,unit,age_restricted,stock").expect("write");
+        writeln!(
+            f,
+            "gtin,name,price,name_zh,currency,sku,unit,age_restricted,stock"
+        )
+        .expect("write");
         for n in 0..products {
-            writeln!(f, "{},Product number {n} 500g,{}.{:02},商品 {n} 号,CNY,SKU-{n},piece,false,{}", gtin_for(n), 1 + n % 300, n % 100, n % 50)
-                .expect("write");
+            writeln!(
+                f,
+                "{},Product number {n} 500g,{}.{:02},商品 {n} 号,CNY,SKU-{n},piece,false,{}",
+                gtin_for(n),
+                1 + n % 300,
+                n % 100,
+                n % 50
+            )
+            .expect("write");
         }
     }
     let size = std::fs::metadata(&csv_path).map(|m| m.len()).unwrap_or(0);
     let mut store = Store::open_empty(&dir.path().join("catalog.db")).expect("open");
     let t = Instant::now();
     let file = std::fs::File::open(&csv_path).expect("open csv");
-    let report = store.import_catalog_csv(std::io::BufReader::with_capacity(1 << 20, file), Currency::CNY).expect("import");
+    let report = store
+        .import_catalog_csv(
+            std::io::BufReader::with_capacity(1 << 20, file),
+            Currency::CNY,
+        )
+        .expect("import");
     let took = t.elapsed();
     assert_eq!(report.rows, products);
     println!("\n### Catalog import\n");
     println!("| products | CSV size | time | rows/s |\n|---|---|---|---|");
-    println!("| {products} | {:.1} MB | {:.2} s | {:.0} |", size as f64 / 1e6, took.as_secs_f64(), products as f64 / took.as_secs_f64());
+    println!(
+        "| {products} | {:.1} MB | {:.2} s | {:.0} |",
+        size as f64 / 1e6,
+        took.as_secs_f64(),
+        products as f64 / took.as_secs_f64()
+    );
 
     let mut rng = fastrand::Rng::with_seed(7);
-    let keys: Vec<Gtin> = (0..lookups).map(|_| Gtin::parse(&gtin_for(rng.u64(0..products))).expect("gtin")).collect();
+    let keys: Vec<Gtin> = (0..lookups)
+        .map(|_| Gtin::parse(&gtin_for(rng.u64(0..products))).expect("gtin"))
+        .collect();
     // Warm the statement cache and the page cache the way a running terminal has them.
     for k in keys.iter().take(1000) {
         store.item(*k).expect("lookup");
@@ -127,7 +155,11 @@ fn import_and_lookup(products: u64, lookups: usize) {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let (orders, products, lookups) = if quick { (300, 100_000, 20_000) } else { (5_000, 1_000_000, 200_000) };
+    let (orders, products, lookups) = if quick {
+        (300, 100_000, 20_000)
+    } else {
+        (5_000, 1_000_000, 200_000)
+    };
     order_commit(orders);
     import_and_lookup(products, lookups);
 }

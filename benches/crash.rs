@@ -29,7 +29,9 @@ fn main() -> ExitCode {
         c
     });
     println!("\n### Crash test (SIGKILL at random moments)\n");
-    println!("| kills | orders reported placed | orders stored | reported and present exactly once | problems | time |");
+    println!(
+        "| kills | orders reported placed | orders stored | reported and present exactly once | problems | time |"
+    );
     println!("|---|---|---|---|---|---|");
     println!(
         "| {} | {} | {} | {} | {} | {:.0} s |",
@@ -37,8 +39,16 @@ fn main() -> ExitCode {
         report.reported,
         report.stored,
         report.confirmed,
-        if report.problems.is_empty() { "none".to_owned() } else { report.problems.join("; ") },
+        if report.problems.is_empty() {
+            "none".to_owned()
+        } else {
+            report.problems.join("; ")
+        },
         t.elapsed().as_secs_f64()
     );
-    if report.problems.is_empty() && report.confirmed == report.reported { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if report.problems.is_empty() && report.confirmed == report.reported {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -3,6 +3,7 @@
 mod catalog;
 mod doctor;
 mod order;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,6 +41,10 @@ pub enum Command {
     Orders(order::OrdersArgs),
     /// Check the terminal and say how to fix what is wrong.
     Doctor(doctor::DoctorArgs),
+    /// Enrol this terminal with the platform using a one-time token.
+    Enroll(sync::EnrollArgs),
+    /// Send queued orders to the platform and pull the catalog, pickups and keys.
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -88,6 +93,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Order(c) => order::run(&ctx, c),
         Command::Orders(a) => order::list(&ctx, &a),
         Command::Doctor(a) => doctor::run(&ctx, &a),
+        Command::Enroll(a) => sync::run_enroll(&ctx, &a),
+        Command::Sync(a) => sync::run_sync(&ctx, &a),
     }
 }
 

@@ -28,7 +28,12 @@ pub struct Jwk {
 
 impl Jwk {
     pub fn ed25519(public: &[u8], kid: &str) -> Jwk {
-        Jwk { kty: "OKP".into(), crv: "Ed25519".into(), x: b64(public), kid: kid.to_owned() }
+        Jwk {
+            kty: "OKP".into(),
+            crv: "Ed25519".into(),
+            x: b64(public),
+            kid: kid.to_owned(),
+        }
     }
 
     /// The raw 32-byte public key, when this is a well-formed Ed25519 JWK.
@@ -47,7 +52,10 @@ pub struct JwkSet {
 
 impl JwkSet {
     pub fn find(&self, kid: &str) -> Option<[u8; 32]> {
-        self.keys.iter().find(|k| k.kid == kid).and_then(Jwk::public_key)
+        self.keys
+            .iter()
+            .find(|k| k.kid == kid)
+            .and_then(Jwk::public_key)
     }
 }
 
@@ -55,14 +63,19 @@ impl JwkSet {
 pub enum KeyError {
     #[error("cannot create a key pair: {0}")]
     Generate(String),
-    #[error("{path} is not an Ed25519 private key (PKCS#8); re-enrol the terminal to make a new one")]
+    #[error(
+        "{path} is not an Ed25519 private key (PKCS#8); re-enrol the terminal to make a new one"
+    )]
     Invalid { path: PathBuf },
     #[error("no key file at {path}: this terminal is not enrolled (run `smartstore enroll`)")]
     Missing { path: PathBuf },
     #[error("{path} can be read by other users (mode {mode:o}); run `chmod 600 {path}`")]
     TooOpen { path: PathBuf, mode: u32 },
     #[error("cannot read or write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// An Ed25519 key pair and the key id it signs under.
@@ -74,19 +87,27 @@ pub struct SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
 impl SigningKey {
     pub fn generate(kid: &str) -> Result<SigningKey, KeyError> {
-        let doc = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).map_err(|e| KeyError::Generate(e.to_string()))?;
-        Self::from_pkcs8(doc.as_ref(), kid).ok_or_else(|| KeyError::Generate("ring rejected its own key".into()))
+        let doc = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new())
+            .map_err(|e| KeyError::Generate(e.to_string()))?;
+        Self::from_pkcs8(doc.as_ref(), kid)
+            .ok_or_else(|| KeyError::Generate("ring rejected its own key".into()))
     }
 
     pub fn from_pkcs8(pkcs8: &[u8], kid: &str) -> Option<SigningKey> {
         let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(pkcs8).ok()?;
-        Some(SigningKey { pair, pkcs8: pkcs8.to_vec(), kid: kid.to_owned() })
+        Some(SigningKey {
+            pair,
+            pkcs8: pkcs8.to_vec(),
+            kid: kid.to_owned(),
+        })
     }
 
     pub fn pkcs8(&self) -> &[u8] {
@@ -110,7 +131,10 @@ impl SigningKey {
     /// Writes the private key to `path`, readable by its owner only, atomically.
     pub fn save(&self, path: &Path) -> Result<(), KeyError> {
         use std::io::Write;
-        let io = |source| KeyError::Io { path: path.to_owned(), source };
+        let io = |source| KeyError::Io {
+            path: path.to_owned(),
+            source,
+        };
         let tmp = path.with_extension("tmp");
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create(true).truncate(true);
@@ -126,23 +150,45 @@ impl SigningKey {
     pub fn load(path: &Path, kid: &str) -> Result<SigningKey, KeyError> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(KeyError::Missing { path: path.to_owned() }),
-            Err(source) => return Err(KeyError::Io { path: path.to_owned(), source }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(KeyError::Missing {
+                    path: path.to_owned(),
+                });
+            }
+            Err(source) => {
+                return Err(KeyError::Io {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
         };
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).map_err(|source| KeyError::Io { path: path.to_owned(), source })?.permissions().mode();
+            let mode = std::fs::metadata(path)
+                .map_err(|source| KeyError::Io {
+                    path: path.to_owned(),
+                    source,
+                })?
+                .permissions()
+                .mode();
             if mode & 0o077 != 0 {
-                return Err(KeyError::TooOpen { path: path.to_owned(), mode: mode & 0o777 });
+                return Err(KeyError::TooOpen {
+                    path: path.to_owned(),
+                    mode: mode & 0o777,
+                });
             }
         }
-        SigningKey::from_pkcs8(&bytes, kid).ok_or_else(|| KeyError::Invalid { path: path.to_owned() })
+        SigningKey::from_pkcs8(&bytes, kid).ok_or_else(|| KeyError::Invalid {
+            path: path.to_owned(),
+        })
     }
 }
 
 pub fn verify_ed25519(public: &[u8; 32], message: &[u8], signature: &[u8]) -> bool {
-    UnparsedPublicKey::new(&ED25519, public).verify(message, signature).is_ok()
+    UnparsedPublicKey::new(&ED25519, public)
+        .verify(message, signature)
+        .is_ok()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,7 +215,11 @@ pub enum JwsError {
 
 /// Signs `payload` as a compact JWS with `alg: EdDSA` and the key's `kid`.
 pub fn jws_sign(key: &SigningKey, typ: Option<&str>, payload: &[u8]) -> String {
-    let header = JwsHeader { alg: "EdDSA".into(), kid: key.kid.clone(), typ: typ.map(str::to_owned) };
+    let header = JwsHeader {
+        alg: "EdDSA".into(),
+        kid: key.kid.clone(),
+        typ: typ.map(str::to_owned),
+    };
     let header = serde_json::to_vec(&header).unwrap_or_default();
     let mut out = String::with_capacity(payload.len() * 4 / 3 + 200);
     out.push_str(&b64(&header));
@@ -183,13 +233,19 @@ pub fn jws_sign(key: &SigningKey, typ: Option<&str>, payload: &[u8]) -> String {
 
 /// Verifies a compact JWS; `key_for` gives the public key of a `kid`. Returns the header and
 /// the payload bytes.
-pub fn jws_verify(token: &str, key_for: impl FnOnce(&str) -> Option<[u8; 32]>) -> Result<(JwsHeader, Vec<u8>), JwsError> {
+pub fn jws_verify(
+    token: &str,
+    key_for: impl FnOnce(&str) -> Option<[u8; 32]>,
+) -> Result<(JwsHeader, Vec<u8>), JwsError> {
     let mut parts = token.trim().split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(JwsError::Malformed);
     };
     let header_bytes = unb64(h).ok_or(JwsError::Malformed)?;
-    let header: JwsHeader = serde_json::from_slice(&header_bytes).map_err(|_| JwsError::BadHeader)?;
+    let header: JwsHeader =
+        serde_json::from_slice(&header_bytes).map_err(|_| JwsError::BadHeader)?;
     if header.alg != "EdDSA" {
         return Err(JwsError::BadAlg(header.alg));
     }
@@ -214,19 +270,35 @@ mod tests {
         let token = jws_sign(&key, None, b"{\"hello\":1}");
         let known = |kid: &str| (kid == "dev-1").then(|| key.public_key());
         let (h, p) = jws_verify(&token, known).expect("verifies");
-        assert_eq!((h.alg.as_str(), h.kid.as_str(), p.as_slice()), ("EdDSA", "dev-1", &b"{\"hello\":1}"[..]));
+        assert_eq!(
+            (h.alg.as_str(), h.kid.as_str(), p.as_slice()),
+            ("EdDSA", "dev-1", &b"{\"hello\":1}"[..])
+        );
 
         let forged = jws_sign(&other, None, b"{\"hello\":1}");
         assert_eq!(jws_verify(&forged, known), Err(JwsError::BadSignature));
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         parts[1] = b64(b"{\"hello\":2}");
-        assert_eq!(jws_verify(&parts.join("."), known), Err(JwsError::BadSignature));
+        assert_eq!(
+            jws_verify(&parts.join("."), known),
+            Err(JwsError::BadSignature)
+        );
         assert_eq!(jws_verify("a.b", known), Err(JwsError::Malformed));
         assert!(jws_verify(&token[..token.len() - 4], known).is_err());
         let unknown = SigningKey::generate("dev-2").expect("key");
-        assert_eq!(jws_verify(&jws_sign(&unknown, None, b"x"), known), Err(JwsError::UnknownKid("dev-2".into())));
-        let none_alg = format!("{}.{}.", b64(b"{\"alg\":\"none\",\"kid\":\"dev-1\"}"), b64(b"x"));
-        assert_eq!(jws_verify(&none_alg, known), Err(JwsError::BadAlg("none".into())));
+        assert_eq!(
+            jws_verify(&jws_sign(&unknown, None, b"x"), known),
+            Err(JwsError::UnknownKid("dev-2".into()))
+        );
+        let none_alg = format!(
+            "{}.{}.",
+            b64(b"{\"alg\":\"none\",\"kid\":\"dev-1\"}"),
+            b64(b"x")
+        );
+        assert_eq!(
+            jws_verify(&none_alg, known),
+            Err(JwsError::BadAlg("none".into()))
+        );
     }
 
     #[test]
@@ -241,9 +313,15 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-            assert!(matches!(SigningKey::load(&path, "d"), Err(KeyError::TooOpen { mode: 0o644, .. })));
+            assert!(matches!(
+                SigningKey::load(&path, "d"),
+                Err(KeyError::TooOpen { mode: 0o644, .. })
+            ));
         }
-        assert!(matches!(SigningKey::load(&dir.path().join("none"), "d"), Err(KeyError::Missing { .. })));
+        assert!(matches!(
+            SigningKey::load(&dir.path().join("none"), "d"),
+            Err(KeyError::Missing { .. })
+        ));
         let jwk = key.jwk();
         assert_eq!((jwk.kty.as_str(), jwk.crv.as_str()), ("OKP", "Ed25519"));
         assert_eq!(jwk.public_key(), Some(key.public_key()));

@@ -5,4 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod domain;
+pub mod hub;
+pub mod protocol;
 pub mod store;
+pub mod sync;

@@ -3,6 +3,7 @@
 mod catalog;
 mod error;
 mod orders;
+mod pulls;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,10 +12,13 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use catalog::{ImportProblem, ImportReport};
 pub use error::StoreError;
-pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus};
+pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 
 /// The migrations, in order; `PRAGMA user_version` counts how many were applied.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0002_pulls", include_str!("../migrations/0002_pulls.sql")),
+];
 
 /// The bundled demo catalog a new database starts with.
 pub const DEMO_CATALOG_CSV: &str = include_str!("../assets/demo-catalog.csv");

@@ -11,7 +11,12 @@ pub const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// The next batch to send: `first..=last`, or nothing when the platform holds everything.
 pub fn next_batch(acked: u64, last_local: u64, max_events: u32) -> Option<(u64, u64)> {
-    (last_local > acked).then(|| (acked + 1, last_local.min(acked + u64::from(max_events.max(1)))))
+    (last_local > acked).then(|| {
+        (
+            acked + 1,
+            last_local.min(acked + u64::from(max_events.max(1))),
+        )
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +68,11 @@ pub fn action_for_status(status: u16) -> StatusAction {
 /// the ceiling up to `cap_ms`. `unit` is a random number in [0, 1).
 pub fn backoff_ms(attempt: u32, base_ms: u64, cap_ms: u64, unit: f64) -> u64 {
     let ceiling = base_ms.saturating_mul(1u64 << attempt.min(30)).min(cap_ms);
-    let unit = if unit.is_finite() { unit.clamp(0.0, 1.0) } else { 0.5 };
+    let unit = if unit.is_finite() {
+        unit.clamp(0.0, 1.0)
+    } else {
+        0.5
+    };
     // Never zero: half the ceiling is fixed, the other half random.
     ceiling / 2 + ((ceiling / 2) as f64 * unit) as u64
 }

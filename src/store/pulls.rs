@@ -1,0 +1,186 @@
+//! What the sync engine brings back from the platform, and the enrolment it records.
+
+use rusqlite::params;
+
+use super::{Store, StoreError, now_rfc3339};
+use crate::protocol::{CatalogChange, Pickup, Revocation};
+
+impl Store {
+    /// Applies a page of catalog changes and its cursor in one transaction.
+    pub fn apply_catalog_changes(
+        &mut self,
+        items: &[CatalogChange],
+        cursor: u64,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |e| StoreError::from_sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut upsert = tx
+                .prepare_cached(
+                    "INSERT INTO catalog_items (gtin, name, name_zh, price_minor, currency, sku, unit, age_restricted, stock)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (gtin) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh,
+                       price_minor = excluded.price_minor, currency = excluded.currency, sku = excluded.sku,
+                       unit = excluded.unit, age_restricted = excluded.age_restricted, stock = excluded.stock",
+                )
+                .map_err(err)?;
+            for c in items {
+                let gtin = crate::domain::gtin::Gtin::parse(&c.gtin).map_err(|e| {
+                    StoreError::Inconsistent(format!("the platform sent a bad GTIN: {e}"))
+                })?;
+                upsert
+                    .execute(params![
+                        gtin.as_str(),
+                        c.name,
+                        c.name_zh,
+                        c.price,
+                        c.currency,
+                        c.sku,
+                        c.unit,
+                        c.age_restricted,
+                        c.stock
+                    ])
+                    .map_err(err)?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('cursor_catalog', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [cursor.to_string()],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    pub fn save_pickups(&mut self, items: &[Pickup], cursor: u64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |e| StoreError::from_sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        for p in items {
+            let lines = serde_json::to_string(&p.lines)
+                .map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+            tx.execute(
+                "INSERT INTO pickups (order_id, store_id, lines, created_at, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (order_id) DO UPDATE SET lines = excluded.lines, store_id = excluded.store_id",
+                params![p.order_id, p.store_id, lines, p.created_at, now_rfc3339()],
+            )
+            .map_err(err)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('cursor_pickups', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [cursor.to_string()],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    pub fn save_revocations(
+        &mut self,
+        items: &[Revocation],
+        cursor: u64,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |e| StoreError::from_sqlite(&path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        for r in items {
+            tx.execute(
+                "INSERT INTO revoked_coupons (coupon_id, reason, revoked_at) VALUES (?1, ?2, ?3) ON CONFLICT (coupon_id) DO NOTHING",
+                params![r.coupon_id, r.reason, now_rfc3339()],
+            )
+            .map_err(err)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('cursor_revocations', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [cursor.to_string()],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    /// An online order waiting here, with its lines as (GTIN, quantity) JSON.
+    pub fn pickup(
+        &self,
+        order_id: &str,
+    ) -> Result<Option<(String, String, Option<String>)>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row(
+                "SELECT store_id, lines, collected_at FROM pickups WHERE order_id = ?1",
+                [order_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(self.sql_err())
+    }
+
+    pub fn is_coupon_revoked(&self, coupon_id: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM revoked_coupons WHERE coupon_id = ?1",
+                [coupon_id],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(self.sql_err())
+    }
+
+    pub fn cursor(&self, name: &str) -> Result<u64, StoreError> {
+        Ok(self
+            .meta(&format!("cursor_{name}"))?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// The platform says it holds less than it confirmed before (it was restored): resend
+    /// everything after `held`.
+    pub fn rewind_acked(&self, held: u64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE sync_state SET acked_seq = MIN(acked_seq, ?1) WHERE id = 1",
+                [held],
+            )
+            .map(|_| ())
+            .map_err(self.sql_err())
+    }
+
+    /// Whether the database holds any order (enrolment refuses to mix demo orders in).
+    pub fn order_count(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+            .map_err(self.sql_err())
+    }
+
+    /// Records the identity the platform gave this terminal. The demo catalog is dropped;
+    /// the catalog pull brings the store's own.
+    pub fn record_enrolment(
+        &mut self,
+        platform_url: &str,
+        e: &crate::protocol::EnrolResponse,
+    ) -> Result<(), StoreError> {
+        let keys = serde_json::to_string(&e.platform_keys)
+            .map_err(|err| StoreError::Inconsistent(err.to_string()))?;
+        let path = self.path.clone();
+        let err = |e| StoreError::from_sqlite(&path, e);
+        let was_demo = self.meta("demo")?.is_some();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        if was_demo {
+            tx.execute("DELETE FROM catalog_items", []).map_err(err)?;
+        }
+        for (k, v) in [
+            ("platform_url", platform_url),
+            ("device_id", &e.device_id),
+            ("store_id", &e.store_id),
+            ("terminal_id", &e.terminal_id),
+            ("platform_keys", &keys),
+        ] {
+            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [k, v])
+                .map_err(err)?;
+        }
+        tx.execute("DELETE FROM meta WHERE key IN ('demo', 'cursor_catalog', 'cursor_pickups', 'cursor_revocations')", [])
+            .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+}

@@ -1,0 +1,171 @@
+//! The platform client: HTTP with rustls on ring, blocking (the engine has its own thread).
+
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use super::SyncError;
+use crate::crypto::{SigningKey, jws_sign};
+use crate::domain::sync::{StatusAction, action_for_status};
+use crate::protocol::{
+    BATCH_PATH, BEARER_AUDIENCE, BEARER_TYP, BatchAck, BearerClaims, ENROL_PATH, EnrolRequest,
+    EnrolResponse, ErrorBody, PAYMENT_PATH, PULL_PATH, PaymentRequest, PaymentResponse,
+    PullResponse, TIME_PATH, TimeResponse,
+};
+
+pub struct PlatformClient {
+    http: reqwest::blocking::Client,
+    base: String,
+}
+
+/// rustls needs a process-wide crypto provider; ours is ring.
+fn install_ring() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl PlatformClient {
+    pub fn new(base_url: &str, timeout: Duration) -> Result<PlatformClient, SyncError> {
+        install_ring();
+        let base = base_url.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(SyncError::Refused(format!(
+                "'{base_url}' is not a platform URL (http:// or https://)"
+            )));
+        }
+        let http = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("smartstore/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SyncError::Network(format!("cannot make an HTTP client: {e}")))?;
+        Ok(PlatformClient { http, base })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn answer<T: DeserializeOwned>(
+        what: &str,
+        resp: reqwest::Result<reqwest::blocking::Response>,
+    ) -> Result<T, SyncError> {
+        let resp = resp.map_err(|e| SyncError::Network(format!("{what}: {}", describe(&e))))?;
+        let status = resp.status().as_u16();
+        let body = resp.bytes().map_err(|e| {
+            SyncError::Network(format!("{what}: the answer broke off: {}", describe(&e)))
+        })?;
+        match action_for_status(status) {
+            StatusAction::Ok => serde_json::from_slice(&body).map_err(|e| {
+                SyncError::Network(format!(
+                    "{what}: the platform's answer is not understood ({e})"
+                ))
+            }),
+            action => {
+                let message = serde_json::from_slice::<ErrorBody>(&body)
+                    .map(|b| b.message)
+                    .unwrap_or_else(|_| String::from_utf8_lossy(&body).chars().take(200).collect());
+                Err(match action {
+                    StatusAction::ReEnrol => SyncError::ReEnrol(format!("{what}: {message}")),
+                    StatusAction::Stop => SyncError::Refused(format!(
+                        "{what}: the platform answered {status}: {message}"
+                    )),
+                    _ => SyncError::Network(format!(
+                        "{what}: the platform answered {status}: {message}"
+                    )),
+                })
+            }
+        }
+    }
+
+    pub fn enrol(&self, req: &EnrolRequest) -> Result<EnrolResponse, SyncError> {
+        Self::answer(
+            "enrolment",
+            self.http
+                .post(format!("{}{ENROL_PATH}", self.base))
+                .json(req)
+                .send(),
+        )
+    }
+
+    pub fn push(&self, jws: String) -> Result<BatchAck, SyncError> {
+        Self::answer(
+            "sending orders",
+            self.http
+                .post(format!("{}{BATCH_PATH}", self.base))
+                .header("content-type", "application/jose")
+                .body(jws)
+                .send(),
+        )
+    }
+
+    fn bearer(key: &SigningKey) -> String {
+        let iat = time::OffsetDateTime::now_utc().unix_timestamp();
+        let claims = BearerClaims {
+            sub: key.kid.clone(),
+            aud: BEARER_AUDIENCE.into(),
+            iat,
+            exp: iat + 120,
+        };
+        jws_sign(
+            key,
+            Some(BEARER_TYP),
+            &serde_json::to_vec(&claims).unwrap_or_default(),
+        )
+    }
+
+    pub fn pull<T: DeserializeOwned>(
+        &self,
+        key: &SigningKey,
+        kind: &str,
+        cursor: u64,
+    ) -> Result<PullResponse<T>, SyncError> {
+        Self::answer(
+            &format!("pulling {kind}"),
+            self.http
+                .get(format!("{}{PULL_PATH}/{kind}?cursor={cursor}", self.base))
+                .bearer_auth(Self::bearer(key))
+                .send(),
+        )
+    }
+
+    pub fn pay(
+        &self,
+        key: &SigningKey,
+        req: &PaymentRequest,
+    ) -> Result<PaymentResponse, SyncError> {
+        Self::answer(
+            "payment",
+            self.http
+                .post(format!("{}{PAYMENT_PATH}", self.base))
+                .bearer_auth(Self::bearer(key))
+                .json(req)
+                .send(),
+        )
+    }
+
+    /// The platform's clock, Unix milliseconds.
+    pub fn time(&self) -> Result<i64, SyncError> {
+        Self::answer::<TimeResponse>(
+            "clock",
+            self.http.get(format!("{}{TIME_PATH}", self.base)).send(),
+        )
+        .map(|t| t.now_ms)
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "no answer in time".into()
+    } else if e.is_connect() {
+        "cannot connect (offline, or the platform is down)".into()
+    } else {
+        let mut s = e.to_string();
+        let mut src = std::error::Error::source(e);
+        while let Some(inner) = src {
+            s.push_str(": ");
+            s.push_str(&inner.to_string());
+            src = inner.source();
+        }
+        s
+    }
+}
