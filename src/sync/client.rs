@@ -36,6 +36,9 @@ impl PlatformClient {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("smartstore/", env!("CARGO_PKG_VERSION")))
+            // A fresh connection per request: after the platform restarts or a proxy resets,
+            // no stale pooled connection turns into a spurious error.
+            .pool_max_idle_per_host(0)
             .build()
             .map_err(|e| SyncError::Network(format!("cannot make an HTTP client: {e}")))?;
         Ok(PlatformClient { http, base })

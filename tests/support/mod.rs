@@ -39,6 +39,7 @@ pub fn demo_draft(store: &Store, lines: usize) -> OrderDraft {
 }
 
 pub mod crash;
+pub mod proxy;
 
 pub fn open_demo(path: &Path) -> Store {
     Store::open(path).expect("open store")

@@ -1,0 +1,382 @@
+//! Sync end to end over real HTTP on loopback: the real hub, a real terminal database, and a
+//! fault-injecting proxy between them.
+
+mod support;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use smartstore::crypto::{SigningKey, b64, jws_sign};
+use smartstore::hub::db::HubDb;
+use smartstore::hub::server;
+use smartstore::protocol::BATCH_TYP;
+use smartstore::store::Store;
+use smartstore::sync::{Device, PlatformClient, build_batch, enroll, sync_once, sync_with_retries};
+
+fn spawn_hub(db: &Path) -> SocketAddr {
+    server::spawn(
+        HubDb::open(db).expect("hub db"),
+        "127.0.0.1:0".parse().expect("addr"),
+    )
+    .expect("hub")
+}
+
+fn enrolled_terminal(dir: &Path, hub_db: &Path, url: &str) -> (Store, Device) {
+    let token = HubDb::open(hub_db)
+        .expect("hub db")
+        .create_enrolment_tokens("SH001", 1)
+        .expect("token")
+        .remove(0);
+    let mut store = Store::open(&dir.join("smartstore.db")).expect("store");
+    let client = PlatformClient::new(url, Duration::from_secs(10)).expect("client");
+    let e = enroll(&mut store, dir, &client, &token).expect("enrol");
+    assert_eq!(
+        (e.store_id.as_str(), e.terminal_id.as_str()),
+        ("SH001", "T01")
+    );
+    let device = Device::load(&store, dir).expect("device");
+    (store, device)
+}
+
+/// An enrolled terminal whose catalog is already loaded (as after a first catalog pull).
+fn enrolled_terminal_with_catalog(dir: &Path, hub_db: &Path, url: &str) -> (Store, Device) {
+    let (mut store, device) = enrolled_terminal(dir, hub_db, url);
+    store
+        .import_catalog_csv(
+            std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV),
+            smartstore::domain::money::Currency::CNY,
+        )
+        .expect("catalog");
+    (store, device)
+}
+
+#[test]
+fn enrol_push_and_pull_end_to_end() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let addr = spawn_hub(&hub_db);
+    let url = format!("http://{addr}");
+    {
+        let mut hub = HubDb::open(&hub_db).expect("hub");
+        hub.import_catalog_csv(std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV))
+            .expect("catalog");
+    }
+    let term = dir.path().join("term");
+    let (mut store, device) = enrolled_terminal(&term, &hub_db, &url);
+    // Enrolment replaced the demo identity and dropped the demo catalog until the pull.
+    assert_eq!(
+        store.receipt_prefix().expect("prefix"),
+        ("SH001".into(), "T01".into())
+    );
+    assert_eq!(store.catalog_len().expect("len"), 0);
+    let client = PlatformClient::new(&url, Duration::from_secs(10)).expect("client");
+    let r = sync_once(&mut store, &client, &device.key, 100).expect("first sync");
+    assert_eq!(r.catalog, 202);
+    let mut ids = HashSet::new();
+    for n in 0..250 {
+        let placed = store
+            .place_order(&support::demo_draft(&store, n % 4 + 1))
+            .expect("order");
+        ids.insert(placed.id.to_string());
+    }
+    assert_eq!(
+        store.orders(false, 1).expect("orders")[0].receipt,
+        "SH001-T01-000250"
+    );
+    {
+        let mut hub = HubDb::open(&hub_db).expect("hub");
+        let line = smartstore::protocol::PickupLine {
+            gtin: "06921000000019".into(),
+            quantity: 2,
+        };
+        hub.add_pickup("WEB-1001", "SH001", std::slice::from_ref(&line))
+            .expect("pickup");
+        hub.add_pickup("WEB-2002", "BJ002", &[line])
+            .expect("pickup elsewhere");
+        hub.revoke_coupon("CP-9", "leaked on social media")
+            .expect("revoke");
+    }
+    let r = sync_once(&mut store, &client, &device.key, 100).expect("sync");
+    assert_eq!((r.pushed, r.batches, r.held_seq), (250, 3, 250));
+    assert_eq!(store.sync_status().expect("status").unsynced, 0);
+    assert_eq!(r.pickups, 1, "only this store's pickups");
+    assert!(store.pickup("WEB-1001").expect("pickup").is_some());
+    assert!(store.pickup("WEB-2002").expect("pickup").is_none());
+    assert!(store.is_coupon_revoked("CP-9").expect("revoked"));
+
+    let hub = HubDb::open(&hub_db).expect("hub");
+    let events = hub.events().expect("events");
+    assert_eq!(events.len(), 250);
+    let got: HashSet<String> = events.iter().filter_map(|e| e.order_id.clone()).collect();
+    assert_eq!(got, ids);
+    assert!(
+        events
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.seq == i as u64 + 1)
+    );
+    // A second pass sends nothing and pulls nothing new.
+    let r = sync_once(&mut store, &client, &device.key, 100).expect("sync");
+    assert_eq!((r.pushed, r.batches, r.catalog, r.pickups), (0, 0, 0, 0));
+}
+
+fn post(url: &str, body: String) -> (u16, String) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let resp = reqwest::blocking::Client::new()
+        .post(format!("{url}/v1/batches"))
+        .body(body)
+        .send()
+        .expect("post");
+    (resp.status().as_u16(), resp.text().unwrap_or_default())
+}
+
+#[test]
+fn tampered_replayed_truncated_and_foreign_batches_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let url = format!("http://{}", spawn_hub(&hub_db));
+    let term = dir.path().join("term");
+    let (mut store, device) = enrolled_terminal_with_catalog(&term, &hub_db, &url);
+    for n in 0..5 {
+        store
+            .place_order(&support::demo_draft(&store, n % 4 + 1))
+            .expect("order");
+    }
+    let count = || {
+        HubDb::open(&hub_db)
+            .expect("hub")
+            .event_count()
+            .expect("count")
+    };
+    let (good, _) = build_batch(&store, &device.key, 0, 100)
+        .expect("build")
+        .expect("batch");
+    let parts: Vec<&str> = good.split('.').collect();
+    let payload =
+        String::from_utf8(smartstore::crypto::unb64(parts[1]).expect("b64")).expect("utf8");
+
+    let tampered_payload = payload.replace("\"total\":", "\"total\":1");
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        b64(tampered_payload.as_bytes()),
+        parts[2]
+    );
+    let other = SigningKey::from_pkcs8(
+        SigningKey::generate("x").expect("key").pkcs8(),
+        &device.key.kid,
+    )
+    .expect("key");
+    let wrong_key = jws_sign(&other, Some(BATCH_TYP), payload.as_bytes());
+    let stranger = SigningKey::generate("not-a-device").expect("key");
+    let unknown_device = jws_sign(
+        &stranger,
+        Some(BATCH_TYP),
+        payload.replace(&device.key.kid, "not-a-device").as_bytes(),
+    );
+    let inconsistent = jws_sign(
+        &device.key,
+        Some(BATCH_TYP),
+        payload
+            .replace("\"last_seq\":5", "\"last_seq\":7")
+            .as_bytes(),
+    );
+    // The same events moved two places up: sequence numbers 3..=7 when the platform holds 0.
+    let mut shifted: serde_json::Value = serde_json::from_str(&payload).expect("json");
+    shifted["first_seq"] = 3.into();
+    shifted["last_seq"] = 7.into();
+    for (i, e) in shifted["events"]
+        .as_array_mut()
+        .expect("events")
+        .iter_mut()
+        .enumerate()
+    {
+        e["seq"] = (i as u64 + 3).into();
+    }
+    let gap = jws_sign(&device.key, Some(BATCH_TYP), shifted.to_string().as_bytes());
+    let cases: Vec<(&str, String, u16)> = vec![
+        ("tampered payload", tampered, 401),
+        ("signed by another key", wrong_key, 401),
+        ("unknown device", unknown_device, 401),
+        ("truncated", good[..good.len() / 2].to_owned(), 401),
+        ("not a JWS", "hello".to_owned(), 400),
+        (
+            "sequence numbers do not match the events",
+            inconsistent,
+            400,
+        ),
+    ];
+    for (what, body, status) in cases {
+        let (got, text) = post(&url, body);
+        assert_eq!(got, status, "{what}: {text}");
+        assert!(text.contains("\"message\""), "{what}: {text}");
+        assert_eq!(count(), 0, "{what} stored something");
+    }
+    // A batch that leaves a gap stores nothing and says what the platform holds.
+    let (got, text) = post(&url, gap);
+    assert_eq!((got, text.as_str()), (200, "{\"held_seq\":0}"));
+    assert_eq!(count(), 0);
+    // The real batch, then the same batch replayed: stored once.
+    assert_eq!(
+        post(&url, good.clone()),
+        (200, "{\"held_seq\":5}".to_owned())
+    );
+    assert_eq!(post(&url, good), (200, "{\"held_seq\":5}".to_owned()));
+    assert_eq!(count(), 5);
+}
+
+/// The hub as a real process, on a fixed port so it can be killed and restarted there.
+fn start_hub_process(db: &Path, port: u16) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore-hub"))
+        .args([
+            "--db",
+            db.to_str().expect("utf8"),
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start hub");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("hub says it listens");
+    assert!(line.starts_with("listening"), "{line}");
+    child
+}
+
+fn start_terminal_sync(data: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_smartstore"))
+        .args(["sync", "--batch", "200"])
+        .env("SMARTSTORE_DATA_DIR", data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start sync")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+#[test]
+fn ten_thousand_orders_arrive_exactly_once_through_faults_and_kills() {
+    const ORDERS: usize = 10_000;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let port = free_port();
+    let mut hub = start_hub_process(&hub_db, port);
+    let proxy = support::proxy::FaultProxy::start(SocketAddr::from(([127, 0, 0, 1], port)), 42);
+    let term = dir.path().join("term");
+    // Enrol directly (a one-time token cannot be retried through a proxy that eats answers),
+    // then send everything else through the faults.
+    let (store, _device) =
+        enrolled_terminal_with_catalog(&term, &hub_db, &format!("http://127.0.0.1:{port}"));
+    store
+        .set_meta("platform_url", &format!("http://{}", proxy.addr))
+        .expect("meta");
+    drop(store);
+
+    let placer = {
+        let db = term.join("smartstore.db");
+        std::thread::spawn(move || {
+            let mut store = Store::open(&db).expect("store");
+            let mut ids = Vec::with_capacity(ORDERS);
+            for n in 0..ORDERS {
+                ids.push(
+                    store
+                        .place_order(&support::demo_draft(&store, n % 4 + 1))
+                        .expect("order")
+                        .id
+                        .to_string(),
+                );
+            }
+            ids
+        })
+    };
+    let mut terminal = start_terminal_sync(&term);
+    let mut rng = fastrand::Rng::with_seed(7);
+    let (mut hub_kills, mut terminal_kills) = (0, 0);
+    let start = Instant::now();
+    while !placer.is_finished() || start.elapsed() < Duration::from_secs(6) {
+        std::thread::sleep(Duration::from_millis(rng.u64(300..900)));
+        if rng.bool() {
+            hub.kill().expect("kill hub");
+            let _ = hub.wait();
+            hub = start_hub_process(&hub_db, port);
+            hub_kills += 1;
+        } else {
+            terminal.kill().expect("kill terminal");
+            let _ = terminal.wait();
+            terminal = start_terminal_sync(&term);
+            terminal_kills += 1;
+        }
+    }
+    let ids = placer.join().expect("placer");
+    let _ = terminal.kill();
+    let _ = terminal.wait();
+    // Drain what is left, still through the faults, from this process.
+    let mut store = Store::open(&term.join("smartstore.db")).expect("store");
+    let device = Device::load(&store, &term).expect("device");
+    let client = PlatformClient::new(&format!("http://{}", proxy.addr), Duration::from_secs(10))
+        .expect("client");
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while store.sync_status().expect("status").unsynced > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "did not drain: {:?}",
+            store.sync_status()
+        );
+        let _ = sync_with_retries(
+            &mut store,
+            &client,
+            &device.key,
+            200,
+            50,
+            Duration::from_millis(20),
+        );
+    }
+    let _ = hub.kill();
+    let _ = hub.wait();
+
+    let hub_db = HubDb::open(&hub_db).expect("hub");
+    let events = hub_db.events().expect("events");
+    let platform: Vec<String> = events.iter().filter_map(|e| e.order_id.clone()).collect();
+    let platform_set: HashSet<&String> = platform.iter().collect();
+    let terminal_set: HashSet<&String> = ids.iter().collect();
+    assert_eq!(platform.len(), ORDERS, "no duplicates");
+    assert_eq!(platform_set, terminal_set, "platform set = terminal set");
+    assert!(
+        events
+            .iter()
+            .enumerate()
+            .all(|(i, e)| e.seq == i as u64 + 1),
+        "no gaps"
+    );
+    let c = &proxy.counts;
+    use std::sync::atomic::Ordering::Relaxed;
+    eprintln!(
+        "exactly once: {ORDERS} orders; hub killed {hub_kills}x, terminal killed {terminal_kills}x; proxy: {} connections, {} reset, {} answered 503, {} answers dropped after commit, {} delayed",
+        c.connections.load(Relaxed),
+        c.reset.load(Relaxed),
+        c.answered_503.load(Relaxed),
+        c.dropped_after_commit.load(Relaxed),
+        c.delayed.load(Relaxed)
+    );
+    assert!(hub_kills > 0 && terminal_kills > 0);
+    assert!(
+        c.dropped_after_commit.load(Relaxed) > 0
+            && c.reset.load(Relaxed) > 0
+            && c.answered_503.load(Relaxed) > 0
+    );
+}
