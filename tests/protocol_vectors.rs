@@ -12,7 +12,10 @@ pub const BATCH_PAYLOAD: &str = r#"{"device_id":"01a20000-0000-7000-8000-0000000
 pub const BEARER_PAYLOAD: &str = r#"{"sub":"01a20000-0000-7000-8000-000000000001","aud":"smartstore-platform","iat":1795334400,"exp":1795334520}"#;
 
 fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
 }
 
 fn key() -> SigningKey {
@@ -24,17 +27,37 @@ fn key() -> SigningKey {
 #[test]
 fn the_documented_vectors_hold() {
     let key = key();
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/sync-protocol.md")).expect("doc");
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/sync-protocol.md"
+    ))
+    .expect("doc");
     let public = key.jwk().x;
-    assert_eq!(public, b64(&hex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a")));
+    assert_eq!(
+        public,
+        b64(&hex(
+            "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+        ))
+    );
     let batch = jws_sign(&key, Some(BATCH_TYP), BATCH_PAYLOAD.as_bytes());
     let bearer = jws_sign(&key, Some(BEARER_TYP), BEARER_PAYLOAD.as_bytes());
     if std::env::var_os("PRINT_VECTORS").is_some() {
         println!("x = {public}\nbatch = {batch}\nbearer = {bearer}");
     }
     let pk = key.public_key();
-    assert_eq!(jws_verify(&batch, |_| Some(pk)).map(|(_, p)| p), Ok(BATCH_PAYLOAD.as_bytes().to_vec()));
-    for (name, value) in [("public key x", &public), ("batch JWS", &batch), ("bearer JWS", &bearer), ("payload", &BATCH_PAYLOAD.to_owned())] {
-        assert!(doc.contains(value.as_str()), "docs/sync-protocol.md lacks the {name}: {value}");
+    assert_eq!(
+        jws_verify(&batch, |_| Some(pk)).map(|(_, p)| p),
+        Ok(BATCH_PAYLOAD.as_bytes().to_vec())
+    );
+    for (name, value) in [
+        ("public key x", &public),
+        ("batch JWS", &batch),
+        ("bearer JWS", &bearer),
+        ("payload", &BATCH_PAYLOAD.to_owned()),
+    ] {
+        assert!(
+            doc.contains(value.as_str()),
+            "docs/sync-protocol.md lacks the {name}: {value}"
+        );
     }
 }

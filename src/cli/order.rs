@@ -74,12 +74,7 @@ pub fn run(ctx: &Context, cmd: OrderCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
-    let payment: Payment = args.pay.parse()?;
-    if let Payment::Code { .. } = payment {
-        anyhow::bail!(
-            "payment by code is captured online through the platform, which this terminal is not connected to: take cash or card, or pay later; nothing was stored"
-        );
-    }
+    let mut payment: Payment = args.pay.parse()?;
     let mut store = ctx.open_store()?;
     let mut cart = Cart::new(ctx.config.currency()?);
     for text in &args.scans {
@@ -95,10 +90,9 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
                     "scan refused: {kind:?} codes are not supported by this build yet; nothing was stored"
                 )
             }
-            ScanEffect::PaymentCode { .. } => {
-                anyhow::bail!(
-                    "scan refused: a payment code is captured online, and this terminal is not connected; nothing was stored"
-                )
+            // A payment code scanned at checkout pays for the order (captured online below).
+            ScanEffect::PaymentCode { scheme, digits } => {
+                payment = Payment::Code { digits, scheme }
             }
         }
     }
@@ -128,6 +122,9 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     }
     let draft = OrderDraft::from_cart(&cart, fulfilment, payment)
         .map_err(|e| anyhow::anyhow!("{e}; nothing was stored"))?;
+    if let Payment::Code { digits, .. } = &draft.payment {
+        capture_code_payment(ctx, &store, digits, draft.totals.total)?;
+    }
     let placed = store.place_order(&draft)?;
     if args.json {
         print_json(&OrderJson {
@@ -176,4 +173,41 @@ pub fn list(ctx: &Context, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Payment by shopper code is captured online, before the order is committed.
+fn capture_code_payment(
+    ctx: &Context,
+    store: &crate::store::Store,
+    digits: &str,
+    total: crate::domain::money::Money,
+) -> anyhow::Result<()> {
+    let offline = "payment by code needs the platform online: take cash or card, or pay later; nothing was stored";
+    let device = match crate::sync::Device::load(store, &ctx.data_dir) {
+        Ok(d) => d,
+        Err(crate::sync::SyncError::NotEnrolled) => {
+            anyhow::bail!("this terminal is not enrolled, so {offline}")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let client =
+        crate::sync::PlatformClient::new(&device.platform_url, std::time::Duration::from_secs(15))?;
+    let req = crate::protocol::PaymentRequest {
+        code: digits.to_owned(),
+        amount: total.minor,
+        currency: total.currency.code().to_owned(),
+        reference: uuid::Uuid::now_v7().to_string(),
+    };
+    match client.pay(&device.key, &req) {
+        Ok(r) if r.status == "approved" => {
+            tracing::info!(payment = r.payment_id, "payment approved");
+            Ok(())
+        }
+        Ok(r) => anyhow::bail!(
+            "payment declined: {}; nothing was stored",
+            r.reason.unwrap_or_else(|| "no reason given".into())
+        ),
+        Err(e) if e.is_transient() => anyhow::bail!("{e}: {offline}"),
+        Err(e) => Err(e.into()),
+    }
 }
