@@ -4,6 +4,7 @@ pub mod cart;
 pub mod catalog;
 pub mod coupon;
 pub mod gtin;
+pub mod kiosk;
 pub mod money;
 pub mod order;
 pub mod scan;

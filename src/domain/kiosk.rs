@@ -1,0 +1,124 @@
+//! Kiosk rules: the idle warning and reset, and the staff PIN lockout. Times are milliseconds
+//! on any monotonic clock; the caller supplies them.
+
+/// When an untouched kiosk warns, and when it resets (empties the cart, back to attract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdlePolicy {
+    pub warn_after_ms: u64,
+    pub reset_after_ms: u64,
+}
+
+impl Default for IdlePolicy {
+    fn default() -> Self {
+        IdlePolicy { warn_after_ms: 60_000, reset_after_ms: 75_000 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Idle {
+    Active,
+    /// Shown as "Are you still there? Resetting in N s".
+    Warning { seconds_left: u64 },
+    Reset,
+}
+
+impl IdlePolicy {
+    pub fn state(&self, last_activity_ms: u64, now_ms: u64) -> Idle {
+        let idle = now_ms.saturating_sub(last_activity_ms);
+        if idle >= self.reset_after_ms {
+            Idle::Reset
+        } else if idle >= self.warn_after_ms {
+            Idle::Warning { seconds_left: (self.reset_after_ms - idle).div_ceil(1000) }
+        } else {
+            Idle::Active
+        }
+    }
+}
+
+/// Failed staff PIN attempts lock the exit for a while, longer after each lockout.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PinGuard {
+    failures: u32,
+    lockouts: u32,
+    locked_until_ms: u64,
+}
+
+pub const PIN_ATTEMPTS: u32 = 3;
+pub const PIN_LOCKOUT_MS: u64 = 60_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinOutcome {
+    Accepted,
+    /// Wrong PIN; this many attempts remain before a lockout.
+    Wrong { attempts_left: u32 },
+    /// Locked: no attempt is checked until then.
+    Locked { seconds_left: u64 },
+}
+
+impl PinGuard {
+    /// Whether an attempt may be checked now.
+    pub fn locked(&self, now_ms: u64) -> Option<u64> {
+        (now_ms < self.locked_until_ms).then(|| (self.locked_until_ms - now_ms).div_ceil(1000))
+    }
+
+    /// Records an attempt whose correctness the caller checked (only when not locked).
+    pub fn attempt(&mut self, correct: bool, now_ms: u64) -> PinOutcome {
+        if let Some(seconds_left) = self.locked(now_ms) {
+            return PinOutcome::Locked { seconds_left };
+        }
+        if correct {
+            self.failures = 0;
+            self.lockouts = 0;
+            return PinOutcome::Accepted;
+        }
+        self.failures += 1;
+        if self.failures >= PIN_ATTEMPTS {
+            self.failures = 0;
+            self.lockouts += 1;
+            let ms = PIN_LOCKOUT_MS.saturating_mul(1 << (self.lockouts - 1).min(6));
+            self.locked_until_ms = now_ms + ms;
+            return PinOutcome::Locked { seconds_left: ms / 1000 };
+        }
+        PinOutcome::Wrong { attempts_left: PIN_ATTEMPTS - self.failures }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_table() {
+        let p = IdlePolicy { warn_after_ms: 60_000, reset_after_ms: 75_000 };
+        let cases = [
+            (0, Idle::Active),
+            (59_999, Idle::Active),
+            (60_000, Idle::Warning { seconds_left: 15 }),
+            (70_500, Idle::Warning { seconds_left: 5 }),
+            (74_999, Idle::Warning { seconds_left: 1 }),
+            (75_000, Idle::Reset),
+        ];
+        for (idle, want) in cases {
+            assert_eq!(p.state(1_000, 1_000 + idle), want, "{idle}");
+        }
+    }
+
+    #[test]
+    fn pin_lockout_table() {
+        let mut g = PinGuard::default();
+        let steps = [
+            (false, 0, PinOutcome::Wrong { attempts_left: 2 }),
+            (false, 1, PinOutcome::Wrong { attempts_left: 1 }),
+            (false, 2, PinOutcome::Locked { seconds_left: 60 }),
+            (true, 30_000, PinOutcome::Locked { seconds_left: 31 }), // even the right PIN waits
+            (false, 62_002, PinOutcome::Wrong { attempts_left: 2 }),
+            (false, 62_003, PinOutcome::Wrong { attempts_left: 1 }),
+            (false, 62_004, PinOutcome::Locked { seconds_left: 120 }), // doubled
+            (true, 182_004, PinOutcome::Accepted),
+            (false, 182_005, PinOutcome::Wrong { attempts_left: 2 }),
+        ];
+        for (correct, now, want) in steps {
+            assert_eq!(g.attempt(correct, now), want, "at {now}");
+        }
+    }
+}
