@@ -498,7 +498,7 @@ fn every_refusal_has_its_own_message() {
                     }
                 )
             },
-            "member code is not valid before 2026-01-02 01:00:00 UTC",
+            "member code is not valid before 2026-01-01 02:00:00 UTC",
         ),
         (
             "coupon before its window",

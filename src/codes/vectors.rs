@@ -17,8 +17,8 @@ pub const PKCS8_V1_PREFIX_HEX: &str = "302e020100300506032b657004220420";
 pub const ISSUER: &str = "hub";
 /// 2026-01-01T00:00:00Z, the `iat` of every vector.
 pub const ISSUED_AT: i64 = 1_767_225_600;
-/// A time at which every vector is valid (2026-01-02T00:00:00Z).
-pub const NOW: i64 = ISSUED_AT + 86_400;
+/// A time at which every vector is valid (2026-01-01T01:00:00Z).
+pub const NOW: i64 = ISSUED_AT + 3_600;
 
 fn hex(s: &str) -> Vec<u8> {
     (0..s.len() / 2)
