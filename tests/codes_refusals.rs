@@ -84,6 +84,15 @@ fn payload(b: ClaimsSetBuilder) -> Vec<u8> {
 }
 
 type Check = fn(&CodeRefusal) -> bool;
+/// Name, text, now, store (for `verify_at_store`), the expected refusal, words of its message.
+type Case = (
+    &'static str,
+    String,
+    i64,
+    Option<&'static str>,
+    Check,
+    &'static str,
+);
 
 #[test]
 fn every_refusal_has_its_own_message() {
@@ -116,7 +125,7 @@ fn every_refusal_has_its_own_message() {
     };
 
     let good_basket = || basket_with(vec![6_901_234_567_892, 2]);
-    let cases: Vec<(&str, String, i64, Option<&str>, Check, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "empty",
             String::new(),

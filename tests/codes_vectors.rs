@@ -69,5 +69,8 @@ fn vectors_match_the_doc() {
         }
         assert_eq!(verify(&text, &keys, NOW).map(|ok| ok.code), Ok(v.code));
     }
-    assert!(missing.is_empty(), "docs/shopper-codes.md lacks {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "docs/shopper-codes.md lacks {missing:?}"
+    );
 }
