@@ -2,6 +2,7 @@
 
 pub mod checkout;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod crypto;
 pub mod domain;

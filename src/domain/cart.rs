@@ -120,6 +120,20 @@ impl Cart {
         Ok(())
     }
 
+    /// Adds several lines at once (a basket code, the lines of a pickup): all of them, or none
+    /// when one is refused.
+    pub fn add_all<'a>(
+        &mut self,
+        lines: impl IntoIterator<Item = (&'a CatalogItem, u32)>,
+    ) -> Result<(), CartError> {
+        let mut next = self.clone();
+        for (item, quantity) in lines {
+            next.add(item, quantity)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
     /// Sets a line's quantity; 0 removes the line.
     pub fn set_quantity(&mut self, gtin: Gtin, quantity: u32) -> Result<(), CartError> {
         if quantity == 0 {
@@ -283,6 +297,25 @@ mod tests {
             cart.add(&usd, 1),
             Err(CartError::CurrencyMismatch { .. })
         ));
+    }
+
+    #[test]
+    fn add_all_is_all_or_nothing() {
+        let tea = item("6901234567892", 350);
+        let rice = item("96385074", 4990);
+        let mut cart = Cart::new(Currency::CNY);
+        cart.add(&tea, 1).expect("add");
+        cart.add_all([(&tea, 2), (&rice, 3)]).expect("add all");
+        assert_eq!(
+            cart.totals().map(|t| (t.items, t.total)),
+            Ok((6, cny(3 * 350 + 3 * 4990)))
+        );
+        let before = cart.clone();
+        assert_eq!(
+            cart.add_all([(&rice, 1), (&tea, 997)]),
+            Err(CartError::QuantityOutOfRange(1000))
+        );
+        assert_eq!(cart, before);
     }
 
     fn coupon(value: CouponValue, min: Option<i64>) -> Coupon {

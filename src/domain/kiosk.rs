@@ -10,7 +10,10 @@ pub struct IdlePolicy {
 
 impl Default for IdlePolicy {
     fn default() -> Self {
-        IdlePolicy { warn_after_ms: 60_000, reset_after_ms: 75_000 }
+        IdlePolicy {
+            warn_after_ms: 60_000,
+            reset_after_ms: 75_000,
+        }
     }
 }
 
@@ -18,7 +21,9 @@ impl Default for IdlePolicy {
 pub enum Idle {
     Active,
     /// Shown as "Are you still there? Resetting in N s".
-    Warning { seconds_left: u64 },
+    Warning {
+        seconds_left: u64,
+    },
     Reset,
 }
 
@@ -28,7 +33,9 @@ impl IdlePolicy {
         if idle >= self.reset_after_ms {
             Idle::Reset
         } else if idle >= self.warn_after_ms {
-            Idle::Warning { seconds_left: (self.reset_after_ms - idle).div_ceil(1000) }
+            Idle::Warning {
+                seconds_left: (self.reset_after_ms - idle).div_ceil(1000),
+            }
         } else {
             Idle::Active
         }
@@ -50,9 +57,13 @@ pub const PIN_LOCKOUT_MS: u64 = 60_000;
 pub enum PinOutcome {
     Accepted,
     /// Wrong PIN; this many attempts remain before a lockout.
-    Wrong { attempts_left: u32 },
+    Wrong {
+        attempts_left: u32,
+    },
     /// Locked: no attempt is checked until then.
-    Locked { seconds_left: u64 },
+    Locked {
+        seconds_left: u64,
+    },
 }
 
 impl PinGuard {
@@ -77,9 +88,13 @@ impl PinGuard {
             self.lockouts += 1;
             let ms = PIN_LOCKOUT_MS.saturating_mul(1 << (self.lockouts - 1).min(6));
             self.locked_until_ms = now_ms + ms;
-            return PinOutcome::Locked { seconds_left: ms / 1000 };
+            return PinOutcome::Locked {
+                seconds_left: ms / 1000,
+            };
         }
-        PinOutcome::Wrong { attempts_left: PIN_ATTEMPTS - self.failures }
+        PinOutcome::Wrong {
+            attempts_left: PIN_ATTEMPTS - self.failures,
+        }
     }
 }
 
@@ -89,7 +104,10 @@ mod tests {
 
     #[test]
     fn idle_table() {
-        let p = IdlePolicy { warn_after_ms: 60_000, reset_after_ms: 75_000 };
+        let p = IdlePolicy {
+            warn_after_ms: 60_000,
+            reset_after_ms: 75_000,
+        };
         let cases = [
             (0, Idle::Active),
             (59_999, Idle::Active),
