@@ -247,27 +247,38 @@ pub fn sync_once(
 }
 
 /// `sync_once`, retried with exponential backoff and jitter while the failure is transient,
-/// at most `attempts` times. Records the last error for the status bar.
+/// at most `attempts` times in a row without progress (a pass that moved the platform's mark
+/// starts the count again). Records the last error for the status bar.
 pub fn sync_with_retries(
     store: &mut Store,
     client: &PlatformClient,
     key: &SigningKey,
     max_events: u32,
     attempts: u32,
-    base: Duration,
+    backoff: (Duration, Duration),
 ) -> Result<SyncReport, SyncError> {
+    let (base, cap) = backoff;
     let mut rng = fastrand::Rng::new();
     let mut attempt = 0;
     loop {
+        let acked_before = store.sync_status()?.acked_seq;
         match sync_once(store, client, key, max_events) {
             Ok(r) => return Ok(r),
             Err(e) => {
                 let _ = store.record_sync_error(&e.to_string());
+                if store.sync_status()?.acked_seq > acked_before {
+                    attempt = 0;
+                }
                 attempt += 1;
                 if !e.is_transient() || attempt >= attempts {
                     return Err(e);
                 }
-                let wait = backoff_ms(attempt - 1, base.as_millis() as u64, 60_000, rng.f64());
+                let wait = backoff_ms(
+                    attempt - 1,
+                    base.as_millis() as u64,
+                    cap.as_millis() as u64,
+                    rng.f64(),
+                );
                 tracing::info!(attempt, wait_ms = wait, "sync failed, retrying: {e}");
                 std::thread::sleep(Duration::from_millis(wait));
             }

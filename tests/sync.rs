@@ -323,6 +323,10 @@ fn ten_thousand_orders_arrive_exactly_once_through_faults_and_kills() {
         }
     }
     let ids = placer.join().expect("placer");
+    eprintln!(
+        "placed {ORDERS} orders with kills in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     let _ = terminal.kill();
     let _ = terminal.wait();
     // Drain what is left, still through the faults, from this process.
@@ -343,9 +347,10 @@ fn ten_thousand_orders_arrive_exactly_once_through_faults_and_kills() {
             &device.key,
             200,
             50,
-            Duration::from_millis(20),
+            (Duration::from_millis(20), Duration::from_millis(500)),
         );
     }
+    eprintln!("drained in {:.1} s", start.elapsed().as_secs_f64());
     let _ = hub.kill();
     let _ = hub.wait();
 

@@ -65,7 +65,7 @@ pub fn run_sync(ctx: &Context, args: &SyncArgs) -> anyhow::Result<ExitCode> {
             &device.key,
             batch,
             if args.once { 6 } else { 1 },
-            Duration::from_millis(250),
+            (Duration::from_millis(250), Duration::from_secs(60)),
         );
         let status = store.sync_status()?;
         let (online, pushed) = match &result {
