@@ -39,6 +39,8 @@ pub enum Command {
     Order(order::OrderCommand),
     /// List orders, newest first.
     Orders(order::OrdersArgs),
+    /// Hand over an online order against its pickup code.
+    Pickup(order::PickupArgs),
     /// Check the terminal and say how to fix what is wrong.
     Doctor(doctor::DoctorArgs),
     /// Enrol this terminal with the platform using a one-time token.
@@ -92,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(c) => catalog::run(&ctx, c),
         Command::Order(c) => order::run(&ctx, c),
         Command::Orders(a) => order::list(&ctx, &a),
+        Command::Pickup(a) => order::pickup(&ctx, &a),
         Command::Doctor(a) => doctor::run(&ctx, &a),
         Command::Enroll(a) => sync::run_enroll(&ctx, &a),
         Command::Sync(a) => sync::run_sync(&ctx, &a),

@@ -18,6 +18,10 @@ pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
     ("0002_pulls", include_str!("../migrations/0002_pulls.sql")),
+    (
+        "0003_redemptions",
+        include_str!("../migrations/0003_redemptions.sql"),
+    ),
 ];
 
 /// The bundled demo catalog a new database starts with.

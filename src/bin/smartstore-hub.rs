@@ -57,11 +57,179 @@ enum Command {
         #[arg(long = "line", required = true)]
         lines: Vec<String>,
     },
+    /// Issue a signed shopper code: prints its text alone; `--png FILE` also writes its QR.
+    #[command(subcommand)]
+    Issue(IssueCommand),
     /// Every event the terminals sent.
     Events {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum IssueCommand {
+    /// A coupon: amount (--off 10.00) or percent (--percent 15) off.
+    Coupon {
+        #[arg(long)]
+        store: Vec<String>,
+        #[arg(long, conflicts_with = "percent", required_unless_present = "percent")]
+        off: Option<String>,
+        #[arg(long)]
+        percent: Option<u32>,
+        /// Minimum spend, e.g. 50.00.
+        #[arg(long)]
+        min: Option<String>,
+        #[arg(long)]
+        single_use: bool,
+        /// Days the coupon is valid from now.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// The pickup code of an online order; also records the order for the store's terminals.
+    Pickup {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        order: String,
+        /// GTIN:QTY, repeated.
+        #[arg(long = "line", required = true)]
+        lines: Vec<String>,
+        #[arg(long, default_value_t = 14)]
+        days: i64,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// A member code with the shopper's delivery addresses.
+    Member {
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "address")]
+        addresses: Vec<String>,
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// A basket built in the shopper's app.
+    Basket {
+        /// GTIN:QTY, repeated.
+        #[arg(long = "line", required = true)]
+        lines: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        days: i64,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+}
+
+fn issue(db: &mut HubDb, cmd: IssueCommand) -> anyhow::Result<()> {
+    use smartstore::codes::{Basket, Issuer, Member, Pickup, Stamp, write_qr_png};
+    use smartstore::domain::coupon::{Coupon, CouponValue};
+    use smartstore::domain::money::{Currency, Money};
+    let key = db.platform_signing_key()?;
+    let issuer = Issuer::from_pkcs8(key.pkcs8(), "smartstore-hub")?.with_kid(&key.kid);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let days = |d: i64| -> anyhow::Result<i64> {
+        anyhow::ensure!((1..=3650).contains(&d), "--days must be between 1 and 3650");
+        Ok(d * 86_400)
+    };
+    let lines_of =
+        |lines: &[String]| -> anyhow::Result<Vec<(smartstore::domain::gtin::Gtin, u32)>> {
+            lines
+                .iter()
+                .map(|l| {
+                    let p = parse_line(l)?;
+                    Ok((smartstore::domain::gtin::Gtin::parse(&p.gtin)?, p.quantity))
+                })
+                .collect()
+        };
+    let (text, png) = match cmd {
+        IssueCommand::Coupon {
+            store,
+            off,
+            percent,
+            min,
+            single_use,
+            days: d,
+            png,
+        } => {
+            let value = match (off, percent) {
+                (Some(off), _) => CouponValue::AmountOff(Money::parse(&off, Currency::CNY)?),
+                (None, Some(p)) => {
+                    anyhow::ensure!((1..=100).contains(&p), "--percent must be 1 to 100");
+                    CouponValue::PercentOff(p)
+                }
+                (None, None) => anyhow::bail!("give --off AMOUNT or --percent P"),
+            };
+            let coupon = Coupon {
+                id: format!("CP-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]),
+                value,
+                min_spend: min.map(|m| Money::parse(&m, Currency::CNY)).transpose()?,
+                single_use,
+                stores: store,
+                not_before: now,
+                expires: now + days(d)?,
+            };
+            (
+                issuer.issue_coupon(&coupon, &Stamp::fresh(now, days(d)?)?)?,
+                png,
+            )
+        }
+        IssueCommand::Pickup {
+            store,
+            order,
+            lines,
+            days: d,
+            png,
+        } => {
+            let parsed = lines
+                .iter()
+                .map(|l| parse_line(l))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let pickup = Pickup {
+                order_id: order.clone(),
+                store: store.clone(),
+                lines: lines_of(&lines)?,
+            };
+            let text = issuer.issue_pickup(&pickup, &Stamp::fresh(now, days(d)?)?)?;
+            db.add_pickup(&order, &store, &parsed)?;
+            (text, png)
+        }
+        IssueCommand::Member {
+            member,
+            name,
+            addresses,
+            days: d,
+            png,
+        } => {
+            let m = Member {
+                member_id: member,
+                name,
+                addresses,
+            };
+            (issuer.issue_member(&m, &Stamp::fresh(now, days(d)?)?)?, png)
+        }
+        IssueCommand::Basket {
+            lines,
+            days: d,
+            png,
+        } => {
+            let b = Basket {
+                lines: lines_of(&lines)?,
+            };
+            (issuer.issue_basket(&b, &Stamp::fresh(now, days(d)?)?)?, png)
+        }
+    };
+    if let Some(path) = png {
+        write_qr_png(&text, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    println!("{text}");
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +288,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             db.add_pickup(&order, &store, &lines)?;
             println!("pickup {order} recorded for store {store}");
         }
+        Command::Issue(cmd) => issue(&mut db, cmd)?,
         Command::Events { json } => {
             for e in db.events()? {
                 if json {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
 use super::{Context, print_json};
-use crate::checkout::{ScanEffect, apply_scan};
+use crate::checkout::{CodeApplied, CodeContext, ScanEffect, apply_scan, apply_shopper_code};
 use crate::domain::cart::Cart;
 use crate::domain::order::{Fulfilment, OrderDraft, Payment};
 
@@ -77,6 +77,8 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     let mut payment: Payment = args.pay.parse()?;
     let mut store = ctx.open_store()?;
     let mut cart = Cart::new(ctx.config.currency()?);
+    let codes = CodeContext::load(&store)?;
+    let mut member: Option<crate::codes::Member> = None;
     for text in &args.scans {
         match apply_scan(&store, &mut cart, text, None)? {
             ScanEffect::Added { item, quantity } => {
@@ -85,10 +87,23 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
             ScanEffect::Refused { text, reason } => {
                 anyhow::bail!("scan '{text}' refused: {reason}; nothing was stored")
             }
-            ScanEffect::ShopperCode { kind, .. } => {
-                anyhow::bail!(
-                    "scan refused: {kind:?} codes are not supported by this build yet; nothing was stored"
-                )
+            ScanEffect::ShopperCode { kind, text } => {
+                match apply_shopper_code(&store, &mut cart, &text, &codes)? {
+                    Err(reason) => anyhow::bail!(
+                        "{} code refused: {reason}; nothing was stored",
+                        kind_name(kind)
+                    ),
+                    Ok(CodeApplied::Member(m)) => member = Some(m),
+                    Ok(CodeApplied::Coupon {
+                        coupon_id,
+                        discount,
+                    }) => tracing::info!(coupon_id, %discount, "coupon applied"),
+                    Ok(CodeApplied::Basket { lines }) => tracing::info!(lines, "basket loaded"),
+                    Ok(CodeApplied::Pickup(p)) => anyhow::bail!(
+                        "that is the pickup code of online order {}: hand it over with `smartstore pickup --scan CODE`; nothing was stored",
+                        p.order_id
+                    ),
+                }
             }
             // A payment code scanned at checkout pays for the order (captured online below).
             ScanEffect::PaymentCode { scheme, digits } => {
@@ -97,8 +112,13 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let fulfilment = match args.fulfil {
+        // A member code brings its delivery address when none was typed.
         FulfilArg::Deliver => Fulfilment::Deliver {
-            address: args.address.clone().unwrap_or_default(),
+            address: args
+                .address
+                .clone()
+                .or_else(|| member.as_ref().and_then(|m| m.addresses.first().cloned()))
+                .unwrap_or_default(),
         },
         FulfilArg::Collect => {
             let store_id = match &args.collect_store {
@@ -120,8 +140,9 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     if args.address.is_some() && matches!(fulfilment, Fulfilment::Collect { .. }) {
         anyhow::bail!("--address is for delivery orders; a collect order is picked up at a store");
     }
-    let draft = OrderDraft::from_cart(&cart, fulfilment, payment)
+    let mut draft = OrderDraft::from_cart(&cart, fulfilment, payment)
         .map_err(|e| anyhow::anyhow!("{e}; nothing was stored"))?;
+    draft.member_id = member.map(|m| m.member_id);
     if let Payment::Code { digits, .. } = &draft.payment {
         capture_code_payment(ctx, &store, digits, draft.totals.total)?;
     }
@@ -210,4 +231,94 @@ fn capture_code_payment(
         Err(e) if e.is_transient() => anyhow::bail!("{e}: {offline}"),
         Err(e) => Err(e.into()),
     }
+}
+
+fn kind_name(kind: crate::domain::scan::ShopperCodeKind) -> &'static str {
+    use crate::domain::scan::ShopperCodeKind as K;
+    match kind {
+        K::Member => "member",
+        K::Pickup => "pickup",
+        K::Coupon => "coupon",
+        K::Basket => "basket",
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PickupArgs {
+    /// The pickup code (PU1:…) the shopper shows.
+    #[arg(long)]
+    pub scan: String,
+    /// Hand the goods over (without it, only show the order's lines to check).
+    #[arg(long)]
+    pub confirm: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct PickupJson<'a> {
+    order_id: &'a str,
+    store: &'a str,
+    lines: Vec<PickupLineJson>,
+    collected: bool,
+    seq: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct PickupLineJson {
+    gtin: String,
+    name: Option<String>,
+    quantity: u32,
+}
+
+/// Click-and-collect hand-over: verify the pickup code offline, show the lines, and on
+/// `--confirm` record the hand-over and queue a `pickup.collected` event.
+pub fn pickup(ctx: &Context, args: &PickupArgs) -> anyhow::Result<ExitCode> {
+    let mut store = ctx.open_store()?;
+    let codes = CodeContext::load(&store)?;
+    let mut scratch = Cart::new(ctx.config.currency()?);
+    let p = match apply_shopper_code(&store, &mut scratch, &args.scan, &codes)? {
+        Ok(CodeApplied::Pickup(p)) => p,
+        Ok(_) => anyhow::bail!("that is not a pickup code (PU1:…)"),
+        Err(reason) => anyhow::bail!("pickup code refused: {reason}"),
+    };
+    let mut lines = Vec::new();
+    for (gtin, quantity) in &p.lines {
+        let name = store.item(*gtin)?.map(|i| i.name);
+        lines.push(PickupLineJson {
+            gtin: gtin.as_str(),
+            name,
+            quantity: *quantity,
+        });
+    }
+    let seq = if args.confirm {
+        let plain: Vec<(String, u32)> = p.lines.iter().map(|(g, q)| (g.as_str(), *q)).collect();
+        Some(store.collect_pickup(&p.order_id, &p.store, &plain)?)
+    } else {
+        None
+    };
+    if args.json {
+        print_json(&PickupJson {
+            order_id: &p.order_id,
+            store: &p.store,
+            lines,
+            collected: seq.is_some(),
+            seq,
+        })?;
+    } else {
+        println!("online order {} for store {}:", p.order_id, p.store);
+        for l in &lines {
+            println!(
+                "  {} x {}  {}",
+                l.quantity,
+                l.gtin,
+                l.name.as_deref().unwrap_or("(not in this catalog)")
+            );
+        }
+        match seq {
+            Some(_) => println!("handed over; the platform will be told at the next sync"),
+            None => println!("check the goods, then run again with --confirm to hand them over"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

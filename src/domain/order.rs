@@ -122,6 +122,9 @@ pub enum OrderError {
 pub struct OrderDraft {
     pub lines: Vec<CartLine>,
     pub coupon_id: Option<String>,
+    /// The coupon may be redeemed once: recorded here and settled by the platform.
+    #[serde(default)]
+    pub coupon_single_use: bool,
     pub fulfilment: Fulfilment,
     pub payment: Payment,
     pub totals: Totals,
@@ -164,6 +167,7 @@ impl OrderDraft {
         Ok(OrderDraft {
             lines: cart.lines().to_vec(),
             coupon_id: cart.coupon().map(|c| c.id.clone()),
+            coupon_single_use: cart.coupon().is_some_and(|c| c.single_use),
             fulfilment,
             payment,
             totals: cart.totals()?,

@@ -11,7 +11,10 @@ use crate::domain::catalog::CatalogColumns;
 use crate::domain::money::Currency;
 use crate::protocol::{BatchPayload, CatalogChange, EnrolResponse, Pickup, PickupLine, Revocation};
 
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/hub/0001_hub.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/hub/0001_hub.sql"),
+    include_str!("../../migrations/hub/0002_redemptions.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
@@ -337,18 +340,44 @@ impl HubDb {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
                 )
                 .map_err(err)?;
-            for e in batch.events.iter().filter(|e| e.seq > held) {
-                ins.execute(params![
-                    batch.device_id,
-                    e.seq,
-                    e.event_id,
-                    e.kind,
-                    e.order_id,
-                    e.body.get(),
-                    e.created_at,
-                    received
-                ])
+            let mut redeem = tx
+                .prepare_cached(
+                    "INSERT INTO coupon_redemptions (coupon_id, device_id, seq, order_id) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT DO NOTHING",
+                )
                 .map_err(err)?;
+            let mut flag = tx
+                .prepare_cached("UPDATE events SET flag = ?3 WHERE device_id = ?1 AND seq = ?2")
+                .map_err(err)?;
+            for e in batch.events.iter().filter(|e| e.seq > held) {
+                let inserted = ins
+                    .execute(params![
+                        batch.device_id,
+                        e.seq,
+                        e.event_id,
+                        e.kind,
+                        e.order_id,
+                        e.body.get(),
+                        e.created_at,
+                        received
+                    ])
+                    .map_err(err)?;
+                // A single-use coupon redeemed on two offline terminals: the first accepted
+                // here wins, the later event is flagged.
+                if inserted == 1
+                    && let Some(coupon) = single_use_coupon(e.body.get())
+                    && redeem
+                        .execute(params![coupon, batch.device_id, e.seq, e.order_id])
+                        .map_err(err)?
+                        == 0
+                {
+                    flag.execute(params![
+                        batch.device_id,
+                        e.seq,
+                        format!("coupon {coupon} already redeemed elsewhere")
+                    ])
+                    .map_err(err)?;
+                }
             }
         }
         // The mark moves only over sequence numbers that are really stored.
@@ -661,6 +690,18 @@ impl HubDb {
             .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
             .map_err(self.err())
     }
+}
+
+/// The coupon id of an `order.placed` event that redeemed a single-use coupon.
+fn single_use_coupon(body: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Redeemed {
+        coupon_id: Option<String>,
+        #[serde(default)]
+        coupon_single_use: bool,
+    }
+    let r: Redeemed = serde_json::from_str(body).ok()?;
+    r.coupon_single_use.then_some(r.coupon_id).flatten()
 }
 
 #[derive(Debug, Clone)]

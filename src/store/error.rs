@@ -48,6 +48,10 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    #[error("coupon {0} was already redeemed on this terminal; nothing was stored")]
+    CouponRedeemed(String),
+    #[error("order {order_id} was already handed over at {at}")]
+    AlreadyCollected { order_id: String, at: String },
     #[error("stored data is inconsistent: {0}")]
     Inconsistent(String),
 }

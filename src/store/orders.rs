@@ -77,6 +77,7 @@ struct OrderPlacedEvent<'a> {
     payment: &'a crate::domain::order::Payment,
     member_id: Option<&'a str>,
     coupon_id: Option<&'a str>,
+    coupon_single_use: bool,
     lines: Vec<OrderEventLine<'a>>,
     subtotal: i64,
     discount: i64,
@@ -185,6 +186,7 @@ impl Store {
             payment: &draft.payment,
             member_id: draft.member_id.as_deref(),
             coupon_id: draft.coupon_id.as_deref(),
+            coupon_single_use: draft.coupon_single_use,
             lines: draft
                 .lines
                 .iter()
@@ -205,6 +207,19 @@ impl Store {
         tx.prepare_cached("INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
             .and_then(|mut s| s.execute(params![seq, event_id.to_string(), "order.placed", id.to_string(), payload, created_at]))
             .map_err(err)?;
+        if let (Some(coupon), true) = (&draft.coupon_id, draft.coupon_single_use) {
+            // The primary key refuses a second redemption on this terminal, whatever raced.
+            tx.execute(
+                "INSERT INTO coupon_redemptions (coupon_id, order_id, redeemed_at) VALUES (?1, ?2, ?3)",
+                params![coupon, id.to_string(), created_at],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                    StoreError::CouponRedeemed(coupon.clone())
+                }
+                e => err(e),
+            })?;
+        }
         tx.commit().map_err(err)?;
         Ok(PlacedOrder {
             id,
@@ -372,5 +387,126 @@ impl Store {
             }
         }
         Ok(problems)
+    }
+}
+
+impl Store {
+    /// Whether this terminal already redeemed a single-use coupon.
+    pub fn coupon_redeemed(&self, coupon_id: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM coupon_redemptions WHERE coupon_id = ?1",
+                [coupon_id],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n > 0)
+            .map_err(self.sql_err())
+    }
+
+    /// Hands an online order over: marks it collected and queues a `pickup.collected` event
+    /// with the next sequence number, in one transaction. Returns the event's sequence number.
+    pub fn collect_pickup(
+        &mut self,
+        order_id: &str,
+        store_id: &str,
+        lines: &[(String, u32)],
+    ) -> Result<u64, StoreError> {
+        #[derive(Serialize)]
+        struct Line<'a> {
+            gtin: &'a str,
+            quantity: u32,
+        }
+        #[derive(Serialize)]
+        struct Collected<'a> {
+            event_id: String,
+            seq: u64,
+            #[serde(rename = "type")]
+            kind: &'static str,
+            created_at: &'a str,
+            order_id: &'a str,
+            store: &'a str,
+            terminal: &'a str,
+            lines: Vec<Line<'a>>,
+        }
+        let (store, terminal) = self.receipt_prefix()?;
+        let path = self.path.clone();
+        let err = |e| StoreError::from_sqlite(&path, e);
+        let created_at = now_rfc3339();
+        let event_id = Uuid::now_v7().to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let collected: Option<Option<String>> = tx
+            .query_row(
+                "SELECT collected_at FROM pickups WHERE order_id = ?1",
+                [order_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        match collected {
+            Some(Some(at)) => {
+                return Err(StoreError::AlreadyCollected {
+                    order_id: order_id.to_owned(),
+                    at,
+                });
+            }
+            Some(None) => {
+                tx.execute(
+                    "UPDATE pickups SET collected_at = ?2 WHERE order_id = ?1",
+                    params![order_id, created_at],
+                )
+                .map_err(err)?;
+            }
+            None => {
+                // Known only from the code's own lines (the pickups pull has not brought it yet).
+                let lines_json = serde_json::to_string(
+                    &lines
+                        .iter()
+                        .map(|(g, q)| crate::protocol::PickupLine {
+                            gtin: g.clone(),
+                            quantity: *q,
+                        })
+                        .collect::<Vec<_>>(),
+                )
+                .map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO pickups (order_id, store_id, lines, created_at, received_at, collected_at) VALUES (?1, ?2, ?3, ?4, ?4, ?4)",
+                    params![order_id, store_id, lines_json, created_at],
+                )
+                .map_err(err)?;
+            }
+        }
+        let seq: u64 = tx
+            .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox", [], |r| {
+                r.get(0)
+            })
+            .map_err(err)?;
+        let event = Collected {
+            event_id: event_id.clone(),
+            seq,
+            kind: "pickup.collected",
+            created_at: &created_at,
+            order_id,
+            store: &store,
+            terminal: &terminal,
+            lines: lines
+                .iter()
+                .map(|(g, q)| Line {
+                    gtin: g,
+                    quantity: *q,
+                })
+                .collect(),
+        };
+        let payload =
+            serde_json::to_string(&event).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+        tx.execute(
+            "INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at) VALUES (?1, ?2, 'pickup.collected', NULL, ?3, ?4)",
+            params![seq, event_id, payload, created_at],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(seq)
     }
 }
