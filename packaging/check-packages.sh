@@ -44,7 +44,7 @@ hub_deb=target/debian/smartstore-hub_${version}-1_${arch}.deb
 if [ "$build" = 1 ]; then
     echo "== building (cargo deb, release profile)"
     cargo deb --output "$term_deb"
-    cargo deb --variant hub --no-build --output "$hub_deb"
+    cargo deb --variant hub --output "$hub_deb"  # builds the hub binary (cargo deb builds only its own)
 fi
 for deb in "$term_deb" "$hub_deb"; do
     [ -f "$deb" ] || {
@@ -177,6 +177,8 @@ check "postinst: enables and starts smartstore-hub.service" \
 check "the packaged hub runs (--version)" "$H/root/usr/bin/smartstore-hub" --version
 check "the packaged hub makes tokens" \
     bash -c "'$H/root/usr/bin/smartstore-hub' --db '$work/hub.db' enrolment-token --store SH001 | grep -q '^et1-'"
+check "the packaged hub makes a rollout CSV from a store list on stdin" \
+    bash -c "printf 'store,count\\nSH001,2\\nBJ002,1\\n' | '$H/root/usr/bin/smartstore-hub' --db '$work/hub.db' enrolment-token --stores - | grep -c '^[A-Z0-9]*,et1-' | grep -qx 3"
 
 # --- systemd-analyze --------------------------------------------------------------------
 echo

@@ -113,6 +113,31 @@ fn tokens_for_a_list_of_stores_enrol_terminals_of_those_stores() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 1 + 5, "{text}");
     assert_eq!(token_count(&db), 11);
+
+    // `--stores -` reads the list from standard input (how smartstore-hub-admin is fed).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore-hub"))
+        .arg("--db")
+        .arg(&db)
+        .args(["enrolment-token", "--stores", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"store\nSZ004\n").expect("write");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("SZ004,et1-")),
+        "{text}"
+    );
+    assert_eq!(token_count(&db), 12);
 }
 
 #[test]

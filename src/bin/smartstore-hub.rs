@@ -44,7 +44,7 @@ enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         count: u32,
         /// A CSV with a header row and a `store` column (optional `count`; other columns are
-        /// ignored). Every token is made, or none.
+        /// ignored); `-` reads it from standard input. Every token is made, or none.
         #[arg(long, value_name = "FILE.csv")]
         stores: Option<PathBuf>,
         /// Write the tokens' CSV here (a new file, readable by its owner only) instead of
@@ -100,12 +100,19 @@ const MAX_FLEET_TOKENS: u64 = 100_000;
 /// Reads a store list: a header row with a `store` column and an optional `count` column.
 /// Every problem is reported with its line; any problem refuses the whole list.
 fn read_store_list(path: &Path, default_count: u32) -> anyhow::Result<Vec<(String, u32)>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // `-` is standard input: `sudo smartstore-hub-admin … --stores - < stores.csv` reads a file
+    // the hub's user could not open itself.
+    let input: Box<dyn std::io::Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(std::io::BufReader::new(file));
+        .from_reader(std::io::BufReader::new(input));
     let headers = reader
         .headers()
         .with_context(|| format!("{}: line 1", path.display()))?
