@@ -390,45 +390,19 @@ fn payment_by_code_is_captured_online_and_refused_offline() {
     let (store, _device) = enrolled_terminal_with_catalog(&term, &hub_db, &url);
     let order = |pay: &str| {
         Command::new(env!("CARGO_BIN_EXE_smartstore"))
-            .args([
-                "order",
-                "create",
-                "--fulfil",
-                "deliver",
-                "--scan",
-                "6921000000019",
-                "--address",
-                "1 Road",
-                "--pay",
-                pay,
-                "--json",
-            ])
+            .args(["order", "create", "--fulfil", "deliver", "--scan", "6921000000019", "--address", "1 Road", "--pay", pay, "--json"])
             .env("SMARTSTORE_DATA_DIR", &term)
             .output()
             .expect("run")
     };
     let ok = order("code:281234567890123456");
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
     let declined = order("code:281234567890120000");
     assert!(!declined.status.success());
     assert!(String::from_utf8_lossy(&declined.stderr).contains("declined"));
-    store
-        .set_meta("platform_url", &format!("http://127.0.0.1:{}", free_port()))
-        .expect("meta");
+    store.set_meta("platform_url", &format!("http://127.0.0.1:{}", free_port())).expect("meta");
     let offline = order("code:134567890123456789");
     assert!(!offline.status.success());
-    assert!(
-        String::from_utf8_lossy(&offline.stderr).contains("needs the platform online"),
-        "{}",
-        String::from_utf8_lossy(&offline.stderr)
-    );
-    assert_eq!(
-        store.order_count().expect("count"),
-        1,
-        "only the approved payment made an order"
-    );
+    assert!(String::from_utf8_lossy(&offline.stderr).contains("needs the platform online"), "{}", String::from_utf8_lossy(&offline.stderr));
+    assert_eq!(store.order_count().expect("count"), 1, "only the approved payment made an order");
 }
