@@ -1,7 +1,7 @@
 //! The `smartstore` command line (DESIGN.md §8).
 
 mod catalog;
-mod doctor;
+pub mod doctor;
 mod order;
 mod sync;
 

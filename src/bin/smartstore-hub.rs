@@ -1,12 +1,12 @@
 //! `smartstore-hub`: the reference platform (DESIGN.md §7, §8).
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use smartstore::hub::db::HubDb;
+use smartstore::hub::db::{HubDb, valid_store_id};
 use smartstore::hub::server::{Hub, serve};
 
 #[derive(Debug, Parser)]
@@ -35,12 +35,22 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8480")]
         listen: SocketAddr,
     },
-    /// Make one-time enrolment tokens for a store, one a line.
+    /// Make one-time enrolment tokens: for one store, one a line; or for a list of stores
+    /// (`--stores FILE.csv`), as a CSV a technician carries: store,token,created.
     EnrolmentToken {
-        #[arg(long)]
-        store: String,
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, required_unless_present = "stores", conflicts_with = "stores")]
+        store: Option<String>,
+        /// Tokens per store (for --stores: for rows without a count column).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         count: u32,
+        /// A CSV with a header row and a `store` column (optional `count`; other columns are
+        /// ignored); `-` reads it from standard input. Every token is made, or none.
+        #[arg(long, value_name = "FILE.csv")]
+        stores: Option<PathBuf>,
+        /// Write the tokens' CSV here (a new file, readable by its owner only) instead of
+        /// standard output.
+        #[arg(long, value_name = "FILE.csv", requires = "stores")]
+        out: Option<PathBuf>,
     },
     /// The platform's catalog.
     #[command(subcommand)]
@@ -252,6 +262,144 @@ fn parse_line(text: &str) -> anyhow::Result<smartstore::protocol::PickupLine> {
     })
 }
 
+/// The most tokens one `--stores` run makes.
+const MAX_FLEET_TOKENS: u64 = 100_000;
+
+/// Reads a store list: a header row with a `store` column and an optional `count` column.
+/// Every problem is reported with its line; any problem refuses the whole list.
+fn read_store_list(path: &Path, default_count: u32) -> anyhow::Result<Vec<(String, u32)>> {
+    // `-` is standard input: `sudo smartstore-hub-admin … --stores - < stores.csv` reads a file
+    // the hub's user could not open itself.
+    let input: Box<dyn std::io::Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(std::io::BufReader::new(input));
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: line 1", path.display()))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let store_col = column("store").ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: line 1 must be a header with a `store` column (and optionally `count`)",
+            path.display()
+        )
+    })?;
+    let count_col = column("count");
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut list = Vec::new();
+    let mut total = 0u64;
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("  {e}"));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let store = record.get(store_col).unwrap_or("").to_owned();
+        if !valid_store_id(&store) {
+            problems.push(format!(
+                "  line {line}: store id '{store}' must be 1-16 letters and digits"
+            ));
+            continue;
+        }
+        if !seen.insert(store.clone()) {
+            problems.push(format!(
+                "  line {line}: store {store} is listed twice (give it a count instead)"
+            ));
+            continue;
+        }
+        let count = match count_col
+            .and_then(|c| record.get(c))
+            .filter(|c| !c.is_empty())
+        {
+            None => default_count,
+            Some(text) => match text.parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => n,
+                _ => {
+                    problems.push(format!(
+                        "  line {line}: count '{text}' must be a whole number from 1 to 1000"
+                    ));
+                    continue;
+                }
+            },
+        };
+        total += u64::from(count);
+        list.push((store, count));
+    }
+    if list.is_empty() && problems.is_empty() {
+        problems.push("  the list names no store".to_owned());
+    }
+    if total > MAX_FLEET_TOKENS {
+        problems.push(format!(
+            "  {total} tokens asked for; at most {MAX_FLEET_TOKENS} in one run"
+        ));
+    }
+    anyhow::ensure!(
+        problems.is_empty(),
+        "{}: no token was made:\n{}",
+        path.display(),
+        problems.join("\n")
+    );
+    Ok(list)
+}
+
+/// Tokens for a list of stores, as the CSV a technician carries.
+fn fleet_tokens(
+    db: &mut HubDb,
+    list: &Path,
+    default_count: u32,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let stores = read_store_list(list, default_count)?;
+    // The output file is made before the tokens, so a token is never made and then lost.
+    let mut sink: Box<dyn std::io::Write> = match out {
+        Some(path) => {
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            Box::new(opts.open(path).with_context(|| {
+                format!(
+                    "cannot create {} (it must not exist yet: tokens are never overwritten)",
+                    path.display()
+                )
+            })?)
+        }
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let tokens = db.create_fleet_tokens(&stores)?;
+    let mut csv = csv::Writer::from_writer(&mut sink);
+    for t in &tokens {
+        csv.serialize(t)?;
+    }
+    csv.flush()?;
+    drop(csv);
+    sink.flush()?;
+    if let Some(path) = out {
+        eprintln!(
+            "{} tokens for {} stores written to {}",
+            tokens.len(),
+            stores.len(),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut db = HubDb::open(&cli.db)?;
     match cli.command {
@@ -262,11 +410,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }))
             .with_context(|| format!("cannot serve on {listen}"))?;
         }
-        Command::EnrolmentToken { store, count } => {
-            for t in db.create_enrolment_tokens(&store, count)? {
-                println!("{t}");
+        Command::EnrolmentToken {
+            store,
+            count,
+            stores,
+            out,
+        } => match (store, stores) {
+            (Some(store), _) => {
+                for t in db.create_enrolment_tokens(&store, count)? {
+                    println!("{t}");
+                }
             }
-        }
+            (None, Some(list)) => fleet_tokens(&mut db, &list, count, out.as_deref())?,
+            (None, None) => anyhow::bail!("give --store STORE or --stores FILE.csv"),
+        },
         Command::Catalog(CatalogCommand::Import { file }) => {
             let f = std::fs::File::open(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;

@@ -690,6 +690,80 @@ impl HubDb {
             .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
             .map_err(self.err())
     }
+
+    /// Enrolment tokens for a whole rollout, `(store, terminals)` pairs, in one transaction:
+    /// every token or none. The tokens come back in the order of the list.
+    pub fn create_fleet_tokens(
+        &mut self,
+        stores: &[(String, u32)],
+    ) -> Result<Vec<IssuedToken>, HubError> {
+        for (store, _) in stores {
+            if !valid_store_id(store) {
+                return Err(HubError::BadBatch(format!(
+                    "store id '{store}' must be 1-16 letters and digits"
+                )));
+            }
+        }
+        let rng = ring::rand::SystemRandom::new();
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let created = now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let mut out = Vec::new();
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO enrolment_tokens (token, store_id, created_at) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(err)?;
+            for (store, count) in stores {
+                for _ in 0..*count {
+                    let bytes: [u8; 16] = ring::rand::generate(&rng)
+                        .map_err(|_| HubError::Db {
+                            path: path.clone(),
+                            detail: "no randomness".into(),
+                        })?
+                        .expose();
+                    let token = format!("et1-{}", b64(&bytes));
+                    ins.execute(params![token, store, created]).map_err(err)?;
+                    out.push(IssuedToken {
+                        store: store.clone(),
+                        token,
+                        created: created.clone(),
+                    });
+                }
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(out)
+    }
+
+    /// Enrolled devices, revoked or not.
+    pub fn device_count(&self) -> Result<u64, HubError> {
+        self.conn
+            .query_row("SELECT count(*) FROM devices", [], |r| r.get(0))
+            .map_err(self.err())
+    }
+}
+
+/// A store id as enrolment tokens and receipt numbers take it: 1-16 ASCII letters and digits.
+pub fn valid_store_id(store: &str) -> bool {
+    !store.is_empty() && store.len() <= 16 && store.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// One enrolment token made for a rollout: a row of the CSV a technician carries.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IssuedToken {
+    pub store: String,
+    pub token: String,
+    /// RFC 3339, UTC.
+    pub created: String,
 }
 
 /// The coupon id of an `order.placed` event that redeemed a single-use coupon.
