@@ -1,69 +1,14 @@
-//! What a scan does to the cart: the one path shared by the window, the kiosk and
-//! `order create --scan`. Shop rules stay in `domain`; this joins them to the catalog.
+//! What a scan does: the one path shared by the window, the kiosk and `order create --scan`.
+//! [`resolve`] looks the text up (catalog, signed codes, redemptions: the database side, run
+//! off the UI thread); [`apply`] puts the result into the cart with the domain's rules.
 
 use crate::codes::{CodeRefusal, Member, Pickup, ShopperCode, TrustedKeys, verify_at_store};
 use crate::domain::cart::{Cart, CartError};
 use crate::domain::catalog::CatalogItem;
+use crate::domain::coupon::Coupon;
 use crate::domain::money::Money;
-use crate::domain::scan::{PaymentScheme, ScanKind, ShopperCodeKind, Symbology, classify};
+use crate::domain::scan::{PaymentScheme, ScanKind, Symbology, classify};
 use crate::store::{Store, StoreError};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScanEffect {
-    /// A product went into the cart; `quantity` is the line's quantity now.
-    Added { item: CatalogItem, quantity: u32 },
-    /// A shopper code (member, pickup, coupon, basket) for the codes path.
-    ShopperCode { kind: ShopperCodeKind, text: String },
-    /// A shopper's payment code, to be captured online at checkout.
-    PaymentCode {
-        scheme: PaymentScheme,
-        digits: String,
-    },
-    /// Nothing changed; `reason` says why in words for the clerk.
-    Refused { text: String, reason: String },
-}
-
-/// Applies one scanned text to the cart.
-pub fn apply_scan(
-    store: &Store,
-    cart: &mut Cart,
-    text: &str,
-    symbology: Option<Symbology>,
-) -> Result<ScanEffect, StoreError> {
-    Ok(match classify(text, symbology) {
-        ScanKind::Product(gtin) => match store.item(gtin)? {
-            None => ScanEffect::Refused {
-                text: gtin.display_form(),
-                reason: format!("product {} is not in the catalog", gtin.display_form()),
-            },
-            Some(item) => match cart.add(&item, 1) {
-                Ok(()) => {
-                    let quantity = cart
-                        .lines()
-                        .iter()
-                        .find(|l| l.gtin == gtin)
-                        .map_or(1, |l| l.quantity);
-                    ScanEffect::Added { item, quantity }
-                }
-                Err(
-                    e @ (CartError::QuantityOutOfRange(_)
-                    | CartError::TooManyLines
-                    | CartError::CurrencyMismatch { .. }),
-                ) => ScanEffect::Refused {
-                    text: gtin.display_form(),
-                    reason: e.to_string(),
-                },
-                Err(e) => ScanEffect::Refused {
-                    text: gtin.display_form(),
-                    reason: e.to_string(),
-                },
-            },
-        },
-        ScanKind::Shopper { kind, text } => ScanEffect::ShopperCode { kind, text },
-        ScanKind::Payment { scheme, digits } => ScanEffect::PaymentCode { scheme, digits },
-        ScanKind::Unusable { text, reason } => ScanEffect::Refused { text, reason },
-    })
-}
 
 /// What the terminal needs to trust a shopper code offline.
 #[derive(Debug, Clone)]
@@ -90,47 +35,160 @@ impl CodeContext {
     }
 }
 
-/// What a verified shopper code did.
+/// A scanned text, looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CodeApplied {
-    /// Attach the shopper (and offer their addresses) to the order.
+pub enum Resolution {
+    Product(CatalogItem),
     Member(Member),
-    /// The coupon is in the cart; `discount` is what it takes off now.
-    Coupon { coupon_id: String, discount: Money },
-    /// The basket's lines are in the cart.
-    Basket { lines: usize },
-    /// An online order to hand over: confirm it, then [`Store::collect_pickup`].
-    Pickup(Pickup),
+    Coupon {
+        coupon: Coupon,
+        redeemed: bool,
+    },
+    Basket(Vec<(CatalogItem, u32)>),
+    /// An online order to hand over; `known` when the pickups pull brought it already.
+    Pickup {
+        pickup: Pickup,
+        known: bool,
+    },
+    Payment {
+        scheme: PaymentScheme,
+        digits: String,
+    },
+    /// Nothing usable; the reason in words for the clerk or shopper.
+    Refused {
+        text: String,
+        reason: String,
+    },
 }
 
-/// Verifies a shopper code offline and applies it to the cart. The outer error is the
-/// database's; the inner one is the refusal to show (nothing changed).
-pub fn apply_shopper_code(
+fn refused(text: &str, reason: impl Into<String>) -> Resolution {
+    Resolution::Refused {
+        text: text.chars().take(40).collect(),
+        reason: reason.into(),
+    }
+}
+
+/// Looks a scanned text up: catalog for products, offline verification for shopper codes.
+pub fn resolve(
     store: &Store,
-    cart: &mut Cart,
     text: &str,
-    ctx: &CodeContext,
-) -> Result<Result<CodeApplied, String>, StoreError> {
-    let verified = match verify_at_store(text, &ctx.keys, ctx.now, &ctx.store_id) {
-        Ok(v) => v,
-        Err(refusal) => return Ok(Err(refusal.to_string())),
-    };
-    Ok(match verified.code {
-        ShopperCode::Member(m) => Ok(CodeApplied::Member(m)),
-        ShopperCode::Coupon(c) => {
-            if store.is_coupon_revoked(&c.id)? {
-                return Ok(Err(format!(
-                    "coupon {} was withdrawn by the platform",
-                    c.id
-                )));
+    symbology: Option<Symbology>,
+    codes: &CodeContext,
+) -> Result<Resolution, StoreError> {
+    Ok(match classify(text, symbology) {
+        ScanKind::Product(gtin) => match store.item(gtin)? {
+            Some(item) => Resolution::Product(item),
+            None => refused(
+                &gtin.display_form(),
+                format!("product {} is not in the catalog", gtin.display_form()),
+            ),
+        },
+        ScanKind::Payment { scheme, digits } => Resolution::Payment { scheme, digits },
+        ScanKind::Unusable { text, reason } => Resolution::Refused { text, reason },
+        ScanKind::Shopper { text, .. } => {
+            let verified = match verify_at_store(&text, &codes.keys, codes.now, &codes.store_id) {
+                Ok(v) => v,
+                Err(refusal) => return Ok(refused(&text, refusal.to_string())),
+            };
+            match verified.code {
+                ShopperCode::Member(m) => Resolution::Member(m),
+                ShopperCode::Coupon(c) => {
+                    if store.is_coupon_revoked(&c.id)? {
+                        return Ok(refused(
+                            &text,
+                            format!("coupon {} was withdrawn by the platform", c.id),
+                        ));
+                    }
+                    let redeemed = c.single_use && store.coupon_redeemed(&c.id)?;
+                    Resolution::Coupon {
+                        coupon: c,
+                        redeemed,
+                    }
+                }
+                ShopperCode::Basket(b) => {
+                    let mut items = Vec::with_capacity(b.lines.len());
+                    for (gtin, qty) in &b.lines {
+                        match store.item(*gtin)? {
+                            Some(item) => items.push((item, *qty)),
+                            None => {
+                                return Ok(refused(
+                                    &text,
+                                    format!(
+                                        "the basket holds product {}, which is not in this store's catalog",
+                                        gtin.display_form()
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                    Resolution::Basket(items)
+                }
+                ShopperCode::Pickup(p) => match store.pickup(&p.order_id)? {
+                    Some((_, _, Some(at))) => refused(
+                        &text,
+                        CodeRefusal::AlreadyCollected(format!("{} (at {at})", p.order_id))
+                            .to_string(),
+                    ),
+                    found => Resolution::Pickup {
+                        known: found.is_some(),
+                        pickup: p,
+                    },
+                },
             }
-            let redeemed = c.single_use && store.coupon_redeemed(&c.id)?;
-            if redeemed {
-                return Ok(Err(CodeRefusal::AlreadyRedeemed(c.id).to_string()));
+        }
+    })
+}
+
+/// What applying a resolution did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// A product line; `quantity` is the line's quantity now.
+    Added {
+        item: CatalogItem,
+        quantity: u32,
+    },
+    Member(Member),
+    Coupon {
+        coupon_id: String,
+        discount: Money,
+    },
+    Basket {
+        lines: usize,
+    },
+    Pickup {
+        pickup: Pickup,
+        known: bool,
+    },
+    Payment {
+        scheme: PaymentScheme,
+        digits: String,
+    },
+}
+
+/// Applies a resolution to the cart with the domain's rules; `Err` is the refusal to show
+/// (the cart is unchanged).
+pub fn apply(
+    cart: &mut Cart,
+    resolution: Resolution,
+    codes: &CodeContext,
+) -> Result<Applied, String> {
+    match resolution {
+        Resolution::Product(item) => match cart.add(&item, 1) {
+            Ok(()) => {
+                let quantity = cart
+                    .lines()
+                    .iter()
+                    .find(|l| l.gtin == item.gtin)
+                    .map_or(1, |l| l.quantity);
+                Ok(Applied::Added { item, quantity })
             }
-            let id = c.id.clone();
-            match cart.apply_coupon(c, ctx.now, &ctx.store_id, redeemed) {
-                Ok(discount) => Ok(CodeApplied::Coupon {
+            Err(e) => Err(e.to_string()),
+        },
+        Resolution::Member(m) => Ok(Applied::Member(m)),
+        Resolution::Coupon { coupon, redeemed } => {
+            let id = coupon.id.clone();
+            match cart.apply_coupon(coupon, codes.now, &codes.store_id, redeemed) {
+                Ok(discount) => Ok(Applied::Coupon {
                     coupon_id: id,
                     discount,
                 }),
@@ -138,30 +196,25 @@ pub fn apply_shopper_code(
                 Err(e) => Err(e.to_string()),
             }
         }
-        ShopperCode::Basket(b) => {
-            let mut items = Vec::with_capacity(b.lines.len());
-            for (gtin, qty) in &b.lines {
-                match store.item(*gtin)? {
-                    Some(item) => items.push((item, *qty)),
-                    None => {
-                        return Ok(Err(format!(
-                            "the basket holds product {}, which is not in this store's catalog; nothing was added",
-                            gtin.display_form()
-                        )));
-                    }
-                }
-            }
-            match cart.add_all(items.iter().map(|(i, q)| (i, *q))) {
-                Ok(()) => Ok(CodeApplied::Basket { lines: items.len() }),
-                Err(e) => Err(format!("{e}; nothing was added")),
-            }
+        Resolution::Basket(items) => {
+            let n = items.len();
+            cart.add_all(items.iter().map(|(i, q)| (i, *q)))
+                .map(|()| Applied::Basket { lines: n })
+                .map_err(|e| format!("{e}; nothing was added"))
         }
-        ShopperCode::Pickup(p) => match store.pickup(&p.order_id)? {
-            Some((_, _, Some(at))) => Err(format!(
-                "order {} was already handed over at {at}",
-                p.order_id
-            )),
-            _ => Ok(CodeApplied::Pickup(p)),
-        },
-    })
+        Resolution::Pickup { pickup, known } => Ok(Applied::Pickup { pickup, known }),
+        Resolution::Payment { scheme, digits } => Ok(Applied::Payment { scheme, digits }),
+        Resolution::Refused { reason, .. } => Err(reason),
+    }
+}
+
+/// [`resolve`] then [`apply`]: the command line's path, in one go.
+pub fn scan_into_cart(
+    store: &Store,
+    cart: &mut Cart,
+    text: &str,
+    symbology: Option<Symbology>,
+    codes: &CodeContext,
+) -> Result<Result<Applied, String>, StoreError> {
+    Ok(apply(cart, resolve(store, text, symbology, codes)?, codes))
 }

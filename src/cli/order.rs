@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
 use super::{Context, print_json};
-use crate::checkout::{CodeApplied, CodeContext, ScanEffect, apply_scan, apply_shopper_code};
+use crate::checkout::{Applied, CodeContext, scan_into_cart};
 use crate::domain::cart::Cart;
 use crate::domain::order::{Fulfilment, OrderDraft, Payment};
 
@@ -80,35 +80,26 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     let codes = CodeContext::load(&store)?;
     let mut member: Option<crate::codes::Member> = None;
     for text in &args.scans {
-        match apply_scan(&store, &mut cart, text, None)? {
-            ScanEffect::Added { item, quantity } => {
+        match scan_into_cart(&store, &mut cart, text, None, &codes)? {
+            Err(reason) => anyhow::bail!(
+                "scan '{}' refused: {reason}; nothing was stored",
+                clip(text)
+            ),
+            Ok(Applied::Added { item, quantity }) => {
                 tracing::info!(gtin = %item.gtin, quantity, "added")
             }
-            ScanEffect::Refused { text, reason } => {
-                anyhow::bail!("scan '{text}' refused: {reason}; nothing was stored")
-            }
-            ScanEffect::ShopperCode { kind, text } => {
-                match apply_shopper_code(&store, &mut cart, &text, &codes)? {
-                    Err(reason) => anyhow::bail!(
-                        "{} code refused: {reason}; nothing was stored",
-                        kind_name(kind)
-                    ),
-                    Ok(CodeApplied::Member(m)) => member = Some(m),
-                    Ok(CodeApplied::Coupon {
-                        coupon_id,
-                        discount,
-                    }) => tracing::info!(coupon_id, %discount, "coupon applied"),
-                    Ok(CodeApplied::Basket { lines }) => tracing::info!(lines, "basket loaded"),
-                    Ok(CodeApplied::Pickup(p)) => anyhow::bail!(
-                        "that is the pickup code of online order {}: hand it over with `smartstore pickup --scan CODE`; nothing was stored",
-                        p.order_id
-                    ),
-                }
-            }
+            Ok(Applied::Member(m)) => member = Some(m),
+            Ok(Applied::Coupon {
+                coupon_id,
+                discount,
+            }) => tracing::info!(coupon_id, %discount, "coupon applied"),
+            Ok(Applied::Basket { lines }) => tracing::info!(lines, "basket loaded"),
+            Ok(Applied::Pickup { pickup, .. }) => anyhow::bail!(
+                "that is the pickup code of online order {}: hand it over with `smartstore pickup --scan CODE`; nothing was stored",
+                pickup.order_id
+            ),
             // A payment code scanned at checkout pays for the order (captured online below).
-            ScanEffect::PaymentCode { scheme, digits } => {
-                payment = Payment::Code { digits, scheme }
-            }
+            Ok(Applied::Payment { scheme, digits }) => payment = Payment::Code { digits, scheme },
         }
     }
     let fulfilment = match args.fulfil {
@@ -233,13 +224,12 @@ fn capture_code_payment(
     }
 }
 
-fn kind_name(kind: crate::domain::scan::ShopperCodeKind) -> &'static str {
-    use crate::domain::scan::ShopperCodeKind as K;
-    match kind {
-        K::Member => "member",
-        K::Pickup => "pickup",
-        K::Coupon => "coupon",
-        K::Basket => "basket",
+fn clip(text: &str) -> String {
+    let short: String = text.chars().take(24).collect();
+    if short.len() < text.len() {
+        format!("{short}…")
+    } else {
+        short
     }
 }
 
@@ -277,8 +267,8 @@ pub fn pickup(ctx: &Context, args: &PickupArgs) -> anyhow::Result<ExitCode> {
     let mut store = ctx.open_store()?;
     let codes = CodeContext::load(&store)?;
     let mut scratch = Cart::new(ctx.config.currency()?);
-    let p = match apply_shopper_code(&store, &mut scratch, &args.scan, &codes)? {
-        Ok(CodeApplied::Pickup(p)) => p,
+    let p = match scan_into_cart(&store, &mut scratch, &args.scan, None, &codes)? {
+        Ok(Applied::Pickup { pickup, .. }) => pickup,
         Ok(_) => anyhow::bail!("that is not a pickup code (PU1:…)"),
         Err(reason) => anyhow::bail!("pickup code refused: {reason}"),
     };
