@@ -113,6 +113,8 @@ pub enum OrderError {
     MissingCollectStore,
     #[error("a collect order needs a pickup time")]
     MissingPickupTime,
+    #[error("a card payment needs the card terminal's reference")]
+    MissingCardReference,
     #[error(transparent)]
     Money(#[from] MoneyError),
 }
@@ -139,6 +141,11 @@ impl OrderDraft {
     ) -> Result<OrderDraft, OrderError> {
         if cart.is_empty() {
             return Err(OrderError::EmptyCart);
+        }
+        if let Payment::Card { reference } = &payment
+            && reference.trim().is_empty()
+        {
+            return Err(OrderError::MissingCardReference);
         }
         let fulfilment = match fulfilment {
             Fulfilment::Deliver { address } => {
