@@ -1,0 +1,8 @@
+//! Reading codes: frame sources (webcam, image-folder replay), decoding, the scan worker
+//! threads, and keyboard-wedge scanners. Meaning of what is read lives in `domain::scan`.
+
+pub mod decode;
+pub mod frame;
+
+pub use decode::{Decoder, Detection, Effort};
+pub use frame::{FrameError, LumaFrame};
