@@ -3,6 +3,8 @@
 
 pub mod decode;
 pub mod frame;
+pub mod lines;
+pub mod regions;
 
 pub use decode::{Decoder, Detection, Effort};
 pub use frame::{FrameError, LumaFrame};
