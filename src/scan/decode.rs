@@ -15,9 +15,9 @@ use rxing::{
 use super::frame::LumaFrame;
 use super::lines::{Line, Threshold, Votes, binarise, read_row};
 use super::regions::{Region, RegionKind, find_regions};
-use rxing::common::BitArray;
 use crate::domain::gtin::{Gtin, check_digit};
 use crate::domain::scan::Symbology;
+use rxing::common::BitArray;
 
 /// One code found in a frame.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,10 +47,14 @@ pub struct Decoder {
 /// a close-up photo of a code can fill a small frame with one texture.
 const SMALL_FRAME: usize = 400 * 400;
 const MAX_REGIONS: usize = 8;
-const ROW_LINES: usize = 48;
+const ROW_LINES: usize = 128;
 /// Two 1D reads closer than this (pixels) are the same symbol.
 const NEAR: f32 = 120.0;
-const RULES: [Threshold; 3] = [Threshold::Local(10), Threshold::Global, Threshold::Local(28)];
+const RULES: [Threshold; 3] = [
+    Threshold::Local(10),
+    Threshold::Global,
+    Threshold::Local(28),
+];
 
 #[derive(Default)]
 struct Scratch {
@@ -103,7 +107,10 @@ pub fn plausible(symbology: Symbology, text: &str) -> bool {
 
 impl Decoder {
     pub fn new(effort: Effort) -> Decoder {
-        let hints = DecodeHints { PossibleFormats: Some(formats()), ..DecodeHints::default() };
+        let hints = DecodeHints {
+            PossibleFormats: Some(formats()),
+            ..DecodeHints::default()
+        };
         let mut qr_hints = DecodeHints {
             PossibleFormats: Some([BarcodeFormat::QR_CODE].into_iter().collect()),
             ..DecodeHints::default()
@@ -111,7 +118,11 @@ impl Decoder {
         if effort == Effort::Still {
             qr_hints.TryHarder = Some(true);
         }
-        Decoder { effort, hints, qr_hints }
+        Decoder {
+            effort,
+            hints,
+            qr_hints,
+        }
     }
 
     pub fn effort(&self) -> Effort {
@@ -123,42 +134,77 @@ impl Decoder {
         let mut found = Vec::new();
         let small = frame.width() * frame.height() <= SMALL_FRAME;
         let regions = find_regions(frame);
+        tracing::debug!(
+            regions = ?regions.iter().map(|r| (r.kind, r.cells, r.cx as i32, r.cy as i32)).collect::<Vec<_>>(),
+            "regions"
+        );
         if regions.is_empty() && !small {
             return found;
         }
-        let min_votes = if frame.height() < 8 || frame.width() < 8 { 1 } else { 2 };
+        let min_votes = if frame.height() < 8 || frame.width() < 8 {
+            1
+        } else {
+            2
+        };
         let mut votes = Votes::default();
         let mut scratch = Scratch::default();
-        let bar_regions = regions.iter().filter(|r| r.kind == RegionKind::Bars && r.cells >= 2).take(MAX_REGIONS);
+        let bar_regions = regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Bars && r.cells >= 2)
+            .take(MAX_REGIONS);
         for r in bar_regions {
             self.scan_region(frame, r, &mut votes, &mut scratch, min_votes);
         }
-        if self.effort == Effort::Still && (votes.winners(min_votes, NEAR).is_empty()) {
+        let barlike = regions
+            .iter()
+            .any(|r| r.kind == RegionKind::Bars && r.cells >= 3);
+        if self.effort == Effort::Still
+            && (barlike || small)
+            && votes.winners(min_votes, NEAR).is_empty()
+        {
             self.scan_rows(frame, &mut votes, &mut scratch, min_votes);
         }
         for (symbology, text, _, at) in votes.winners(min_votes, NEAR) {
-            found.push(Detection { symbology, text, at: Some(at) });
+            found.push(Detection {
+                symbology,
+                text,
+                at: Some(at),
+            });
         }
-        let has_blocks = regions.iter().any(|r| r.kind == RegionKind::Blocks && r.cells >= 2);
-        if has_blocks || small || (found.is_empty() && self.effort == Effort::Still) {
+        let has_blocks = regions
+            .iter()
+            .any(|r| r.kind == RegionKind::Blocks && r.cells >= 2);
+        let big = !regions.is_empty();
+        if has_blocks || small || (found.is_empty() && big && self.effort == Effort::Still) {
             self.qr_pass(frame, &mut found);
         }
-        if found.is_empty() && self.effort == Effort::Still && !votes.is_empty() || (found.is_empty() && small) {
+        if found.is_empty() && self.effort == Effort::Still && !votes.is_empty()
+            || (found.is_empty() && small)
+        {
             // Something bar-like was read once but never confirmed: let rxing's own row
             // scanner have a go over the whole frame.
             let mut extra = Vec::new();
             self.rxing_1d_pass(frame, &mut extra);
             // One read by rxing alone is not trusted: one of our lines must have seen it too.
-            found.extend(extra.into_iter().filter(|d| min_votes == 1 || votes.count(d.symbology, &d.text) >= 1));
+            found.extend(
+                extra
+                    .into_iter()
+                    .filter(|d| min_votes == 1 || votes.count(d.symbology, &d.text) >= 1),
+            );
         }
         found
     }
 
     fn rxing_1d_pass(&self, frame: &LumaFrame, found: &mut Vec<Detection>) {
-        let Ok(source) = Luma8Source::new_with_slice(frame.data(), frame.width() as u32, frame.height() as u32) else {
+        let Ok(source) =
+            Luma8Source::new_with_slice(frame.data(), frame.width() as u32, frame.height() as u32)
+        else {
             return;
         };
-        let hints = DecodeHints { TryHarder: Some(true), ..self.hints.clone() };
+        let hints = DecodeHints {
+            TryHarder: Some(true),
+            ..self.hints.clone()
+        };
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
         if let Ok(r) = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints) {
             if push_result(&r, found) {
@@ -171,14 +217,23 @@ impl Decoder {
         }
     }
 
-    fn scan_region(&self, frame: &LumaFrame, r: &Region, votes: &mut Votes, s: &mut Scratch, min_votes: u32) {
+    fn scan_region(
+        &self,
+        frame: &LumaFrame,
+        r: &Region,
+        votes: &mut Votes,
+        s: &mut Scratch,
+        min_votes: u32,
+    ) {
         let len = r.along * 1.6 + 64.0;
         let n = ((r.across / 8.0) as usize).clamp(3, 12);
         let (bx, by) = (-r.angle.sin(), r.angle.cos());
         for k in 0..n {
             let off = ((k as f32 + 0.5) / n as f32 - 0.5) * 0.8 * r.across;
             let (cx, cy) = (r.cx + bx * off, r.cy + by * off);
-            let Some(line) = Line::through(frame, cx, cy, r.angle, len, 0.5) else { continue };
+            let Some(line) = Line::through(frame, cx, cy, r.angle, len, 0.5) else {
+                continue;
+            };
             if self.read_line(frame, &line, votes, s) >= min_votes + 1 {
                 return;
             }
@@ -195,9 +250,21 @@ impl Decoder {
                 let k = i.div_ceil(2) as f32 * if i % 2 == 0 { 1.0 } else { -1.0 };
                 let pos = (across / 2.0 + k * step).clamp(0.0, across - 1.0).floor();
                 let line = if angle == 0.0 {
-                    Line { x0: 0.0, y0: pos, dx: 1.0, dy: 0.0, n: extent as usize }
+                    Line {
+                        x0: 0.0,
+                        y0: pos,
+                        dx: 1.0,
+                        dy: 0.0,
+                        n: extent as usize,
+                    }
                 } else {
-                    Line { x0: pos, y0: 0.0, dx: 0.0, dy: 1.0, n: extent as usize }
+                    Line {
+                        x0: pos,
+                        y0: 0.0,
+                        dx: 0.0,
+                        dy: 1.0,
+                        n: extent as usize,
+                    }
                 };
                 if self.read_line(frame, &line, votes, s) >= min_votes + 1 {
                     return;

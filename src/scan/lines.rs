@@ -26,7 +26,14 @@ pub struct Line {
 
 impl Line {
     /// The line through (cx, cy) in direction `angle`, `len` pixels long, clipped to the frame.
-    pub fn through(frame: &LumaFrame, cx: f32, cy: f32, angle: f32, len: f32, step: f32) -> Option<Line> {
+    pub fn through(
+        frame: &LumaFrame,
+        cx: f32,
+        cy: f32,
+        angle: f32,
+        len: f32,
+        step: f32,
+    ) -> Option<Line> {
         let (dx, dy) = (angle.cos() * step, angle.sin() * step);
         let (w, h) = ((frame.width() - 1) as f32, (frame.height() - 1) as f32);
         let half = (len / step / 2.0).floor();
@@ -47,7 +54,13 @@ impl Line {
         if hi - lo < 16.0 {
             return None;
         }
-        Some(Line { x0: cx + lo * dx, y0: cy + lo * dy, dx, dy, n: (hi - lo) as usize + 1 })
+        Some(Line {
+            x0: cx + lo * dx,
+            y0: cy + lo * dy,
+            dx,
+            dy,
+            n: (hi - lo) as usize + 1,
+        })
     }
 
     pub fn point(&self, t: f32) -> (f32, f32) {
@@ -58,10 +71,15 @@ impl Line {
         out.clear();
         let (w, h) = (frame.width(), frame.height());
         let data = frame.data();
-        let on_grid = self.x0.fract() == 0.0 && self.y0.fract() == 0.0 && self.x0 >= 0.0 && self.y0 >= 0.0;
+        let on_grid =
+            self.x0.fract() == 0.0 && self.y0.fract() == 0.0 && self.x0 >= 0.0 && self.y0 >= 0.0;
         if on_grid && ((self.dx == 1.0 && self.dy == 0.0) || (self.dx == 0.0 && self.dy == 1.0)) {
             let (x0, y0) = (self.x0 as usize, self.y0 as usize);
-            let n = if self.dx == 1.0 { self.n.min(w.saturating_sub(x0)) } else { self.n.min(h.saturating_sub(y0)) };
+            let n = if self.dx == 1.0 {
+                self.n.min(w.saturating_sub(x0))
+            } else {
+                self.n.min(h.saturating_sub(y0))
+            };
             if self.dx == 1.0 {
                 out.extend_from_slice(&data[y0 * w + x0..][..n]);
             } else {
@@ -71,7 +89,10 @@ impl Line {
         }
         for i in 0..self.n {
             let (x, y) = self.point(i as f32);
-            let (xi, yi) = ((x.floor() as usize).min(w - 1), (y.floor() as usize).min(h - 1));
+            let (xi, yi) = (
+                (x.floor() as usize).min(w - 1),
+                (y.floor() as usize).min(h - 1),
+            );
             let (fx, fy) = (x - xi as f32, y - yi as f32);
             let (x1, y1) = ((xi + 1).min(w - 1), (yi + 1).min(h - 1));
             let p = |xx: usize, yy: usize| f32::from(data[yy * w + xx]);
@@ -175,26 +196,39 @@ pub fn binarise(samples: &[u8], rule: Threshold, out: &mut BitArray) {
 
 /// Runs the 1D row readers on one bit row, forwards then backwards.
 /// Returns (symbology, text, middle of the symbol in row coordinates).
-pub fn read_row(bits: &mut BitArray, hints: &DecodeHints, want_upcean: bool, want_128: bool) -> Option<(Symbology, String, f32)> {
+pub fn read_row(
+    bits: &mut BitArray,
+    hints: &DecodeHints,
+    want_upcean: bool,
+    want_128: bool,
+) -> Option<(Symbology, String, f32)> {
     for reversed in [false, true] {
         if reversed {
             bits.reverse();
         }
         let mut got: Option<RXingResult> = None;
         if want_upcean {
-            got = MultiFormatUPCEANReader::new(hints).decode_row(0, bits, hints).ok();
+            got = MultiFormatUPCEANReader::new(hints)
+                .decode_row(0, bits, hints)
+                .ok();
         }
         if got.is_none() && want_128 {
             got = Code128Reader.decode_row(0, bits, hints).ok();
         }
         if let Some(r) = got {
-            let Some(sym) = symbology_of(*r.getBarcodeFormat()) else { continue };
+            let Some(sym) = symbology_of(*r.getBarcodeFormat()) else {
+                continue;
+            };
             let text = r.getText().to_owned();
             if !plausible(sym, &text) {
                 continue;
             }
             let pts = r.getPoints();
-            let mut mid = if pts.len() >= 2 { (pts[0].x + pts[1].x) / 2.0 } else { bits.get_size() as f32 / 2.0 };
+            let mut mid = if pts.len() >= 2 {
+                (pts[0].x + pts[1].x) / 2.0
+            } else {
+                bits.get_size() as f32 / 2.0
+            };
             if reversed {
                 mid = bits.get_size() as f32 - 1.0 - mid;
                 bits.reverse();
@@ -239,7 +273,11 @@ impl Votes {
             .iter()
             .map(|((s, t), (n, x, y))| (*s, t.clone(), *n, (x / *n as f32, y / *n as f32)))
             .collect();
-        all.sort_by(|a, b| b.2.cmp(&a.2).then(strength(b.0).cmp(&strength(a.0))).then(a.1.cmp(&b.1)));
+        all.sort_by(|a, b| {
+            b.2.cmp(&a.2)
+                .then(strength(b.0).cmp(&strength(a.0)))
+                .then(a.1.cmp(&b.1))
+        });
         let mut out: Vec<(Symbology, String, u32, (f32, f32))> = Vec::new();
         for cand in all {
             let clash = out.iter().any(|o| {
@@ -287,7 +325,9 @@ mod tests {
 
     #[test]
     fn local_threshold_follows_a_light_gradient() {
-        let samples: Vec<u8> = (0..200).map(|i| (i / 2) as u8 + if (i / 4) % 2 == 0 { 0 } else { 60 }).collect();
+        let samples: Vec<u8> = (0..200)
+            .map(|i| (i / 2) as u8 + if (i / 4) % 2 == 0 { 0 } else { 60 })
+            .collect();
         let mut bits = BitArray::new();
         binarise(&samples, Threshold::Local(8), &mut bits);
         for i in 8..192 {

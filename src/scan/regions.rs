@@ -9,8 +9,10 @@
 use super::frame::LumaFrame;
 
 pub const CELL: usize = 32;
-const STRONG_EDGE: i32 = 14;
-const MIN_STRONG_FRACTION: f32 = 0.14;
+/// |gx| + |gy| above this is an edge, not sensor noise (tuned on synthetic webcam frames).
+const STRONG_EDGE: i32 = 34;
+/// A cell is textured when at least this share of its samples are edges.
+const MIN_STRONG_FRACTION: f32 = 0.22;
 const MIN_COHERENCE_1D: f32 = 0.55;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -150,7 +152,9 @@ pub fn find_regions(frame: &LumaFrame) -> Vec<Region> {
                         continue;
                     }
                     let joins = match (kind, kinds[j]) {
-                        (RegionKind::Bars, Some(RegionKind::Bars)) => angle_diff(cells[j].angle(), seed_angle) < 0.35,
+                        (RegionKind::Bars, Some(RegionKind::Bars)) => {
+                            angle_diff(cells[j].angle(), seed_angle) < 0.35
+                        }
                         (RegionKind::Blocks, Some(_)) => true,
                         (RegionKind::Bars, Some(RegionKind::Blocks)) => false,
                         (_, None) => false,
@@ -168,7 +172,14 @@ pub fn find_regions(frame: &LumaFrame) -> Vec<Region> {
     regions
 }
 
-fn summarise(kind: RegionKind, members: &[usize], cells: &[Cell], cw: usize, w: usize, h: usize) -> Region {
+fn summarise(
+    kind: RegionKind,
+    members: &[usize],
+    cells: &[Cell],
+    cw: usize,
+    w: usize,
+    h: usize,
+) -> Region {
     let mut t = Cell::default();
     let (mut sx, mut sy) = (0.0f32, 0.0f32);
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
