@@ -206,10 +206,10 @@ impl Decoder {
             ..self.hints.clone()
         };
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
-        if let Ok(r) = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints) {
-            if push_result(&r, found) {
-                return;
-            }
+        if let Ok(r) = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints)
+            && push_result(&r, found)
+        {
+            return;
         }
         let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
         if let Ok(r) = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints) {
@@ -234,7 +234,7 @@ impl Decoder {
             let Some(line) = Line::through(frame, cx, cy, r.angle, len, 0.5) else {
                 continue;
             };
-            if self.read_line(frame, &line, votes, s) >= min_votes + 1 {
+            if self.read_line(frame, &line, votes, s) > min_votes {
                 return;
             }
         }
@@ -266,7 +266,7 @@ impl Decoder {
                         n: extent as usize,
                     }
                 };
-                if self.read_line(frame, &line, votes, s) >= min_votes + 1 {
+                if self.read_line(frame, &line, votes, s) > min_votes {
                     return;
                 }
             }

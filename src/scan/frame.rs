@@ -47,7 +47,7 @@ pub enum FrameError {
 
 impl LumaFrame {
     pub fn new(width: usize, height: usize, data: Vec<u8>) -> Result<LumaFrame, FrameError> {
-        let want = width.checked_mul(height).unwrap_or(usize::MAX);
+        let want = width.saturating_mul(height);
         if data.len() != want || width == 0 || height == 0 {
             return Err(FrameError::BadSize {
                 width,

@@ -168,7 +168,7 @@ pub fn find_regions(frame: &LumaFrame) -> Vec<Region> {
         }
         regions.push(summarise(kind, &members, &cells, cw, w, h));
     }
-    regions.sort_by(|a, b| b.cells.cmp(&a.cells));
+    regions.sort_by_key(|r| std::cmp::Reverse(r.cells));
     regions
 }
 
@@ -232,7 +232,7 @@ mod tests {
         let (fw, data) = (f.width(), f.data_mut());
         for y in h / 4..3 * h / 4 {
             for x in w / 4..3 * w / 4 {
-                if (x / period) % 2 == 0 {
+                if (x / period).is_multiple_of(2) {
                     data[y * fw + x] = 30;
                 }
             }
