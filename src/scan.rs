@@ -6,6 +6,7 @@ pub mod decode;
 pub mod frame;
 pub mod lines;
 pub mod regions;
+pub mod render;
 pub mod replay;
 pub mod source;
 pub mod wedge;

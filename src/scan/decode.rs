@@ -148,9 +148,10 @@ impl Decoder {
         };
         let mut votes = Votes::default();
         let mut scratch = Scratch::default();
+        let min_cells = if self.effort == Effort::Still { 1 } else { 2 };
         let bar_regions = regions
             .iter()
-            .filter(|r| r.kind == RegionKind::Bars && r.cells >= 2)
+            .filter(|r| r.kind == RegionKind::Bars && r.cells >= min_cells)
             .take(MAX_REGIONS);
         for r in bar_regions {
             self.scan_region(frame, r, &mut votes, &mut scratch, min_votes);

@@ -94,7 +94,8 @@ pub fn find_regions(frame: &LumaFrame) -> Vec<Region> {
                 let x0 = cx * CELL;
                 let x1 = (x0 + CELL).min(w - 1);
                 let (mut sxx, mut syy, mut sxy, mut strong, mut n) = (0i32, 0i32, 0i32, 0u32, 0u32);
-                let mut x = x0;
+                // Alternate the sampling phase row by row so bars of an even width are not missed.
+                let mut x = x0 + (ry / 2) % 2;
                 while x < x1 {
                     let p = i32::from(row[x]);
                     let gx = i32::from(row[x + 1]) - p;
@@ -155,7 +156,8 @@ pub fn find_regions(frame: &LumaFrame) -> Vec<Region> {
                         (RegionKind::Bars, Some(RegionKind::Bars)) => {
                             angle_diff(cells[j].angle(), seed_angle) < 0.35
                         }
-                        (RegionKind::Blocks, Some(_)) => true,
+                        (RegionKind::Blocks, Some(RegionKind::Blocks)) => true,
+                        (RegionKind::Blocks, Some(RegionKind::Bars)) => false,
                         (RegionKind::Bars, Some(RegionKind::Blocks)) => false,
                         (_, None) => false,
                     };
