@@ -133,7 +133,19 @@ impl Decoder {
     pub fn decode(&self, frame: &LumaFrame) -> Vec<Detection> {
         let mut found = Vec::new();
         let small = frame.width() * frame.height() <= SMALL_FRAME;
-        let regions = find_regions(frame);
+        let mut regions = find_regions(frame);
+        if regions.is_empty() && self.effort == Effort::Still && !small {
+            // Big modules (a close-up photo) leave cells flat at full size: look again at half
+            // and quarter size before calling the frame empty.
+            let half = frame.half();
+            let coarse = find_regions(&half);
+            let coarse = if coarse.is_empty() { find_regions(&half.half()) } else { coarse };
+            if !coarse.is_empty() {
+                let small_scale = self.decode_scaled(frame);
+                return small_scale;
+            }
+            regions = coarse;
+        }
         tracing::debug!(
             regions = ?regions.iter().map(|r| (r.kind, r.cells, r.cx as i32, r.cy as i32)).collect::<Vec<_>>(),
             "regions"
@@ -216,6 +228,24 @@ impl Decoder {
         if let Ok(r) = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints) {
             push_result(&r, found);
         }
+    }
+
+    /// The full still-image search, for frames whose texture only shows at a coarser scale.
+    fn decode_scaled(&self, frame: &LumaFrame) -> Vec<Detection> {
+        let mut found = Vec::new();
+        let mut votes = Votes::default();
+        let mut scratch = Scratch::default();
+        self.scan_rows(frame, &mut votes, &mut scratch, 2);
+        for (symbology, text, _, at) in votes.winners(2, NEAR) {
+            found.push(Detection { symbology, text, at: Some(at) });
+        }
+        self.qr_pass(frame, &mut found);
+        if found.is_empty() && !votes.is_empty() {
+            let mut extra = Vec::new();
+            self.rxing_1d_pass(frame, &mut extra);
+            found.extend(extra.into_iter().filter(|d| votes.count(d.symbology, &d.text) >= 1));
+        }
+        found
     }
 
     fn scan_region(
