@@ -196,38 +196,72 @@ impl Decoder {
         {
             // Something bar-like was read once but never confirmed: let rxing's own row
             // scanner have a go over the whole frame.
-            let mut extra = Vec::new();
-            self.rxing_1d_pass(frame, &mut extra);
-            // One read by rxing alone is not trusted: one of our lines must have seen it too.
-            found.extend(
-                extra
-                    .into_iter()
-                    .filter(|d| min_votes == 1 || votes.count(d.symbology, &d.text) >= 1),
-            );
+            // One read by rxing alone is not trusted: see rxing_1d_pass.
+            self.rxing_1d_pass(frame, &votes, min_votes, &mut found);
         }
         found
     }
 
-    fn rxing_1d_pass(&self, frame: &LumaFrame, found: &mut Vec<Detection>) {
+    /// rxing's own row scanner over the whole frame, once per binariser. A 1D read is kept
+    /// when our lines saw it too, or when one of our lines beside rxing's row reads the same.
+    fn rxing_1d_pass(&self, frame: &LumaFrame, votes: &Votes, min_votes: u32, found: &mut Vec<Detection>) {
         let Ok(source) =
             Luma8Source::new_with_slice(frame.data(), frame.width() as u32, frame.height() as u32)
         else {
             return;
         };
-        let hints = DecodeHints {
-            TryHarder: Some(true),
-            ..self.hints.clone()
-        };
+        let hints = DecodeHints { TryHarder: Some(true), ..self.hints.clone() };
+        let trusted = |d: &Detection| min_votes == 1 || votes.count(d.symbology, &d.text) >= 1;
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
-        if let Ok(r) = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints)
-            && push_result(&r, found)
-        {
-            return;
-        }
+        let first = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints).ok();
         let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
-        if let Ok(r) = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints) {
-            push_result(&r, found);
+        let second = || MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints).ok();
+        for r in first.into_iter().chain(std::iter::once_with(second).flatten()) {
+            let mut one = Vec::new();
+            if !push_result(&r, &mut one) {
+                continue;
+            }
+            let d = one.remove(0);
+            if trusted(&d) || self.confirm_beside(frame, &r, &d) {
+                found.push(d);
+                return;
+            }
         }
+    }
+
+    /// Reads lines parallel to the row rxing decoded `r` on, a few pixels to each side; true
+    /// when one of them gives the same text.
+    fn confirm_beside(&self, frame: &LumaFrame, r: &RXingResult, d: &Detection) -> bool {
+        let pts = r.getPoints();
+        if pts.len() < 2 {
+            return false;
+        }
+        let (a, b) = (pts[0], pts[pts.len() - 1]);
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len = (dx * dx + dy * dy).sqrt();
+        if len < 8.0 {
+            return false;
+        }
+        let angle = dy.atan2(dx);
+        let (nx, ny) = (-dy / len, dx / len);
+        let (cx, cy) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+        let mut scratch = Scratch::default();
+        for off in [3.0f32, -3.0, 6.0, -6.0, 10.0, -10.0] {
+            let Some(line) = Line::through(frame, cx + nx * off, cy + ny * off, angle, len * 1.5 + 40.0, 0.5) else {
+                continue;
+            };
+            line.sample(frame, &mut scratch.samples);
+            for rule in RULES {
+                binarise(&scratch.samples, rule, &mut scratch.bits);
+                if let Some((sym, text, _)) = read_row(&mut scratch.bits, &self.hints, true, true)
+                    && sym == d.symbology
+                    && text == d.text
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// The full still-image search, for frames whose texture only shows at a coarser scale.
@@ -241,9 +275,7 @@ impl Decoder {
         }
         self.qr_pass(frame, &mut found);
         if found.is_empty() && !votes.is_empty() {
-            let mut extra = Vec::new();
-            self.rxing_1d_pass(frame, &mut extra);
-            found.extend(extra.into_iter().filter(|d| votes.count(d.symbology, &d.text) >= 1));
+            self.rxing_1d_pass(frame, &votes, 2, &mut found);
         }
         found
     }
