@@ -8,7 +8,9 @@ use smartstore::scan::wedge::{Key, WedgeDetector};
 use smartstore::scan::{CameraSpec, Decoder, Effort, LumaFrame};
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
     match mode % 4 {
         0 => {
             if let Ok(frame) = LumaFrame::from_encoded(rest, "fuzz") {

@@ -139,7 +139,11 @@ impl Decoder {
             // and quarter size before calling the frame empty.
             let half = frame.half();
             let coarse = find_regions(&half);
-            let coarse = if coarse.is_empty() { find_regions(&half.half()) } else { coarse };
+            let coarse = if coarse.is_empty() {
+                find_regions(&half.half())
+            } else {
+                coarse
+            };
             if !coarse.is_empty() {
                 let small_scale = self.decode_scaled(frame);
                 return small_scale;
@@ -204,19 +208,37 @@ impl Decoder {
 
     /// rxing's own row scanner over the whole frame, once per binariser. A 1D read is kept
     /// when our lines saw it too, or when one of our lines beside rxing's row reads the same.
-    fn rxing_1d_pass(&self, frame: &LumaFrame, votes: &Votes, min_votes: u32, found: &mut Vec<Detection>) {
+    fn rxing_1d_pass(
+        &self,
+        frame: &LumaFrame,
+        votes: &Votes,
+        min_votes: u32,
+        found: &mut Vec<Detection>,
+    ) {
         let Ok(source) =
             Luma8Source::new_with_slice(frame.data(), frame.width() as u32, frame.height() as u32)
         else {
             return;
         };
-        let hints = DecodeHints { TryHarder: Some(true), ..self.hints.clone() };
+        let hints = DecodeHints {
+            TryHarder: Some(true),
+            ..self.hints.clone()
+        };
         let trusted = |d: &Detection| min_votes == 1 || votes.count(d.symbology, &d.text) >= 1;
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
-        let first = MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints).ok();
+        let first = MultiFormatReader::default()
+            .decode_with_hints(&mut bitmap, &hints)
+            .ok();
         let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
-        let second = || MultiFormatReader::default().decode_with_hints(&mut bitmap, &hints).ok();
-        for r in first.into_iter().chain(std::iter::once_with(second).flatten()) {
+        let second = || {
+            MultiFormatReader::default()
+                .decode_with_hints(&mut bitmap, &hints)
+                .ok()
+        };
+        for r in first
+            .into_iter()
+            .chain(std::iter::once_with(second).flatten())
+        {
             let mut one = Vec::new();
             if !push_result(&r, &mut one) {
                 continue;
@@ -247,7 +269,14 @@ impl Decoder {
         let (cx, cy) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
         let mut scratch = Scratch::default();
         for off in [3.0f32, -3.0, 6.0, -6.0, 10.0, -10.0] {
-            let Some(line) = Line::through(frame, cx + nx * off, cy + ny * off, angle, len * 1.5 + 40.0, 0.5) else {
+            let Some(line) = Line::through(
+                frame,
+                cx + nx * off,
+                cy + ny * off,
+                angle,
+                len * 1.5 + 40.0,
+                0.5,
+            ) else {
                 continue;
             };
             line.sample(frame, &mut scratch.samples);
@@ -271,7 +300,11 @@ impl Decoder {
         let mut scratch = Scratch::default();
         self.scan_rows(frame, &mut votes, &mut scratch, 2);
         for (symbology, text, _, at) in votes.winners(2, NEAR) {
-            found.push(Detection { symbology, text, at: Some(at) });
+            found.push(Detection {
+                symbology,
+                text,
+                at: Some(at),
+            });
         }
         self.qr_pass(frame, &mut found);
         if found.is_empty() && !votes.is_empty() {

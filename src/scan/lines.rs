@@ -290,7 +290,11 @@ impl Votes {
             }
             // UPC-E and EAN-8 are short and weakly checked: a stretch of a longer symbol can
             // pass for one, so they need one more agreeing line.
-            let need = if matches!(cand.0, Symbology::Upce | Symbology::Ean8) && min > 1 { min + 1 } else { min };
+            let need = if matches!(cand.0, Symbology::Upce | Symbology::Ean8) && min > 1 {
+                min + 1
+            } else {
+                min
+            };
             if cand.2 >= need {
                 out.push(cand);
             }
