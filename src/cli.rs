@@ -3,6 +3,7 @@
 mod catalog;
 pub mod doctor;
 mod order;
+pub mod scan;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -41,6 +42,10 @@ pub enum Command {
     Orders(order::OrdersArgs),
     /// Hand over an online order against its pickup code.
     Pickup(order::PickupArgs),
+    /// Read the codes in image files, or from a camera.
+    Scan(scan::ScanArgs),
+    /// List cameras and their formats.
+    Cameras,
     /// Check the terminal and say how to fix what is wrong.
     Doctor(doctor::DoctorArgs),
     /// Enrol this terminal with the platform using a one-time token.
@@ -91,6 +96,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let ctx = Context::new(cli.data_dir.as_deref())?;
     match cli.command.unwrap_or(Command::Ui(UiArgs::default())) {
         Command::Ui(args) => run_ui(&ctx, &args),
+        Command::Scan(a) => scan::run_scan(&a),
+        Command::Cameras => scan::run_cameras(),
         Command::Catalog(c) => catalog::run(&ctx, c),
         Command::Order(c) => order::run(&ctx, c),
         Command::Orders(a) => order::list(&ctx, &a),

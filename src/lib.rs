@@ -8,5 +8,6 @@ pub mod crypto;
 pub mod domain;
 pub mod hub;
 pub mod protocol;
+pub mod scan;
 pub mod store;
 pub mod sync;

@@ -1,0 +1,219 @@
+//! A grey (luma) picture: what every frame source produces and what the decoder reads.
+
+use std::path::Path;
+
+/// Frames larger than this many pixels are refused (a 40-megapixel photo is already far more
+/// than a barcode needs; a crafted header could otherwise ask for gigabytes).
+pub const MAX_PIXELS: u64 = 40_000_000;
+
+/// An 8-bit luma picture, rows top to bottom, `width` bytes per row.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LumaFrame {
+    width: usize,
+    height: usize,
+    data: Vec<u8>,
+}
+
+impl std::fmt::Debug for LumaFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LumaFrame({}x{})", self.width, self.height)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FrameError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not an image this program can read ({why})")]
+    Format { path: String, why: String },
+    #[error("{path} is {width}x{height} pixels, more than the {max} megapixels allowed")]
+    TooLarge {
+        path: String,
+        width: u32,
+        height: u32,
+        max: u64,
+    },
+    #[error("frame data has {got} bytes, {width}x{height} needs {want}")]
+    BadSize {
+        width: usize,
+        height: usize,
+        got: usize,
+        want: usize,
+    },
+}
+
+impl LumaFrame {
+    pub fn new(width: usize, height: usize, data: Vec<u8>) -> Result<LumaFrame, FrameError> {
+        let want = width.saturating_mul(height);
+        if data.len() != want || width == 0 || height == 0 {
+            return Err(FrameError::BadSize {
+                width,
+                height,
+                got: data.len(),
+                want,
+            });
+        }
+        Ok(LumaFrame {
+            width,
+            height,
+            data,
+        })
+    }
+
+    /// A frame of one grey level.
+    pub fn filled(width: usize, height: usize, level: u8) -> LumaFrame {
+        LumaFrame {
+            width: width.max(1),
+            height: height.max(1),
+            data: vec![level; width.max(1) * height.max(1)],
+        }
+    }
+
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        &mut self.data
+    }
+
+    pub fn into_data(self) -> Vec<u8> {
+        self.data
+    }
+
+    #[inline]
+    pub fn at(&self, x: usize, y: usize) -> u8 {
+        self.data[y * self.width + x]
+    }
+
+    /// Decodes an encoded picture (PNG, JPEG, WebP, BMP, GIF) from memory into luma.
+    /// `name` only appears in error messages.
+    pub fn from_encoded(bytes: &[u8], name: &str) -> Result<LumaFrame, FrameError> {
+        let format_err = |e: image::ImageError| FrameError::Format {
+            path: name.to_owned(),
+            why: e.to_string(),
+        };
+        let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| FrameError::Format {
+                path: name.to_owned(),
+                why: e.to_string(),
+            })?;
+        let mut reader = reader;
+        let mut limits = image::Limits::default();
+        limits.max_alloc = Some(MAX_PIXELS * 8);
+        reader.limits(limits);
+        let (w, h) = reader.into_dimensions().map_err(format_err)?;
+        if u64::from(w) * u64::from(h) > MAX_PIXELS {
+            return Err(FrameError::TooLarge {
+                path: name.to_owned(),
+                width: w,
+                height: h,
+                max: MAX_PIXELS / 1_000_000,
+            });
+        }
+        let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| FrameError::Format {
+                path: name.to_owned(),
+                why: e.to_string(),
+            })?;
+        let mut limits = image::Limits::default();
+        limits.max_alloc = Some(MAX_PIXELS * 8);
+        reader.limits(limits);
+        let img = reader.decode().map_err(format_err)?;
+        let luma = img.into_luma8();
+        let (w, h) = (luma.width() as usize, luma.height() as usize);
+        LumaFrame::new(w, h, luma.into_raw())
+    }
+
+    /// Reads and decodes an image file.
+    pub fn open(path: &Path) -> Result<LumaFrame, FrameError> {
+        let shown = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| FrameError::Read {
+            path: shown.clone(),
+            source: e,
+        })?;
+        if meta.is_dir() {
+            return Err(FrameError::Format {
+                path: shown,
+                why: "it is a folder".to_owned(),
+            });
+        }
+        // Compressed images are far smaller than their pixels; 512 MiB is no photo.
+        if meta.len() > 512 * 1024 * 1024 {
+            return Err(FrameError::Format {
+                path: shown,
+                why: format!("the file has {} bytes", meta.len()),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| FrameError::Read {
+            path: shown.clone(),
+            source: e,
+        })?;
+        LumaFrame::from_encoded(&bytes, &shown)
+    }
+
+    /// Half the size in each direction (2x2 box average).
+    pub fn half(&self) -> LumaFrame {
+        let (w, h) = ((self.width / 2).max(1), (self.height / 2).max(1));
+        if self.width < 2 || self.height < 2 {
+            return self.clone();
+        }
+        let mut out = vec![0u8; w * h];
+        for y in 0..h {
+            let r0 = &self.data[2 * y * self.width..][..self.width];
+            let r1 = &self.data[(2 * y + 1) * self.width..][..self.width];
+            let o = &mut out[y * w..][..w];
+            for x in 0..w {
+                let s = u16::from(r0[2 * x])
+                    + u16::from(r0[2 * x + 1])
+                    + u16::from(r1[2 * x])
+                    + u16::from(r1[2 * x + 1]);
+                o[x] = ((s + 2) / 4) as u8;
+            }
+        }
+        LumaFrame {
+            width: w,
+            height: h,
+            data: out,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_bytes_are_refused_with_a_message() {
+        for bytes in [
+            &b""[..],
+            b"not an image",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+            b"\xff\xd8\xff\xe0\0\x10JFIF\0",
+        ] {
+            let err = LumaFrame::from_encoded(bytes, "x.png").expect_err("garbage");
+            assert!(err.to_string().contains("x.png"), "{err}");
+        }
+    }
+
+    #[test]
+    fn new_checks_size() {
+        assert!(LumaFrame::new(2, 2, vec![0; 3]).is_err());
+        assert!(LumaFrame::new(0, 2, vec![]).is_err());
+        let f = LumaFrame::new(4, 2, (0..8).collect()).expect("frame");
+        assert_eq!(f.half().data(), &[3, 5]);
+    }
+}
