@@ -59,9 +59,23 @@ pub struct UiArgs {
     /// counter, kiosk or setup.
     #[arg(long)]
     pub mode: Option<String>,
-    /// auto, a device index or path, or replay:DIR[@FPS].
+    /// auto, a device index or path, replay:DIR[@FPS], or none.
     #[arg(long)]
     pub camera: Option<String>,
+    /// zh-CN or en.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Scan these texts at start (demos, screenshots).
+    #[arg(long = "scan", value_name = "TEXT")]
+    pub scans: Vec<String>,
+    /// Save a PNG of the window after --screenshot-after-ms, then exit (docs/screenshots).
+    #[arg(long, value_name = "FILE")]
+    pub screenshot: Option<PathBuf>,
+    #[arg(long, default_value_t = 2500)]
+    pub screenshot_after_ms: u64,
+    /// Open a particular screen: kiosk-shopping, setup-enrol, setup-camera, setup-connection, setup-diagnostics.
+    #[arg(long)]
+    pub screen: Option<String>,
 }
 
 /// The resolved data directory and the database in it.
@@ -109,27 +123,56 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
-    // The window (issue 6) is not built yet: show what the terminal holds and how to use it.
+    use crate::ui::{Mode, Options, i18n::Lang, setup::Step};
     let store = ctx.open_store()?;
-    let status = store.sync_status()?;
-    let (store_id, terminal) = store.receipt_prefix()?;
-    let mode = args
+    let mode_name = args
         .mode
         .as_deref()
         .or(ctx.config.mode.as_deref())
         .unwrap_or("counter");
-    println!("smartstore terminal {store_id}-{terminal} ({mode} mode)");
-    println!("  database:  {}", store.path().display());
-    println!("  catalog:   {} products", store.catalog_len()?);
-    println!(
-        "  orders:    {} queued, {} not yet synced",
-        status.last_seq, status.unsynced
-    );
-    println!();
-    println!("The window is not part of this build yet. Place an order from the command line:");
-    println!(
-        "  smartstore order create --fulfil deliver --scan 6921000000019 --address \"1 Nanjing Rd\" --pay cash"
-    );
-    println!("  smartstore orders");
+    let mode = Mode::parse(mode_name)
+        .ok_or_else(|| anyhow::anyhow!("--mode '{mode_name}': use counter, kiosk or setup"))?;
+    let lang_name = args
+        .lang
+        .as_deref()
+        .or(ctx.config.language.as_deref())
+        .unwrap_or("zh-CN");
+    let lang = Lang::parse(lang_name)
+        .ok_or_else(|| anyhow::anyhow!("--lang '{lang_name}': use zh-CN or en"))?;
+    let pin_hash = match &ctx.config.staff_pin_hash {
+        Some(h) => h.clone(),
+        None => {
+            tracing::warn!(
+                "no staff_pin_hash in config.toml: the kiosk's staff PIN is the demo PIN 2468"
+            );
+            crate::crypto::hash_pin("2468")
+        }
+    };
+    let screen = args.screen.as_deref().unwrap_or("");
+    let options = Options {
+        data_dir: ctx.data_dir.clone(),
+        mode,
+        lang,
+        camera: args
+            .camera
+            .clone()
+            .or_else(|| ctx.config.camera.clone())
+            .unwrap_or_else(|| "auto".into()),
+        currency: ctx.config.currency()?,
+        store_id: store.receipt_prefix()?.0,
+        pin_hash,
+        scans: args.scans.clone(),
+        screenshot: args.screenshot.clone(),
+        screenshot_after: std::time::Duration::from_millis(args.screenshot_after_ms),
+        kiosk_shopping: screen == "kiosk-shopping",
+        setup_step: match screen {
+            "setup-enrol" => Some(Step::Enrol),
+            "setup-camera" => Some(Step::Camera),
+            "setup-connection" => Some(Step::Connection),
+            "setup-diagnostics" => Some(Step::Diagnostics),
+            _ => None,
+        },
+    };
+    crate::ui::run(options, store)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -35,6 +35,8 @@ pub enum ScanEvent {
         seen: usize,
     },
     Scan(ScanRead),
+    /// A small copy of a frame for a live preview (only with `WorkerOptions::preview_every_ms`).
+    Preview(Arc<LumaFrame>),
     /// The source failed and is being reopened.
     Lost(String),
     /// The source cannot work; the worker has stopped.
@@ -93,6 +95,8 @@ pub struct WorkerOptions {
     pub confirm_window: usize,
     /// How long to wait before reopening a lost camera (doubles up to 8x).
     pub reconnect_after: Duration,
+    /// Send a half-size preview of a decoded frame at most this often (None: no previews).
+    pub preview_every_ms: Option<u64>,
 }
 
 impl Default for WorkerOptions {
@@ -102,6 +106,7 @@ impl Default for WorkerOptions {
             confirm_frames: 2,
             confirm_window: 4,
             reconnect_after: Duration::from_millis(500),
+            preview_every_ms: None,
         }
     }
 }
@@ -275,6 +280,7 @@ fn decoder_loop(
     let mut confirmer = Confirmer::new(options.confirm_frames, options.confirm_window);
     let mut debouncer = Debouncer::new(options.debounce_ms);
     let epoch = Instant::now();
+    let mut last_preview: Option<u64> = None;
     loop {
         let (seq, frame) = {
             let Ok(mut s) = slot.0.lock() else { break };
@@ -293,6 +299,14 @@ fn decoder_loop(
         };
         let started = Instant::now();
         let found = decoder.decode(&frame);
+        if let Some(every) = options.preview_every_ms {
+            let now = u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
+            if last_preview.is_none_or(|t| now.saturating_sub(t) >= every) {
+                last_preview = Some(now);
+                // Dropped when the UI is behind: a preview is never worth waiting for.
+                let _ = tx.try_send(ScanEvent::Preview(Arc::new(frame.half())));
+            }
+        }
         let decode_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         let now_ms = u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
         let mut accepted = Vec::new();

@@ -42,6 +42,7 @@ pub fn run_live(spec: &str, frames: Option<u64>, json: bool) -> anyhow::Result<E
         match event {
             ScanEvent::Started(what) => eprintln!("smartstore scan: reading {what}"),
             ScanEvent::Lost(why) => eprintln!("smartstore scan: {why}; trying again"),
+            ScanEvent::Preview(_) => {}
             ScanEvent::Failed(why) => {
                 eprintln!("smartstore scan: {why}");
                 code = ExitCode::from(1);

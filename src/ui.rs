@@ -1,0 +1,50 @@
+//! The terminal window (iced 0.14): counter, kiosk and setup modes, Chinese and English.
+//! Each screen owns its Message and update; shop rules stay in `domain`; the database, the
+//! camera and sync run off the UI thread.
+
+pub mod app;
+pub mod camera;
+pub mod counter;
+pub mod effect;
+pub mod i18n;
+pub mod kiosk;
+pub mod services;
+pub mod session;
+pub mod setup;
+pub mod style;
+pub mod widgets;
+
+pub use app::{App, Mode, Options};
+
+/// The bundled CJK font (Droid Sans Fallback, Apache-2.0): Chinese renders without a system font.
+pub const FONT: &[u8] = include_bytes!("../assets/fonts/DroidSansFallbackFull.ttf");
+
+/// Opens the window and runs until it is closed.
+pub fn run(options: Options, store: crate::store::Store) -> anyhow::Result<()> {
+    let services = services::Services::start(options.data_dir.clone(), store)?;
+    let kiosk = options.mode == Mode::Kiosk && options.screenshot.is_none();
+    let size = if options.mode == Mode::Kiosk {
+        iced::Size::new(1280.0, 800.0)
+    } else {
+        iced::Size::new(1280.0, 760.0)
+    };
+    let boot_options = options.clone();
+    iced::application(
+        move || App::boot(boot_options.clone(), services.clone()),
+        App::update,
+        App::view,
+    )
+    .title(App::title)
+    .subscription(App::subscription)
+    .theme(App::theme)
+    // Fira Sans (bundled by iced) for Latin text; the CJK font is found by fallback.
+    .font(FONT)
+    .window(iced::window::Settings {
+        size,
+        fullscreen: kiosk,
+        exit_on_close_request: !kiosk,
+        ..iced::window::Settings::default()
+    })
+    .run()
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

@@ -1,0 +1,354 @@
+//! The window: routes messages to the screen of the current mode, runs their effects in the
+//! background, and keeps the status bar current.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use iced::widget::{column, container};
+use iced::{Element, Fill, Subscription, Task, Theme};
+
+use super::camera::{self, CameraEvent};
+use super::counter::{self, Counter};
+use super::effect::{Effect, Outcome, TerminalStatus};
+use super::i18n::{Lang, t};
+use super::kiosk::{self, Kiosk};
+use super::services::Services;
+use super::setup::{self, Setup};
+use super::widgets;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Counter,
+    Kiosk,
+    Setup,
+}
+
+impl Mode {
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s {
+            "counter" => Some(Mode::Counter),
+            "kiosk" => Some(Mode::Kiosk),
+            "setup" => Some(Mode::Setup),
+            _ => None,
+        }
+    }
+}
+
+/// Which screen an effect came from, so its outcome goes back there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Counter,
+    Kiosk,
+    Setup,
+    App,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Counter(counter::Message),
+    Kiosk(kiosk::Message),
+    Setup(setup::Message),
+    Outcome(Target, Outcome),
+    Tick,
+    Camera(CameraEvent),
+    Screenshot(iced::window::Screenshot),
+    ScreenshotSaved(Result<(), String>),
+}
+
+/// Everything the window starts with.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub data_dir: PathBuf,
+    pub mode: Mode,
+    pub lang: Lang,
+    pub camera: String,
+    pub currency: crate::domain::money::Currency,
+    pub store_id: String,
+    pub pin_hash: String,
+    /// Texts to scan at start (demos and screenshots).
+    pub scans: Vec<String>,
+    /// Save a screenshot of the window to this file after `screenshot_after`, then exit.
+    pub screenshot: Option<PathBuf>,
+    pub screenshot_after: Duration,
+    /// Kiosk: open on the shopping screen instead of the attract screen.
+    pub kiosk_shopping: bool,
+    /// Setup: open on this step.
+    pub setup_step: Option<setup::Step>,
+}
+
+pub struct App {
+    pub mode: Mode,
+    pub lang: Lang,
+    pub counter: Counter,
+    pub kiosk: Kiosk,
+    pub setup: Setup,
+    pub status: TerminalStatus,
+    pub camera: camera::View,
+    services: Option<Services>,
+    started: Instant,
+    options: Options,
+    shot_taken: bool,
+}
+
+impl App {
+    /// The window's state without background services (tests drive effects themselves).
+    pub fn new(options: Options) -> App {
+        let mut setup = Setup::default();
+        if let Some(step) = options.setup_step {
+            setup.step = step;
+        }
+        let mut kiosk = Kiosk::new(
+            options.currency,
+            &options.store_id,
+            options.pin_hash.clone(),
+        );
+        if options.kiosk_shopping {
+            kiosk.stage = kiosk::Stage::Shopping;
+        }
+        App {
+            mode: options.mode,
+            lang: options.lang,
+            counter: Counter::new(options.currency, &options.store_id),
+            kiosk,
+            setup,
+            status: TerminalStatus {
+                store_id: options.store_id.clone(),
+                ..TerminalStatus::default()
+            },
+            camera: camera::View::default(),
+            services: None,
+            started: Instant::now(),
+            options,
+            shot_taken: false,
+        }
+    }
+
+    pub fn boot(options: Options, services: Services) -> (App, Task<Message>) {
+        let mut app = App::new(options);
+        app.services = Some(services);
+        let mut tasks = vec![
+            app.run(Target::App, Effect::Refresh),
+            iced::widget::operation::focus(counter::SCAN_INPUT),
+        ];
+        for s in app.options.scans.clone() {
+            let target = app.target();
+            tasks.push(app.run(
+                target,
+                Effect::Resolve {
+                    text: s,
+                    symbology: None,
+                },
+            ));
+        }
+        (app, Task::batch(tasks))
+    }
+
+    fn target(&self) -> Target {
+        match self.mode {
+            Mode::Counter => Target::Counter,
+            Mode::Kiosk => Target::Kiosk,
+            Mode::Setup => Target::Setup,
+        }
+    }
+
+    fn run(&self, target: Target, effect: Effect) -> Task<Message> {
+        match &self.services {
+            Some(s) => s.run(effect).map(move |o| Message::Outcome(target, o)),
+            None => Task::none(),
+        }
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    /// The effects an update asked for, with their target (tests run them with `execute`).
+    pub fn update_effects(&mut self, message: Message) -> Vec<(Target, Effect)> {
+        let lang = self.lang;
+        match message {
+            Message::Counter(m) => self
+                .counter
+                .update(m, lang)
+                .into_iter()
+                .map(|e| (Target::Counter, e))
+                .collect(),
+            Message::Kiosk(m) => {
+                let (effects, event) = self.kiosk.update(m, lang);
+                match event {
+                    Some(kiosk::Event::LanguageChosen(l)) => self.lang = l,
+                    Some(kiosk::Event::StaffExit) => self.mode = Mode::Setup,
+                    None => {}
+                }
+                effects.into_iter().map(|e| (Target::Kiosk, e)).collect()
+            }
+            Message::Setup(m) => {
+                let (effects, event) = self.setup.update(m);
+                match event {
+                    Some(setup::Event::LanguageChosen(l)) => self.lang = l,
+                    Some(setup::Event::Finished) => self.mode = Mode::Counter,
+                    None => {}
+                }
+                effects.into_iter().map(|e| (Target::Setup, e)).collect()
+            }
+            Message::Outcome(target, outcome) => {
+                let mut more = Vec::new();
+                match (target, outcome) {
+                    (_, Outcome::Status(s)) => {
+                        self.status = s;
+                        self.counter.store_id.clone_from(&self.status.store_id);
+                        self.kiosk.store_id.clone_from(&self.status.store_id);
+                    }
+                    (Target::Counter, o) => {
+                        let placed =
+                            matches!(o, Outcome::Placed(Ok(_)) | Outcome::Collected(Ok(_)));
+                        self.counter.outcome(o, lang);
+                        if placed {
+                            more.push((Target::App, Effect::Refresh));
+                        }
+                    }
+                    (Target::Kiosk, o) => {
+                        let placed = matches!(o, Outcome::Placed(Ok(_)));
+                        self.kiosk.outcome(o, lang);
+                        if placed {
+                            more.push((Target::App, Effect::Refresh));
+                        }
+                    }
+                    (Target::Setup, o) => {
+                        let refresh = matches!(o, Outcome::Enrolled(Ok(_)) | Outcome::Synced(_));
+                        self.setup.outcome(o);
+                        if refresh {
+                            more.push((Target::App, Effect::Refresh));
+                        }
+                    }
+                    (Target::App, _) => {}
+                }
+                more
+            }
+            Message::Tick => {
+                let now = self.now_ms();
+                self.kiosk.tick(now);
+                vec![(Target::App, Effect::Refresh)]
+            }
+            Message::Camera(ev) => {
+                let scan = self.camera.update(ev);
+                match scan {
+                    Some((text, sym)) => match self.mode {
+                        Mode::Counter => self
+                            .counter
+                            .scanned(text, sym)
+                            .into_iter()
+                            .map(|e| (Target::Counter, e))
+                            .collect(),
+                        Mode::Kiosk => self
+                            .kiosk
+                            .scanned(text, sym)
+                            .into_iter()
+                            .map(|e| (Target::Kiosk, e))
+                            .collect(),
+                        Mode::Setup => {
+                            self.setup.scanned(&text);
+                            vec![]
+                        }
+                    },
+                    None => vec![],
+                }
+            }
+            Message::Screenshot(_) | Message::ScreenshotSaved(_) => vec![],
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        match message {
+            Message::Screenshot(shot) => {
+                let Some(path) = self.options.screenshot.clone() else {
+                    return Task::none();
+                };
+                return Task::perform(
+                    async move { save_png(&path, &shot) },
+                    Message::ScreenshotSaved,
+                );
+            }
+            Message::ScreenshotSaved(r) => {
+                if let Err(e) = r {
+                    eprintln!("error: screenshot: {e}");
+                }
+                return iced::exit();
+            }
+            Message::Tick
+                if !self.shot_taken
+                    && self.options.screenshot.is_some()
+                    && self.started.elapsed() >= self.options.screenshot_after =>
+            {
+                self.shot_taken = true;
+                return iced::window::latest()
+                    .and_then(iced::window::screenshot)
+                    .map(Message::Screenshot);
+            }
+            _ => {}
+        }
+        let effects = self.update_effects(message);
+        Task::batch(effects.into_iter().map(|(target, e)| self.run(target, e)))
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        Subscription::batch([
+            iced::time::every(Duration::from_millis(500)).map(|_| Message::Tick),
+            camera::subscription(&self.options.camera).map(Message::Camera),
+        ])
+    }
+
+    pub fn theme(&self) -> Theme {
+        match self.mode {
+            Mode::Kiosk => super::style::high_contrast(),
+            _ => Theme::Light,
+        }
+    }
+
+    pub fn title(&self) -> String {
+        let mode = match self.mode {
+            Mode::Counter => "mode-counter",
+            Mode::Kiosk => "mode-kiosk",
+            Mode::Setup => "mode-setup",
+        };
+        format!(
+            "{} · {} · {}",
+            t(self.lang, "app-title"),
+            t(self.lang, mode),
+            self.status.store_id
+        )
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let lang = self.lang;
+        let big = self.mode == Mode::Kiosk;
+        let body: Element<'_, Message> = match self.mode {
+            Mode::Counter => self
+                .counter
+                .view(lang, self.camera.view(lang, big))
+                .map(Message::Counter),
+            Mode::Kiosk => self
+                .kiosk
+                .view(lang, self.camera.view(lang, big))
+                .map(Message::Kiosk),
+            Mode::Setup => self
+                .setup
+                .view(lang, self.camera.view(lang, big))
+                .map(Message::Setup),
+        };
+        column![
+            container(body).height(Fill),
+            widgets::status_bar(&self.status, lang)
+        ]
+        .into()
+    }
+}
+
+fn save_png(path: &std::path::Path, shot: &iced::window::Screenshot) -> Result<(), String> {
+    let img = ::image::RgbaImage::from_raw(shot.size.width, shot.size.height, shot.rgba.to_vec())
+        .ok_or_else(|| "the screenshot has the wrong size".to_owned())?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    img.save(path)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}

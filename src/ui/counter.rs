@@ -1,0 +1,369 @@
+//! The clerk's counter: scan (camera, USB scanner or typed), edit the cart, choose fulfilment
+//! and payment, place the order; hand online orders over against their pickup code.
+
+use iced::widget::{button, column, container, qr_code, radio, row, text, text_input};
+use iced::{Alignment, Element, Fill, Length};
+
+use super::effect::{Effect, Outcome};
+use super::i18n::{Lang, t, tr};
+use super::session::{FulfilKind, Notice, PayKind, Session};
+use super::widgets::{self, CartAction};
+use crate::domain::money::Currency;
+
+pub const SCAN_INPUT: &str = "scan-input";
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Input(String),
+    Submit,
+    Cart(CartAction),
+    Fulfil(FulfilKind),
+    Address(String),
+    Pay(PayKind),
+    CardRef(String),
+    Checkout,
+    NewOrder,
+    ConfirmPickup,
+    CancelPickup,
+}
+
+pub struct Counter {
+    pub session: Session,
+    pub input: String,
+    pub store_id: String,
+    qr: Option<qr_code::Data>,
+}
+
+impl Counter {
+    pub fn new(currency: Currency, store_id: &str) -> Counter {
+        Counter {
+            session: Session::new(currency),
+            input: String::new(),
+            store_id: store_id.to_owned(),
+            qr: None,
+        }
+    }
+
+    /// A scan from the camera or a keyboard-wedge scanner.
+    pub fn scanned(
+        &mut self,
+        text: String,
+        symbology: Option<crate::domain::scan::Symbology>,
+    ) -> Vec<Effect> {
+        vec![Effect::Resolve { text, symbology }]
+    }
+
+    pub fn update(&mut self, msg: Message, lang: Lang) -> Vec<Effect> {
+        let s = &mut self.session;
+        match msg {
+            Message::Input(v) => self.input = v,
+            Message::Submit => {
+                let text = std::mem::take(&mut self.input);
+                if !text.trim().is_empty() {
+                    return vec![Effect::Resolve {
+                        text,
+                        symbology: None,
+                    }];
+                }
+            }
+            Message::Cart(a) => {
+                let r = match a {
+                    CartAction::Inc(g) => {
+                        let q = s
+                            .cart
+                            .lines()
+                            .iter()
+                            .find(|l| l.gtin == g)
+                            .map_or(0, |l| l.quantity);
+                        s.cart.set_quantity(g, q + 1)
+                    }
+                    CartAction::Dec(g) => {
+                        let q = s
+                            .cart
+                            .lines()
+                            .iter()
+                            .find(|l| l.gtin == g)
+                            .map_or(1, |l| l.quantity);
+                        s.cart.set_quantity(g, q.saturating_sub(1))
+                    }
+                    CartAction::Remove(g) => s.cart.remove(g),
+                    CartAction::RemoveCoupon => {
+                        s.cart.remove_coupon();
+                        Ok(())
+                    }
+                };
+                if let Err(e) = r {
+                    s.notice = Some(Notice {
+                        ok: false,
+                        text: e.to_string(),
+                    });
+                }
+            }
+            Message::Fulfil(f) => s.fulfil = f,
+            Message::Address(a) => s.address = a,
+            Message::Pay(p) => s.pay = p,
+            Message::CardRef(r) => s.card_ref = r,
+            Message::Checkout => {
+                if s.busy {
+                    return vec![];
+                }
+                match s.draft(&self.store_id, time::OffsetDateTime::now_utc()) {
+                    Ok(d) => {
+                        s.busy = true;
+                        s.notice = Some(Notice {
+                            ok: true,
+                            text: t(lang, "placing"),
+                        });
+                        return vec![Effect::Place(Box::new(d))];
+                    }
+                    Err(e) => {
+                        s.notice = Some(Notice {
+                            ok: false,
+                            text: e.to_string(),
+                        })
+                    }
+                }
+            }
+            Message::NewOrder => {
+                s.reset();
+                self.qr = None;
+            }
+            Message::ConfirmPickup => {
+                if let Some((p, _)) = &s.pickup {
+                    s.busy = true;
+                    return vec![Effect::Collect(p.clone())];
+                }
+            }
+            Message::CancelPickup => s.pickup = None,
+        }
+        vec![]
+    }
+
+    pub fn outcome(&mut self, outcome: Outcome, lang: Lang) {
+        let s = &mut self.session;
+        match outcome {
+            Outcome::Resolved {
+                resolution, codes, ..
+            } => s.on_resolved(resolution, &codes, lang),
+            Outcome::Placed(r) => {
+                s.busy = false;
+                match r {
+                    Ok(p) => {
+                        // The e-receipt: the receipt number and order id, scannable by the shopper.
+                        self.qr = qr_code::Data::new(format!(
+                            "smartstore:receipt:{}:{}",
+                            p.receipt, p.id
+                        ))
+                        .ok();
+                        s.notice = None;
+                        s.placed = Some(p);
+                    }
+                    Err(e) => s.notice = Some(Notice { ok: false, text: e }),
+                }
+            }
+            Outcome::Collected(r) => {
+                s.busy = false;
+                match r {
+                    Ok(order) => {
+                        s.pickup = None;
+                        s.notice = Some(Notice {
+                            ok: true,
+                            text: tr(lang, "pickup-done", &[("order", order)]),
+                        });
+                    }
+                    Err(e) => s.notice = Some(Notice { ok: false, text: e }),
+                }
+            }
+            Outcome::Failed(e) => {
+                s.busy = false;
+                s.notice = Some(Notice { ok: false, text: e });
+            }
+            _ => {}
+        }
+    }
+
+    pub fn view<'a>(&'a self, lang: Lang, camera: Element<'a, Message>) -> Element<'a, Message> {
+        let s = &self.session;
+        let scan = row![
+            text_input(&t(lang, "scan-placeholder"), &self.input)
+                .id(SCAN_INPUT)
+                .on_input(Message::Input)
+                .on_submit(Message::Submit)
+                .padding(8)
+                .size(18),
+            button(text(t(lang, "scan-button")))
+                .on_press(Message::Submit)
+                .padding(8),
+        ]
+        .spacing(8);
+        let left = column![camera, scan, widgets::notice(s.notice.as_ref(), 17)]
+            .spacing(10)
+            .width(Length::FillPortion(2));
+
+        let right: Element<'a, Message> = if let Some(p) = &s.placed {
+            let mut c = column![
+                text(t(lang, "placed-title")).size(30),
+                text(tr(
+                    lang,
+                    "placed-receipt",
+                    &[("receipt", p.receipt.clone())]
+                ))
+                .size(22),
+                text(tr(lang, "placed-total", &[("total", p.total.clone())])).size(22),
+            ]
+            .spacing(10)
+            .align_x(Alignment::Center);
+            if let Some(qr) = &self.qr {
+                c = c
+                    .push(qr_code(qr).cell_size(5))
+                    .push(text(t(lang, "placed-ereceipt")));
+            }
+            c.push(
+                button(text(t(lang, "new-order")).size(20))
+                    .on_press(Message::NewOrder)
+                    .padding(10),
+            )
+            .into()
+        } else if let Some((p, known)) = &s.pickup {
+            let mut c = column![
+                text(tr(lang, "pickup-title", &[("order", p.order_id.clone())])).size(26),
+                text(t(
+                    lang,
+                    if *known {
+                        "pickup-known"
+                    } else {
+                        "pickup-from-code"
+                    }
+                )),
+            ]
+            .spacing(8);
+            for (g, q) in &p.lines {
+                c = c.push(text(format!("{q} × {}", g.display_form())).size(18));
+            }
+            c.push(
+                row![
+                    button(text(t(lang, "pickup-confirm")))
+                        .on_press(Message::ConfirmPickup)
+                        .padding(10)
+                        .style(button::success),
+                    button(text(t(lang, "pickup-cancel")))
+                        .on_press(Message::CancelPickup)
+                        .padding(10),
+                ]
+                .spacing(10),
+            )
+            .into()
+        } else {
+            let mut checkout = column![text(t(lang, "fulfil-title")).size(18)].spacing(8);
+            checkout = checkout.push(
+                row![
+                    radio(
+                        t(lang, "fulfil-deliver"),
+                        FulfilKind::Deliver,
+                        Some(s.fulfil),
+                        Message::Fulfil
+                    ),
+                    radio(
+                        t(lang, "fulfil-collect"),
+                        FulfilKind::Collect,
+                        Some(s.fulfil),
+                        Message::Fulfil
+                    ),
+                ]
+                .spacing(20),
+            );
+            if let Some(m) = &s.member {
+                checkout =
+                    checkout.push(text(tr(lang, "member-line", &[("name", m.name.clone())])));
+            }
+            match s.fulfil {
+                FulfilKind::Deliver => {
+                    checkout = checkout.push(
+                        text_input(&t(lang, "address-placeholder"), &s.address)
+                            .on_input(Message::Address)
+                            .padding(8),
+                    )
+                }
+                FulfilKind::Collect => {
+                    checkout = checkout.push(text(tr(
+                        lang,
+                        "collect-at",
+                        &[("store", self.store_id.clone()), ("time", "+24 h".into())],
+                    )))
+                }
+            }
+            checkout = checkout.push(text(t(lang, "pay-title")).size(18));
+            let mut pays = row![
+                radio(
+                    t(lang, "pay-cash"),
+                    PayKind::Cash,
+                    Some(s.pay),
+                    Message::Pay
+                ),
+                radio(
+                    t(lang, "pay-card"),
+                    PayKind::Card,
+                    Some(s.pay),
+                    Message::Pay
+                ),
+                radio(
+                    t(lang, "pay-later"),
+                    PayKind::Later,
+                    Some(s.pay),
+                    Message::Pay
+                ),
+            ]
+            .spacing(16);
+            if let Some((_, digits)) = &s.payment_code {
+                let tail: String = digits
+                    .chars()
+                    .rev()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                pays = pays.push(radio(
+                    tr(lang, "pay-code", &[("digits", format!("…{tail}"))]),
+                    PayKind::Code,
+                    Some(s.pay),
+                    Message::Pay,
+                ));
+            }
+            checkout = checkout.push(pays);
+            if s.pay == PayKind::Card {
+                checkout = checkout.push(
+                    text_input(&t(lang, "card-ref-placeholder"), &s.card_ref)
+                        .on_input(Message::CardRef)
+                        .padding(8),
+                );
+            }
+            let place = button(text(t(lang, "checkout")).size(22))
+                .padding(12)
+                .width(Fill)
+                .style(button::success);
+            checkout = checkout.push(if s.busy || s.cart.is_empty() {
+                place
+            } else {
+                place.on_press(Message::Checkout)
+            });
+            column![
+                text(t(lang, "cart-title")).size(22),
+                widgets::cart(s, lang, false).map(Message::Cart),
+                container(checkout)
+                    .padding(10)
+                    .style(container::rounded_box),
+            ]
+            .spacing(10)
+            .into()
+        };
+        row![
+            left,
+            container(right).width(Length::FillPortion(3)).height(Fill)
+        ]
+        .spacing(16)
+        .padding(12)
+        .height(Fill)
+        .into()
+    }
+}

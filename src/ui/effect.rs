@@ -1,0 +1,198 @@
+//! What screens ask of the rest of the terminal, and what comes back. Screens return
+//! [`Effect`]s from `update`; the app runs them on the store thread ([`super::services`]) and
+//! feeds the [`Outcome`] back as a message. Tests run [`execute`] directly: the same code.
+
+use std::path::Path;
+
+use crate::checkout::{CodeContext, Resolution, resolve};
+use crate::codes::Pickup;
+use crate::domain::order::OrderDraft;
+use crate::domain::scan::Symbology;
+use crate::store::{Store, SyncStatus};
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Look a scanned text up.
+    Resolve {
+        text: String,
+        symbology: Option<Symbology>,
+    },
+    /// Commit an order (payment by code is captured online first).
+    Place(Box<OrderDraft>),
+    /// Hand an online order over.
+    Collect(Pickup),
+    /// Read the status bar's figures.
+    Refresh,
+    Enroll {
+        url: String,
+        token: String,
+    },
+    SyncNow,
+    Doctor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub id: String,
+    pub receipt: String,
+    pub total: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TerminalStatus {
+    pub sync: Option<SyncStatus>,
+    pub enrolled: bool,
+    pub store_id: String,
+    pub online: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckLine {
+    pub check: String,
+    pub status: String,
+    pub detail: String,
+    pub fix: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Resolved {
+        text: String,
+        resolution: Resolution,
+        codes: CodeContext,
+    },
+    Placed(Result<Placed, String>),
+    Collected(Result<String, String>),
+    Status(TerminalStatus),
+    Enrolled(Result<String, String>),
+    Synced(Result<String, String>),
+    Doctor(Vec<CheckLine>),
+    /// The store thread failed; the message is for the status line.
+    Failed(String),
+}
+
+fn online(status: &SyncStatus) -> bool {
+    use time::format_description::well_known::Rfc3339;
+    status.last_error.is_none()
+        && status
+            .last_ok_at
+            .as_deref()
+            .and_then(|t| time::OffsetDateTime::parse(t, &Rfc3339).ok())
+            .is_some_and(|t| time::OffsetDateTime::now_utc() - t < time::Duration::seconds(60))
+}
+
+/// Runs one effect against the store. Blocking; never on the UI thread.
+pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
+    let result: Result<Outcome, String> = (|| {
+        Ok(match effect {
+            Effect::Resolve { text, symbology } => {
+                let codes = CodeContext::load(store).map_err(|e| e.to_string())?;
+                let resolution =
+                    resolve(store, &text, symbology, &codes).map_err(|e| e.to_string())?;
+                Outcome::Resolved {
+                    text,
+                    resolution,
+                    codes,
+                }
+            }
+            Effect::Place(draft) => Outcome::Placed(place(store, data_dir, &draft)),
+            Effect::Collect(p) => {
+                let lines: Vec<(String, u32)> =
+                    p.lines.iter().map(|(g, q)| (g.as_str(), *q)).collect();
+                Outcome::Collected(
+                    store
+                        .collect_pickup(&p.order_id, &p.store, &lines)
+                        .map(|_| p.order_id.clone())
+                        .map_err(|e| e.to_string()),
+                )
+            }
+            Effect::Refresh => {
+                let sync = store.sync_status().map_err(|e| e.to_string())?;
+                Outcome::Status(TerminalStatus {
+                    online: online(&sync),
+                    enrolled: store
+                        .meta("device_id")
+                        .map_err(|e| e.to_string())?
+                        .is_some(),
+                    store_id: store.receipt_prefix().map_err(|e| e.to_string())?.0,
+                    sync: Some(sync),
+                })
+            }
+            Effect::Enroll { url, token } => Outcome::Enrolled((|| {
+                let client =
+                    crate::sync::PlatformClient::new(&url, std::time::Duration::from_secs(15))
+                        .map_err(|e| e.to_string())?;
+                let e = crate::sync::enroll(store, data_dir, &client, &token)
+                    .map_err(|e| e.to_string())?;
+                Ok(format!("{} {}", e.store_id, e.terminal_id))
+            })()),
+            Effect::SyncNow => Outcome::Synced((|| {
+                let device =
+                    crate::sync::Device::load(store, data_dir).map_err(|e| e.to_string())?;
+                let client = crate::sync::PlatformClient::new(
+                    &device.platform_url,
+                    std::time::Duration::from_secs(10),
+                )
+                .map_err(|e| e.to_string())?;
+                let r = crate::sync::sync_once(store, &client, &device.key, 500).map_err(|e| {
+                    let _ = store.record_sync_error(&e.to_string());
+                    e.to_string()
+                })?;
+                Ok(format!(
+                    "{} sent, {} catalog changes, {} pickups",
+                    r.pushed, r.catalog, r.pickups
+                ))
+            })()),
+            Effect::Doctor => {
+                let ctx = crate::cli::Context::new(Some(data_dir)).map_err(|e| e.to_string())?;
+                let checks = crate::cli::doctor::run_checks(&ctx, None);
+                Outcome::Doctor(
+                    checks
+                        .into_iter()
+                        .map(|c| CheckLine {
+                            check: c.check.to_owned(),
+                            status: format!("{:?}", c.status).to_lowercase(),
+                            detail: c.detail,
+                            fix: c.fix,
+                        })
+                        .collect(),
+                )
+            }
+        })
+    })();
+    result.unwrap_or_else(Outcome::Failed)
+}
+
+fn place(store: &mut Store, data_dir: &Path, draft: &OrderDraft) -> Result<Placed, String> {
+    if let crate::domain::order::Payment::Code { digits, .. } = &draft.payment {
+        let device = crate::sync::Device::load(store, data_dir).map_err(|_| {
+            "payment by code needs the platform online: take cash or card, or pay later".to_owned()
+        })?;
+        let client = crate::sync::PlatformClient::new(
+            &device.platform_url,
+            std::time::Duration::from_secs(15),
+        )
+        .map_err(|e| e.to_string())?;
+        let req = crate::protocol::PaymentRequest {
+            code: digits.clone(),
+            amount: draft.totals.total.minor,
+            currency: draft.totals.total.currency.code().to_owned(),
+            reference: uuid::Uuid::now_v7().to_string(),
+        };
+        let r = client
+            .pay(&device.key, &req)
+            .map_err(|e| format!("{e}: payment by code needs the platform online"))?;
+        if r.status != "approved" {
+            return Err(format!(
+                "payment declined: {}",
+                r.reason.unwrap_or_default()
+            ));
+        }
+    }
+    let p = store.place_order(draft).map_err(|e| e.to_string())?;
+    Ok(Placed {
+        id: p.id.to_string(),
+        receipt: p.receipt,
+        total: p.total.to_string(),
+    })
+}

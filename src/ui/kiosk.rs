@@ -1,0 +1,446 @@
+//! The self-service kiosk: attract screen with a language choice, scanning and checkout in
+//! few steps with large touch targets, idle warning and reset, call assistance, and no way out
+//! without a staff PIN. The rules (idle, lockout) are the domain's.
+
+use iced::widget::{button, center, column, container, row, space, stack, text, text_input};
+use iced::{Alignment, Element, Fill, Length};
+
+use super::effect::{Effect, Outcome};
+use super::i18n::{Lang, t, tr};
+use super::session::{FulfilKind, Notice, PayKind, Session};
+use super::widgets::{self, CartAction};
+use crate::domain::kiosk::{Idle, IdlePolicy, PinGuard, PinOutcome};
+use crate::domain::money::Currency;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Attract,
+    Shopping,
+    Checkout,
+    Done,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Start(Lang),
+    Cart(CartAction),
+    ToCheckout,
+    BackToShopping,
+    Address(String),
+    PlaceOrder,
+    Finish,
+    CallHelp,
+    StillHere,
+    OpenPin,
+    PinDigit(char),
+    PinClear,
+    PinSubmit,
+    PinCancel,
+}
+
+/// What the kiosk asks of the app besides effects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    LanguageChosen(Lang),
+    /// The staff PIN was right: leave kiosk mode.
+    StaffExit,
+}
+
+pub struct Kiosk {
+    pub stage: Stage,
+    pub session: Session,
+    pub store_id: String,
+    pub last_activity_ms: u64,
+    pub now_ms: u64,
+    pub idle: IdlePolicy,
+    pub help_called: bool,
+    pub pin_entry: Option<String>,
+    pub pin_message: Option<String>,
+    pin_guard: PinGuard,
+    pin_hash: String,
+}
+
+impl Kiosk {
+    pub fn new(currency: Currency, store_id: &str, pin_hash: String) -> Kiosk {
+        Kiosk {
+            stage: Stage::Attract,
+            session: Session::new(currency),
+            store_id: store_id.to_owned(),
+            last_activity_ms: 0,
+            now_ms: 0,
+            idle: IdlePolicy::default(),
+            help_called: false,
+            pin_entry: None,
+            pin_message: None,
+            pin_guard: PinGuard::default(),
+            pin_hash,
+        }
+    }
+
+    fn touch(&mut self) {
+        self.last_activity_ms = self.now_ms;
+    }
+
+    /// The clock ticks: warn, then reset an abandoned session.
+    pub fn tick(&mut self, now_ms: u64) {
+        self.now_ms = now_ms;
+        if self.stage == Stage::Attract {
+            return;
+        }
+        if self.idle.state(self.last_activity_ms, now_ms) == Idle::Reset {
+            self.reset();
+        }
+    }
+
+    pub fn idle_state(&self) -> Idle {
+        if self.stage == Stage::Attract {
+            Idle::Active
+        } else {
+            self.idle.state(self.last_activity_ms, self.now_ms)
+        }
+    }
+
+    fn reset(&mut self) {
+        self.session.reset();
+        self.stage = Stage::Attract;
+        self.help_called = false;
+        self.pin_entry = None;
+        self.pin_message = None;
+    }
+
+    pub fn scanned(
+        &mut self,
+        text: String,
+        symbology: Option<crate::domain::scan::Symbology>,
+    ) -> Vec<Effect> {
+        self.touch();
+        if matches!(self.stage, Stage::Attract | Stage::Done) {
+            self.session.reset();
+            self.stage = Stage::Shopping;
+        }
+        vec![Effect::Resolve { text, symbology }]
+    }
+
+    pub fn update(&mut self, msg: Message, lang: Lang) -> (Vec<Effect>, Option<Event>) {
+        self.touch();
+        let s = &mut self.session;
+        match msg {
+            Message::Start(l) => {
+                self.stage = Stage::Shopping;
+                return (vec![], Some(Event::LanguageChosen(l)));
+            }
+            Message::Cart(a) => {
+                let r = match a {
+                    CartAction::Inc(g) => {
+                        let q = s
+                            .cart
+                            .lines()
+                            .iter()
+                            .find(|l| l.gtin == g)
+                            .map_or(0, |l| l.quantity);
+                        s.cart.set_quantity(g, q + 1)
+                    }
+                    CartAction::Dec(g) => {
+                        let q = s
+                            .cart
+                            .lines()
+                            .iter()
+                            .find(|l| l.gtin == g)
+                            .map_or(1, |l| l.quantity);
+                        s.cart.set_quantity(g, q.saturating_sub(1))
+                    }
+                    CartAction::Remove(g) => s.cart.remove(g),
+                    CartAction::RemoveCoupon => {
+                        s.cart.remove_coupon();
+                        Ok(())
+                    }
+                };
+                if let Err(e) = r {
+                    s.notice = Some(Notice {
+                        ok: false,
+                        text: e.to_string(),
+                    });
+                }
+            }
+            Message::ToCheckout => {
+                if !s.cart.is_empty() {
+                    self.stage = Stage::Checkout;
+                }
+            }
+            Message::BackToShopping => self.stage = Stage::Shopping,
+            Message::Address(a) => s.address = a,
+            Message::PlaceOrder => {
+                s.fulfil = FulfilKind::Deliver;
+                if s.pay != PayKind::Code {
+                    s.pay = PayKind::Later;
+                }
+                match s.draft(&self.store_id, time::OffsetDateTime::now_utc()) {
+                    Ok(d) if !s.busy => {
+                        s.busy = true;
+                        s.notice = Some(Notice {
+                            ok: true,
+                            text: t(lang, "placing"),
+                        });
+                        return (vec![Effect::Place(Box::new(d))], None);
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        s.notice = Some(Notice {
+                            ok: false,
+                            text: e.to_string(),
+                        })
+                    }
+                }
+            }
+            Message::Finish => self.reset(),
+            Message::CallHelp => self.help_called = true,
+            Message::StillHere => {}
+            Message::OpenPin => {
+                self.pin_entry = Some(String::new());
+                self.pin_message = None;
+            }
+            Message::PinDigit(d) => {
+                if let Some(p) = &mut self.pin_entry
+                    && p.len() < 12
+                {
+                    p.push(d);
+                }
+            }
+            Message::PinClear => {
+                if let Some(p) = &mut self.pin_entry {
+                    p.clear();
+                }
+            }
+            Message::PinCancel => {
+                self.pin_entry = None;
+                self.pin_message = None;
+            }
+            Message::PinSubmit => {
+                let entered = self.pin_entry.take().unwrap_or_default();
+                // A locked guard refuses before the (slow, deliberate) PBKDF2 check runs.
+                let correct = self.pin_guard.locked(self.now_ms).is_none()
+                    && crate::crypto::verify_pin(&entered, &self.pin_hash);
+                match self.pin_guard.attempt(correct, self.now_ms) {
+                    PinOutcome::Accepted => {
+                        self.reset();
+                        return (vec![], Some(Event::StaffExit));
+                    }
+                    PinOutcome::Wrong { attempts_left } => {
+                        self.pin_message = Some(tr(
+                            lang,
+                            "pin-wrong",
+                            &[("left", attempts_left.to_string())],
+                        ));
+                        self.pin_entry = Some(String::new());
+                    }
+                    PinOutcome::Locked { seconds_left } => {
+                        self.pin_message = Some(tr(
+                            lang,
+                            "pin-locked",
+                            &[("seconds", seconds_left.to_string())],
+                        ));
+                        self.pin_entry = Some(String::new());
+                    }
+                }
+            }
+        }
+        (vec![], None)
+    }
+
+    pub fn outcome(&mut self, outcome: Outcome, lang: Lang) {
+        let s = &mut self.session;
+        match outcome {
+            Outcome::Resolved {
+                resolution, codes, ..
+            } => s.on_resolved(resolution, &codes, lang),
+            Outcome::Placed(r) => {
+                s.busy = false;
+                match r {
+                    Ok(p) => {
+                        s.placed = Some(p);
+                        s.notice = None;
+                        self.stage = Stage::Done;
+                    }
+                    Err(e) => s.notice = Some(Notice { ok: false, text: e }),
+                }
+            }
+            Outcome::Failed(e) => {
+                s.busy = false;
+                s.notice = Some(Notice { ok: false, text: e });
+            }
+            _ => {}
+        }
+    }
+
+    fn big_button<'a>(label: String, msg: Message) -> iced::widget::Button<'a, Message> {
+        button(text(label).size(30).align_x(Alignment::Center).width(Fill))
+            .on_press(msg)
+            .padding(22)
+            .width(Length::Fixed(360.0))
+    }
+
+    pub fn view<'a>(&'a self, lang: Lang, camera: Element<'a, Message>) -> Element<'a, Message> {
+        let s = &self.session;
+        let body: Element<'a, Message> = match self.stage {
+            Stage::Attract => center(
+                column![
+                    text(t(lang, "kiosk-welcome")).size(64),
+                    text(t(lang, "kiosk-touch")).size(32),
+                    row![
+                        Self::big_button(Lang::Zh.native_name().into(), Message::Start(Lang::Zh)),
+                        Self::big_button(Lang::En.native_name().into(), Message::Start(Lang::En))
+                    ]
+                    .spacing(30),
+                ]
+                .spacing(40)
+                .align_x(Alignment::Center),
+            )
+            .into(),
+            Stage::Shopping => row![
+                column![
+                    camera,
+                    text(t(lang, "kiosk-scan-hint")).size(26),
+                    widgets::notice(s.notice.as_ref(), 24)
+                ]
+                .spacing(14)
+                .width(Length::FillPortion(2)),
+                column![
+                    widgets::cart(s, lang, true).map(Message::Cart),
+                    if s.cart.is_empty() {
+                        Self::big_button(t(lang, "kiosk-checkout"), Message::ToCheckout)
+                            .on_press_maybe(None)
+                    } else {
+                        Self::big_button(t(lang, "kiosk-checkout"), Message::ToCheckout)
+                    },
+                ]
+                .spacing(14)
+                .width(Length::FillPortion(3)),
+            ]
+            .spacing(20)
+            .into(),
+            Stage::Checkout => column![
+                text(t(lang, "kiosk-deliver-hint")).size(30),
+                text_input(&t(lang, "address-placeholder"), &s.address)
+                    .on_input(Message::Address)
+                    .size(30)
+                    .padding(16),
+                text(t(lang, "kiosk-pay-hint")).size(24),
+                widgets::notice(s.notice.as_ref(), 24),
+                row![
+                    Self::big_button(t(lang, "back"), Message::BackToShopping),
+                    Self::big_button(t(lang, "checkout"), Message::PlaceOrder)
+                ]
+                .spacing(30),
+            ]
+            .spacing(24)
+            .into(),
+            Stage::Done => center(
+                column![
+                    text(t(lang, "placed-title")).size(56),
+                    text(tr(
+                        lang,
+                        "kiosk-done",
+                        &[(
+                            "receipt",
+                            s.placed
+                                .as_ref()
+                                .map(|p| p.receipt.clone())
+                                .unwrap_or_default()
+                        )]
+                    ))
+                    .size(30),
+                    Self::big_button(t(lang, "new-order"), Message::Finish),
+                ]
+                .spacing(30)
+                .align_x(Alignment::Center),
+            )
+            .into(),
+        };
+        let help = if self.help_called {
+            text(t(lang, "kiosk-help-called")).size(26)
+        } else {
+            text("")
+        };
+        let footer = row![
+            button(text(t(lang, "kiosk-help")).size(26))
+                .on_press(Message::CallHelp)
+                .padding(18),
+            help,
+            space::horizontal(),
+            button(text(t(lang, "kiosk-exit")).size(18))
+                .on_press(Message::OpenPin)
+                .padding(12)
+                .style(button::secondary),
+        ]
+        .spacing(20)
+        .align_y(Alignment::Center);
+        let base = column![container(body).height(Fill).width(Fill), footer]
+            .spacing(16)
+            .padding(24);
+        let mut layers = stack![base];
+        if let Idle::Warning { seconds_left } = self.idle_state() {
+            layers = layers.push(center(
+                container(
+                    column![
+                        text(tr(
+                            lang,
+                            "kiosk-idle",
+                            &[("seconds", seconds_left.to_string())]
+                        ))
+                        .size(40),
+                        Self::big_button(t(lang, "kiosk-continue"), Message::StillHere)
+                    ]
+                    .spacing(24)
+                    .align_x(Alignment::Center),
+                )
+                .padding(40)
+                .style(container::rounded_box),
+            ));
+        }
+        if let Some(entry) = &self.pin_entry {
+            let mut pad = column![
+                text(t(lang, "pin-title")).size(32),
+                text("•".repeat(entry.len())).size(40)
+            ]
+            .spacing(12)
+            .align_x(Alignment::Center);
+            if let Some(m) = &self.pin_message {
+                pad = pad.push(text(m.clone()).size(22));
+            }
+            for keys in [['1', '2', '3'], ['4', '5', '6'], ['7', '8', '9']] {
+                pad = pad.push(
+                    row(keys.map(|k| {
+                        button(text(k.to_string()).size(32))
+                            .on_press(Message::PinDigit(k))
+                            .padding([14, 30])
+                            .into()
+                    }))
+                    .spacing(12),
+                );
+            }
+            pad = pad.push(
+                row![
+                    button(text("C").size(32))
+                        .on_press(Message::PinClear)
+                        .padding([14, 30]),
+                    button(text("0").size(32))
+                        .on_press(Message::PinDigit('0'))
+                        .padding([14, 30]),
+                    button(text("OK").size(32))
+                        .on_press(Message::PinSubmit)
+                        .padding([14, 22]),
+                ]
+                .spacing(12),
+            );
+            pad = pad.push(
+                button(text(t(lang, "pin-cancel")).size(22))
+                    .on_press(Message::PinCancel)
+                    .padding(10),
+            );
+            layers = layers.push(center(
+                container(pad).padding(30).style(container::rounded_box),
+            ));
+        }
+        layers.into()
+    }
+}

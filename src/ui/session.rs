@@ -1,0 +1,174 @@
+//! The checkout in progress, shared by the counter and the kiosk: the cart and what the scans
+//! attached to it. The shop rules are the domain's (`Cart`, `OrderDraft`); this keeps the
+//! screen's state and turns outcomes into notices.
+
+use crate::checkout::{Applied, CodeContext, Resolution, apply};
+use crate::codes::{Member, Pickup};
+use crate::domain::cart::Cart;
+use crate::domain::money::Currency;
+use crate::domain::order::{Fulfilment, OrderDraft, OrderError, Payment};
+use crate::domain::scan::PaymentScheme;
+
+use super::effect::Placed;
+use super::i18n::{Lang, tr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FulfilKind {
+    #[default]
+    Deliver,
+    Collect,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PayKind {
+    Cash,
+    Card,
+    #[default]
+    Later,
+    Code,
+}
+
+/// A line under the scan box: what the last scan did, in the shopper's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub ok: bool,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cart: Cart,
+    pub member: Option<Member>,
+    pub fulfil: FulfilKind,
+    pub address: String,
+    pub pay: PayKind,
+    pub card_ref: String,
+    pub payment_code: Option<(PaymentScheme, String)>,
+    pub pickup: Option<(Pickup, bool)>,
+    pub placed: Option<Placed>,
+    pub notice: Option<Notice>,
+    pub busy: bool,
+    /// Scans since the session started (a counter the screens show as a mark).
+    pub scans: u64,
+}
+
+impl Session {
+    pub fn new(currency: Currency) -> Session {
+        Session {
+            cart: Cart::new(currency),
+            member: None,
+            fulfil: FulfilKind::Deliver,
+            address: String::new(),
+            pay: PayKind::Later,
+            card_ref: String::new(),
+            payment_code: None,
+            pickup: None,
+            placed: None,
+            notice: None,
+            busy: false,
+            scans: 0,
+        }
+    }
+
+    /// Empties everything (a new order, or the kiosk's idle reset).
+    pub fn reset(&mut self) {
+        *self = Session::new(self.cart.currency());
+    }
+
+    /// Applies a looked-up scan to the cart; sets the notice.
+    pub fn on_resolved(&mut self, resolution: Resolution, codes: &CodeContext, lang: Lang) {
+        self.scans += 1;
+        if self.placed.is_some() {
+            // The first scan after a confirmation starts the next order.
+            self.reset();
+            self.scans = 1;
+        }
+        let notice = match apply(&mut self.cart, resolution, codes) {
+            Ok(Applied::Added { item, quantity }) => Notice {
+                ok: true,
+                text: tr(
+                    lang,
+                    "added",
+                    &[
+                        ("name", item.name_in(lang == Lang::Zh).to_owned()),
+                        ("qty", quantity.to_string()),
+                    ],
+                ),
+            },
+            Ok(Applied::Member(m)) => {
+                if self.address.trim().is_empty()
+                    && let Some(a) = m.addresses.first()
+                {
+                    self.address = a.clone();
+                }
+                let text = tr(lang, "member-attached", &[("name", m.name.clone())]);
+                self.member = Some(m);
+                Notice { ok: true, text }
+            }
+            Ok(Applied::Coupon { discount, .. }) => Notice {
+                ok: true,
+                text: tr(
+                    lang,
+                    "coupon-applied",
+                    &[("discount", discount.to_string())],
+                ),
+            },
+            Ok(Applied::Basket { lines }) => Notice {
+                ok: true,
+                text: tr(lang, "basket-loaded", &[("lines", lines.to_string())]),
+            },
+            Ok(Applied::Pickup { pickup, known }) => {
+                let text = tr(lang, "pickup-title", &[("order", pickup.order_id.clone())]);
+                self.pickup = Some((pickup, known));
+                Notice { ok: true, text }
+            }
+            Ok(Applied::Payment { scheme, digits }) => {
+                self.payment_code = Some((scheme, digits));
+                self.pay = PayKind::Code;
+                Notice {
+                    ok: true,
+                    text: super::i18n::t(lang, "payment-scanned"),
+                }
+            }
+            Err(reason) => Notice {
+                ok: false,
+                text: tr(lang, "refused", &[("reason", reason)]),
+            },
+        };
+        self.notice = Some(notice);
+    }
+
+    /// The order to commit, checked by the domain.
+    pub fn draft(
+        &self,
+        store_id: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<OrderDraft, OrderError> {
+        use time::format_description::well_known::Rfc3339;
+        let fulfilment = match self.fulfil {
+            FulfilKind::Deliver => Fulfilment::Deliver {
+                address: self.address.clone(),
+            },
+            FulfilKind::Collect => Fulfilment::Collect {
+                store: store_id.to_owned(),
+                pickup_at: (now + time::Duration::days(1))
+                    .format(&Rfc3339)
+                    .unwrap_or_default(),
+            },
+        };
+        let payment = match (self.pay, &self.payment_code) {
+            (PayKind::Cash, _) => Payment::Cash,
+            (PayKind::Card, _) => Payment::Card {
+                reference: self.card_ref.trim().to_owned(),
+            },
+            (PayKind::Code, Some((scheme, digits))) => Payment::Code {
+                digits: digits.clone(),
+                scheme: *scheme,
+            },
+            _ => Payment::Later,
+        };
+        let mut draft = OrderDraft::from_cart(&self.cart, fulfilment, payment)?;
+        draft.member_id = self.member.as_ref().map(|m| m.member_id.clone());
+        Ok(draft)
+    }
+}

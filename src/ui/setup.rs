@@ -1,0 +1,303 @@
+//! The technician's first-run wizard: language, enrolment (or the demo store), camera test,
+//! connection test and sync, diagnostics.
+
+use iced::widget::{button, column, container, row, scrollable, text, text_input};
+use iced::{Alignment, Color, Element, Fill};
+
+use super::effect::{CheckLine, Effect, Outcome};
+use super::i18n::{Lang, t, tr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Language,
+    Enrol,
+    Camera,
+    Connection,
+    Diagnostics,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Language(Lang),
+    Url(String),
+    Token(String),
+    Enrol,
+    Demo,
+    Next,
+    Back,
+    SyncNow,
+    RunDoctor,
+    Finish,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    LanguageChosen(Lang),
+    /// The wizard is done: go to the selling screen.
+    Finished,
+}
+
+pub struct Setup {
+    pub step: Step,
+    pub url: String,
+    pub token: String,
+    pub enrolled: Option<Result<String, String>>,
+    pub demo: bool,
+    pub last_read: Option<String>,
+    pub connection: Option<Result<String, String>>,
+    pub checks: Vec<CheckLine>,
+    pub busy: bool,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Setup {
+            step: Step::Language,
+            url: "http://127.0.0.1:8480".into(),
+            token: String::new(),
+            enrolled: None,
+            demo: false,
+            last_read: None,
+            connection: None,
+            checks: Vec::new(),
+            busy: false,
+        }
+    }
+}
+
+impl Setup {
+    /// The camera test shows what was read.
+    pub fn scanned(&mut self, text: &str) {
+        self.last_read = Some(text.chars().take(60).collect());
+    }
+
+    pub fn update(&mut self, msg: Message) -> (Vec<Effect>, Option<Event>) {
+        match msg {
+            Message::Language(l) => {
+                self.step = Step::Enrol;
+                return (vec![], Some(Event::LanguageChosen(l)));
+            }
+            Message::Url(u) => self.url = u,
+            Message::Token(tk) => self.token = tk,
+            Message::Enrol => {
+                self.busy = true;
+                return (
+                    vec![Effect::Enroll {
+                        url: self.url.trim().to_owned(),
+                        token: self.token.trim().to_owned(),
+                    }],
+                    None,
+                );
+            }
+            Message::Demo => {
+                self.demo = true;
+                self.step = Step::Camera;
+            }
+            Message::Next => {
+                self.step = match self.step {
+                    Step::Language => Step::Enrol,
+                    Step::Enrol => Step::Camera,
+                    Step::Camera => Step::Connection,
+                    Step::Connection => Step::Diagnostics,
+                    Step::Diagnostics => Step::Diagnostics,
+                };
+                if self.step == Step::Diagnostics {
+                    self.busy = true;
+                    return (vec![Effect::Doctor], None);
+                }
+            }
+            Message::Back => {
+                self.step = match self.step {
+                    Step::Language | Step::Enrol => Step::Language,
+                    Step::Camera => Step::Enrol,
+                    Step::Connection => Step::Camera,
+                    Step::Diagnostics => Step::Connection,
+                }
+            }
+            Message::SyncNow => {
+                self.busy = true;
+                return (vec![Effect::SyncNow], None);
+            }
+            Message::RunDoctor => {
+                self.busy = true;
+                return (vec![Effect::Doctor], None);
+            }
+            Message::Finish => return (vec![], Some(Event::Finished)),
+        }
+        (vec![], None)
+    }
+
+    pub fn outcome(&mut self, outcome: Outcome) {
+        self.busy = false;
+        match outcome {
+            Outcome::Enrolled(r) => {
+                if r.is_ok() {
+                    self.step = Step::Camera;
+                }
+                self.enrolled = Some(r);
+            }
+            Outcome::Synced(r) => self.connection = Some(r),
+            Outcome::Doctor(c) => self.checks = c,
+            Outcome::Failed(e) => self.connection = Some(Err(e)),
+            _ => {}
+        }
+    }
+
+    pub fn view<'a>(&'a self, lang: Lang, camera: Element<'a, Message>) -> Element<'a, Message> {
+        let nav = |back: bool| {
+            let mut r = row![].spacing(12);
+            if back {
+                r = r.push(
+                    button(text(t(lang, "back")))
+                        .on_press(Message::Back)
+                        .padding(10),
+                );
+            }
+            r.push(
+                button(text(t(lang, "next")))
+                    .on_press(Message::Next)
+                    .padding(10),
+            )
+        };
+        let red = Color::from_rgb8(0xb3, 0x26, 0x1e);
+        let green = Color::from_rgb8(0x1b, 0x7f, 0x3b);
+        let body: Element<'a, Message> = match self.step {
+            Step::Language => column![
+                text(t(lang, "setup-language")).size(26),
+                row![
+                    button(text(Lang::Zh.native_name()).size(24))
+                        .on_press(Message::Language(Lang::Zh))
+                        .padding(16),
+                    button(text(Lang::En.native_name()).size(24))
+                        .on_press(Message::Language(Lang::En))
+                        .padding(16),
+                ]
+                .spacing(20),
+            ]
+            .spacing(20)
+            .into(),
+            Step::Enrol => {
+                let mut c = column![
+                    text(t(lang, "setup-enrol")).size(26),
+                    text(t(lang, "setup-platform")),
+                    text_input("https://…", &self.url)
+                        .on_input(Message::Url)
+                        .padding(8),
+                    text(t(lang, "setup-token")),
+                    text_input("et1-…", &self.token)
+                        .on_input(Message::Token)
+                        .padding(8),
+                    row![
+                        button(text(t(lang, "setup-enrol-button")))
+                            .on_press_maybe((!self.busy).then_some(Message::Enrol))
+                            .padding(10)
+                            .style(button::success),
+                        button(text(t(lang, "setup-demo")))
+                            .on_press(Message::Demo)
+                            .padding(10),
+                    ]
+                    .spacing(12),
+                ]
+                .spacing(10);
+                match &self.enrolled {
+                    Some(Ok(d)) => {
+                        c = c.push(
+                            text(tr(lang, "setup-enrolled", &[("detail", d.clone())])).color(green),
+                        )
+                    }
+                    Some(Err(e)) => c = c.push(text(e.clone()).color(red)),
+                    None => {}
+                }
+                c.push(nav(true)).into()
+            }
+            Step::Camera => column![
+                text(t(lang, "setup-camera")).size(26),
+                text(t(lang, "setup-camera-hint")),
+                camera,
+                text(tr(
+                    lang,
+                    "setup-last-read",
+                    &[("text", self.last_read.clone().unwrap_or_else(|| "—".into()))]
+                ))
+                .size(20),
+                nav(true),
+            ]
+            .spacing(10)
+            .into(),
+            Step::Connection => {
+                let mut c = column![
+                    text(t(lang, "setup-connection")).size(26),
+                    button(text(t(lang, "setup-sync-now")))
+                        .on_press_maybe((!self.busy).then_some(Message::SyncNow))
+                        .padding(10),
+                ]
+                .spacing(10);
+                match &self.connection {
+                    Some(Ok(d)) => {
+                        c = c.push(
+                            text(tr(lang, "setup-sync-ok", &[("detail", d.clone())])).color(green),
+                        )
+                    }
+                    Some(Err(e)) => {
+                        c = c.push(
+                            text(tr(lang, "setup-sync-failed", &[("error", e.clone())])).color(red),
+                        )
+                    }
+                    None => {}
+                }
+                c.push(nav(true)).into()
+            }
+            Step::Diagnostics => {
+                let mut list = column![].spacing(6);
+                for c in &self.checks {
+                    let color = match c.status.as_str() {
+                        "pass" => green,
+                        "warn" => Color::from_rgb8(0x9a, 0x67, 0x00),
+                        _ => red,
+                    };
+                    let mut item = column![
+                        row![
+                            text(format!("[{}] {}", c.status, c.check))
+                                .color(color)
+                                .width(160),
+                            text(c.detail.clone())
+                        ]
+                        .spacing(10)
+                    ];
+                    if !c.fix.is_empty() {
+                        item = item.push(text(format!("→ {}", c.fix)).size(14));
+                    }
+                    list = list.push(item);
+                }
+                column![
+                    text(t(lang, "setup-diagnostics")).size(26),
+                    button(text(t(lang, "setup-run-doctor")))
+                        .on_press_maybe((!self.busy).then_some(Message::RunDoctor))
+                        .padding(10),
+                    scrollable(list).height(Fill),
+                    row![
+                        button(text(t(lang, "back")))
+                            .on_press(Message::Back)
+                            .padding(10),
+                        button(text(t(lang, "setup-finish")))
+                            .on_press(Message::Finish)
+                            .padding(10)
+                            .style(button::success)
+                    ]
+                    .spacing(12),
+                ]
+                .spacing(10)
+                .into()
+            }
+        };
+        container(
+            column![text(t(lang, "setup-title")).size(32), body]
+                .spacing(18)
+                .align_x(Alignment::Start),
+        )
+        .padding(24)
+        .width(Fill)
+        .height(Fill)
+        .into()
+    }
+}

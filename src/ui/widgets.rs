@@ -1,0 +1,183 @@
+//! Pieces several screens draw: the cart, the status bar, notices.
+
+use iced::widget::{button, column, container, row, scrollable, space, text};
+use iced::{Alignment, Color, Element, Fill, Length};
+
+use super::effect::TerminalStatus;
+use super::i18n::{Lang, t, tr};
+use super::session::{Notice, Session};
+use crate::domain::gtin::Gtin;
+
+/// What a cart row can ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CartAction {
+    Inc(Gtin),
+    Dec(Gtin),
+    Remove(Gtin),
+    RemoveCoupon,
+}
+
+pub fn notice<'a, M: 'a>(n: Option<&Notice>, size: u32) -> Element<'a, M> {
+    match n {
+        None => space().into(),
+        Some(n) => {
+            let color = if n.ok {
+                Color::from_rgb8(0x1b, 0x7f, 0x3b)
+            } else {
+                Color::from_rgb8(0xb3, 0x26, 0x1e)
+            };
+            text(n.text.clone()).size(size).color(color).into()
+        }
+    }
+}
+
+pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
+    let size = if big { 26 } else { 17 };
+    let pad = if big { 14 } else { 6 };
+    if s.cart.is_empty() {
+        return container(text(t(lang, "cart-empty")).size(size))
+            .padding(pad)
+            .into();
+    }
+    let mut rows = column![].spacing(if big { 10 } else { 4 });
+    for line in s.cart.lines() {
+        let name = match (&line.name_zh, lang) {
+            (Some(zh), Lang::Zh) if !zh.is_empty() => zh.clone(),
+            _ => line.name.clone(),
+        };
+        let total = line.total().map(|m| m.to_string()).unwrap_or_default();
+        rows = rows.push(
+            row![
+                text(name).size(size).width(Fill),
+                button(text("−").size(size))
+                    .on_press(CartAction::Dec(line.gtin))
+                    .padding(pad),
+                text(line.quantity.to_string())
+                    .size(size)
+                    .width(Length::Fixed(if big { 56.0 } else { 36.0 }))
+                    .align_x(Alignment::Center),
+                button(text("+").size(size))
+                    .on_press(CartAction::Inc(line.gtin))
+                    .padding(pad),
+                text(total)
+                    .size(size)
+                    .width(Length::Fixed(if big { 140.0 } else { 90.0 }))
+                    .align_x(Alignment::End),
+                button(text(t(lang, "cart-remove")).size(size - 2))
+                    .on_press(CartAction::Remove(line.gtin))
+                    .padding(pad)
+                    .style(button::danger),
+            ]
+            .spacing(8)
+            .align_y(Alignment::Center),
+        );
+    }
+    if let Some(c) = s.cart.coupon() {
+        rows = rows.push(
+            row![
+                text(tr(lang, "coupon-line", &[("id", c.id.clone())]))
+                    .size(size)
+                    .width(Fill),
+                button(text(t(lang, "coupon-remove")).size(size - 2))
+                    .on_press(CartAction::RemoveCoupon)
+                    .padding(pad),
+            ]
+            .spacing(8),
+        );
+    }
+    let totals = s.cart.totals().ok();
+    let money = |f: fn(&crate::domain::cart::Totals) -> crate::domain::money::Money| {
+        totals
+            .as_ref()
+            .map(|t| f(t).to_string())
+            .unwrap_or_default()
+    };
+    let sum = column![
+        row![
+            text(t(lang, "cart-subtotal")).size(size).width(Fill),
+            text(money(|t| t.subtotal)).size(size)
+        ],
+        row![
+            text(t(lang, "cart-discount")).size(size).width(Fill),
+            text(money(|t| t.discount)).size(size)
+        ],
+        row![
+            text(t(lang, "cart-total")).size(size + 6).width(Fill),
+            text(money(|t| t.total)).size(size + 6),
+        ],
+        text(tr(
+            lang,
+            "cart-items",
+            &[("count", totals.map_or(0, |t| t.items).to_string())]
+        ))
+        .size(size - 2),
+    ]
+    .spacing(2);
+    column![scrollable(rows).height(Fill), sum]
+        .spacing(10)
+        .into()
+}
+
+fn age(since: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    match time::OffsetDateTime::parse(since, &Rfc3339) {
+        Ok(t) => {
+            let secs = (time::OffsetDateTime::now_utc() - t).whole_seconds().max(0);
+            match secs {
+                0..=119 => format!("{secs} s"),
+                120..=7199 => format!("{} min", secs / 60),
+                _ => format!("{} h", secs / 3600),
+            }
+        }
+        Err(_) => since.to_owned(),
+    }
+}
+
+pub fn status_bar<'a, M: 'a>(status: &TerminalStatus, lang: Lang) -> Element<'a, M> {
+    let mut parts = row![].spacing(18).align_y(Alignment::Center);
+    let (label, color) = if status.online {
+        (t(lang, "status-online"), Color::from_rgb8(0x1b, 0x7f, 0x3b))
+    } else {
+        (
+            t(lang, "status-offline"),
+            Color::from_rgb8(0xb3, 0x26, 0x1e),
+        )
+    };
+    parts = parts.push(text(format!("● {label}")).color(color).size(15));
+    if !status.enrolled {
+        parts = parts.push(text(t(lang, "status-demo")).size(15));
+    }
+    if let Some(s) = &status.sync {
+        if s.unsynced == 0 {
+            parts = parts.push(text(t(lang, "status-all-synced")).size(15));
+        } else {
+            parts = parts.push(
+                text(tr(
+                    lang,
+                    "status-unsynced",
+                    &[("count", s.unsynced.to_string())],
+                ))
+                .size(15),
+            );
+            if let Some(at) = &s.oldest_unsynced_at {
+                parts = parts.push(text(tr(lang, "status-oldest", &[("age", age(at))])).size(15));
+            }
+        }
+        if let Some(e) = &s.last_error {
+            parts = parts.push(
+                text(tr(
+                    lang,
+                    "status-error",
+                    &[("error", e.chars().take(120).collect())],
+                ))
+                .size(15)
+                .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),
+            );
+        }
+    }
+    container(parts)
+        .padding([6, 12])
+        .width(Fill)
+        .style(container::rounded_box)
+        .into()
+}
