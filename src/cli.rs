@@ -76,6 +76,12 @@ pub struct UiArgs {
     /// Open a particular screen: kiosk-shopping, setup-enrol, setup-camera, setup-connection, setup-diagnostics.
     #[arg(long)]
     pub screen: Option<String>,
+    /// Counter: the delivery address to start with.
+    #[arg(long)]
+    pub address: Option<String>,
+    /// Counter: place the order (cash) once the --scan texts are in.
+    #[arg(long)]
+    pub place: bool,
 }
 
 /// The resolved data directory and the database in it.
@@ -172,6 +178,8 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
             "setup-diagnostics" => Some(Step::Diagnostics),
             _ => None,
         },
+        address: args.address.clone(),
+        place: args.place,
     };
     crate::ui::run(options, store)?;
     Ok(ExitCode::SUCCESS)

@@ -8,20 +8,20 @@ use smartstore::scan::render::{Scene, draw};
 use smartstore::scan::{Decoder, Effort, LumaFrame};
 
 const FRAMES: [(&str, Symbology, &str, f32, f32); 5] = [
-    ("01-ean13.jpg", Symbology::Ean13, "6901234567892", 2.6, -8.0),
+    ("01-ean13.jpg", Symbology::Ean13, "6921000000019", 2.6, -8.0),
     (
         "02-ean13-tilted.jpg",
         Symbology::Ean13,
-        "4006381333931",
+        "6931003700045",
         2.4,
         24.0,
     ),
-    ("03-upca.jpg", Symbology::Upca, "036000291452", 2.6, 5.0),
-    ("04-ean8.jpg", Symbology::Ean8, "96385074", 3.0, -15.0),
+    ("03-upca.jpg", Symbology::Upca, "036004000135", 2.6, 5.0),
+    ("04-ean8.jpg", Symbology::Ean8, "69000171", 3.0, -15.0),
     (
         "05-qr-digital-link.jpg",
         Symbology::Qr,
-        "https://id.gs1.org/01/09506000134352",
+        "https://id.gs1.org/01/06941007400063",
         5.0,
         12.0,
     ),

@@ -74,6 +74,10 @@ pub struct Options {
     pub kiosk_shopping: bool,
     /// Setup: open on this step.
     pub setup_step: Option<setup::Step>,
+    /// Counter: the delivery address to start with.
+    pub address: Option<String>,
+    /// Counter: place the order (cash) once the start scans are in (demos, screenshots).
+    pub place: bool,
 }
 
 pub struct App {
@@ -88,6 +92,8 @@ pub struct App {
     started: Instant,
     options: Options,
     shot_taken: bool,
+    /// Start scans whose outcome has not come back yet.
+    pending_scans: usize,
 }
 
 impl App {
@@ -120,6 +126,7 @@ impl App {
             started: Instant::now(),
             options,
             shot_taken: false,
+            pending_scans: 0,
         }
     }
 
@@ -130,8 +137,15 @@ impl App {
             app.run(Target::App, Effect::Refresh),
             iced::widget::operation::focus(counter::SCAN_INPUT),
         ];
+        if app.mode == Mode::Setup && app.setup.step == setup::Step::Diagnostics {
+            tasks.push(app.run(Target::Setup, Effect::Doctor));
+        }
+        if let Some(a) = &app.options.address {
+            app.counter.session.address.clone_from(a);
+        }
         for s in app.options.scans.clone() {
             let target = app.target();
+            app.pending_scans += 1;
             tasks.push(app.run(
                 target,
                 Effect::Resolve {
@@ -201,9 +215,18 @@ impl App {
                     (Target::Counter, o) => {
                         let placed =
                             matches!(o, Outcome::Placed(Ok(_)) | Outcome::Collected(Ok(_)));
+                        let resolved = matches!(o, Outcome::Resolved { .. });
                         self.counter.outcome(o, lang);
                         if placed {
                             more.push((Target::App, Effect::Refresh));
+                        }
+                        if resolved && self.pending_scans > 0 {
+                            self.pending_scans -= 1;
+                            if self.pending_scans == 0 && self.options.place {
+                                self.counter.session.pay = super::session::PayKind::Cash;
+                                let effects = self.counter.update(counter::Message::Checkout, lang);
+                                more.extend(effects.into_iter().map(|e| (Target::Counter, e)));
+                            }
                         }
                     }
                     (Target::Kiosk, o) => {

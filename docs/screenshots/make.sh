@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Regenerates docs/screenshots/*.png: the real window under Xvfb, on throwaway demo stores,
+# with the bundled demo frames as the replay camera. Needs `apt-get install -y xvfb xauth`.
+# Usage: docs/screenshots/make.sh            (from anywhere; builds the release binaries)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo build --release --bins --quiet
+BIN=$PWD/target/release/smartstore
+HUB=$PWD/target/release/smartstore-hub
+OUT=$PWD/docs/screenshots
+WORK=$(mktemp -d)
+HUBPID=""
+cleanup() { [ -n "$HUBPID" ] && kill "$HUBPID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+CART=(--scan 6921000000019 --scan 6921000000019 --scan 6931003700045 --scan 69000171)
+ADDRESS="88 Century Avenue, Pudong, Shanghai"
+
+# shot NAME DATA_DIR ARGS...: one screenshot of the window.
+shot() {
+    local name=$1 data=$2
+    shift 2
+    mkdir -p "$data"
+    SMARTSTORE_DATA_DIR=$data SMARTSTORE_LOG=error xvfb-run -a -s "-screen 0 1280x800x24" \
+        "$BIN" ui --camera "replay:$PWD/assets/demo-frames@10" \
+        --screenshot "$OUT/$name.png" --screenshot-after-ms 4000 "$@"
+    echo "$OUT/$name.png"
+}
+
+# An enrolled terminal and a pickup code, for the pickup screen.
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$HUB" --db "$WORK/hub.db" catalog import assets/demo-catalog.csv >/dev/null
+"$HUB" --db "$WORK/hub.db" serve --listen "127.0.0.1:$PORT" >/dev/null &
+HUBPID=$!
+sleep 1
+
+for lang in en zh-CN; do
+    shot "counter-empty-$lang" "$WORK/empty-$lang" --mode counter --lang "$lang"
+    shot "counter-cart-$lang" "$WORK/cart-$lang" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS"
+    shot "counter-confirmation-$lang" "$WORK/placed-$lang" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --place
+    shot "kiosk-attract-$lang" "$WORK/attract-$lang" --mode kiosk --lang "$lang"
+    shot "kiosk-shopping-$lang" "$WORK/kiosk-$lang" --mode kiosk --lang "$lang" --screen kiosk-shopping "${CART[@]}"
+    shot "setup-language-$lang" "$WORK/setup1-$lang" --mode setup --lang "$lang"
+    shot "setup-enrol-$lang" "$WORK/setup2-$lang" --mode setup --lang "$lang" --screen setup-enrol
+    shot "setup-camera-$lang" "$WORK/setup3-$lang" --mode setup --lang "$lang" --screen setup-camera
+    shot "setup-diagnostics-$lang" "$WORK/setup4-$lang" --mode setup --lang "$lang" --screen setup-diagnostics
+
+    term="$WORK/pickup-$lang"
+    token=$("$HUB" --db "$WORK/hub.db" enrolment-token --store SH001)
+    SMARTSTORE_DATA_DIR=$term "$BIN" enroll --platform "http://127.0.0.1:$PORT" --token "$token" >/dev/null
+    SMARTSTORE_DATA_DIR=$term "$BIN" sync --once >/dev/null
+    code=$("$HUB" --db "$WORK/hub.db" issue pickup --store SH001 --order "WEB-2026-1122-$lang" \
+        --line 6921000000019:2 --line 6941007400063:6)
+    shot "counter-pickup-$lang" "$term" --mode counter --lang "$lang" --scan "$code"
+done
