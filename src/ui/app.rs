@@ -49,7 +49,11 @@ pub enum Message {
     Kiosk(kiosk::Message),
     Setup(setup::Message),
     Outcome(Target, Outcome),
+    /// The clock: half a second apart, read from the window's monotonic clock.
     Tick,
+    /// The clock at this many milliseconds since start (`Tick` sends the real time through
+    /// it; tests send chosen times).
+    TickAt(u64),
     Camera(CameraEvent),
     Screenshot(iced::window::Screenshot),
     ScreenshotSaved(Result<(), String>),
@@ -249,6 +253,9 @@ impl App {
             }
             Message::Tick => {
                 let now = self.now_ms();
+                self.update_effects(Message::TickAt(now))
+            }
+            Message::TickAt(now) => {
                 self.kiosk.tick(now);
                 vec![(Target::App, Effect::Refresh)]
             }

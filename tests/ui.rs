@@ -1,0 +1,642 @@
+//! The terminal window in the iced_test simulator (no display): the real screens drawn by
+//! `App::view`, clicked and typed into, their messages fed to `App::update_effects`, and the
+//! effects run with `ui::effect::execute` against a real SQLite database in a tempdir — the same
+//! function the store thread runs in the window.
+
+use std::path::Path;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use iced::keyboard::key::Named;
+use iced_test::selector::{Candidate, Target as Found};
+use iced_test::{Simulator, core::Settings};
+use smartstore::codes::{Issuer, JwkSet, Pickup, ShopperCode, Stamp, generate_key_pair};
+use smartstore::domain::catalog::CatalogItem;
+use smartstore::domain::coupon::{Coupon, CouponRefusal, CouponValue};
+use smartstore::domain::gtin::Gtin;
+use smartstore::domain::money::{Currency, Money};
+use smartstore::domain::scan::Symbology;
+use smartstore::store::Store;
+use smartstore::ui::app::{Message, Target};
+use smartstore::ui::camera::CameraEvent;
+use smartstore::ui::effect::{Effect, execute};
+use smartstore::ui::i18n::{Lang, t, tr};
+use smartstore::ui::session::PayKind;
+use smartstore::ui::{App, Mode, Options, counter, kiosk};
+
+const PIN: &str = "2468";
+/// PBKDF2 is slow on purpose: hash once for every test.
+static PIN_HASH: LazyLock<String> = LazyLock::new(|| smartstore::crypto::hash_pin(PIN));
+
+const TEA: &str = "6921000000019";
+const OOLONG: &str = "6931003700045";
+const EN: Lang = Lang::En;
+/// From the bottom of the counter's "Payment" heading past the column's 8 px spacing to the
+/// middle of the radio row below it (16 px text, 16 px radios).
+const PAY_ROW_DY: f32 = 8.0 + 10.0;
+
+/// A terminal window without a display: the app, its database and its data directory.
+struct Term {
+    app: App,
+    store: Store,
+    dir: tempfile::TempDir,
+}
+
+impl Term {
+    fn new(mode: Mode) -> Term {
+        Term::with(mode, |_| {})
+    }
+
+    /// `prepare` runs on the fresh database (demo catalog loaded) before the window opens.
+    fn with(mode: Mode, prepare: impl FnOnce(&Store)) -> Term {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("smartstore.db")).expect("open the store");
+        prepare(&store);
+        let store_id = store.receipt_prefix().expect("store id").0;
+        let app = App::new(Options {
+            data_dir: dir.path().to_owned(),
+            mode,
+            lang: EN,
+            camera: "none".into(),
+            currency: Currency::CNY,
+            store_id,
+            pin_hash: PIN_HASH.clone(),
+            scans: vec![],
+            screenshot: None,
+            screenshot_after: Duration::ZERO,
+            kiosk_shopping: false,
+            setup_step: None,
+        });
+        let mut term = Term { app, store, dir };
+        // As `App::boot` does: the status bar's first figures.
+        term.run(vec![(Target::App, Effect::Refresh)]);
+        term
+    }
+
+    fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Sends a message and runs every effect it leads to, feeding each outcome back.
+    fn send(&mut self, message: Message) {
+        let effects = self.app.update_effects(message);
+        self.run(effects);
+    }
+
+    /// Sends a message; returns its effects without running them.
+    fn send_held(&mut self, message: Message) -> Vec<(Target, Effect)> {
+        self.app.update_effects(message)
+    }
+
+    fn run(&mut self, effects: Vec<(Target, Effect)>) {
+        for (target, effect) in effects {
+            let dir = self.dir.path().to_owned();
+            let outcome = execute(&mut self.store, &dir, effect);
+            self.send(Message::Outcome(target, outcome));
+        }
+    }
+
+    /// Interacts with the window as drawn now; returns the messages the widgets produced.
+    fn interact(&self, act: impl FnOnce(&mut Simulator<'_, Message>)) -> Vec<Message> {
+        let mut ui = Simulator::with_size(
+            Settings::default(),
+            iced::Size::new(1280.0, 800.0),
+            self.app.view(),
+        );
+        act(&mut ui);
+        ui.into_messages().collect()
+    }
+
+    /// Clicks the widget showing exactly `label` and handles what it sent.
+    fn click(&mut self, label: &str) {
+        let messages = self.interact(|ui| {
+            ui.click(label)
+                .unwrap_or_else(|e| panic!("cannot click {label:?}: {e}"));
+        });
+        assert!(!messages.is_empty(), "clicking {label:?} did nothing");
+        for m in messages {
+            self.send(m);
+        }
+    }
+
+    /// Clicks the widget showing `label`; returns the effects asked for, without running them.
+    fn click_held(&mut self, label: &str) -> Vec<(Target, Effect)> {
+        let messages = self.interact(|ui| {
+            ui.click(label)
+                .unwrap_or_else(|e| panic!("cannot click {label:?}: {e}"));
+        });
+        assert!(!messages.is_empty(), "clicking {label:?} did nothing");
+        messages
+            .into_iter()
+            .flat_map(|m| self.send_held(m))
+            .collect()
+    }
+
+    /// Clicks `dx` right of the left edge of the text `label` and `dy` below its bottom: for
+    /// widgets whose own label the selectors cannot see (iced's radio draws its label itself).
+    fn click_near(&mut self, label: &str, dx: f32, dy: f32) {
+        let messages = self.interact(|ui| {
+            let at = ui
+                .find(label)
+                .unwrap_or_else(|e| panic!("cannot find {label:?}: {e}"))
+                .bounds();
+            ui.point_at(iced::Point::new(at.x + dx, at.y + at.height + dy));
+            ui.simulate(iced_test::simulator::click());
+        });
+        assert!(!messages.is_empty(), "clicking near {label:?} did nothing");
+        for m in messages {
+            self.send(m);
+        }
+    }
+
+    /// Whether the window shows exactly this text (a label, a line, or a text input's value).
+    fn sees(&self, text: &str) -> bool {
+        let text = text.to_owned();
+        let mut found = false;
+        self.interact(|ui| found = ui.find(text).is_ok());
+        found
+    }
+
+    #[track_caller]
+    fn assert_sees(&self, text: &str) {
+        assert!(self.sees(text), "the window does not show {text:?}");
+    }
+
+    #[track_caller]
+    fn assert_not_sees(&self, text: &str) {
+        assert!(!self.sees(text), "the window shows {text:?}");
+    }
+
+    /// A barcode read by the camera.
+    fn camera_scan(&mut self, text: &str, symbology: Symbology) {
+        self.send(Message::Camera(CameraEvent::Scan {
+            text: text.to_owned(),
+            symbology,
+        }));
+    }
+
+    fn item(&self, gtin: &str) -> CatalogItem {
+        self.store
+            .item(Gtin::parse(gtin).expect("gtin"))
+            .expect("read the catalog")
+            .expect("in the demo catalog")
+    }
+}
+
+/// The first text input that is not the scan box (the counter's address or card reference).
+fn other_input(c: Candidate<'_>) -> Option<Found> {
+    let scan = iced::widget::Id::new(counter::SCAN_INPUT);
+    (matches!(c, Candidate::TextInput { .. }) && c.id() != Some(&scan)).then(|| Found::from(c))
+}
+
+fn added(item: &CatalogItem, qty: u32) -> String {
+    tr(
+        EN,
+        "added",
+        &[("name", item.name.clone()), ("qty", qty.to_string())],
+    )
+}
+
+fn items(count: u32) -> String {
+    tr(EN, "cart-items", &[("count", count.to_string())])
+}
+
+#[test]
+fn a_scan_adds_a_cart_line() {
+    let mut term = Term::new(Mode::Counter);
+    let tea = term.item(TEA);
+    term.assert_sees(&t(EN, "cart-empty"));
+    term.assert_not_sees(&tea.name);
+
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.assert_sees(&tea.name);
+    term.assert_sees(&added(&tea, 1));
+    term.assert_sees(&items(1));
+    term.assert_not_sees(&t(EN, "cart-empty"));
+    term.assert_sees(&tea.price.to_string());
+
+    // The same product again: the line's quantity, not a second line.
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.assert_sees(&added(&tea, 2));
+    term.assert_sees(&items(2));
+    term.assert_sees(&tea.price.checked_mul(2).expect("money").to_string());
+    assert_eq!(term.app.counter.session.cart.lines().len(), 1);
+
+    // A keyboard-wedge scanner (or the clerk) types into the scan box and presses Enter.
+    let oolong = term.item(OOLONG);
+    let messages = term.interact(|ui| {
+        ui.click(iced::widget::Id::new(counter::SCAN_INPUT))
+            .expect("the scan box");
+        ui.typewrite(OOLONG);
+        ui.tap_key(Named::Enter);
+    });
+    for m in messages {
+        term.send(m);
+    }
+    term.assert_sees(&oolong.name);
+    term.assert_sees(&added(&oolong, 1));
+    term.assert_sees(&items(3));
+    assert_eq!(term.app.counter.session.cart.lines().len(), 2);
+    // The box is empty again for the next scan.
+    assert_eq!(term.app.counter.input, "");
+}
+
+#[test]
+fn a_deliver_order_goes_from_scan_to_committed_order() {
+    let mut term = Term::new(Mode::Counter);
+    let tea = term.item(TEA);
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.assert_sees(&items(2));
+
+    // Deliver is the default fulfilment; type the address into its box.
+    let address = "88 Nanjing Road, Shanghai";
+    let messages = term.interact(|ui| {
+        ui.click(other_input).expect("the address box");
+        ui.typewrite(address);
+    });
+    for m in messages {
+        term.send(m);
+    }
+    term.assert_sees(address);
+    // Cash is the first radio of the row under the "Payment" heading.
+    assert_eq!(term.app.counter.session.pay, PayKind::Later);
+    term.click_near(&t(EN, "pay-title"), 8.0, PAY_ROW_DY);
+    assert_eq!(term.app.counter.session.pay, PayKind::Cash);
+
+    // Placing: the effect is asked for, but nothing is confirmed before the commit.
+    let held = term.click_held(&t(EN, "checkout"));
+    assert!(
+        matches!(held.as_slice(), [(Target::Counter, Effect::Place(_))]),
+        "{held:?}"
+    );
+    term.assert_sees(&t(EN, "placing"));
+    term.assert_not_sees(&t(EN, "placed-title"));
+    assert!(term.store.orders(false, 10).expect("orders").is_empty());
+    // A second press while the order is being placed asks for nothing.
+    assert!(
+        term.send_held(Message::Counter(counter::Message::Checkout))
+            .is_empty()
+    );
+
+    term.run(held);
+    let orders = term.store.orders(false, 10).expect("orders");
+    assert_eq!(orders.len(), 1, "{orders:?}");
+    let order = &orders[0];
+    let total = tea.price.checked_mul(2).expect("money");
+    assert_eq!(order.fulfil, "deliver");
+    assert_eq!(order.total, total.minor);
+    assert!(!order.synced);
+
+    term.assert_sees(&t(EN, "placed-title"));
+    term.assert_sees(&tr(
+        EN,
+        "placed-receipt",
+        &[("receipt", order.receipt.clone())],
+    ));
+    term.assert_sees(&tr(EN, "placed-total", &[("total", total.to_string())]));
+    term.assert_sees(&t(EN, "placed-ereceipt"));
+    // The status bar counts the order as waiting for the platform.
+    term.assert_sees(&tr(EN, "status-unsynced", &[("count", "1".into())]));
+
+    // What was committed: the address typed and cash.
+    let events = term.store.outbox_after(0, 10).expect("outbox");
+    let placed = events
+        .iter()
+        .find(|e| e.kind == "order.placed")
+        .expect("an order.placed event");
+    assert_eq!(placed.order_id.as_deref(), Some(order.id.as_str()));
+    let doc: serde_json::Value = serde_json::from_str(&placed.payload).expect("json");
+    assert_eq!(doc["fulfilment"]["kind"], "deliver");
+    assert_eq!(doc["fulfilment"]["address"], address);
+    assert_eq!(doc["payment"]["method"], "cash");
+    assert_eq!(doc["receipt"], order.receipt.as_str());
+
+    // "New order" empties the counter for the next shopper.
+    term.click(&t(EN, "new-order"));
+    term.assert_sees(&t(EN, "cart-empty"));
+    term.assert_not_sees(&t(EN, "placed-title"));
+}
+
+/// A platform key the terminal trusts, and the terminal's store.
+fn trusted_issuer(store: &Store, store_id: &str) -> Issuer {
+    let (pkcs8, _) = generate_key_pair().expect("key pair");
+    let issuer = Issuer::from_pkcs8(&pkcs8, "platform").expect("issuer");
+    let keys = JwkSet {
+        keys: vec![issuer.public_jwk()],
+    };
+    store
+        .set_meta(
+            "platform_keys",
+            &serde_json::to_string(&keys).expect("json"),
+        )
+        .expect("pin the platform keys");
+    store.set_meta("store_id", store_id).expect("store id");
+    issuer
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+#[test]
+fn a_pickup_is_handed_over() {
+    let mut issuer = None;
+    let mut term = Term::with(Mode::Counter, |store| {
+        issuer = Some(trusted_issuer(store, "SH001"));
+    });
+    let issuer = issuer.expect("issuer");
+    let pickup = Pickup {
+        order_id: "WEB-20260501-0042".into(),
+        store: "SH001".into(),
+        lines: vec![
+            (Gtin::parse(TEA).expect("gtin"), 2),
+            (Gtin::parse(OOLONG).expect("gtin"), 1),
+        ],
+    };
+    let code = issuer
+        .issue(
+            &ShopperCode::Pickup(pickup.clone()),
+            &Stamp::fresh(now(), 3600).expect("stamp"),
+        )
+        .expect("issue");
+    assert!(code.starts_with("PU1:"), "{code}");
+
+    term.camera_scan(&code, Symbology::Qr);
+    let title = tr(EN, "pickup-title", &[("order", pickup.order_id.clone())]);
+    term.assert_sees(&title);
+    term.assert_sees(&t(EN, "pickup-from-code"));
+    for (gtin, qty) in &pickup.lines {
+        term.assert_sees(&format!("{qty} × {}", gtin.display_form()));
+    }
+    // A pickup is not a sale: the cart stays empty.
+    assert!(term.app.counter.session.cart.is_empty());
+    assert!(term.store.outbox_after(0, 10).expect("outbox").is_empty());
+
+    term.click(&t(EN, "pickup-confirm"));
+    term.assert_sees(&tr(
+        EN,
+        "pickup-done",
+        &[("order", pickup.order_id.clone())],
+    ));
+    term.assert_not_sees(&t(EN, "pickup-confirm"));
+    let events = term.store.outbox_after(0, 10).expect("outbox");
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].kind, "pickup.collected");
+    let doc: serde_json::Value = serde_json::from_str(&events[0].payload).expect("json");
+    // The platform's order id is in the event (the outbox column points at local orders only).
+    assert_eq!(doc["order_id"], pickup.order_id.as_str());
+    assert_eq!(doc["store"], "SH001");
+    let tea_gtin = Gtin::parse(TEA).expect("gtin").as_str();
+    assert_eq!(doc["lines"][0]["gtin"], tea_gtin.as_str());
+    assert_eq!(doc["lines"][0]["quantity"], 2);
+    term.assert_sees(&tr(EN, "status-unsynced", &[("count", "1".into())]));
+
+    // The same code again is refused, with the reason on screen.
+    term.camera_scan(&code, Symbology::Qr);
+    term.assert_not_sees(&t(EN, "pickup-confirm"));
+    let notice = &term.app.counter.session.notice.clone().expect("a notice");
+    assert!(!notice.ok);
+    assert!(notice.text.contains("already collected"), "{notice:?}");
+    term.assert_sees(&notice.text);
+    assert_eq!(term.store.outbox_after(0, 10).expect("outbox").len(), 1);
+}
+
+fn coupon(id: &str, stores: &[&str], min_spend: Option<Money>) -> Coupon {
+    Coupon {
+        id: id.into(),
+        value: CouponValue::AmountOff(Money::new(500, Currency::CNY)),
+        min_spend,
+        single_use: false,
+        stores: stores.iter().map(|s| (*s).to_owned()).collect(),
+        not_before: now() - 60,
+        expires: now() + 3600,
+    }
+}
+
+#[test]
+fn a_refused_coupon_shows_its_reason() {
+    let mut issuer = None;
+    let mut term = Term::with(Mode::Counter, |store| {
+        issuer = Some(trusted_issuer(store, "SH001"));
+    });
+    let issuer = issuer.expect("issuer");
+    let stamp = Stamp::fresh(now(), 3600).expect("stamp");
+    let tea = term.item(TEA);
+    term.camera_scan(TEA, Symbology::Ean13);
+
+    // Below its minimum spend: ¥50 needed, the cart holds one tea.
+    let min = Money::new(5000, Currency::CNY);
+    let big = issuer
+        .issue_coupon(&coupon("SPRING50", &[], Some(min)), &stamp)
+        .expect("issue");
+    term.camera_scan(&big, Symbology::Qr);
+    let reason = CouponRefusal::BelowMinimum {
+        min,
+        subtotal: tea.price,
+    }
+    .to_string();
+    term.assert_sees(&tr(EN, "refused", &[("reason", reason)]));
+    assert!(term.app.counter.session.cart.coupon().is_none());
+    term.assert_not_sees(&tr(EN, "coupon-line", &[("id", "SPRING50".into())]));
+
+    // For another store: refused when verified, before it reaches the cart.
+    let other = issuer
+        .issue_coupon(&coupon("PUDONG5", &["SH002"], None), &stamp)
+        .expect("issue");
+    term.camera_scan(&other, Symbology::Qr);
+    let notice = term.app.counter.session.notice.clone().expect("a notice");
+    assert!(!notice.ok);
+    assert!(
+        notice.text.contains("SH002") && notice.text.contains("SH001"),
+        "{notice:?}"
+    );
+    assert!(notice.text.starts_with("Not added: "), "{notice:?}");
+    term.assert_sees(&notice.text);
+    assert!(term.app.counter.session.cart.coupon().is_none());
+
+    // A good coupon for this store is applied, so the refusals were the coupons' own.
+    let good = issuer
+        .issue_coupon(&coupon("HELLO5", &["SH001"], None), &stamp)
+        .expect("issue");
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.camera_scan(&good, Symbology::Qr);
+    term.assert_sees(&tr(EN, "coupon-line", &[("id", "HELLO5".into())]));
+    term.assert_sees(&tr(
+        EN,
+        "coupon-applied",
+        &[("discount", Money::new(500, Currency::CNY).to_string())],
+    ));
+}
+
+#[test]
+fn the_kiosk_warns_when_idle_then_resets() {
+    let mut term = Term::new(Mode::Kiosk);
+    let tea = term.item(TEA);
+    term.assert_sees(&t(EN, "kiosk-welcome"));
+    term.send(Message::TickAt(1_000));
+    term.click(Lang::En.native_name());
+    term.assert_sees(&t(EN, "kiosk-scan-hint"));
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.assert_sees(&tea.name);
+    term.assert_sees(&items(2));
+
+    // The last touch was at 1 s; the warning comes 60 s later and counts down to the reset at 75 s.
+    let idle = smartstore::domain::kiosk::IdlePolicy::default();
+    term.send(Message::TickAt(1_000 + idle.warn_after_ms - 1));
+    term.assert_not_sees(&tr(EN, "kiosk-idle", &[("seconds", "16".into())]));
+    term.assert_not_sees(&t(EN, "kiosk-continue"));
+    term.send(Message::TickAt(1_000 + idle.warn_after_ms));
+    term.assert_sees(&tr(EN, "kiosk-idle", &[("seconds", "15".into())]));
+    term.send(Message::TickAt(1_000 + idle.warn_after_ms + 5_000));
+    term.assert_sees(&tr(EN, "kiosk-idle", &[("seconds", "10".into())]));
+
+    // "Continue" keeps the shopper's cart and starts the wait again.
+    term.click(&t(EN, "kiosk-continue"));
+    let touched = 1_000 + idle.warn_after_ms + 5_000;
+    term.assert_not_sees(&t(EN, "kiosk-continue"));
+    term.assert_sees(&items(2));
+
+    term.send(Message::TickAt(touched + idle.warn_after_ms + 1_000));
+    term.assert_sees(&tr(EN, "kiosk-idle", &[("seconds", "14".into())]));
+    term.assert_sees(&items(2));
+    term.send(Message::TickAt(touched + idle.reset_after_ms));
+    // Reset: the attract screen, no warning, and the next shopper finds an empty cart.
+    term.assert_sees(&t(EN, "kiosk-welcome"));
+    term.assert_sees(&t(EN, "kiosk-touch"));
+    term.assert_not_sees(&t(EN, "kiosk-continue"));
+    assert_eq!(term.app.kiosk.stage, kiosk::Stage::Attract);
+    assert!(term.app.kiosk.session.cart.is_empty());
+    term.click(Lang::En.native_name());
+    term.assert_sees(&t(EN, "cart-empty"));
+    term.assert_not_sees(&tea.name);
+    // Nothing was ordered.
+    assert!(term.store.orders(false, 10).expect("orders").is_empty());
+}
+
+impl Term {
+    /// Types a PIN on the kiosk's pad and presses OK.
+    fn enter_pin(&mut self, pin: &str) {
+        for d in pin.chars() {
+            self.click(&d.to_string());
+        }
+        self.assert_sees(&"•".repeat(pin.len()));
+        self.click("OK");
+    }
+}
+
+#[test]
+fn three_wrong_pins_lock_the_staff_exit() {
+    let mut term = Term::new(Mode::Kiosk);
+    term.send(Message::TickAt(10_000));
+    term.click(&t(EN, "kiosk-exit"));
+    term.assert_sees(&t(EN, "pin-title"));
+
+    term.enter_pin("1357");
+    term.assert_sees(&tr(EN, "pin-wrong", &[("left", "2".into())]));
+    term.enter_pin("0000");
+    term.assert_sees(&tr(EN, "pin-wrong", &[("left", "1".into())]));
+    term.enter_pin("9999");
+    let lockout = smartstore::domain::kiosk::PIN_LOCKOUT_MS;
+    term.assert_sees(&tr(
+        EN,
+        "pin-locked",
+        &[("seconds", (lockout / 1000).to_string())],
+    ));
+
+    // Locked: even the right PIN is refused, and the kiosk stays a kiosk.
+    term.send(Message::TickAt(10_000 + lockout / 2));
+    term.enter_pin(PIN);
+    term.assert_sees(&tr(
+        EN,
+        "pin-locked",
+        &[("seconds", (lockout / 2000).to_string())],
+    ));
+    assert_eq!(term.app.mode, Mode::Kiosk);
+    term.send(Message::TickAt(10_000 + lockout - 1));
+    term.enter_pin(PIN);
+    term.assert_sees(&tr(EN, "pin-locked", &[("seconds", "1".into())]));
+    assert_eq!(term.app.mode, Mode::Kiosk);
+
+    // Once the time has passed, the right PIN leaves kiosk mode.
+    term.send(Message::TickAt(10_000 + lockout));
+    term.enter_pin(PIN);
+    assert_eq!(term.app.mode, Mode::Setup);
+    term.assert_sees(&t(EN, "setup-title"));
+    term.assert_not_sees(&t(EN, "pin-title"));
+}
+
+#[test]
+fn the_setup_wizard_with_the_demo_store_ends_on_the_counter() {
+    let mut term = Term::new(Mode::Setup);
+    term.assert_sees(&t(EN, "setup-title"));
+    term.assert_sees(&t(EN, "setup-language"));
+    term.click(Lang::En.native_name());
+
+    term.assert_sees(&t(EN, "setup-enrol"));
+    term.click(&t(EN, "setup-demo"));
+    assert!(term.app.setup.demo);
+
+    // The camera test shows what the camera read.
+    term.assert_sees(&t(EN, "setup-camera"));
+    term.assert_sees(&tr(EN, "setup-last-read", &[("text", "—".into())]));
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.assert_sees(&tr(EN, "setup-last-read", &[("text", TEA.into())]));
+    // A scan in setup is a test: nothing goes into a cart.
+    assert!(term.app.counter.session.cart.is_empty());
+    term.click(&t(EN, "next"));
+
+    term.assert_sees(&t(EN, "setup-connection"));
+
+    // Diagnostics: arriving runs the checks; they are listed once they have run.
+    let held = term.click_held(&t(EN, "next"));
+    assert!(
+        matches!(held.as_slice(), [(Target::Setup, Effect::Doctor)]),
+        "{held:?}"
+    );
+    term.assert_sees(&t(EN, "setup-diagnostics"));
+    assert!(term.app.setup.checks.is_empty());
+    term.assert_not_sees("[warn] enrolment");
+    term.run(held);
+    assert!(!term.app.setup.checks.is_empty());
+    // "Run checks" runs them again.
+    let held = term.click_held(&t(EN, "setup-run-doctor"));
+    assert!(
+        matches!(held.as_slice(), [(Target::Setup, Effect::Doctor)]),
+        "{held:?}"
+    );
+    term.run(held);
+    let checks = term.app.setup.checks.clone();
+    assert!(checks.len() >= 4, "{checks:?}");
+    for c in &checks {
+        term.assert_sees(&format!("[{}] {}", c.status, c.check));
+        term.assert_sees(&c.detail);
+        if !c.fix.is_empty() {
+            term.assert_sees(&format!("→ {}", c.fix));
+        }
+    }
+    // The demo store is not enrolled, and says so with what to do.
+    let enrolment = checks
+        .iter()
+        .find(|c| c.check == "enrolment")
+        .expect("an enrolment check");
+    assert_eq!(enrolment.status, "warn");
+    assert!(enrolment.detail.contains("demo store"), "{enrolment:?}");
+    let database = checks
+        .iter()
+        .find(|c| c.check == "database")
+        .expect("a database check");
+    assert_eq!(database.status, "pass", "{database:?}");
+    term.assert_sees(&t(EN, "setup-finish"));
+
+    term.click(&t(EN, "setup-finish"));
+    assert_eq!(term.app.mode, Mode::Counter);
+    term.assert_sees(&t(EN, "cart-title"));
+    term.assert_sees(&t(EN, "cart-empty"));
+    term.assert_sees(&t(EN, "status-demo"));
+    // The counter sells straight away.
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.assert_sees(&items(1));
+    assert!(term.data_dir().join("smartstore.db").exists());
+}
