@@ -49,6 +49,8 @@ pub enum Resolution {
     Pickup {
         pickup: Pickup,
         known: bool,
+        /// The lines' product names (the GTIN where the catalog has none).
+        names: Vec<String>,
     },
     Payment {
         scheme: PaymentScheme,
@@ -129,10 +131,21 @@ pub fn resolve(
                         CodeRefusal::AlreadyCollected(format!("{} (at {at})", p.order_id))
                             .to_string(),
                     ),
-                    found => Resolution::Pickup {
-                        known: found.is_some(),
-                        pickup: p,
-                    },
+                    found => {
+                        let mut names = Vec::with_capacity(p.lines.len());
+                        for (gtin, _) in &p.lines {
+                            names.push(
+                                store
+                                    .item(*gtin)?
+                                    .map_or_else(|| gtin.display_form(), |i| i.name),
+                            );
+                        }
+                        Resolution::Pickup {
+                            known: found.is_some(),
+                            pickup: p,
+                            names,
+                        }
+                    }
                 },
             }
         }
@@ -158,6 +171,8 @@ pub enum Applied {
     Pickup {
         pickup: Pickup,
         known: bool,
+        /// The lines' product names (the GTIN where the catalog has none).
+        names: Vec<String>,
     },
     Payment {
         scheme: PaymentScheme,
@@ -202,7 +217,15 @@ pub fn apply(
                 .map(|()| Applied::Basket { lines: n })
                 .map_err(|e| format!("{e}; nothing was added"))
         }
-        Resolution::Pickup { pickup, known } => Ok(Applied::Pickup { pickup, known }),
+        Resolution::Pickup {
+            pickup,
+            known,
+            names,
+        } => Ok(Applied::Pickup {
+            pickup,
+            known,
+            names,
+        }),
         Resolution::Payment { scheme, digits } => Ok(Applied::Payment { scheme, digits }),
         Resolution::Refused { reason, .. } => Err(reason),
     }

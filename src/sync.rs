@@ -243,6 +243,7 @@ pub fn sync_once(
         "platform_keys",
         &serde_json::to_string(&set).map_err(|e| StoreError::Inconsistent(e.to_string()))?,
     )?;
+    store.record_sync_ok()?;
     Ok(report)
 }
 

@@ -66,6 +66,8 @@ impl Term {
             screenshot_after: Duration::ZERO,
             kiosk_shopping: false,
             setup_step: None,
+            address: None,
+            place: false,
         });
         let mut term = Term { app, store, dir };
         // As `App::boot` does: the status bar's first figures.
@@ -367,7 +369,13 @@ fn a_pickup_is_handed_over() {
     term.assert_sees(&title);
     term.assert_sees(&t(EN, "pickup-from-code"));
     for (gtin, qty) in &pickup.lines {
-        term.assert_sees(&format!("{qty} × {}", gtin.display_form()));
+        let name = term
+            .store
+            .item(*gtin)
+            .expect("lookup")
+            .expect("in the demo catalog")
+            .name;
+        term.assert_sees(&format!("{qty} × {}  {name}", gtin.display_form()));
     }
     // A pickup is not a sale: the cart stays empty.
     assert!(term.app.counter.session.cart.is_empty());

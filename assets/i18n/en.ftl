@@ -13,6 +13,7 @@ scan-placeholder = Scan or type a code, then Enter
 scan-button = Add
 camera-title = Camera
 camera-none = No camera found. Showing the demo frames instead.
+camera-off = Camera off: scan with a USB scanner or type the code
 camera-starting = Starting the camera…
 camera-failed = Camera stopped: { $reason }
 cart-title = Cart

@@ -13,6 +13,7 @@ scan-placeholder = 扫描或输入条码，按回车
 scan-button = 添加
 camera-title = 摄像头
 camera-none = 未找到摄像头，正在播放演示画面。
+camera-off = 摄像头已关闭：请用扫码枪扫描或输入条码
 camera-starting = 正在启动摄像头…
 camera-failed = 摄像头已停止：{ $reason }
 cart-title = 购物车

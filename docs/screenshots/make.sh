@@ -22,7 +22,7 @@ shot() {
     shift 2
     mkdir -p "$data"
     SMARTSTORE_DATA_DIR=$data SMARTSTORE_LOG=error xvfb-run -a -s "-screen 0 1280x800x24" \
-        "$BIN" ui --camera "replay:$PWD/assets/demo-frames@10" \
+        "$BIN" ui --camera "${CAMERA:-replay:$PWD/assets/demo-frames@10}" \
         --screenshot "$OUT/$name.png" --screenshot-after-ms 4000 "$@"
     echo "$OUT/$name.png"
 }
@@ -37,7 +37,8 @@ sleep 1
 for lang in en zh-CN; do
     shot "counter-empty-$lang" "$WORK/empty-$lang" --mode counter --lang "$lang"
     shot "counter-cart-$lang" "$WORK/cart-$lang" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS"
-    shot "counter-confirmation-$lang" "$WORK/placed-$lang" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --place
+    # A live camera would start the next order after the confirmation: a USB-scanner counter.
+    CAMERA=none shot "counter-confirmation-$lang" "$WORK/placed-$lang" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --place
     shot "kiosk-attract-$lang" "$WORK/attract-$lang" --mode kiosk --lang "$lang"
     shot "kiosk-shopping-$lang" "$WORK/kiosk-$lang" --mode kiosk --lang "$lang" --screen kiosk-shopping "${CART[@]}"
     shot "setup-language-$lang" "$WORK/setup1-$lang" --mode setup --lang "$lang"
@@ -51,5 +52,5 @@ for lang in en zh-CN; do
     SMARTSTORE_DATA_DIR=$term "$BIN" sync --once >/dev/null
     code=$("$HUB" --db "$WORK/hub.db" issue pickup --store SH001 --order "WEB-2026-1122-$lang" \
         --line 6921000000019:2 --line 6941007400063:6)
-    shot "counter-pickup-$lang" "$term" --mode counter --lang "$lang" --scan "$code"
+    CAMERA=none shot "counter-pickup-$lang" "$term" --mode counter --lang "$lang" --scan "$code"
 done

@@ -295,6 +295,17 @@ impl Store {
             .map_err(self.sql_err())
     }
 
+    /// A sync pass finished: the platform is reachable and the last error is over.
+    pub fn record_sync_ok(&self) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE sync_state SET last_error = NULL, last_ok_at = ?1 WHERE id = 1",
+                [now_rfc3339()],
+            )
+            .map(|_| ())
+            .map_err(self.sql_err())
+    }
+
     pub fn record_sync_error(&self, message: &str) -> Result<(), StoreError> {
         self.conn
             .execute(

@@ -125,7 +125,10 @@ impl App {
                 store_id: options.store_id.clone(),
                 ..TerminalStatus::default()
             },
-            camera: camera::View::default(),
+            camera: camera::View {
+                off: options.camera == "none",
+                ..camera::View::default()
+            },
             services: None,
             started: Instant::now(),
             options,

@@ -156,6 +156,8 @@ pub struct View {
     pub error: Option<String>,
     pub last_scan: Option<(String, Instant)>,
     pub scans: u64,
+    /// `--camera none`: no camera on purpose (a USB scanner or typing only).
+    pub off: bool,
 }
 
 fn handle(frame: &LumaFrame) -> image::Handle {
@@ -196,6 +198,10 @@ impl View {
         let picture: Element<'a, M> = match &self.preview {
             Some(h) => image(h.clone())
                 .width(Fill)
+                .height(Length::Fixed(height))
+                .into(),
+            None if self.off => container(text(t(lang, "camera-off")))
+                .center(Fill)
                 .height(Length::Fixed(height))
                 .into(),
             None => container(text(t(lang, "camera-starting")))

@@ -129,7 +129,7 @@ impl Counter {
                 self.qr = None;
             }
             Message::ConfirmPickup => {
-                if let Some((p, _)) = &s.pickup {
+                if let Some((p, _, _)) = &s.pickup {
                     s.busy = true;
                     return vec![Effect::Collect(p.clone())];
                 }
@@ -224,7 +224,7 @@ impl Counter {
                     .padding(10),
             )
             .into()
-        } else if let Some((p, known)) = &s.pickup {
+        } else if let Some((p, known, names)) = &s.pickup {
             let mut c = column![
                 text(tr(lang, "pickup-title", &[("order", p.order_id.clone())])).size(26),
                 text(t(
@@ -237,8 +237,8 @@ impl Counter {
                 )),
             ]
             .spacing(8);
-            for (g, q) in &p.lines {
-                c = c.push(text(format!("{q} × {}", g.display_form())).size(18));
+            for ((g, q), name) in p.lines.iter().zip(names) {
+                c = c.push(text(format!("{q} × {}  {name}", g.display_form())).size(18));
             }
             c.push(
                 row![

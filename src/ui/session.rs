@@ -44,7 +44,9 @@ pub struct Session {
     pub pay: PayKind,
     pub card_ref: String,
     pub payment_code: Option<(PaymentScheme, String)>,
-    pub pickup: Option<(Pickup, bool)>,
+    /// An online order being handed over: the code's order, whether the pull brought it, the
+    /// lines' names.
+    pub pickup: Option<(Pickup, bool, Vec<String>)>,
     pub placed: Option<Placed>,
     pub notice: Option<Notice>,
     pub busy: bool,
@@ -117,9 +119,13 @@ impl Session {
                 ok: true,
                 text: tr(lang, "basket-loaded", &[("lines", lines.to_string())]),
             },
-            Ok(Applied::Pickup { pickup, known }) => {
+            Ok(Applied::Pickup {
+                pickup,
+                known,
+                names,
+            }) => {
                 let text = tr(lang, "pickup-title", &[("order", pickup.order_id.clone())]);
-                self.pickup = Some((pickup, known));
+                self.pickup = Some((pickup, known, names));
                 Notice { ok: true, text }
             }
             Ok(Applied::Payment { scheme, digits }) => {
