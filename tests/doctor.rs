@@ -17,6 +17,12 @@ fn smartstore(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smartstore"))
         .args(args)
         .env("SMARTSTORE_DATA_DIR", data)
+        // The camera is the shipped test card played as a replay camera: what a technician
+        // holding the printed card in front of a webcam does.
+        .env(
+            "SMARTSTORE_CAMERA",
+            concat!("replay:", env!("CARGO_MANIFEST_DIR"), "/assets"),
+        )
         .env_remove("DISPLAY")
         .output()
         .expect("run smartstore")
@@ -157,7 +163,12 @@ fn demo_terminal_warns_that_it_is_not_enrolled_and_passes() {
     assert!(r.detail("enrolment").contains("demo store"));
     assert!(r.fix("enrolment").contains("smartstore enroll"));
     assert_eq!(r.status("key"), "pass");
-    assert_eq!(r.status("camera"), "warn");
+    assert_eq!(r.status("camera"), "pass", "{}", r.text);
+    assert!(
+        r.detail("camera").contains("read the test card"),
+        "{}",
+        r.text
+    );
     assert_eq!(r.status("owner"), "pass", "{}", r.text);
 
     // Before enrolling, a technician can check the clock and network against the platform.
@@ -170,7 +181,7 @@ fn demo_terminal_warns_that_it_is_not_enrolled_and_passes() {
 }
 
 #[test]
-fn enrolled_terminal_passes_everything_but_the_camera() {
+fn enrolled_terminal_passes_everything() {
     let dir = tempfile::tempdir().expect("tempdir");
     let hub_db = dir.path().join("hub.db");
     let url = spawn_hub(&hub_db);
@@ -179,12 +190,7 @@ fn enrolled_terminal_passes_everything_but_the_camera() {
     let r = doctor(&data, &[]);
     assert!(r.ok, "{}", r.text);
     for c in &r.checks {
-        let expected = if c["check"] == "camera" {
-            "warn"
-        } else {
-            "pass"
-        };
-        assert_eq!(c["status"], expected, "{c}");
+        assert_eq!(c["status"], "pass", "{c}");
     }
     assert!(
         r.detail("enrolment")
@@ -197,7 +203,7 @@ fn enrolled_terminal_passes_everything_but_the_camera() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(text.contains("[ok  ] platform"), "{text}");
-    assert!(text.contains("[warn] camera"), "{text}");
+    assert!(text.contains("[ok  ] camera"), "{text}");
 }
 
 #[test]
@@ -464,4 +470,38 @@ fn clock_skew_reported_by_the_platform_fails_the_clock_check_only() {
     assert!(r.ok, "{}", r.text);
     assert_eq!(r.status("clock"), "warn", "{}", r.text);
     assert!(r.detail("clock").contains("ahead of the platform's"));
+}
+
+#[test]
+fn a_missing_camera_fails_and_frames_without_the_card_warn() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |camera: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_smartstore"))
+            .args(["doctor", "--json"])
+            .env("SMARTSTORE_DATA_DIR", dir.path())
+            .env("SMARTSTORE_CAMERA", camera)
+            .output()
+            .expect("run");
+        let line = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find(|l| l.contains("\"check\":\"camera\""))
+            .map(str::to_owned)
+            .expect("a camera line");
+        (
+            out.status.success(),
+            serde_json::from_str::<Value>(&line).expect("json"),
+        )
+    };
+    let (ok, c) = run("/dev/video-that-is-not-there");
+    assert!(!ok);
+    assert_eq!(c["status"], "fail", "{c}");
+    assert!(c["fix"].as_str().unwrap_or("").contains("plug in"), "{c}");
+    // Frames with no code of the card: the camera works, the card was not shown.
+    let blank = tempfile::tempdir().expect("tempdir");
+    image::GrayImage::from_pixel(320, 240, image::Luma([200u8]))
+        .save(blank.path().join("wall.png"))
+        .expect("png");
+    let (_, c) = run(&format!("replay:{}", blank.path().display()));
+    assert_eq!(c["status"], "warn", "{c}");
+    assert!(c["fix"].as_str().unwrap_or("").contains("test card"), "{c}");
 }

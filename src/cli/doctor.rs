@@ -120,16 +120,121 @@ pub fn run_checks(ctx: &Context, platform: Option<&str>) -> Vec<Check> {
 /// The camera checks: a camera is present, delivers frames, and decodes the printed test card
 /// (`assets/test-card.png`, whose codes are listed in `assets/test-card.txt`).
 ///
-/// The scan module (camera capture and decoding) is not part of this build; when it lands,
-/// this is the one place to wire it: open `ctx.config.camera` (or `auto`), grab frames for a
-/// few seconds, and check that the test card's GTINs are read.
+/// How long the camera check watches for the test card.
+const CAMERA_WATCH: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// The camera: present, delivering frames, and decoding the printed test card
+/// (assets/test-card.png, installed as /usr/share/smartstore/test-card.png) held in front of
+/// it. The camera is `SMARTSTORE_CAMERA`, else `camera` in config.toml, else `auto`.
 pub fn camera_checks(ctx: &Context) -> Vec<Check> {
-    let spec = ctx.config.camera.as_deref().unwrap_or("auto");
-    vec![Check::warn(
-        "camera",
-        format!("not checked: this build has no camera support yet (configured camera: {spec})"),
-        "install a build with the scan module, then hold the printed test card (assets/test-card.png) in front of the camera and run doctor again",
-    )]
+    use crate::scan::{CameraSpec, Decoder, Effort};
+    let spec_text = std::env::var("SMARTSTORE_CAMERA")
+        .ok()
+        .or_else(|| ctx.config.camera.clone())
+        .unwrap_or_else(|| "auto".into());
+    let spec: CameraSpec = match spec_text.parse() {
+        Ok(s) => s,
+        Err(e) => {
+            return vec![Check::fail(
+                "camera",
+                e,
+                "fix `camera` in config.toml (auto, an index, a /dev/video path, or replay:DIR)",
+            )];
+        }
+    };
+    let mut source = match crate::scan::source::open(&spec) {
+        Ok(s) => s,
+        Err(e) => {
+            return vec![Check::fail(
+                "camera",
+                format!("cannot open camera '{spec_text}': {e}"),
+                "plug in a USB webcam (`smartstore cameras` lists what is seen); the terminal's user needs the video group, which the package's udev rule gives",
+            )];
+        }
+    };
+    let card: std::collections::HashSet<&str> = [
+        "6921000000019",
+        "69000171",
+        "036004000135",
+        "(01)06921000000026",
+        "]C10106921000000026",
+        "0106921000000026",
+        "https://id.gs1.org/01/06931003700045",
+    ]
+    .into_iter()
+    .collect();
+    let decoder = Decoder::new(Effort::Stream);
+    let started = std::time::Instant::now();
+    let (mut frames, mut seen) = (0u32, Vec::<String>::new());
+    let mut last_error = None;
+    while started.elapsed() < CAMERA_WATCH {
+        match source.next_frame() {
+            Ok(frame) => {
+                frames += 1;
+                for d in decoder.decode(&frame) {
+                    if !seen.contains(&d.text) {
+                        seen.push(d.text);
+                    }
+                }
+                if seen.iter().any(|t| {
+                    card.contains(t.as_str())
+                        || crate::domain::gtin::Gtin::parse(t)
+                            .is_ok_and(|g| g.as_str() == "06921000000026")
+                }) {
+                    break;
+                }
+            }
+            Err(e) => {
+                last_error = Some(e.to_string());
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+    }
+    let what = source.describe();
+    if frames == 0 {
+        return vec![Check::fail(
+            "camera",
+            format!(
+                "{what} delivered no frames in {} s{}",
+                CAMERA_WATCH.as_secs(),
+                last_error.map(|e| format!(" ({e})")).unwrap_or_default()
+            ),
+            "check the cable and that no other program uses the camera, then run doctor again",
+        )];
+    }
+    let fps = f64::from(frames) / started.elapsed().as_secs_f64().max(0.001);
+    let read: Vec<&String> = seen
+        .iter()
+        .filter(|t| {
+            card.contains(t.as_str())
+                || crate::domain::gtin::Gtin::parse(t).is_ok_and(|g| g.as_str() == "06921000000026")
+        })
+        .collect();
+    if read.is_empty() {
+        vec![Check::warn(
+            "camera",
+            format!(
+                "{what} delivers frames ({fps:.0} per second) but no test-card code was read{}",
+                if seen.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (read: {})", seen.join(", "))
+                }
+            ),
+            "hold the printed test card (/usr/share/smartstore/test-card.png) 20-40 cm in front of the camera, in good light, and run doctor again",
+        )]
+    } else {
+        vec![Check::pass(
+            "camera",
+            format!(
+                "{what} delivers frames ({fps:.0} per second) and read the test card ({})",
+                read.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )]
+    }
 }
 
 /// Whether doctor runs as the user who owns the data directory. Root opening the database
