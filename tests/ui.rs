@@ -648,3 +648,37 @@ fn the_setup_wizard_with_the_demo_store_ends_on_the_counter() {
     term.assert_sees(&items(1));
     assert!(term.data_dir().join("smartstore.db").exists());
 }
+
+#[test]
+fn a_usb_scanner_adds_to_the_cart_whatever_has_the_focus() {
+    use smartstore::scan::wedge::Key;
+    let mut term = Term::new(Mode::Counter);
+    let tea = term.item("6921000000019");
+    let type_fast = |term: &mut Term, text: &str, captured: bool| {
+        // A scanner types every key within a few milliseconds, then Enter.
+        for c in text.chars() {
+            term.send(Message::Key {
+                key: Key::Char(c),
+                captured,
+            });
+        }
+        term.send(Message::Key {
+            key: Key::Enter,
+            captured,
+        });
+    };
+    // Nothing focused: the keys reach no widget, the wedge detector makes them a scan.
+    type_fast(&mut term, "6921000000019", false);
+    term.assert_sees(&added(&tea, 1));
+    // The address field had the focus and took the digits too: they come back out of it.
+    term.app.counter.session.address = "88 Century Ave6921000000019".into();
+    type_fast(&mut term, "6921000000019", true);
+    term.assert_sees(&added(&tea, 2));
+    assert_eq!(term.app.counter.session.address, "88 Century Ave");
+    // The scan box had the focus and submitted the code itself: counted once.
+    term.app.counter.input = "6921000000019".into();
+    term.send(Message::Counter(smartstore::ui::counter::Message::Submit));
+    type_fast(&mut term, "6921000000019", true);
+    term.assert_sees(&added(&tea, 3));
+    assert_eq!(term.app.counter.session.cart.lines()[0].quantity, 3);
+}

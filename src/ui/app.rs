@@ -55,6 +55,12 @@ pub enum Message {
     /// it; tests send chosen times).
     TickAt(u64),
     Camera(CameraEvent),
+    /// A key press anywhere in the window, for keyboard-wedge scanners; `captured` when a
+    /// focused text field also took it.
+    Key {
+        key: crate::scan::wedge::Key,
+        captured: bool,
+    },
     Screenshot(iced::window::Screenshot),
     ScreenshotSaved(Result<(), String>),
 }
@@ -98,6 +104,8 @@ pub struct App {
     shot_taken: bool,
     /// Start scans whose outcome has not come back yet.
     pending_scans: usize,
+    /// Tells a USB scanner's keystrokes from a person's.
+    wedge: crate::scan::wedge::WedgeDetector,
 }
 
 impl App {
@@ -134,6 +142,9 @@ impl App {
             options,
             shot_taken: false,
             pending_scans: 0,
+            wedge: crate::scan::wedge::WedgeDetector::new(
+                crate::scan::wedge::WedgeOptions::default(),
+            ),
         }
     }
 
@@ -286,7 +297,55 @@ impl App {
                     None => vec![],
                 }
             }
+            Message::Key { key, captured } => {
+                let now = self.now_ms();
+                let mut out = Vec::new();
+                for ev in self.wedge.key(key, now) {
+                    if let crate::scan::wedge::WedgeEvent::Scan(text) = ev {
+                        out.extend(self.wedge_scan(text, captured));
+                    }
+                }
+                out
+            }
             Message::Screenshot(_) | Message::ScreenshotSaved(_) => vec![],
+        }
+    }
+
+    /// A scan typed by a keyboard-wedge scanner. When a text field had the focus it took the
+    /// keys too: the counter's scan box submitted them already (nothing more to do); any other
+    /// field (an address) gets them taken back out, and the scan goes to the cart.
+    fn wedge_scan(&mut self, text: String, captured: bool) -> Vec<(Target, Effect)> {
+        if captured && self.mode == Mode::Counter && self.counter.take_submitted(&text) {
+            return vec![];
+        }
+        if captured {
+            for field in [
+                &mut self.counter.session.address,
+                &mut self.kiosk.session.address,
+                &mut self.setup.token,
+            ] {
+                if let Some(rest) = field.strip_suffix(text.as_str()) {
+                    *field = rest.to_owned();
+                }
+            }
+        }
+        match self.mode {
+            Mode::Counter => self
+                .counter
+                .scanned(text, None)
+                .into_iter()
+                .map(|e| (Target::Counter, e))
+                .collect(),
+            Mode::Kiosk => self
+                .kiosk
+                .scanned(text, None)
+                .into_iter()
+                .map(|e| (Target::Kiosk, e))
+                .collect(),
+            Mode::Setup => {
+                self.setup.scanned(&text);
+                vec![]
+            }
         }
     }
 
@@ -327,6 +386,7 @@ impl App {
         Subscription::batch([
             iced::time::every(Duration::from_millis(500)).map(|_| Message::Tick),
             camera::subscription(&self.options.camera).map(Message::Camera),
+            iced::event::listen_with(key_event),
         ])
     }
 
@@ -384,4 +444,32 @@ fn save_png(path: &std::path::Path, shot: &iced::window::Screenshot) -> Result<(
     }
     img.save(path)
         .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Key presses for the wedge detector: characters and Enter, captured by a widget or not.
+fn key_event(
+    event: iced::Event,
+    status: iced::event::Status,
+    _: iced::window::Id,
+) -> Option<Message> {
+    use crate::scan::wedge::Key;
+    use iced::keyboard::{Event, key::Named};
+    let iced::Event::Keyboard(Event::KeyPressed { key, text, .. }) = event else {
+        return None;
+    };
+    let key = match (&key, text.as_deref()) {
+        (iced::keyboard::Key::Named(Named::Enter), _) => Key::Enter,
+        (_, Some(t)) => {
+            let mut chars = t.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if !c.is_control() => Key::Char(c),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(Message::Key {
+        key,
+        captured: status == iced::event::Status::Captured,
+    })
 }

@@ -32,6 +32,8 @@ pub struct Counter {
     pub input: String,
     pub store_id: String,
     qr: Option<qr_code::Data>,
+    /// What the scan box submitted last, so a scanner's keys are not counted twice.
+    last_submitted: Option<String>,
 }
 
 impl Counter {
@@ -41,7 +43,18 @@ impl Counter {
             input: String::new(),
             store_id: store_id.to_owned(),
             qr: None,
+            last_submitted: None,
         }
+    }
+
+    /// Whether the scan box just submitted `text` itself (then a wedge scanner's copy of it
+    /// is not a second scan).
+    pub fn take_submitted(&mut self, text: &str) -> bool {
+        if self.last_submitted.as_deref() == Some(text.trim()) {
+            self.last_submitted = None;
+            return true;
+        }
+        false
     }
 
     /// A scan from the camera or a keyboard-wedge scanner.
@@ -60,6 +73,7 @@ impl Counter {
             Message::Submit => {
                 let text = std::mem::take(&mut self.input);
                 if !text.trim().is_empty() {
+                    self.last_submitted = Some(text.trim().to_owned());
                     return vec![Effect::Resolve {
                         text,
                         symbology: None,
