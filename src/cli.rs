@@ -18,12 +18,16 @@ use crate::store::Store;
 #[command(
     name = "smartstore",
     version,
-    about = "The in-store terminal of a smart store"
+    about = "The in-store terminal of a smart store",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// Where the database, keys and configuration live.
     #[arg(long, global = true, env = "SMARTSTORE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The window's options, also accepted without the `ui` word (`smartstore --mode kiosk`).
+    #[command(flatten)]
+    pub ui: UiArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -114,7 +118,7 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let ctx = Context::new(cli.data_dir.as_deref())?;
-    match cli.command.unwrap_or(Command::Ui(UiArgs::default())) {
+    match cli.command.unwrap_or(Command::Ui(cli.ui)) {
         Command::Ui(args) => run_ui(&ctx, &args),
         Command::Scan(a) => scan::run_scan(&a),
         Command::Cameras => scan::run_cameras(),

@@ -106,6 +106,7 @@ pub struct App {
     pending_scans: usize,
     /// Tells a USB scanner's keystrokes from a person's.
     wedge: crate::scan::wedge::WedgeDetector,
+    last_rss_log: u64,
 }
 
 impl App {
@@ -145,6 +146,7 @@ impl App {
             wedge: crate::scan::wedge::WedgeDetector::new(
                 crate::scan::wedge::WedgeOptions::default(),
             ),
+            last_rss_log: 0,
         }
     }
 
@@ -271,9 +273,23 @@ impl App {
             }
             Message::TickAt(now) => {
                 self.kiosk.tick(now);
+                if now / 10_000 != self.last_rss_log / 10_000 {
+                    self.last_rss_log = now;
+                    tracing::info!(target: "smartstore::perf", rss_kib = rss_kib(), window_ms = now, "memory");
+                }
                 vec![(Target::App, Effect::Refresh)]
             }
             Message::Camera(ev) => {
+                if matches!(ev, CameraEvent::Preview(_)) && self.camera.preview.is_none() {
+                    // Measured by benches/ui-startup.sh: process start to the first frame shown.
+                    tracing::info!(
+                        target: "smartstore::perf",
+                        first_frame_unix_ms = unix_ms(),
+                        since_window_ms = self.now_ms(),
+                        rss_kib = rss_kib(),
+                        "first camera frame"
+                    );
+                }
                 let scan = self.camera.update(ev);
                 match scan {
                     Some((text, sym)) => match self.mode {
@@ -472,4 +488,16 @@ fn key_event(
         key,
         captured: status == iced::event::Status::Captured,
     })
+}
+
+fn unix_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Resident memory of this process (Linux), for the perf log.
+pub fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
 }
