@@ -22,7 +22,10 @@ pub const FONT: &[u8] = include_bytes!("../assets/fonts/DroidSansFallbackFull.tt
 /// Opens the window and runs until it is closed.
 pub fn run(options: Options, store: crate::store::Store) -> anyhow::Result<()> {
     #[cfg(target_os = "linux")]
-    if ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"].iter().all(|v| std::env::var_os(v).is_none()) {
+    if ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
+        .iter()
+        .all(|v| std::env::var_os(v).is_none())
+    {
         anyhow::bail!(
             "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): \
              run it in a desktop session, under the cage kiosk compositor (the package's unit does), \

@@ -1,7 +1,5 @@
-//! Issue → PNG → a real QR decoder → verify → cart, for every type of code.
-//!
-//! rqrr stands in for the scan pipeline being built in `scan/`; the path after the decoder is
-//! the one the terminal takes.
+//! Issue → PNG → the terminal's scan pipeline (`smartstore::scan`, the decoder the camera
+//! uses) → verify → cart, for every type of code.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,17 +14,14 @@ use smartstore::domain::gtin::Gtin;
 use smartstore::domain::money::{Currency, Money};
 use smartstore::domain::scan::{ScanKind, Symbology, classify};
 
-/// The texts of every QR code rqrr finds in a PNG.
+/// The texts the terminal's decoder reads in a PNG, as `smartstore scan` does.
 fn decode_png(path: &Path) -> Vec<String> {
-    let img = image::open(path).expect("the PNG opens").to_luma8();
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-        img.get_pixel(x as u32, y as u32).0[0]
-    });
-    prepared
-        .detect_grids()
+    let frame = smartstore::scan::LumaFrame::open(path).expect("the PNG opens");
+    smartstore::scan::Decoder::new(smartstore::scan::Effort::Still)
+        .decode(&frame)
         .into_iter()
-        .map(|g| g.decode().expect("the QR decodes").1)
+        .filter(|d| d.symbology == Symbology::Qr)
+        .map(|d| d.text)
         .collect()
 }
 
