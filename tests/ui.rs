@@ -682,3 +682,39 @@ fn a_usb_scanner_adds_to_the_cart_whatever_has_the_focus() {
     term.assert_sees(&added(&tea, 3));
     assert_eq!(term.app.counter.session.cart.lines()[0].quantity, 3);
 }
+
+#[test]
+fn the_counter_works_from_the_keyboard_alone() {
+    use smartstore::scan::wedge::Key;
+    use smartstore::ui::counter::Shortcut;
+    let mut term = Term::new(Mode::Counter);
+    term.assert_sees(&t(EN, "counter-keys"));
+    for c in "6921000000019".chars() {
+        term.send(Message::Key {
+            key: Key::Char(c),
+            captured: false,
+        });
+    }
+    term.send(Message::Key {
+        key: Key::Enter,
+        captured: false,
+    });
+    term.send(Message::Shortcut(Shortcut::MoreOfLast));
+    assert_eq!(term.app.counter.session.cart.lines()[0].quantity, 2);
+    term.send(Message::Shortcut(Shortcut::ToggleFulfil));
+    term.send(Message::Shortcut(Shortcut::Cash));
+    term.send(Message::Shortcut(Shortcut::PlaceOrder));
+    let orders = term.store.orders(false, 10).expect("orders");
+    assert_eq!(orders.len(), 1, "F12 placed the order");
+    assert_eq!(
+        (orders[0].fulfil.as_str(), orders[0].total),
+        ("collect", 700)
+    );
+    term.assert_sees(&tr(
+        EN,
+        "placed-receipt",
+        &[("receipt", orders[0].receipt.clone())],
+    ));
+    term.send(Message::Shortcut(Shortcut::Escape));
+    assert!(term.app.counter.session.placed.is_none() && term.app.counter.session.cart.is_empty());
+}

@@ -37,6 +37,7 @@ pay-card = Card
 pay-later = Pay later
 pay-code = Payment code { $digits }
 card-ref-placeholder = Card reference
+counter-keys = Keys: F1 cash · F2 card · F3 pay later · F4 deliver/collect · F5 address · F7/F8 − + last line · F9 remove last line · F10 hand over · F12 place order · Esc new order
 checkout = Place order
 placing = Placing the order…
 placed-title = Order placed

@@ -37,6 +37,7 @@ pay-card = 银行卡
 pay-later = 稍后支付
 pay-code = 付款码 { $digits }
 card-ref-placeholder = 银行卡交易参考号
+counter-keys = 快捷键：F1 现金 · F2 银行卡 · F3 稍后支付 · F4 送货/自提 · F5 地址 · F7/F8 末行数量 −/+ · F9 移除末行 · F10 确认交付 · F12 下单 · Esc 新订单
 checkout = 下单
 placing = 正在下单…
 placed-title = 下单成功

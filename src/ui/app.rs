@@ -61,6 +61,8 @@ pub enum Message {
         key: crate::scan::wedge::Key,
         captured: bool,
     },
+    /// A function key of the counter (it works from the keyboard alone).
+    Shortcut(counter::Shortcut),
     Screenshot(iced::window::Screenshot),
     ScreenshotSaved(Result<(), String>),
 }
@@ -313,6 +315,17 @@ impl App {
                     None => vec![],
                 }
             }
+            Message::Shortcut(sc) => {
+                if self.mode == Mode::Counter {
+                    self.counter
+                        .shortcut(sc, lang)
+                        .into_iter()
+                        .map(|e| (Target::Counter, e))
+                        .collect()
+                } else {
+                    vec![]
+                }
+            }
             Message::Key { key, captured } => {
                 let now = self.now_ms();
                 let mut out = Vec::new();
@@ -394,7 +407,20 @@ impl App {
             }
             _ => {}
         }
+        let focus = match &message {
+            Message::Shortcut(counter::Shortcut::Card) => Some(counter::CARD_INPUT),
+            Message::Shortcut(counter::Shortcut::Address) => Some(counter::ADDRESS_INPUT),
+            Message::Shortcut(_) => Some(counter::SCAN_INPUT),
+            _ => None,
+        };
         let effects = self.update_effects(message);
+        if let Some(id) = focus.filter(|_| self.mode == Mode::Counter) {
+            let tasks: Vec<Task<Message>> = effects
+                .into_iter()
+                .map(|(target, e)| self.run(target, e))
+                .collect();
+            return Task::batch(tasks).chain(iced::widget::operation::focus(id));
+        }
         Task::batch(effects.into_iter().map(|(target, e)| self.run(target, e)))
     }
 
@@ -473,6 +499,23 @@ fn key_event(
     let iced::Event::Keyboard(Event::KeyPressed { key, text, .. }) = event else {
         return None;
     };
+    let shortcut = match &key {
+        iced::keyboard::Key::Named(Named::F1) => Some(counter::Shortcut::Cash),
+        iced::keyboard::Key::Named(Named::F2) => Some(counter::Shortcut::Card),
+        iced::keyboard::Key::Named(Named::F3) => Some(counter::Shortcut::Later),
+        iced::keyboard::Key::Named(Named::F4) => Some(counter::Shortcut::ToggleFulfil),
+        iced::keyboard::Key::Named(Named::F5) => Some(counter::Shortcut::Address),
+        iced::keyboard::Key::Named(Named::F7) => Some(counter::Shortcut::LessOfLast),
+        iced::keyboard::Key::Named(Named::F8) => Some(counter::Shortcut::MoreOfLast),
+        iced::keyboard::Key::Named(Named::F9) => Some(counter::Shortcut::RemoveLast),
+        iced::keyboard::Key::Named(Named::F10) => Some(counter::Shortcut::HandOver),
+        iced::keyboard::Key::Named(Named::F12) => Some(counter::Shortcut::PlaceOrder),
+        iced::keyboard::Key::Named(Named::Escape) => Some(counter::Shortcut::Escape),
+        _ => None,
+    };
+    if let Some(s) = shortcut {
+        return Some(Message::Shortcut(s));
+    }
     let key = match (&key, text.as_deref()) {
         (iced::keyboard::Key::Named(Named::Enter), _) => Key::Enter,
         (_, Some(t)) => {

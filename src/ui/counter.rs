@@ -11,6 +11,25 @@ use super::widgets::{self, CartAction};
 use crate::domain::money::Currency;
 
 pub const SCAN_INPUT: &str = "scan-input";
+pub const ADDRESS_INPUT: &str = "address-input";
+pub const CARD_INPUT: &str = "card-input";
+
+/// The counter's function keys: a clerk with a USB scanner and no mouse does everything here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortcut {
+    Cash,
+    Card,
+    Later,
+    ToggleFulfil,
+    Address,
+    LessOfLast,
+    MoreOfLast,
+    RemoveLast,
+    HandOver,
+    PlaceOrder,
+    /// New order after a confirmation; cancels a pickup.
+    Escape,
+}
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -45,6 +64,39 @@ impl Counter {
             qr: None,
             last_submitted: None,
         }
+    }
+
+    /// A function key: the same messages the mouse sends.
+    pub fn shortcut(&mut self, sc: Shortcut, lang: Lang) -> Vec<Effect> {
+        let last = self.session.cart.lines().last().map(|l| l.gtin);
+        let msg = match sc {
+            Shortcut::Cash => Message::Pay(PayKind::Cash),
+            Shortcut::Card => Message::Pay(PayKind::Card),
+            Shortcut::Later => Message::Pay(PayKind::Later),
+            Shortcut::ToggleFulfil => Message::Fulfil(match self.session.fulfil {
+                FulfilKind::Deliver => FulfilKind::Collect,
+                FulfilKind::Collect => FulfilKind::Deliver,
+            }),
+            Shortcut::Address => return vec![],
+            Shortcut::LessOfLast => match last {
+                Some(g) => Message::Cart(CartAction::Dec(g)),
+                None => return vec![],
+            },
+            Shortcut::MoreOfLast => match last {
+                Some(g) => Message::Cart(CartAction::Inc(g)),
+                None => return vec![],
+            },
+            Shortcut::RemoveLast => match last {
+                Some(g) => Message::Cart(CartAction::Remove(g)),
+                None => return vec![],
+            },
+            Shortcut::HandOver => Message::ConfirmPickup,
+            Shortcut::PlaceOrder => Message::Checkout,
+            Shortcut::Escape if self.session.pickup.is_some() => Message::CancelPickup,
+            Shortcut::Escape if self.session.placed.is_some() => Message::NewOrder,
+            Shortcut::Escape => return vec![],
+        };
+        self.update(msg, lang)
     }
 
     /// Whether the scan box just submitted `text` itself (then a wedge scanner's copy of it
@@ -210,9 +262,14 @@ impl Counter {
                 .padding(8),
         ]
         .spacing(8);
-        let left = column![camera, scan, widgets::notice(s.notice.as_ref(), 17)]
-            .spacing(10)
-            .width(Length::FillPortion(2));
+        let left = column![
+            camera,
+            scan,
+            widgets::notice(s.notice.as_ref(), 17),
+            text(t(lang, "counter-keys")).size(12)
+        ]
+        .spacing(10)
+        .width(Length::FillPortion(2));
 
         let right: Element<'a, Message> = if let Some(p) = &s.placed {
             let mut c = column![
@@ -294,6 +351,7 @@ impl Counter {
                 FulfilKind::Deliver => {
                     checkout = checkout.push(
                         text_input(&t(lang, "address-placeholder"), &s.address)
+                            .id(ADDRESS_INPUT)
                             .on_input(Message::Address)
                             .padding(8),
                     )
@@ -348,6 +406,7 @@ impl Counter {
             if s.pay == PayKind::Card {
                 checkout = checkout.push(
                     text_input(&t(lang, "card-ref-placeholder"), &s.card_ref)
+                        .id(CARD_INPUT)
                         .on_input(Message::CardRef)
                         .padding(8),
                 );
