@@ -49,6 +49,18 @@ impl Config {
         }
     }
 
+    /// Writes `DIR/config.toml` (through a temporary file, so a crash never leaves half a file).
+    pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
+        let path = dir.join(CONFIG_FILE);
+        let text = toml::to_string(self)?;
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, text)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &path)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        Ok(())
+    }
+
     pub fn currency(&self) -> anyhow::Result<crate::domain::money::Currency> {
         match &self.currency {
             None => Ok(crate::domain::money::Currency::CNY),

@@ -11,6 +11,7 @@ pub mod kiosk;
 pub mod services;
 pub mod session;
 pub mod setup;
+pub mod sound;
 pub mod style;
 pub mod widgets;
 

@@ -591,6 +591,12 @@ fn the_setup_wizard_with_the_demo_store_ends_on_the_counter() {
     term.assert_sees(&tr(EN, "setup-last-read", &[("text", "—".into())]));
     term.camera_scan(TEA, Symbology::Ean13);
     term.assert_sees(&tr(EN, "setup-last-read", &[("text", TEA.into())]));
+    // The camera can be chosen: the demo frames are always offered; the choice is saved.
+    term.click("demo frames");
+    let camera = term.app.setup.camera.clone().expect("a camera was chosen");
+    assert!(camera.starts_with("replay:"), "{camera}");
+    let config = smartstore::config::Config::load(term.data_dir()).expect("config");
+    assert_eq!(config.camera.as_deref(), Some(camera.as_str()));
     // A scan in setup is a test: nothing goes into a cart.
     assert!(term.app.counter.session.cart.is_empty());
     term.click(&t(EN, "next"));

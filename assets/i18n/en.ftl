@@ -85,6 +85,7 @@ setup-enrol-button = Enrol
 setup-demo = Try the demo store
 setup-enrolled = Enrolled: { $detail }
 setup-camera = Camera test
+setup-camera-choose = Camera:
 setup-camera-hint = Hold a barcode in front of the camera
 setup-last-read = Last read: { $text }
 setup-connection = Connection test

@@ -85,6 +85,7 @@ setup-enrol-button = 注册
 setup-demo = 试用演示门店
 setup-enrolled = 已注册：{ $detail }
 setup-camera = 摄像头测试
+setup-camera-choose = 摄像头：
 setup-camera-hint = 请将条码对准摄像头
 setup-last-read = 最近识别：{ $text }
 setup-connection = 连接测试

@@ -162,6 +162,9 @@ impl App {
         if app.mode == Mode::Setup && app.setup.step == setup::Step::Diagnostics {
             tasks.push(app.run(Target::Setup, Effect::Doctor));
         }
+        if app.mode == Mode::Setup && app.setup.step == setup::Step::Camera {
+            tasks.push(app.run(Target::Setup, Effect::ListCameras));
+        }
         if let Some(a) = &app.options.address {
             app.counter.session.address.clone_from(a);
         }
@@ -222,6 +225,16 @@ impl App {
                 match event {
                     Some(setup::Event::LanguageChosen(l)) => self.lang = l,
                     Some(setup::Event::Finished) => self.mode = Mode::Counter,
+                    Some(setup::Event::CameraChosen(spec)) => {
+                        // The camera subscription is keyed by its spec: a new spec restarts it.
+                        self.options.camera.clone_from(&spec);
+                        self.camera = camera::View::default();
+                        return effects
+                            .into_iter()
+                            .map(|e| (Target::Setup, e))
+                            .chain([(Target::Setup, Effect::SaveCamera(spec))])
+                            .collect();
+                    }
                     None => {}
                 }
                 effects.into_iter().map(|e| (Target::Setup, e)).collect()
@@ -260,6 +273,9 @@ impl App {
                     }
                     (Target::Setup, o) => {
                         let refresh = matches!(o, Outcome::Enrolled(Ok(_)) | Outcome::Synced(_));
+                        if matches!(o, Outcome::Enrolled(Ok(_))) {
+                            more.push((Target::Setup, Effect::ListCameras));
+                        }
                         self.setup.outcome(o);
                         if refresh {
                             more.push((Target::App, Effect::Refresh));
@@ -293,6 +309,9 @@ impl App {
                     );
                 }
                 let scan = self.camera.update(ev);
+                if scan.is_some() && self.services.is_some() {
+                    super::sound::beep();
+                }
                 match scan {
                     Some((text, sym)) => match self.mode {
                         Mode::Counter => self
@@ -344,6 +363,9 @@ impl App {
     /// keys too: the counter's scan box submitted them already (nothing more to do); any other
     /// field (an address) gets them taken back out, and the scan goes to the cart.
     fn wedge_scan(&mut self, text: String, captured: bool) -> Vec<(Target, Effect)> {
+        if self.services.is_some() {
+            super::sound::beep();
+        }
         if captured && self.mode == Mode::Counter && self.counter.take_submitted(&text) {
             return vec![];
         }

@@ -29,6 +29,10 @@ pub enum Effect {
     },
     SyncNow,
     Doctor,
+    /// The cameras the system offers, for the setup screen's camera choice.
+    ListCameras,
+    /// Remember the chosen camera in config.toml.
+    SaveCamera(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +71,9 @@ pub enum Outcome {
     Enrolled(Result<String, String>),
     Synced(Result<String, String>),
     Doctor(Vec<CheckLine>),
+    /// (spec, label) of each camera; the demo frames come first.
+    Cameras(Vec<(String, String)>),
+    Saved(Result<String, String>),
     /// The store thread failed; the message is for the status line.
     Failed(String),
 }
@@ -142,6 +149,28 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     "{} sent, {} catalog changes, {} pickups",
                     r.pushed, r.catalog, r.pickups
                 ))
+            })()),
+            Effect::ListCameras => {
+                let demo = super::camera::demo_frames_dir();
+                let mut out = vec![(
+                    format!("replay:{}", demo.display()),
+                    "demo frames".to_owned(),
+                )];
+                match crate::scan::camera::list() {
+                    Ok(cams) => out.extend(
+                        cams.into_iter()
+                            .map(|c| (c.index.clone(), format!("{} {}", c.index, c.name))),
+                    ),
+                    Err(e) => tracing::info!("no cameras listed: {e}"),
+                }
+                Outcome::Cameras(out)
+            }
+            Effect::SaveCamera(spec) => Outcome::Saved((|| {
+                let mut config =
+                    crate::config::Config::load(data_dir).map_err(|e| e.to_string())?;
+                config.camera = Some(spec.clone());
+                config.save(data_dir).map_err(|e| e.to_string())?;
+                Ok(spec)
             })()),
             Effect::Doctor => {
                 let ctx = crate::cli::Context::new(Some(data_dir)).map_err(|e| e.to_string())?;

@@ -28,6 +28,7 @@ pub enum Message {
     SyncNow,
     RunDoctor,
     Finish,
+    PickCamera(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub enum Event {
     LanguageChosen(Lang),
     /// The wizard is done: go to the selling screen.
     Finished,
+    /// Use this camera from now on (the window restarts the camera and saves the choice).
+    CameraChosen(String),
 }
 
 pub struct Setup {
@@ -47,6 +50,10 @@ pub struct Setup {
     pub connection: Option<Result<String, String>>,
     pub checks: Vec<CheckLine>,
     pub busy: bool,
+    /// (spec, label) of the cameras to choose from.
+    pub cameras: Vec<(String, String)>,
+    /// The camera chosen here, if any.
+    pub camera: Option<String>,
 }
 
 impl Default for Setup {
@@ -61,6 +68,8 @@ impl Default for Setup {
             connection: None,
             checks: Vec::new(),
             busy: false,
+            cameras: Vec::new(),
+            camera: None,
         }
     }
 }
@@ -92,6 +101,12 @@ impl Setup {
             Message::Demo => {
                 self.demo = true;
                 self.step = Step::Camera;
+                return (vec![Effect::ListCameras], None);
+            }
+            Message::PickCamera(spec) => {
+                self.camera = Some(spec.clone());
+                self.last_read = None;
+                return (vec![], Some(Event::CameraChosen(spec)));
             }
             Message::Next => {
                 self.step = match self.step {
@@ -104,6 +119,9 @@ impl Setup {
                 if self.step == Step::Diagnostics {
                     self.busy = true;
                     return (vec![Effect::Doctor], None);
+                }
+                if self.step == Step::Camera {
+                    return (vec![Effect::ListCameras], None);
                 }
             }
             Message::Back => {
@@ -138,9 +156,29 @@ impl Setup {
             }
             Outcome::Synced(r) => self.connection = Some(r),
             Outcome::Doctor(c) => self.checks = c,
+            Outcome::Cameras(c) => self.cameras = c,
             Outcome::Failed(e) => self.connection = Some(Err(e)),
             _ => {}
         }
+    }
+
+    /// One button per camera the system offers, and the demo frames.
+    fn camera_choice<'a>(&'a self, lang: Lang) -> Element<'a, Message> {
+        let mut r = row![text(t(lang, "setup-camera-choose"))]
+            .spacing(10)
+            .align_y(Alignment::Center);
+        for (spec, label) in &self.cameras {
+            let chosen = self.camera.as_deref() == Some(spec.as_str());
+            let b = button(text(label.clone()))
+                .on_press(Message::PickCamera(spec.clone()))
+                .padding(8);
+            r = r.push(if chosen {
+                b.style(button::success)
+            } else {
+                b.style(button::secondary)
+            });
+        }
+        r.into()
     }
 
     pub fn view<'a>(&'a self, lang: Lang, camera: Element<'a, Message>) -> Element<'a, Message> {
@@ -212,6 +250,7 @@ impl Setup {
             }
             Step::Camera => column![
                 text(t(lang, "setup-camera")).size(26),
+                self.camera_choice(lang),
                 text(t(lang, "setup-camera-hint")),
                 camera,
                 text(tr(
