@@ -7,6 +7,8 @@ fn smartstore(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smartstore"))
         .args(args)
         .env("SMARTSTORE_DATA_DIR", data)
+        // doctor's camera check: the shipped test card as a replay camera (no webcam in tests).
+        .env("SMARTSTORE_CAMERA", concat!("replay:", env!("CARGO_MANIFEST_DIR"), "/assets"))
         .env_remove("DISPLAY")
         .output()
         .expect("run smartstore")
