@@ -8,7 +8,10 @@ fn smartstore(data: &Path, args: &[&str]) -> Output {
         .args(args)
         .env("SMARTSTORE_DATA_DIR", data)
         // doctor's camera check: the shipped test card as a replay camera (no webcam in tests).
-        .env("SMARTSTORE_CAMERA", concat!("replay:", env!("CARGO_MANIFEST_DIR"), "/assets"))
+        .env(
+            "SMARTSTORE_CAMERA",
+            concat!("replay:", env!("CARGO_MANIFEST_DIR"), "/assets"),
+        )
         .env_remove("DISPLAY")
         .output()
         .expect("run smartstore")

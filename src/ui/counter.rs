@@ -132,39 +132,7 @@ impl Counter {
                     }];
                 }
             }
-            Message::Cart(a) => {
-                let r = match a {
-                    CartAction::Inc(g) => {
-                        let q = s
-                            .cart
-                            .lines()
-                            .iter()
-                            .find(|l| l.gtin == g)
-                            .map_or(0, |l| l.quantity);
-                        s.cart.set_quantity(g, q + 1)
-                    }
-                    CartAction::Dec(g) => {
-                        let q = s
-                            .cart
-                            .lines()
-                            .iter()
-                            .find(|l| l.gtin == g)
-                            .map_or(1, |l| l.quantity);
-                        s.cart.set_quantity(g, q.saturating_sub(1))
-                    }
-                    CartAction::Remove(g) => s.cart.remove(g),
-                    CartAction::RemoveCoupon => {
-                        s.cart.remove_coupon();
-                        Ok(())
-                    }
-                };
-                if let Err(e) = r {
-                    s.notice = Some(Notice {
-                        ok: false,
-                        text: e.to_string(),
-                    });
-                }
-            }
+            Message::Cart(a) => s.cart_action(a),
             Message::Fulfil(f) => s.fulfil = f,
             Message::Address(a) => s.address = a,
             Message::Pay(p) => s.pay = p,

@@ -72,6 +72,34 @@ impl Session {
         }
     }
 
+    /// A cart edit from the screen (−, +, remove); a refusal becomes the notice.
+    pub fn cart_action(&mut self, action: super::widgets::CartAction) {
+        use super::widgets::CartAction;
+        let quantity = |cart: &Cart, g| {
+            cart.lines()
+                .iter()
+                .find(|l| l.gtin == g)
+                .map_or(0, |l| l.quantity)
+        };
+        let r = match action {
+            CartAction::Inc(g) => self.cart.set_quantity(g, quantity(&self.cart, g) + 1),
+            CartAction::Dec(g) => self
+                .cart
+                .set_quantity(g, quantity(&self.cart, g).saturating_sub(1)),
+            CartAction::Remove(g) => self.cart.remove(g),
+            CartAction::RemoveCoupon => {
+                self.cart.remove_coupon();
+                Ok(())
+            }
+        };
+        if let Err(e) = r {
+            self.notice = Some(Notice {
+                ok: false,
+                text: e.to_string(),
+            });
+        }
+    }
+
     /// Empties everything (a new order, or the kiosk's idle reset).
     pub fn reset(&mut self) {
         *self = Session::new(self.cart.currency());
