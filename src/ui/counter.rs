@@ -37,6 +37,7 @@ pub enum Message {
     Submit,
     Cart(CartAction),
     Fulfil(FulfilKind),
+    PickupIn(u32),
     Address(String),
     Pay(PayKind),
     CardRef(String),
@@ -134,6 +135,7 @@ impl Counter {
             }
             Message::Cart(a) => s.cart_action(a),
             Message::Fulfil(f) => s.fulfil = f,
+            Message::PickupIn(h) => s.pickup_in_hours = h,
             Message::Address(a) => s.address = a,
             Message::Pay(p) => s.pay = p,
             Message::CardRef(r) => s.card_ref = r,
@@ -325,11 +327,34 @@ impl Counter {
                     )
                 }
                 FulfilKind::Collect => {
-                    checkout = checkout.push(text(tr(
-                        lang,
-                        "collect-at",
-                        &[("store", self.store_id.clone()), ("time", "+24 h".into())],
-                    )))
+                    let mut when = row![].spacing(8);
+                    for h in [2u32, 4, 24, 48] {
+                        let b = button(text(tr(lang, "collect-in", &[("hours", h.to_string())])))
+                            .on_press(Message::PickupIn(h))
+                            .padding(6);
+                        when = when.push(if s.pickup_in_hours == h {
+                            b.style(button::success)
+                        } else {
+                            b.style(button::secondary)
+                        });
+                    }
+                    checkout = checkout
+                        .push(text(tr(
+                            lang,
+                            "collect-at",
+                            &[
+                                ("store", self.store_id.clone()),
+                                (
+                                    "time",
+                                    tr(
+                                        lang,
+                                        "collect-in",
+                                        &[("hours", s.pickup_in_hours.to_string())],
+                                    ),
+                                ),
+                            ],
+                        )))
+                        .push(when);
                 }
             }
             checkout = checkout.push(text(t(lang, "pay-title")).size(18));

@@ -41,6 +41,8 @@ pub struct Session {
     pub member: Option<Member>,
     pub fulfil: FulfilKind,
     pub address: String,
+    /// Collect orders: ready this many hours from now.
+    pub pickup_in_hours: u32,
     pub pay: PayKind,
     pub card_ref: String,
     pub payment_code: Option<(PaymentScheme, String)>,
@@ -61,6 +63,7 @@ impl Session {
             member: None,
             fulfil: FulfilKind::Deliver,
             address: String::new(),
+            pickup_in_hours: 24,
             pay: PayKind::Later,
             card_ref: String::new(),
             payment_code: None,
@@ -185,7 +188,7 @@ impl Session {
             },
             FulfilKind::Collect => Fulfilment::Collect {
                 store: store_id.to_owned(),
-                pickup_at: (now + time::Duration::days(1))
+                pickup_at: (now + time::Duration::hours(i64::from(self.pickup_in_hours)))
                     .format(&Rfc3339)
                     .unwrap_or_default(),
             },
