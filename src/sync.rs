@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
 use uuid::Uuid;
 
 pub use client::PlatformClient;
@@ -16,10 +15,7 @@ use crate::crypto::{KeyError, SigningKey, jws_sign};
 use crate::domain::sync::{
     AckOutcome, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, backoff_ms, interpret_ack, next_batch,
 };
-use crate::protocol::{
-    BATCH_TYP, BatchEvent, BatchPayload, CatalogChange, EnrolRequest, EnrolResponse, Pickup,
-    Revocation,
-};
+use crate::protocol::{BATCH_TYP, CatalogChange, EnrolRequest, EnrolResponse, Pickup, Revocation};
 use crate::store::{Store, StoreError};
 
 pub const KEY_FILE: &str = "device.key";
@@ -126,41 +122,51 @@ pub fn build_batch(
     acked: u64,
     max_events: u32,
 ) -> Result<Option<(String, u64)>, SyncError> {
-    let status = store.sync_status()?;
-    let Some((first, last)) = next_batch(acked, status.last_seq, max_events) else {
+    let Some((first, last)) = next_batch(acked, store.last_seq()?, max_events) else {
         return Ok(None);
     };
     let rows = store.outbox_after(first - 1, (last - first + 1) as u32)?;
-    let mut events = Vec::with_capacity(rows.len());
-    let mut bytes = 0usize;
-    for row in rows {
-        bytes += row.payload.len();
-        if bytes > MAX_BATCH_BYTES && !events.is_empty() {
+    let quoted =
+        |s: &str| serde_json::to_string(s).map_err(|e| StoreError::Inconsistent(e.to_string()));
+    // The batch document of docs/sync-protocol.md, written directly: each event's body is the
+    // JSON this terminal stored in its outbox, embedded as it is (no parse, no copy through a
+    // value tree). `tests/sync.rs` and the hub parse it with the protocol's types.
+    let mut events = String::with_capacity(rows.iter().map(|r| r.payload.len() + 200).sum());
+    let mut last_seq = None;
+    for row in &rows {
+        if events.len() + row.payload.len() > MAX_BATCH_BYTES && last_seq.is_some() {
             break;
         }
-        let body = RawValue::from_string(row.payload)
-            .map_err(|e| StoreError::Inconsistent(format!("event {}: {e}", row.seq)))?;
-        events.push(BatchEvent {
-            seq: row.seq,
-            event_id: row.event_id,
-            kind: row.kind,
-            order_id: row.order_id,
-            created_at: row.created_at,
-            body,
-        });
+        if last_seq.is_some() {
+            events.push(',');
+        }
+        events.push_str(&format!(
+            "{{\"seq\":{},\"event_id\":{},\"type\":{},{}\"created_at\":{},\"body\":",
+            row.seq,
+            quoted(&row.event_id)?,
+            quoted(&row.kind)?,
+            match &row.order_id {
+                Some(o) => format!("\"order_id\":{},", quoted(o)?),
+                None => String::new(),
+            },
+            quoted(&row.created_at)?,
+        ));
+        events.push_str(&row.payload);
+        events.push('}');
+        last_seq = Some(row.seq);
     }
-    let Some(last_seq) = events.last().map(|e| e.seq) else {
+    let Some(last_seq) = last_seq else {
         return Ok(None);
     };
-    let payload = BatchPayload {
-        device_id: key.kid.clone(),
-        batch_id: Uuid::now_v7().to_string(),
-        first_seq: first,
+    let json = format!(
+        "{{\"device_id\":{},\"batch_id\":{},\"first_seq\":{first},\"last_seq\":{last_seq},\"events\":[{events}]}}",
+        quoted(&key.kid)?,
+        quoted(&Uuid::now_v7().to_string())?,
+    );
+    Ok(Some((
+        jws_sign(key, Some(BATCH_TYP), json.as_bytes()),
         last_seq,
-        events,
-    };
-    let json = serde_json::to_vec(&payload).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
-    Ok(Some((jws_sign(key, Some(BATCH_TYP), &json), last_seq)))
+    )))
 }
 
 /// Pushes every queued event, then runs the pulls. One pass; the caller retries.
@@ -173,7 +179,7 @@ pub fn sync_once(
     let mut report = SyncReport::default();
     let max_events = max_events.clamp(1, MAX_BATCH_EVENTS);
     loop {
-        let acked = store.sync_status()?.acked_seq;
+        let acked = store.acked_seq()?;
         let Some((jws, last_sent)) = build_batch(store, key, acked, max_events)? else {
             report.held_seq = acked;
             break;

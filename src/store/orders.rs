@@ -316,6 +316,22 @@ impl Store {
             .map_err(self.sql_err())
     }
 
+    /// The last sequence number queued (cheap: the primary key's end).
+    pub fn last_seq(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM outbox", [], |r| r.get(0))
+            .map_err(self.sql_err())
+    }
+
+    /// What the platform confirmed holding.
+    pub fn acked_seq(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT acked_seq FROM sync_state WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .map_err(self.sql_err())
+    }
+
     pub fn sync_status(&self) -> Result<SyncStatus, StoreError> {
         self.conn
             .query_row(
