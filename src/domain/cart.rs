@@ -37,7 +37,7 @@ pub struct Totals {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CartError {
-    #[error("{gtin} is priced in {item}, but this cart is in {cart}")]
+    #[error("{gtin} has its price in {item}, but this cart is in {cart}")]
     CurrencyMismatch {
         gtin: Gtin,
         item: Currency,
