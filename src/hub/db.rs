@@ -168,38 +168,8 @@ impl HubDb {
         store: &str,
         count: u32,
     ) -> Result<Vec<String>, HubError> {
-        let store = store.trim();
-        if store.is_empty() || !store.chars().all(|c| c.is_ascii_alphanumeric()) || store.len() > 16
-        {
-            return Err(HubError::BadBatch(format!(
-                "store id '{store}' must be 1-16 letters and digits"
-            )));
-        }
-        let rng = ring::rand::SystemRandom::new();
-        let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
-        let tx = self.conn.transaction().map_err(err)?;
-        let mut out = Vec::with_capacity(count as usize);
-        for _ in 0..count {
-            let bytes: [u8; 16] = ring::rand::generate(&rng)
-                .map_err(|_| HubError::Db {
-                    path: path.clone(),
-                    detail: "no randomness".into(),
-                })?
-                .expose();
-            let token = format!("et1-{}", b64(&bytes));
-            tx.execute(
-                "INSERT INTO enrolment_tokens (token, store_id, created_at) VALUES (?1, ?2, ?3)",
-                params![token, store, now()],
-            )
-            .map_err(err)?;
-            out.push(token);
-        }
-        tx.commit().map_err(err)?;
-        Ok(out)
+        let issued = self.create_fleet_tokens(&[(store.trim().to_owned(), count)])?;
+        Ok(issued.into_iter().map(|t| t.token).collect())
     }
 
     /// Uses a one-time token: registers the device key and gives the device its identity.
