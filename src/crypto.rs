@@ -213,6 +213,14 @@ pub enum JwsError {
     BadSignature,
 }
 
+/// The `kid` of a compact JWS's header, read before verifying (to find the key to verify with).
+pub fn jws_kid(token: &str) -> Option<String> {
+    let header = unb64(token.split('.').next()?)?;
+    serde_json::from_slice::<JwsHeader>(&header)
+        .ok()
+        .map(|h| h.kid)
+}
+
 /// Signs `payload` as a compact JWS with `alg: EdDSA` and the key's `kid`.
 pub fn jws_sign(key: &SigningKey, typ: Option<&str>, payload: &[u8]) -> String {
     let header = JwsHeader {

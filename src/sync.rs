@@ -213,36 +213,11 @@ pub fn sync_once(
             }
         }
     }
-    let mut cursor = store.cursor("catalog")?;
-    loop {
-        let page = client.pull::<CatalogChange>(key, "catalog", cursor)?;
-        report.catalog += page.items.len();
-        store.apply_catalog_changes(&page.items, page.cursor)?;
-        cursor = page.cursor;
-        if !page.more {
-            break;
-        }
-    }
-    let mut cursor = store.cursor("pickups")?;
-    loop {
-        let page = client.pull::<Pickup>(key, "pickups", cursor)?;
-        report.pickups += page.items.len();
-        store.save_pickups(&page.items, page.cursor)?;
-        cursor = page.cursor;
-        if !page.more {
-            break;
-        }
-    }
-    let mut cursor = store.cursor("revocations")?;
-    loop {
-        let page = client.pull::<Revocation>(key, "revocations", cursor)?;
-        report.revocations += page.items.len();
-        store.save_revocations(&page.items, page.cursor)?;
-        cursor = page.cursor;
-        if !page.more {
-            break;
-        }
-    }
+    report.catalog =
+        pull_all::<CatalogChange>(store, client, key, "catalog", Store::apply_catalog_changes)?;
+    report.pickups = pull_all::<Pickup>(store, client, key, "pickups", Store::save_pickups)?;
+    report.revocations =
+        pull_all::<Revocation>(store, client, key, "revocations", Store::save_revocations)?;
     let keys = client.pull::<crate::crypto::Jwk>(key, "keys", 0)?;
     let set = crate::crypto::JwkSet { keys: keys.items };
     store.set_meta(
@@ -251,6 +226,68 @@ pub fn sync_once(
     )?;
     store.record_sync_ok()?;
     Ok(report)
+}
+
+/// Pulls every page of `kind` from the stored cursor on; `save` stores a page and its cursor in
+/// one transaction. Returns how many items came.
+fn pull_all<T: serde::de::DeserializeOwned>(
+    store: &mut Store,
+    client: &PlatformClient,
+    key: &SigningKey,
+    kind: &str,
+    save: fn(&mut Store, &[T], u64) -> Result<(), StoreError>,
+) -> Result<usize, SyncError> {
+    let mut cursor = store.cursor(kind)?;
+    let mut count = 0;
+    loop {
+        let page = client.pull::<T>(key, kind, cursor)?;
+        count += page.items.len();
+        save(store, &page.items, page.cursor)?;
+        cursor = page.cursor;
+        if !page.more {
+            return Ok(count);
+        }
+    }
+}
+
+/// Captures a payment by shopper code online, before the order is committed (a fresh
+/// reference, so the platform never charges a retry twice). Returns the payment id.
+pub fn capture_payment(
+    store: &Store,
+    data_dir: &Path,
+    digits: &str,
+    total: crate::domain::money::Money,
+) -> Result<String, SyncError> {
+    const OFFLINE: &str =
+        "payment by code needs the platform online: take cash or card, or pay later";
+    let device = match Device::load(store, data_dir) {
+        Ok(d) => d,
+        Err(SyncError::NotEnrolled) => {
+            return Err(SyncError::Refused(format!(
+                "this terminal is not enrolled, so {OFFLINE}"
+            )));
+        }
+        Err(e) => return Err(e),
+    };
+    let client = PlatformClient::new(&device.platform_url, Duration::from_secs(15))?;
+    let req = crate::protocol::PaymentRequest {
+        code: digits.to_owned(),
+        amount: total.minor,
+        currency: total.currency.code().to_owned(),
+        reference: Uuid::now_v7().to_string(),
+    };
+    match client.pay(&device.key, &req) {
+        Ok(r) if r.status == "approved" => {
+            tracing::info!(payment = r.payment_id, "payment approved");
+            Ok(r.payment_id)
+        }
+        Ok(r) => Err(SyncError::Refused(format!(
+            "payment declined: {}",
+            r.reason.unwrap_or_else(|| "no reason given".into())
+        ))),
+        Err(e) if e.is_transient() => Err(SyncError::Network(format!("{e}: {OFFLINE}"))),
+        Err(e) => Err(e),
+    }
 }
 
 /// `sync_once`, retried with exponential backoff and jitter while the failure is transient,

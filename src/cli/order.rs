@@ -135,7 +135,8 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("{e}; nothing was stored"))?;
     draft.member_id = member.map(|m| m.member_id);
     if let Payment::Code { digits, .. } = &draft.payment {
-        capture_code_payment(ctx, &store, digits, draft.totals.total)?;
+        crate::sync::capture_payment(&store, &ctx.data_dir, digits, draft.totals.total)
+            .map_err(|e| anyhow::anyhow!("{e}; nothing was stored"))?;
     }
     let placed = store.place_order(&draft)?;
     if args.json {
@@ -185,43 +186,6 @@ pub fn list(ctx: &Context, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Payment by shopper code is captured online, before the order is committed.
-fn capture_code_payment(
-    ctx: &Context,
-    store: &crate::store::Store,
-    digits: &str,
-    total: crate::domain::money::Money,
-) -> anyhow::Result<()> {
-    let offline = "payment by code needs the platform online: take cash or card, or pay later; nothing was stored";
-    let device = match crate::sync::Device::load(store, &ctx.data_dir) {
-        Ok(d) => d,
-        Err(crate::sync::SyncError::NotEnrolled) => {
-            anyhow::bail!("this terminal is not enrolled, so {offline}")
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let client =
-        crate::sync::PlatformClient::new(&device.platform_url, std::time::Duration::from_secs(15))?;
-    let req = crate::protocol::PaymentRequest {
-        code: digits.to_owned(),
-        amount: total.minor,
-        currency: total.currency.code().to_owned(),
-        reference: uuid::Uuid::now_v7().to_string(),
-    };
-    match client.pay(&device.key, &req) {
-        Ok(r) if r.status == "approved" => {
-            tracing::info!(payment = r.payment_id, "payment approved");
-            Ok(())
-        }
-        Ok(r) => anyhow::bail!(
-            "payment declined: {}; nothing was stored",
-            r.reason.unwrap_or_else(|| "no reason given".into())
-        ),
-        Err(e) if e.is_transient() => anyhow::bail!("{e}: {offline}"),
-        Err(e) => Err(e.into()),
-    }
 }
 
 fn clip(text: &str) -> String {

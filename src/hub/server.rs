@@ -103,13 +103,8 @@ impl Hub {
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| unauthorised("missing bearer token"))?
             .to_owned();
-        let kid = token
-            .split('.')
-            .next()
-            .and_then(crate::crypto::unb64)
-            .and_then(|h| serde_json::from_slice::<crate::crypto::JwsHeader>(&h).ok())
-            .map(|h| h.kid)
-            .ok_or_else(|| unauthorised("malformed bearer token"))?;
+        let kid =
+            crate::crypto::jws_kid(&token).ok_or_else(|| unauthorised("malformed bearer token"))?;
         let lookup = kid.clone();
         let device = self.with_db(move |db| db.device(&lookup)).await?;
         let (key, store) = device.ok_or_else(|| unauthorised("unknown device: re-enrol"))?;
@@ -146,12 +141,7 @@ async fn enrol(State(hub): State<Hub>, body: axum::body::Bytes) -> Result<Respon
 
 async fn batch(State(hub): State<Hub>, body: String) -> Result<Response, ApiError> {
     let malformed = |m: String| ApiError(StatusCode::BAD_REQUEST, "malformed", m);
-    let kid = body
-        .split('.')
-        .next()
-        .and_then(crate::crypto::unb64)
-        .and_then(|h| serde_json::from_slice::<crate::crypto::JwsHeader>(&h).ok())
-        .map(|h| h.kid)
+    let kid = crate::crypto::jws_kid(&body)
         .ok_or_else(|| malformed("the body is not a compact JWS with a kid".into()))?;
     let lookup = kid.clone();
     let device = hub.with_db(move |db| db.device(&lookup)).await?;
@@ -194,41 +184,22 @@ async fn pull(
     let (_, store) = hub.authorise(&headers).await?;
     let limit = q.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
     let cursor = q.cursor;
-    let page = |items_len: usize| items_len as u32 == limit;
     Ok(match kind.as_str() {
-        "catalog" => {
-            let (items, c) = hub
-                .with_db(move |db| db.catalog_after(cursor, limit))
-                .await?;
-            axum::Json(PullResponse {
-                more: page(items.len()),
-                items,
-                cursor: c,
-            })
-            .into_response()
-        }
-        "pickups" => {
-            let (items, c) = hub
-                .with_db(move |db| db.pickups_after(&store, cursor, limit))
-                .await?;
-            axum::Json(PullResponse {
-                more: page(items.len()),
-                items,
-                cursor: c,
-            })
-            .into_response()
-        }
-        "revocations" => {
-            let (items, c) = hub
-                .with_db(move |db| db.revocations_after(cursor, limit))
-                .await?;
-            axum::Json(PullResponse {
-                more: page(items.len()),
-                items,
-                cursor: c,
-            })
-            .into_response()
-        }
+        "catalog" => page(
+            hub.with_db(move |db| db.catalog_after(cursor, limit))
+                .await?,
+            limit,
+        ),
+        "pickups" => page(
+            hub.with_db(move |db| db.pickups_after(&store, cursor, limit))
+                .await?,
+            limit,
+        ),
+        "revocations" => page(
+            hub.with_db(move |db| db.revocations_after(cursor, limit))
+                .await?,
+            limit,
+        ),
         "keys" => {
             let keys = hub.with_db(|db| db.platform_keys()).await?;
             let n = keys.keys.len() as u64;
@@ -247,6 +218,16 @@ async fn pull(
             ));
         }
     })
+}
+
+/// One page of a pull: `more` when the page is full.
+fn page<T: serde::Serialize>((items, cursor): (Vec<T>, u64), limit: u32) -> Response {
+    axum::Json(PullResponse {
+        more: items.len() as u32 == limit,
+        items,
+        cursor,
+    })
+    .into_response()
 }
 
 async fn payment(

@@ -109,6 +109,7 @@ pub struct App {
     /// Tells a USB scanner's keystrokes from a person's.
     wedge: crate::scan::wedge::WedgeDetector,
     last_rss_log: u64,
+    last_refresh: u64,
 }
 
 impl App {
@@ -149,6 +150,7 @@ impl App {
                 crate::scan::wedge::WedgeOptions::default(),
             ),
             last_rss_log: 0,
+            last_refresh: 0,
         }
     }
 
@@ -295,6 +297,12 @@ impl App {
                     self.last_rss_log = now;
                     tracing::info!(target: "smartstore::perf", rss_kib = rss_kib(), window_ms = now, "memory");
                 }
+                // The status bar's figures count the outbox: every 2 s is fresh enough (orders
+                // placed here refresh it at once).
+                if now / 2_000 == self.last_refresh / 2_000 && self.last_refresh != 0 {
+                    return vec![];
+                }
+                self.last_refresh = now.max(1);
                 vec![(Target::App, Effect::Refresh)]
             }
             Message::Camera(ev) => {

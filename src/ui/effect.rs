@@ -194,29 +194,8 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
 
 fn place(store: &mut Store, data_dir: &Path, draft: &OrderDraft) -> Result<Placed, String> {
     if let crate::domain::order::Payment::Code { digits, .. } = &draft.payment {
-        let device = crate::sync::Device::load(store, data_dir).map_err(|_| {
-            "payment by code needs the platform online: take cash or card, or pay later".to_owned()
-        })?;
-        let client = crate::sync::PlatformClient::new(
-            &device.platform_url,
-            std::time::Duration::from_secs(15),
-        )
-        .map_err(|e| e.to_string())?;
-        let req = crate::protocol::PaymentRequest {
-            code: digits.clone(),
-            amount: draft.totals.total.minor,
-            currency: draft.totals.total.currency.code().to_owned(),
-            reference: uuid::Uuid::now_v7().to_string(),
-        };
-        let r = client
-            .pay(&device.key, &req)
-            .map_err(|e| format!("{e}: payment by code needs the platform online"))?;
-        if r.status != "approved" {
-            return Err(format!(
-                "payment declined: {}",
-                r.reason.unwrap_or_default()
-            ));
-        }
+        crate::sync::capture_payment(store, data_dir, digits, draft.totals.total)
+            .map_err(|e| e.to_string())?;
     }
     let p = store.place_order(draft).map_err(|e| e.to_string())?;
     Ok(Placed {
