@@ -50,10 +50,12 @@ const MAX_REGIONS: usize = 8;
 const ROW_LINES: usize = 128;
 /// Two 1D reads closer than this (pixels) are the same symbol.
 const NEAR: f32 = 120.0;
-const RULES: [Threshold; 3] = [
+const RULES: [Threshold; 5] = [
     Threshold::Local(10),
     Threshold::Global,
     Threshold::Local(28),
+    Threshold::Sharp(2),
+    Threshold::Sharp(1),
 ];
 
 #[derive(Default)]
@@ -176,7 +178,7 @@ impl Decoder {
             .iter()
             .any(|r| r.kind == RegionKind::Bars && r.cells >= 3);
         if self.effort == Effort::Still
-            && (barlike || small)
+            && (barlike || small || !regions.is_empty())
             && votes.winners(min_votes, NEAR).is_empty()
         {
             self.scan_rows(frame, &mut votes, &mut scratch, min_votes);

@@ -110,12 +110,21 @@ pub enum Threshold {
     Global,
     /// Halfway between the darkest and lightest sample within +-`w` samples.
     Local(usize),
+    /// `Global`'s midpoint, compared with each sample after sharpening against the samples
+    /// `d` away on either side (`c + (2c - l - r) / 2`): narrow bars that blur has washed
+    /// towards grey become dark again.
+    Sharp(usize),
 }
 
+/// Light bits added at both ends of every bit row: a code that touches the edge of the frame
+/// (a tight crop, a one-line image) still gets the quiet zone the row readers look for.
+pub const QUIET: usize = 16;
+
+/// Binarises `samples` into `out`: bit `QUIET + i` is sample `i`, true = dark.
 pub fn binarise(samples: &[u8], rule: Threshold, out: &mut BitArray) {
-    *out = BitArray::with_size(samples.len());
+    *out = BitArray::with_size(samples.len() + 2 * QUIET);
     match rule {
-        Threshold::Global => {
+        Threshold::Global | Threshold::Sharp(_) => {
             let mut hist = [0u32; 256];
             for &s in samples {
                 hist[s as usize] += 1;
@@ -140,10 +149,19 @@ pub fn binarise(samples: &[u8], rule: Threshold, out: &mut BitArray) {
             if hi <= lo + 10 {
                 return;
             }
-            let t = ((lo + hi) / 2) as u8;
-            for (i, &s) in samples.iter().enumerate() {
-                if s < t {
-                    out.set(i);
+            let t = ((lo + hi) / 2) as i32;
+            if let Threshold::Sharp(d) = rule {
+                for (i, w) in samples.windows(2 * d + 1).enumerate() {
+                    let (l, c, r) = (i32::from(w[0]), i32::from(w[d]), i32::from(w[2 * d]));
+                    if c + (2 * c - l - r) / 2 < t {
+                        out.set(i + d + QUIET);
+                    }
+                }
+            } else {
+                for (i, &s) in samples.iter().enumerate() {
+                    if i32::from(s) < t {
+                        out.set(i + QUIET);
+                    }
                 }
             }
         }
@@ -186,7 +204,7 @@ pub fn binarise(samples: &[u8], rule: Threshold, out: &mut BitArray) {
                     u16::from(samples[i]) * 2 < u16::from(lo) + u16::from(hi)
                 };
                 if dark {
-                    out.set(i);
+                    out.set(i + QUIET);
                 }
                 prev_dark = dark;
             }
@@ -195,7 +213,7 @@ pub fn binarise(samples: &[u8], rule: Threshold, out: &mut BitArray) {
 }
 
 /// Runs the 1D row readers on one bit row, forwards then backwards.
-/// Returns (symbology, text, middle of the symbol in row coordinates).
+/// Returns (symbology, text, middle of the symbol in sample coordinates).
 pub fn read_row(
     bits: &mut BitArray,
     hints: &DecodeHints,
@@ -233,7 +251,7 @@ pub fn read_row(
                 mid = bits.get_size() as f32 - 1.0 - mid;
                 bits.reverse();
             }
-            return Some((sym, text, mid));
+            return Some((sym, text, mid - QUIET as f32));
         }
         if reversed {
             bits.reverse();
@@ -338,7 +356,7 @@ mod tests {
         let mut bits = BitArray::new();
         binarise(&samples, Threshold::Local(8), &mut bits);
         for i in 8..192 {
-            assert_eq!(bits.get(i), (i / 4) % 2 == 0, "{i}");
+            assert_eq!(bits.get(i + QUIET), (i / 4) % 2 == 0, "{i}");
         }
     }
 
