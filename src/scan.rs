@@ -9,6 +9,7 @@ pub mod regions;
 pub mod render;
 pub mod replay;
 pub mod source;
+pub mod upcean;
 pub mod wedge;
 pub mod worker;
 

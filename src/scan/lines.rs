@@ -12,6 +12,7 @@ use rxing::{DecodeHints, RXingResult};
 
 use super::decode::{plausible, symbology_of};
 use super::frame::LumaFrame;
+use super::upcean;
 use crate::domain::scan::Symbology;
 
 /// A straight line through the frame: start point, unit step, number of samples.
@@ -232,6 +233,17 @@ pub fn read_row(
         }
         if got.is_none() && want_128 {
             got = Code128Reader.decode_row(0, bits, hints).ok();
+        }
+        if got.is_none()
+            && want_upcean
+            && let Some((sym, text, mut mid)) = upcean::read(bits)
+            && plausible(sym, &text)
+        {
+            if reversed {
+                mid = bits.get_size() as f32 - 1.0 - mid;
+                bits.reverse();
+            }
+            return Some((sym, text, mid - QUIET as f32));
         }
         if let Some(r) = got {
             let Some(sym) = symbology_of(*r.getBarcodeFormat()) else {
