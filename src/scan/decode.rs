@@ -48,6 +48,9 @@ pub struct Decoder {
 const SMALL_FRAME: usize = 400 * 400;
 const MAX_REGIONS: usize = 8;
 const ROW_LINES: usize = 128;
+/// Scan lines across a bar region are at least this long (pixels): blur hides the outer
+/// bars from the region finder, so a region can be much shorter than its symbol.
+const MIN_LINE: f32 = 400.0;
 /// Two 1D reads closer than this (pixels) are the same symbol.
 const NEAR: f32 = 120.0;
 const RULES: [Threshold; 5] = [
@@ -323,7 +326,7 @@ impl Decoder {
         s: &mut Scratch,
         min_votes: u32,
     ) {
-        let len = r.along * 1.6 + 64.0;
+        let len = (r.along * 1.6 + 64.0).max(MIN_LINE);
         let n = ((r.across / 8.0) as usize).clamp(3, 12);
         let (bx, by) = (-r.angle.sin(), r.angle.cos());
         for k in 0..n {
