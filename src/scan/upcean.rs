@@ -303,7 +303,7 @@ mod tests {
         let mut state = 12345u32;
         for i in 0..600 {
             state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
-            if (state >> 16) % 3 == 0 {
+            if (state >> 16).is_multiple_of(3) {
                 noise.set(i);
             }
         }
