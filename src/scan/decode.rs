@@ -1,8 +1,10 @@
 //! Turning a luma frame into the codes it shows.
 //!
-//! The passes, cheapest first (see docs/scanning.md):
-//! 1. rxing on the whole frame (1D rows, then the QR detectors);
-//! 2. further binarisers and scales when the first pass saw nothing.
+//! The passes, cheapest first (docs/scanning.md tells the whole story):
+//! 1. the region finder: where is bar or block texture, at full, half or quarter size;
+//! 2. scan lines across each bar region at its angle, binarised several ways, read by rxing's
+//!    row readers and our own EAN/UPC width reader, with votes across lines;
+//! 3. QR where blocks were seen; stills add whole rows and columns and rxing's own scanner.
 
 use std::collections::HashSet;
 
@@ -14,7 +16,7 @@ use rxing::{
 
 use super::frame::LumaFrame;
 use super::lines::{Line, Threshold, Votes, binarise, read_row};
-use super::regions::{Region, RegionKind, find_regions};
+use super::regions::{Region, RegionKind, find_regions, reach};
 use crate::domain::gtin::{Gtin, check_digit};
 use crate::domain::scan::Symbology;
 use rxing::common::BitArray;
@@ -193,7 +195,7 @@ impl Decoder {
             .filter(|r| r.kind == RegionKind::Bars && r.cells >= min_cells)
             .take(MAX_REGIONS);
         for r in bar_regions {
-            self.scan_region(frame, r, &mut votes, &mut scratch, min_votes);
+            self.scan_region(frame, r, &regions, &mut votes, &mut scratch, min_votes);
         }
         let barlike = regions
             .iter()
@@ -340,11 +342,12 @@ impl Decoder {
         &self,
         frame: &LumaFrame,
         r: &Region,
+        all: &[Region],
         votes: &mut Votes,
         s: &mut Scratch,
         min_votes: u32,
     ) {
-        let len = (r.along * 1.6 + 64.0).max(MIN_LINE);
+        let len = (reach(all, r) * 3.2 + 64.0).max(MIN_LINE);
         let n = ((r.across / 8.0) as usize).clamp(3, 12);
         let (bx, by) = (-r.angle.sin(), r.angle.cos());
         for k in 0..n {
@@ -508,9 +511,13 @@ mod tests {
     #[test]
     fn a_live_frame_filled_by_big_modules_is_read_at_a_coarser_scale() {
         use crate::scan::render::{Scene, draw};
-        // A phone's QR code held close to the camera: at full size the 32-pixel cells see
+        // A phone's QR code held close to the camera, and a large printed Code 128 (whose
+        // wide spaces split it into several bar regions): at full size the 32-pixel cells see
         // flat module interiors only.
-        for (symbology, text, module_px) in [(Symbology::Qr, "PU1:close-to-the-camera", 16.0f32)] {
+        for (symbology, text, module_px) in [
+            (Symbology::Qr, "PU1:close-to-the-camera", 16.0f32),
+            (Symbology::Code128, "SS1-BIG", 9.0),
+        ] {
             let frame = draw(&Scene {
                 symbology,
                 text: text.to_owned(),

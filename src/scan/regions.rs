@@ -174,6 +174,25 @@ pub fn find_regions(frame: &LumaFrame) -> Vec<Region> {
     regions
 }
 
+/// How far (pixels) from `r`'s centre, along its gradient direction, bar texture of about
+/// the same angle reaches within the band `r` lies in: one symbol that blur or wide spaces
+/// split into several regions is spanned by a single scan line.
+pub fn reach(regions: &[Region], r: &Region) -> f32 {
+    let (ux, uy) = (r.angle.cos(), r.angle.sin());
+    let mut reach = r.along / 2.0;
+    for q in regions {
+        if q.kind != RegionKind::Bars || angle_diff(q.angle, r.angle) > 0.2 {
+            continue;
+        }
+        let (dx, dy) = (q.cx - r.cx, q.cy - r.cy);
+        let (along, across) = (dx * ux + dy * uy, -dx * uy + dy * ux);
+        if across.abs() <= (r.across + q.across) / 2.0 {
+            reach = reach.max(along.abs() + q.along / 2.0);
+        }
+    }
+    reach
+}
+
 fn summarise(
     kind: RegionKind,
     members: &[usize],
