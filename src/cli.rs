@@ -56,6 +56,8 @@ pub enum Command {
     Enroll(sync::EnrollArgs),
     /// Send queued orders to the platform and pull the catalog, pickups and keys.
     Sync(sync::SyncArgs),
+    /// Make the kiosk's staff PIN: reads the PIN on standard input, prints the config.toml line.
+    Pin,
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -129,7 +131,35 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Doctor(a) => doctor::run(&ctx, &a),
         Command::Enroll(a) => sync::run_enroll(&ctx, &a),
         Command::Sync(a) => sync::run_sync(&ctx, &a),
+        Command::Pin => run_pin(&ctx),
     }
+}
+
+/// Reads a staff PIN from standard input and prints the `staff_pin_hash` line for config.toml.
+/// The PIN itself is never printed or stored.
+fn run_pin(ctx: &Context) -> anyhow::Result<ExitCode> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let pin = line.trim_end_matches(['\r', '\n']);
+    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+        eprintln!(
+            "smartstore pin: a staff PIN is 4 to 12 digits (this one has {} characters{}); \
+             run the command again and type the PIN followed by Enter",
+            pin.chars().count(),
+            if pin.bytes().all(|b| b.is_ascii_digit()) {
+                ""
+            } else {
+                ", not all digits"
+            }
+        );
+        return Ok(ExitCode::from(1));
+    }
+    println!("staff_pin_hash = \"{}\"", crate::crypto::hash_pin(pin));
+    eprintln!(
+        "smartstore pin: put that line in {} (the kiosk reads it when it starts)",
+        ctx.data_dir.join(config::CONFIG_FILE).display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {

@@ -300,3 +300,48 @@ fn bad_config_is_reported() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("config.toml"), "{}", stderr(&out));
 }
+
+fn smartstore_with_stdin(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore"))
+        .args(args)
+        .env("SMARTSTORE_DATA_DIR", data)
+        .env_remove("DISPLAY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run smartstore");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn pin_prints_a_config_line_the_kiosk_accepts_and_refuses_bad_pins() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = smartstore_with_stdin(dir.path(), &["pin"], "135790\n");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = stdout(&out);
+    assert!(!line.contains("135790"), "the PIN itself is never printed");
+    std::fs::write(dir.path().join("config.toml"), &line).expect("write config");
+    let config = smartstore::config::Config::load(dir.path()).expect("the printed line is TOML");
+    let hash = config.staff_pin_hash.expect("staff_pin_hash set");
+    assert!(smartstore::crypto::verify_pin("135790", &hash));
+    assert!(!smartstore::crypto::verify_pin("2468", &hash));
+
+    for bad in ["12\n", "12ab56\n", "1234567890123\n", "\n"] {
+        let out = smartstore_with_stdin(dir.path(), &["pin"], bad);
+        assert_eq!(out.status.code(), Some(1), "{bad:?}");
+        assert!(stdout(&out).is_empty(), "{bad:?}");
+        assert!(
+            stderr(&out).contains("4 to 12 digits"),
+            "{bad:?}: {}",
+            stderr(&out)
+        );
+    }
+}
