@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    match mode % 4 {
+    match mode % 5 {
         0 => {
             if let Ok(frame) = LumaFrame::from_encoded(rest, "fuzz") {
                 if frame.width() * frame.height() <= 1 << 20 {
@@ -30,6 +30,18 @@ fuzz_target!(|data: &[u8]| {
                     let _ = Decoder::new(Effort::Still).decode(&frame);
                 }
             }
+        }
+        4 => {
+            // A bit row straight into the EAN/UPC width reader.
+            let mut bits = rxing::common::BitArray::with_size(rest.len() * 8);
+            for (i, byte) in rest.iter().enumerate() {
+                for b in 0..8 {
+                    if byte & (1 << b) != 0 {
+                        bits.set(i * 8 + b);
+                    }
+                }
+            }
+            let _ = smartstore::scan::upcean::read(&bits);
         }
         2 => {
             let text = String::from_utf8_lossy(rest);
