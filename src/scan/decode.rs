@@ -44,6 +44,7 @@ pub struct Decoder {
     hints: DecodeHints,
     qr_hints: DecodeHints,
     qr_hints_hard: DecodeHints,
+    qr_hints_quick: DecodeHints,
 }
 
 /// Frames up to this many pixels skip the "nothing here" shortcut: they are cheap anyway, and
@@ -127,6 +128,7 @@ impl Decoder {
             TryHarder: Some(true),
             ..qr_hints.clone()
         };
+        let qr_hints_quick = qr_hints.clone();
         if effort == Effort::Still {
             qr_hints.TryHarder = Some(true);
         }
@@ -135,6 +137,7 @@ impl Decoder {
             hints,
             qr_hints,
             qr_hints_hard,
+            qr_hints_quick,
         }
     }
 
@@ -200,25 +203,29 @@ impl Decoder {
         let barlike = regions
             .iter()
             .any(|r| r.kind == RegionKind::Bars && r.cells >= 3);
-        if self.effort == Effort::Still
-            && (barlike || small || !regions.is_empty())
-            && votes.winners(min_votes, NEAR).is_empty()
-        {
-            self.scan_rows(frame, &mut votes, &mut scratch, min_votes);
-        }
-        for (symbology, text, _, at) in votes.winners(min_votes, NEAR) {
-            found.push(Detection {
-                symbology,
-                text,
-                at: Some(at),
-            });
-        }
         let has_blocks = regions
             .iter()
             .any(|r| r.kind == RegionKind::Blocks && r.cells >= 2);
-        let big = !regions.is_empty();
-        if has_blocks || small || (found.is_empty() && big && self.effort == Effort::Still) {
+        let still = self.effort == Effort::Still;
+        // Bars seen but not read: whole rows and columns before anything else.
+        let rows_first = still && barlike && votes.winners(min_votes, NEAR).is_empty();
+        if rows_first {
+            self.scan_rows(frame, &mut votes, &mut scratch, min_votes);
+        }
+        push_winners(&votes, min_votes, &mut found);
+        if has_blocks || small {
             self.qr_pass(frame, &mut found);
+        }
+        if still && found.is_empty() && (small || !regions.is_empty()) {
+            // Texture, but nothing read: whole rows and columns (a blurred code can leave no
+            // bar cell at all), then QR over the whole frame.
+            if !rows_first {
+                self.scan_rows(frame, &mut votes, &mut scratch, min_votes);
+                push_winners(&votes, min_votes, &mut found);
+            }
+            if found.is_empty() && !(has_blocks || small) {
+                self.qr_pass(frame, &mut found);
+            }
         }
         if found.is_empty() && self.effort == Effort::Still && !votes.is_empty()
             || (found.is_empty() && small)
@@ -324,13 +331,7 @@ impl Decoder {
         let mut votes = Votes::default();
         let mut scratch = Scratch::default();
         self.scan_rows(frame, &mut votes, &mut scratch, 2);
-        for (symbology, text, _, at) in votes.winners(2, NEAR) {
-            found.push(Detection {
-                symbology,
-                text,
-                at: Some(at),
-            });
-        }
+        push_winners(&votes, 2, &mut found);
         self.qr_pass(frame, &mut found);
         if found.is_empty() && !votes.is_empty() {
             self.rxing_1d_pass(frame, &votes, 2, &mut found);
@@ -416,6 +417,11 @@ impl Decoder {
             return;
         };
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
+        // Stills: the quick finder-pattern search first (most codes), "try harder" after.
+        if self.effort == Effort::Still && self.try_hints(&mut bitmap, found, &self.qr_hints_quick)
+        {
+            return;
+        }
         if self.try_reader(&mut bitmap, found) {
             return;
         }
@@ -423,21 +429,45 @@ impl Decoder {
         self.try_reader(&mut bitmap, found);
     }
 
+    fn try_hints<B: Binarizer>(
+        &self,
+        bitmap: &mut BinaryBitmap<B>,
+        found: &mut Vec<Detection>,
+        hints: &DecodeHints,
+    ) -> bool {
+        match MultiFormatReader::default().decode_with_hints(bitmap, hints) {
+            Ok(r) => push_result(&r, found),
+            Err(_) => false,
+        }
+    }
+
     fn try_reader<B: Binarizer>(
         &self,
         bitmap: &mut BinaryBitmap<B>,
         found: &mut Vec<Detection>,
     ) -> bool {
-        let mut reader = MultiFormatReader::default();
         // Small frames are cheap: look as hard there as in a still.
         let hints = if bitmap.get_width() * bitmap.get_height() <= SMALL_FRAME {
             &self.qr_hints_hard
         } else {
             &self.qr_hints
         };
-        match reader.decode_with_hints(bitmap, hints) {
-            Ok(r) => push_result(&r, found),
-            Err(_) => false,
+        self.try_hints(bitmap, found, hints)
+    }
+}
+
+/// Adds the 1D results with enough votes.
+fn push_winners(votes: &Votes, min_votes: u32, found: &mut Vec<Detection>) {
+    for (symbology, text, _, at) in votes.winners(min_votes, NEAR) {
+        if !found
+            .iter()
+            .any(|d| d.symbology == symbology && d.text == text)
+        {
+            found.push(Detection {
+                symbology,
+                text,
+                at: Some(at),
+            });
         }
     }
 }
