@@ -84,9 +84,13 @@ echo "-- checks"
 check "package name is smartstore" test "$(field Package "$term_deb")" = smartstore
 depends=$(field Depends "$term_deb")
 for dep in libc6 adduser systemd udev cage libwayland-client0 libxkbcommon0 libvulkan1 \
-    mesa-vulkan-drivers libegl1 libgl1-mesa-dri libx11-6 fonts-noto-cjk; do
+    mesa-vulkan-drivers libegl1 libgl1-mesa-dri libx11-6; do
     check "Depends: $dep" grep -qE "(^|[ ,|])$dep([ ,(]|$)" <<<"$depends"
 done
+# The window embeds its CJK font: the system one is only recommended.
+check "Recommends (not Depends): fonts-noto-cjk" \
+    grep -qE "(^|[ ,|])fonts-noto-cjk([ ,(]|$)" <<<"$(field Recommends "$term_deb")"
+check "no Depends on fonts-noto-cjk" bash -c '! grep -q fonts-noto-cjk <<<"$1"' _ "$depends"
 check "binary /usr/bin/smartstore 0755 root" has_file "$term_deb" -rwxr-xr-x usr/bin/smartstore
 check "helper /usr/sbin/smartstore-admin 0755" has_file "$term_deb" -rwxr-xr-x usr/sbin/smartstore-admin
 for f in etc/smartstore/config.toml etc/smartstore/environment etc/pam.d/smartstore-kiosk \

@@ -18,8 +18,7 @@ use crate::store::Store;
 #[command(
     name = "smartstore",
     version,
-    about = "The in-store terminal of a smart store",
-    args_conflicts_with_subcommands = true
+    about = "The in-store terminal of a smart store"
 )]
 pub struct Cli {
     /// Where the database, keys and configuration live.
@@ -90,6 +89,20 @@ pub struct UiArgs {
     pub place: bool,
 }
 
+impl UiArgs {
+    /// True when any of the window's options was given.
+    fn is_set(&self) -> bool {
+        self.mode.is_some()
+            || self.camera.is_some()
+            || self.lang.is_some()
+            || !self.scans.is_empty()
+            || self.screenshot.is_some()
+            || self.screen.is_some()
+            || self.address.is_some()
+            || self.place
+    }
+}
+
 /// The resolved data directory and the database in it.
 pub struct Context {
     pub data_dir: PathBuf,
@@ -119,6 +132,14 @@ pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The global --data-dir goes before or after any subcommand; the window's own options only
+    // without one (or with `ui`).
+    if cli.command.is_some() && cli.ui.is_set() {
+        anyhow::bail!(
+            "--mode, --camera, --lang, --scan, --screenshot, --screen, --address and --place open \
+             the window: give them without a subcommand (or after `ui`)"
+        );
+    }
     let ctx = Context::new(cli.data_dir.as_deref())?;
     match cli.command.unwrap_or(Command::Ui(cli.ui)) {
         Command::Ui(args) => run_ui(&ctx, &args),

@@ -345,3 +345,30 @@ fn pin_prints_a_config_line_the_kiosk_accepts_and_refuses_bad_pins() {
         );
     }
 }
+
+#[test]
+fn data_dir_goes_before_or_after_the_subcommand() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().to_str().expect("utf-8 path");
+    for args in [
+        vec!["--data-dir", data, "orders", "--json"],
+        vec!["orders", "--data-dir", data, "--json"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_smartstore"))
+            .args(&args)
+            .env_remove("SMARTSTORE_DATA_DIR")
+            .env_remove("DISPLAY")
+            .output()
+            .expect("run smartstore");
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(dir.path().join("smartstore.db").exists(), "{args:?}");
+    }
+    // The window's options make no sense with a subcommand: refused, in words.
+    let out = smartstore(dir.path(), &["--mode", "kiosk", "orders"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("without a subcommand"),
+        "{}",
+        stderr(&out)
+    );
+}
