@@ -42,9 +42,9 @@ pub enum Effort {
 pub struct Decoder {
     effort: Effort,
     hints: DecodeHints,
-    qr_hints: DecodeHints,
-    qr_hints_hard: DecodeHints,
-    qr_hints_quick: DecodeHints,
+    /// QR: the quick finder-pattern search, and "try harder".
+    qr_quick: DecodeHints,
+    qr_hard: DecodeHints,
 }
 
 /// Frames up to this many pixels skip the "nothing here" shortcut: they are cheap anyway, and
@@ -120,24 +120,19 @@ impl Decoder {
             PossibleFormats: Some(formats()),
             ..DecodeHints::default()
         };
-        let mut qr_hints = DecodeHints {
+        let qr_quick = DecodeHints {
             PossibleFormats: Some([BarcodeFormat::QR_CODE].into_iter().collect()),
             ..DecodeHints::default()
         };
-        let qr_hints_hard = DecodeHints {
+        let qr_hard = DecodeHints {
             TryHarder: Some(true),
-            ..qr_hints.clone()
+            ..qr_quick.clone()
         };
-        let qr_hints_quick = qr_hints.clone();
-        if effort == Effort::Still {
-            qr_hints.TryHarder = Some(true);
-        }
         Decoder {
             effort,
             hints,
-            qr_hints,
-            qr_hints_hard,
-            qr_hints_quick,
+            qr_quick,
+            qr_hard,
         }
     }
 
@@ -147,44 +142,33 @@ impl Decoder {
 
     /// Every code found in `frame`, each once.
     pub fn decode(&self, frame: &LumaFrame) -> Vec<Detection> {
+        let small = frame.width() * frame.height() <= SMALL_FRAME;
+        let regions = find_regions(frame);
+        if regions.is_empty() && !small {
+            // Big modules (a close-up code, a phone's QR held to the camera) leave cells flat
+            // at full size: look at half and quarter size before calling the frame empty.
+            let Some((coarse, coarse_regions, factor)) = coarser_texture(frame) else {
+                return Vec::new();
+            };
+            return match self.effort {
+                // A still gets the full search at full size.
+                Effort::Still => self.decode_scaled(frame),
+                // A live frame is decoded at the coarser size instead: a quarter of the cost or
+                // less, the next frame being another chance.
+                Effort::Stream => scaled(self.decode_in(&coarse, coarse_regions), factor),
+            };
+        }
+        self.decode_in(frame, regions)
+    }
+
+    /// Decodes `frame`, whose textured regions are `regions`.
+    fn decode_in(&self, frame: &LumaFrame, regions: Vec<Region>) -> Vec<Detection> {
         let mut found = Vec::new();
         let small = frame.width() * frame.height() <= SMALL_FRAME;
-        let mut regions = find_regions(frame);
-        if regions.is_empty() && self.effort == Effort::Still && !small {
-            // Big modules (a close-up photo) leave cells flat at full size: look again at half
-            // and quarter size before calling the frame empty.
-            let half = frame.half();
-            let coarse = find_regions(&half);
-            let coarse = if coarse.is_empty() {
-                find_regions(&half.half())
-            } else {
-                coarse
-            };
-            if !coarse.is_empty() {
-                let small_scale = self.decode_scaled(frame);
-                return small_scale;
-            }
-            regions = coarse;
-        } else if regions.is_empty() && !small {
-            // The same for a live frame (a phone's QR code held close to the camera), but
-            // bounded: the coarser frame is decoded instead of this one, at a quarter of the
-            // cost or less.
-            let half = frame.half();
-            if !find_regions(&half).is_empty() {
-                return scaled(self.decode(&half), 2.0);
-            }
-            let quarter = half.half();
-            if !find_regions(&quarter).is_empty() {
-                return scaled(self.decode(&quarter), 4.0);
-            }
-        }
         tracing::debug!(
             regions = ?regions.iter().map(|r| (r.kind, r.cells, r.cx as i32, r.cy as i32)).collect::<Vec<_>>(),
             "regions"
         );
-        if regions.is_empty() && !small {
-            return found;
-        }
         let min_votes = if frame.height() < 8 || frame.width() < 8 {
             1
         } else {
@@ -418,8 +402,7 @@ impl Decoder {
         };
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
         // Stills: the quick finder-pattern search first (most codes), "try harder" after.
-        if self.effort == Effort::Still && self.try_hints(&mut bitmap, found, &self.qr_hints_quick)
-        {
+        if self.effort == Effort::Still && self.try_hints(&mut bitmap, found, &self.qr_quick) {
             return;
         }
         if self.try_reader(&mut bitmap, found) {
@@ -446,11 +429,12 @@ impl Decoder {
         bitmap: &mut BinaryBitmap<B>,
         found: &mut Vec<Detection>,
     ) -> bool {
-        // Small frames are cheap: look as hard there as in a still.
-        let hints = if bitmap.get_width() * bitmap.get_height() <= SMALL_FRAME {
-            &self.qr_hints_hard
+        // Stills look hard; so do small frames, which are cheap; large live frames do not.
+        let small = bitmap.get_width() * bitmap.get_height() <= SMALL_FRAME;
+        let hints = if self.effort == Effort::Still || small {
+            &self.qr_hard
         } else {
-            &self.qr_hints
+            &self.qr_quick
         };
         self.try_hints(bitmap, found, hints)
     }
@@ -470,6 +454,19 @@ fn push_winners(votes: &Votes, min_votes: u32, found: &mut Vec<Detection>) {
             });
         }
     }
+}
+
+/// The first of the half- and quarter-size frames that shows texture, with its regions and
+/// its scale factor.
+fn coarser_texture(frame: &LumaFrame) -> Option<(LumaFrame, Vec<Region>, f32)> {
+    let half = frame.half();
+    let regions = find_regions(&half);
+    if !regions.is_empty() {
+        return Some((half, regions, 2.0));
+    }
+    let quarter = half.half();
+    let regions = find_regions(&quarter);
+    (!regions.is_empty()).then_some((quarter, regions, 4.0))
 }
 
 /// Detections made on a frame `factor` times smaller, in this frame's pixels.

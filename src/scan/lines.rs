@@ -234,42 +234,41 @@ pub fn read_row(
         if got.is_none() && want_128 {
             got = Code128Reader.decode_row(0, bits, hints).ok();
         }
-        if got.is_none()
-            && want_upcean
-            && let Some((sym, text, mut mid)) = upcean::read(bits)
-            && plausible(sym, &text)
-        {
-            if reversed {
-                mid = bits.get_size() as f32 - 1.0 - mid;
-                bits.reverse();
-            }
-            return Some((sym, text, mid - QUIET as f32));
-        }
-        if let Some(r) = got {
-            let Some(sym) = symbology_of(*r.getBarcodeFormat()) else {
-                continue;
-            };
-            let text = r.getText().to_owned();
-            if !plausible(sym, &text) {
-                continue;
-            }
-            let pts = r.getPoints();
-            let mut mid = if pts.len() >= 2 {
-                (pts[0].x + pts[1].x) / 2.0
-            } else {
-                bits.get_size() as f32 / 2.0
-            };
-            if reversed {
-                mid = bits.get_size() as f32 - 1.0 - mid;
-                bits.reverse();
-            }
-            return Some((sym, text, mid - QUIET as f32));
-        }
+        // rxing's answer when it has one (kept only if plausible), else our EAN/UPC reader.
+        let hit = match got {
+            Some(r) => rxing_hit(&r, bits.get_size()),
+            None if want_upcean => upcean::read(bits).filter(|(s, t, _)| plausible(*s, t)),
+            None => None,
+        };
         if reversed {
             bits.reverse();
         }
+        if let Some((sym, text, mid)) = hit {
+            let mid = if reversed {
+                bits.get_size() as f32 - 1.0 - mid
+            } else {
+                mid
+            };
+            return Some((sym, text, mid - QUIET as f32));
+        }
     }
     None
+}
+
+/// A plausible result of one of our symbologies, with the middle of the symbol in bits.
+fn rxing_hit(r: &RXingResult, size: usize) -> Option<(Symbology, String, f32)> {
+    let sym = symbology_of(*r.getBarcodeFormat())?;
+    let text = r.getText().to_owned();
+    if !plausible(sym, &text) {
+        return None;
+    }
+    let pts = r.getPoints();
+    let mid = if pts.len() >= 2 {
+        (pts[0].x + pts[1].x) / 2.0
+    } else {
+        size as f32 / 2.0
+    };
+    Some((sym, text, mid))
 }
 
 /// Votes of scan lines for 1D results.
