@@ -321,24 +321,7 @@ impl App {
                     super::sound::beep();
                 }
                 match scan {
-                    Some((text, sym)) => match self.mode {
-                        Mode::Counter => self
-                            .counter
-                            .scanned(text, sym)
-                            .into_iter()
-                            .map(|e| (Target::Counter, e))
-                            .collect(),
-                        Mode::Kiosk => self
-                            .kiosk
-                            .scanned(text, sym)
-                            .into_iter()
-                            .map(|e| (Target::Kiosk, e))
-                            .collect(),
-                        Mode::Setup => {
-                            self.setup.scanned(&text);
-                            vec![]
-                        }
-                    },
+                    Some((text, sym)) => self.route_scan(text, sym),
                     None => vec![],
                 }
             }
@@ -388,16 +371,25 @@ impl App {
                 }
             }
         }
+        self.route_scan(text, None)
+    }
+
+    /// A scan, from the camera or a wedge scanner, to the screen of the current mode.
+    fn route_scan(
+        &mut self,
+        text: String,
+        sym: Option<crate::domain::scan::Symbology>,
+    ) -> Vec<(Target, Effect)> {
         match self.mode {
             Mode::Counter => self
                 .counter
-                .scanned(text, None)
+                .scanned(text, sym)
                 .into_iter()
                 .map(|e| (Target::Counter, e))
                 .collect(),
             Mode::Kiosk => self
                 .kiosk
-                .scanned(text, None)
+                .scanned(text, sym)
                 .into_iter()
                 .map(|e| (Target::Kiosk, e))
                 .collect(),
