@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::{self, Config};
+use crate::domain::kiosk;
 use crate::store::Store;
 
 #[derive(Debug, Parser)]
@@ -162,10 +163,12 @@ fn run_pin(ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     let pin = line.trim_end_matches(['\r', '\n']);
-    if !(4..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
+    if !kiosk::is_valid_staff_pin(pin) {
         eprintln!(
-            "smartstore pin: a staff PIN is 4 to 12 digits (this one has {} characters{}); \
+            "smartstore pin: a staff PIN is {} to {} digits (this one has {} characters{}); \
              run the command again and type the PIN followed by Enter",
+            kiosk::PIN_MIN_DIGITS,
+            kiosk::PIN_MAX_DIGITS,
             pin.chars().count(),
             if pin.bytes().all(|b| b.is_ascii_digit()) {
                 ""

@@ -52,6 +52,15 @@ pub struct PinGuard {
 
 pub const PIN_ATTEMPTS: u32 = 3;
 pub const PIN_LOCKOUT_MS: u64 = 60_000;
+/// A staff PIN is this many digits, no fewer and no more.
+pub const PIN_MIN_DIGITS: usize = 4;
+pub const PIN_MAX_DIGITS: usize = 12;
+
+/// True when `pin` can be a staff PIN: digits only, `PIN_MIN_DIGITS..=PIN_MAX_DIGITS` long.
+pub fn is_valid_staff_pin(pin: &str) -> bool {
+    (PIN_MIN_DIGITS..=PIN_MAX_DIGITS).contains(&pin.len())
+        && pin.bytes().all(|b| b.is_ascii_digit())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PinOutcome {
@@ -118,6 +127,21 @@ mod tests {
         ];
         for (idle, want) in cases {
             assert_eq!(p.state(1_000, 1_000 + idle), want, "{idle}");
+        }
+    }
+
+    #[test]
+    fn staff_pin_shape_table() {
+        for (pin, ok) in [
+            ("1234", true),
+            ("135790246801", true),
+            ("123", false),
+            ("1234567890123", false),
+            ("12a4", false),
+            ("", false),
+            ("１２３４", false),
+        ] {
+            assert_eq!(is_valid_staff_pin(pin), ok, "{pin:?}");
         }
     }
 

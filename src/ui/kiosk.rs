@@ -169,7 +169,7 @@ impl Kiosk {
             }
             Message::PinDigit(d) => {
                 if let Some(p) = &mut self.pin_entry
-                    && p.len() < 12
+                    && p.len() < crate::domain::kiosk::PIN_MAX_DIGITS
                 {
                     p.push(d);
                 }
