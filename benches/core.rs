@@ -2,16 +2,15 @@
 //! rows, import of a 1,000,000-product CSV, and lookup by GTIN. Figures go to
 //! docs/benchmarks.md. Run: `cargo bench --bench core` (add `-- --quick` for a short run).
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use smartstore_testkit as support;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use rusqlite::{TransactionBehavior, params};
-use smartstore::domain::gtin::{Gtin, check_digit};
-use smartstore::domain::money::Currency;
 use smartstore::store::Store;
+use smartstore_domain::gtin::{Gtin, check_digit};
+use smartstore_domain::money::Currency;
 
 fn pct(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;

@@ -1,8 +1,7 @@
 //! The crash benchmark (issue 2): 1,000 SIGKILLs at random moments of an order loop.
 //! Run: `cargo bench --bench crash` (`-- --rounds N` to change the count).
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use smartstore_testkit as support;
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;

@@ -8,21 +8,21 @@
 //!
 //! Run: `cargo bench --bench fleet` (`-- --terminals N --threads T --events E`).
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use smartstore_testkit as support;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::value::RawValue;
-use smartstore::crypto::{SigningKey, jws_sign};
-use smartstore::domain::sync::backoff_ms;
-use smartstore::hub::db::HubDb;
-use smartstore::hub::server;
-use smartstore::protocol::{BATCH_TYP, BatchEvent, BatchPayload, EnrolRequest};
 use smartstore::store::{OutboxEvent, Store};
 use smartstore::sync::{PlatformClient, SyncError};
+use smartstore_domain::sync::backoff_ms;
+use smartstore_hub::db::HubDb;
+use smartstore_hub::server;
+use smartstore_protocol::jws::jws_sign;
+use smartstore_protocol::keys::SigningKey;
+use smartstore_protocol::wire::{BATCH_TYP, BatchEvent, BatchPayload, EnrolRequest};
 use uuid::Uuid;
 
 fn arg(args: &[String], name: &str, default: usize) -> usize {
@@ -102,8 +102,8 @@ fn terminal(
     let t = Instant::now();
     let enrolled = with_retries(tally, rng, || client.enrol(&req))?;
     tally.enrol_ms.push(t.elapsed().as_secs_f64() * 1e3);
-    let key = SigningKey::from_pkcs8(pending.pkcs8(), &enrolled.device_id)
-        .ok_or_else(|| SyncError::Refused("key did not re-read".into()))?;
+    let key =
+        SigningKey::from_pkcs8(pending.pkcs8(), &enrolled.device_id).map_err(SyncError::Key)?;
 
     let mut batch = Vec::with_capacity(events);
     for seq in 1..=events as u64 {

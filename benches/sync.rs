@@ -2,15 +2,14 @@
 //! of reading and signing the same events without the network, measured in the same run.
 //! Run: `cargo bench --bench sync` (`-- --events N` to change the count).
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use smartstore_testkit as support;
 
 use std::time::{Duration, Instant};
 
-use smartstore::hub::db::HubDb;
-use smartstore::hub::server;
 use smartstore::store::Store;
 use smartstore::sync::{Device, PlatformClient, build_batch, enroll, sync_once};
+use smartstore_hub::db::HubDb;
+use smartstore_hub::server;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -41,7 +40,7 @@ fn main() {
     store
         .import_catalog_csv(
             std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV),
-            smartstore::domain::money::Currency::CNY,
+            smartstore_domain::money::Currency::CNY,
         )
         .expect("catalog");
     let device = Device::load(&store, &term).expect("device");

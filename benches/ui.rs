@@ -3,17 +3,16 @@
 //! Run: `cargo bench --bench ui` (`-- --events N` to change the sync load).
 //! Cold start and memory come from the real window: `benches/ui-startup.sh`.
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use smartstore_testkit as support;
 
 use std::time::{Duration, Instant};
 
-use smartstore::domain::money::Currency;
-use smartstore::scan::{CameraSpec, ScanEvent, ScanWorker, WorkerOptions};
 use smartstore::store::Store;
 use smartstore::ui::app::{App, Message, Mode, Options, Target};
 use smartstore::ui::camera::CameraEvent;
 use smartstore::ui::effect::{Effect, execute};
+use smartstore_domain::money::Currency;
+use smartstore_scan::{CameraSpec, ScanEvent, ScanWorker, WorkerOptions};
 
 fn pct(mut v: Vec<Duration>, p: f64) -> f64 {
     v.sort();
@@ -64,7 +63,7 @@ fn scan_to_cart(scans: usize) {
         ..WorkerOptions::default()
     };
     let (_worker, events) =
-        ScanWorker::start(move || smartstore::scan::source::open(&spec), opts).expect("worker");
+        ScanWorker::start(move || smartstore_scan::source::open(&spec), opts).expect("worker");
     let mut times = Vec::with_capacity(scans);
     let mut decode = Vec::new();
     while times.len() < scans {
@@ -136,7 +135,7 @@ fn scan_to_cart(scans: usize) {
 }
 
 fn responsive_while_syncing(events: usize) {
-    use smartstore::hub::db::HubDb;
+    use smartstore_hub::db::HubDb;
     let dir = tempfile::tempdir().expect("tempdir");
     let hub_db = dir.path().join("hub.db");
     let token = HubDb::open(&hub_db)
@@ -144,7 +143,7 @@ fn responsive_while_syncing(events: usize) {
         .create_enrolment_tokens("SH001", 1)
         .expect("token")
         .remove(0);
-    let addr = smartstore::hub::server::spawn(
+    let addr = smartstore_hub::server::spawn(
         HubDb::open(&hub_db).expect("hub"),
         "127.0.0.1:0".parse().expect("addr"),
     )
@@ -181,7 +180,7 @@ fn responsive_while_syncing(events: usize) {
                 &term,
                 Message::Camera(CameraEvent::Scan {
                     text: "6921000000019".into(),
-                    symbology: smartstore::domain::scan::Symbology::Ean13,
+                    symbology: smartstore_domain::scan::Symbology::Ean13,
                 }),
             );
             if i % 50 == 0 {

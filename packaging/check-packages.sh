@@ -44,7 +44,7 @@ hub_deb=target/debian/smartstore-hub_${version}-1_${arch}.deb
 if [ "$build" = 1 ]; then
     echo "== building (cargo deb, release profile)"
     cargo deb --output "$term_deb"
-    cargo deb --variant hub --output "$hub_deb"  # builds the hub binary (cargo deb builds only its own)
+    cargo deb -p smartstore-hub --output "$hub_deb"
 fi
 for deb in "$term_deb" "$hub_deb"; do
     [ -f "$deb" ] || {

@@ -2,13 +2,15 @@
 //! [`resolve`] looks the text up (catalog, signed codes, redemptions: the database side, run
 //! off the UI thread); [`apply`] puts the result into the cart with the domain's rules.
 
-use crate::codes::{CodeRefusal, Member, Pickup, ShopperCode, TrustedKeys, verify_at_store};
-use crate::domain::cart::{Cart, CartError};
-use crate::domain::catalog::CatalogItem;
-use crate::domain::coupon::Coupon;
-use crate::domain::money::Money;
-use crate::domain::scan::{PaymentScheme, ScanKind, Symbology, classify};
 use crate::store::{Store, StoreError};
+use smartstore_domain::cart::{Cart, CartError};
+use smartstore_domain::catalog::CatalogItem;
+use smartstore_domain::coupon::Coupon;
+use smartstore_domain::money::Money;
+use smartstore_domain::scan::{PaymentScheme, ScanKind, Symbology, classify};
+use smartstore_protocol::codes::{
+    CodeRefusal, Member, Pickup, ShopperCode, TrustedKeys, verify_at_store,
+};
 
 /// What the terminal needs to trust a shopper code offline.
 #[derive(Debug, Clone)]

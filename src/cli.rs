@@ -6,14 +6,14 @@ mod order;
 pub mod scan;
 mod sync;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{self, Config};
-use crate::domain::kiosk;
-use crate::store::Store;
+use crate::config;
+pub use crate::config::Context;
+use smartstore_domain::kiosk;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -105,27 +105,6 @@ impl UiArgs {
 }
 
 /// The resolved data directory and the database in it.
-pub struct Context {
-    pub data_dir: PathBuf,
-    pub config: Config,
-}
-
-impl Context {
-    pub fn new(data_dir: Option<&Path>) -> anyhow::Result<Context> {
-        let data_dir = config::data_dir(data_dir)?;
-        let config = Config::load(&data_dir)?;
-        Ok(Context { data_dir, config })
-    }
-
-    pub fn db_path(&self) -> PathBuf {
-        self.data_dir.join(config::DATABASE_FILE)
-    }
-
-    pub fn open_store(&self) -> anyhow::Result<Store> {
-        Ok(Store::open(&self.db_path())?)
-    }
-}
-
 /// One JSON object per line on standard output.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string(value)?);
@@ -178,7 +157,10 @@ fn run_pin(ctx: &Context) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    println!("staff_pin_hash = \"{}\"", crate::crypto::hash_pin(pin));
+    println!(
+        "staff_pin_hash = \"{}\"",
+        smartstore_protocol::staff_pin::hash_pin(pin)
+    );
     eprintln!(
         "smartstore pin: put that line in {} (the kiosk reads it when it starts)",
         ctx.data_dir.join(config::CONFIG_FILE).display()
@@ -189,27 +171,29 @@ fn run_pin(ctx: &Context) -> anyhow::Result<ExitCode> {
 fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
     use crate::ui::{Mode, Options, i18n::Lang, setup::Step};
     let store = ctx.open_store()?;
-    let mode_name = args
-        .mode
-        .as_deref()
-        .or(ctx.config.mode.as_deref())
-        .unwrap_or("counter");
+    let config_file = ctx.data_dir.join(config::CONFIG_FILE);
+    // Each refusal names where the bad value came from: the flag or config.toml.
+    let (mode_name, mode_from) = match (&args.mode, &ctx.config.mode) {
+        (Some(m), _) => (m.as_str(), "--mode".to_owned()),
+        (None, Some(m)) => (m.as_str(), format!("mode in {}", config_file.display())),
+        (None, None) => ("counter", String::new()),
+    };
     let mode = Mode::parse(mode_name)
-        .ok_or_else(|| anyhow::anyhow!("--mode '{mode_name}': use counter, kiosk or setup"))?;
-    let lang_name = args
-        .lang
-        .as_deref()
-        .or(ctx.config.language.as_deref())
-        .unwrap_or("zh-CN");
+        .ok_or_else(|| anyhow::anyhow!("{mode_from} '{mode_name}': use counter, kiosk or setup"))?;
+    let (lang_name, lang_from) = match (&args.lang, &ctx.config.language) {
+        (Some(l), _) => (l.as_str(), "--lang".to_owned()),
+        (None, Some(l)) => (l.as_str(), format!("language in {}", config_file.display())),
+        (None, None) => ("zh-CN", String::new()),
+    };
     let lang = Lang::parse(lang_name)
-        .ok_or_else(|| anyhow::anyhow!("--lang '{lang_name}': use zh-CN or en"))?;
+        .ok_or_else(|| anyhow::anyhow!("{lang_from} '{lang_name}': use zh-CN or en"))?;
     let pin_hash = match &ctx.config.staff_pin_hash {
         Some(h) => h.clone(),
         None => {
             tracing::warn!(
                 "no staff_pin_hash in config.toml: the kiosk's staff PIN is the demo PIN 2468"
             );
-            crate::crypto::hash_pin("2468")
+            smartstore_protocol::staff_pin::hash_pin("2468")
         }
     };
     let screen = args.screen.as_deref().unwrap_or("");

@@ -49,9 +49,20 @@ impl Config {
         }
     }
 
-    /// Writes `DIR/config.toml` (through a temporary file, so a crash never leaves half a file).
+    /// Writes `DIR/config.toml` (through a temporary file beside the real one, so a crash never
+    /// leaves half a file). When `config.toml` is a symlink (the package links it to
+    /// `/etc/smartstore/config.toml`), the file it points at is replaced and the link stays.
     pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
-        let path = dir.join(CONFIG_FILE);
+        let link = dir.join(CONFIG_FILE);
+        let path = match std::fs::canonicalize(&link) {
+            Ok(real) => real,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::read_link(&link) {
+                // A dangling link: write where it points.
+                Ok(target) => dir.join(target),
+                Err(_) => link,
+            },
+            Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", link.display())),
+        };
         let text = toml::to_string(self)?;
         let tmp = path.with_extension("toml.tmp");
         std::fs::write(&tmp, text)
@@ -61,11 +72,34 @@ impl Config {
         Ok(())
     }
 
-    pub fn currency(&self) -> anyhow::Result<crate::domain::money::Currency> {
+    pub fn currency(&self) -> anyhow::Result<smartstore_domain::money::Currency> {
         match &self.currency {
-            None => Ok(crate::domain::money::Currency::CNY),
-            Some(c) => crate::domain::money::Currency::parse(c)
+            None => Ok(smartstore_domain::money::Currency::CNY),
+            Some(c) => smartstore_domain::money::Currency::parse(c)
                 .map_err(|e| anyhow::anyhow!("config.toml: {e}")),
         }
+    }
+}
+
+/// Where a command or the window works: the data directory and its configuration.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub data_dir: PathBuf,
+    pub config: Config,
+}
+
+impl Context {
+    pub fn new(data_dir: Option<&Path>) -> anyhow::Result<Context> {
+        let data_dir = self::data_dir(data_dir)?;
+        let config = Config::load(&data_dir)?;
+        Ok(Context { data_dir, config })
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join(DATABASE_FILE)
+    }
+
+    pub fn open_store(&self) -> anyhow::Result<crate::store::Store> {
+        Ok(crate::store::Store::open(&self.db_path())?)
     }
 }

@@ -1,14 +1,12 @@
-//! smartstore: the in-store terminal of a New Retail smart store.
+//! smartstore: the in-store terminal of a New Retail smart store. The store (SQLite), the sync
+//! engine, diagnostics, the window and the command line; the pure rules live in
+//! `smartstore-domain`, the wire in `smartstore-protocol`, the camera and decoder in
+//! `smartstore-scan`.
 
 pub mod checkout;
 pub mod cli;
-pub mod codes;
 pub mod config;
-pub mod crypto;
-pub mod domain;
-pub mod hub;
-pub mod protocol;
-pub mod scan;
+pub mod diagnostics;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -5,31 +5,34 @@ mod error;
 mod orders;
 mod pulls;
 
+use rusqlite::{Connection, OptionalExtension};
+use smartstore_sqlite::{MigrateError, Migration};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
-
-pub use catalog::{ImportProblem, ImportReport};
+pub use catalog::ImportReport;
 pub use error::StoreError;
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 
 /// The migrations, in order; `PRAGMA user_version` counts how many were applied.
-const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init", include_str!("../migrations/0001_init.sql")),
-    ("0002_pulls", include_str!("../migrations/0002_pulls.sql")),
-    (
-        "0003_redemptions",
-        include_str!("../migrations/0003_redemptions.sql"),
-    ),
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_init",
+        sql: include_str!("../migrations/0001_init.sql"),
+    },
+    Migration {
+        name: "0002_pulls",
+        sql: include_str!("../migrations/0002_pulls.sql"),
+    },
+    Migration {
+        name: "0003_redemptions",
+        sql: include_str!("../migrations/0003_redemptions.sql"),
+    },
 ];
 
 /// The bundled demo catalog a new database starts with.
 pub const DEMO_CATALOG_CSV: &str = include_str!("../assets/demo-catalog.csv");
 pub const DEMO_STORE_ID: &str = "DEMO";
 pub const DEMO_TERMINAL_ID: &str = "T01";
-
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 pub struct Store {
     conn: Connection,
@@ -40,42 +43,6 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").field("path", &self.path).finish()
     }
-}
-
-/// Whether `path` holds something other than an SQLite database. Read-only: never changes it.
-fn check_header(path: &Path) -> Result<(), StoreError> {
-    use std::io::Read;
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(source) => {
-            return Err(StoreError::Unreadable {
-                path: path.to_owned(),
-                source,
-            });
-        }
-    };
-    let mut head = [0u8; 16];
-    let mut read = 0;
-    while read < head.len() {
-        match file.read(&mut head[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(source) => {
-                return Err(StoreError::Unreadable {
-                    path: path.to_owned(),
-                    source,
-                });
-            }
-        }
-    }
-    if read == 0 || (read == head.len() && &head == SQLITE_HEADER) {
-        return Ok(());
-    }
-    Err(StoreError::Corrupt {
-        path: path.to_owned(),
-        detail: "the file does not start with an SQLite header".into(),
-    })
 }
 
 impl Store {
@@ -92,25 +59,19 @@ impl Store {
     }
 
     fn open_with(path: &Path, demo: bool) -> Result<Store, StoreError> {
-        check_header(path)?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StoreError::Unreadable {
                 path: dir.to_owned(),
                 source,
             })?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| StoreError::from_sqlite(path, e))?;
+        // SQLite alone opens the file (see smartstore_sqlite): a file that is not a database
+        // is refused by its first read and left as it was.
+        let conn = smartstore_sqlite::open(path).map_err(|e| StoreError::from_sqlite(path, e))?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
         };
-        store
-            .configure()
-            .map_err(|e| StoreError::from_sqlite(path, e))?;
         let fresh = store.migrate()?;
         if fresh && demo {
             store.seed_demo()?;
@@ -118,52 +79,21 @@ impl Store {
         Ok(store)
     }
 
-    fn configure(&self) -> rusqlite::Result<()> {
-        self.conn.busy_timeout(Duration::from_secs(5))?;
-        // journal_mode answers with a row; the first statement that reads the file also
-        // reveals a file that is not a database.
-        let mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(mode, "could not switch the database to WAL");
-        }
-        self.conn
-            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        Ok(())
-    }
-
     /// Applies the migrations this database lacks. True when the database was new.
     fn migrate(&mut self) -> Result<bool, StoreError> {
-        let path = self.path.clone();
-        let err = |e| StoreError::from_sqlite(&path, e);
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(err)?;
-        let known = MIGRATIONS.len() as i64;
-        if version > known {
-            return Err(StoreError::NewerSchema {
-                path: path.clone(),
-                found: version,
+        match smartstore_sqlite::migrate(&mut self.conn, MIGRATIONS) {
+            Ok(version) => Ok(version == 0),
+            Err(MigrateError::Newer { found, known }) => Err(StoreError::NewerSchema {
+                path: self.path.clone(),
+                found,
                 known,
-            });
-        }
-        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = self
-                .conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(err)?;
-            tx.execute_batch(sql).map_err(|e| StoreError::Migration {
+            }),
+            Err(MigrateError::Failed { name, source }) => Err(StoreError::Migration {
                 name,
-                detail: e.to_string(),
-            })?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)
-                .map_err(err)?;
-            tx.commit().map_err(err)?;
-            tracing::info!(migration = name, "applied");
+                detail: source.to_string(),
+            }),
+            Err(MigrateError::Sqlite(e)) => Err(StoreError::from_sqlite(&self.path, e)),
         }
-        Ok(version == 0)
     }
 
     fn seed_demo(&mut self) -> Result<(), StoreError> {
@@ -172,7 +102,7 @@ impl Store {
         self.set_meta("demo", "1")?;
         self.import_catalog_csv(
             DEMO_CATALOG_CSV.as_bytes(),
-            crate::domain::money::Currency::CNY,
+            smartstore_domain::money::Currency::CNY,
         )
         .map(|_| ())
     }

@@ -2,6 +2,7 @@
 //! exactly-once delivery through retries, and the pulls.
 
 pub mod client;
+pub mod engine;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,12 +12,17 @@ use uuid::Uuid;
 
 pub use client::PlatformClient;
 
-use crate::crypto::{KeyError, SigningKey, jws_sign};
-use crate::domain::sync::{
-    AckOutcome, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, backoff_ms, interpret_ack, next_batch,
-};
-use crate::protocol::{BATCH_TYP, CatalogChange, EnrolRequest, EnrolResponse, Pickup, Revocation};
 use crate::store::{Store, StoreError};
+use serde_json::value::RawValue;
+use smartstore_domain::sync::{
+    AckOutcome, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, interpret_ack, next_batch,
+};
+use smartstore_protocol::jws::jws_sign;
+use smartstore_protocol::keys::{KeyError, SigningKey};
+use smartstore_protocol::wire::{
+    BATCH_TYP, BatchEvent, BatchPayload, CatalogChange, EnrolRequest, EnrolResponse, Pickup,
+    Revocation,
+};
 
 pub const KEY_FILE: &str = "device.key";
 
@@ -94,11 +100,11 @@ pub fn enroll(
         token: token.trim().to_owned(),
         public_key: key.jwk(),
     })?;
-    let key = SigningKey::from_pkcs8(key.pkcs8(), &resp.device_id)
-        .ok_or_else(|| SyncError::Refused("the new key could not be re-read".into()))?;
-    std::fs::create_dir_all(data_dir).map_err(|source| KeyError::Io {
+    let key = SigningKey::from_pkcs8(key.pkcs8(), &resp.device_id)?;
+    std::fs::create_dir_all(data_dir).map_err(|e| KeyError::Io {
         path: data_dir.to_owned(),
-        source,
+        kind: e.kind(),
+        detail: e.to_string(),
     })?;
     key.save(&key_path(data_dir))?;
     store.record_enrolment(client.base_url(), &resp)?;
@@ -126,47 +132,40 @@ pub fn build_batch(
         return Ok(None);
     };
     let rows = store.outbox_after(first - 1, (last - first + 1) as u32)?;
-    let quoted =
-        |s: &str| serde_json::to_string(s).map_err(|e| StoreError::Inconsistent(e.to_string()));
-    // The batch document of docs/sync-protocol.md, written directly: each event's body is the
-    // JSON this terminal stored in its outbox, embedded as it is (no parse, no copy through a
-    // value tree). `tests/sync.rs` and the hub parse it with the protocol's types.
-    let mut events = String::with_capacity(rows.iter().map(|r| r.payload.len() + 200).sum());
-    let mut last_seq = None;
-    for row in &rows {
-        if events.len() + row.payload.len() > MAX_BATCH_BYTES && last_seq.is_some() {
+    // The batch document of docs/sync-protocol.md, through the protocol's own types: each
+    // event's body is the JSON this terminal stored in its outbox, carried as raw JSON (checked,
+    // not parsed into a tree and written again).
+    let mut events = Vec::with_capacity(rows.len());
+    let mut bytes = 0;
+    for row in rows {
+        if bytes + row.payload.len() > MAX_BATCH_BYTES && !events.is_empty() {
             break;
         }
-        if last_seq.is_some() {
-            events.push(',');
-        }
-        events.push_str(&format!(
-            "{{\"seq\":{},\"event_id\":{},\"type\":{},{}\"created_at\":{},\"body\":",
-            row.seq,
-            quoted(&row.event_id)?,
-            quoted(&row.kind)?,
-            match &row.order_id {
-                Some(o) => format!("\"order_id\":{},", quoted(o)?),
-                None => String::new(),
-            },
-            quoted(&row.created_at)?,
-        ));
-        events.push_str(&row.payload);
-        events.push('}');
-        last_seq = Some(row.seq);
+        bytes += row.payload.len();
+        let body = RawValue::from_string(row.payload).map_err(|e| {
+            StoreError::Inconsistent(format!("outbox event {} is not JSON: {e}", row.seq))
+        })?;
+        events.push(BatchEvent {
+            seq: row.seq,
+            event_id: row.event_id,
+            kind: row.kind,
+            order_id: row.order_id,
+            created_at: row.created_at,
+            body,
+        });
     }
-    let Some(last_seq) = last_seq else {
+    let Some(last_seq) = events.last().map(|e| e.seq) else {
         return Ok(None);
     };
-    let json = format!(
-        "{{\"device_id\":{},\"batch_id\":{},\"first_seq\":{first},\"last_seq\":{last_seq},\"events\":[{events}]}}",
-        quoted(&key.kid)?,
-        quoted(&Uuid::now_v7().to_string())?,
-    );
-    Ok(Some((
-        jws_sign(key, Some(BATCH_TYP), json.as_bytes()),
+    let payload = BatchPayload {
+        device_id: key.kid.clone(),
+        batch_id: Uuid::now_v7().to_string(),
+        first_seq: first,
         last_seq,
-    )))
+        events,
+    };
+    let json = serde_json::to_vec(&payload).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
+    Ok(Some((jws_sign(key, Some(BATCH_TYP), &json), last_seq)))
 }
 
 /// Pushes every queued event, then runs the pulls. One pass; the caller retries.
@@ -218,8 +217,8 @@ pub fn sync_once(
     report.pickups = pull_all::<Pickup>(store, client, key, "pickups", Store::save_pickups)?;
     report.revocations =
         pull_all::<Revocation>(store, client, key, "revocations", Store::save_revocations)?;
-    let keys = client.pull::<crate::crypto::Jwk>(key, "keys", 0)?;
-    let set = crate::crypto::JwkSet { keys: keys.items };
+    let keys = client.pull::<smartstore_protocol::keys::Jwk>(key, "keys", 0)?;
+    let set = smartstore_protocol::keys::JwkSet { keys: keys.items };
     store.set_meta(
         "platform_keys",
         &serde_json::to_string(&set).map_err(|e| StoreError::Inconsistent(e.to_string()))?,
@@ -256,7 +255,7 @@ pub fn capture_payment(
     store: &Store,
     data_dir: &Path,
     digits: &str,
-    total: crate::domain::money::Money,
+    total: smartstore_domain::money::Money,
 ) -> Result<String, SyncError> {
     const OFFLINE: &str =
         "payment by code needs the platform online: take cash or card, or pay later";
@@ -270,7 +269,7 @@ pub fn capture_payment(
         Err(e) => return Err(e),
     };
     let client = PlatformClient::new(&device.platform_url, Duration::from_secs(15))?;
-    let req = crate::protocol::PaymentRequest {
+    let req = smartstore_protocol::wire::PaymentRequest {
         code: digits.to_owned(),
         amount: total.minor,
         currency: total.currency.code().to_owned(),
@@ -287,45 +286,5 @@ pub fn capture_payment(
         ))),
         Err(e) if e.is_transient() => Err(SyncError::Network(format!("{e}: {OFFLINE}"))),
         Err(e) => Err(e),
-    }
-}
-
-/// `sync_once`, retried with exponential backoff and jitter while the failure is transient,
-/// at most `attempts` times in a row without progress (a pass that moved the platform's mark
-/// starts the count again). Records the last error for the status bar.
-pub fn sync_with_retries(
-    store: &mut Store,
-    client: &PlatformClient,
-    key: &SigningKey,
-    max_events: u32,
-    attempts: u32,
-    backoff: (Duration, Duration),
-) -> Result<SyncReport, SyncError> {
-    let (base, cap) = backoff;
-    let mut rng = fastrand::Rng::new();
-    let mut attempt = 0;
-    loop {
-        let acked_before = store.sync_status()?.acked_seq;
-        match sync_once(store, client, key, max_events) {
-            Ok(r) => return Ok(r),
-            Err(e) => {
-                let _ = store.record_sync_error(&e.to_string());
-                if store.sync_status()?.acked_seq > acked_before {
-                    attempt = 0;
-                }
-                attempt += 1;
-                if !e.is_transient() || attempt >= attempts {
-                    return Err(e);
-                }
-                let wait = backoff_ms(
-                    attempt - 1,
-                    base.as_millis() as u64,
-                    cap.as_millis() as u64,
-                    rng.f64(),
-                );
-                tracing::info!(attempt, wait_ms = wait, "sync failed, retrying: {e}");
-                std::thread::sleep(Duration::from_millis(wait));
-            }
-        }
     }
 }

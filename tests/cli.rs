@@ -331,8 +331,8 @@ fn pin_prints_a_config_line_the_kiosk_accepts_and_refuses_bad_pins() {
     std::fs::write(dir.path().join("config.toml"), &line).expect("write config");
     let config = smartstore::config::Config::load(dir.path()).expect("the printed line is TOML");
     let hash = config.staff_pin_hash.expect("staff_pin_hash set");
-    assert!(smartstore::crypto::verify_pin("135790", &hash));
-    assert!(!smartstore::crypto::verify_pin("2468", &hash));
+    assert!(smartstore_protocol::staff_pin::verify_pin("135790", &hash));
+    assert!(!smartstore_protocol::staff_pin::verify_pin("2468", &hash));
 
     for bad in ["12\n", "12ab56\n", "1234567890123\n", "\n"] {
         let out = smartstore_with_stdin(dir.path(), &["pin"], bad);

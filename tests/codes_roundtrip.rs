@@ -4,20 +4,20 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use smartstore::codes::vectors::{self, ISSUER, NOW};
-use smartstore::codes::{
+use smartstore_domain::cart::Cart;
+use smartstore_domain::catalog::CatalogItem;
+use smartstore_domain::gtin::Gtin;
+use smartstore_domain::money::{Currency, Money};
+use smartstore_domain::scan::{ScanKind, Symbology, classify};
+use smartstore_protocol::codes::{
     CodeRefusal, Issuer, ShopperCode, TrustedKeys, qr_version, verify_at_store, write_qr_png,
 };
-use smartstore::domain::cart::Cart;
-use smartstore::domain::catalog::CatalogItem;
-use smartstore::domain::gtin::Gtin;
-use smartstore::domain::money::{Currency, Money};
-use smartstore::domain::scan::{ScanKind, Symbology, classify};
+use smartstore_testkit::code_vectors::{self as vectors, ISSUER, NOW};
 
 /// The texts the terminal's decoder reads in a PNG, as `smartstore scan` does.
 fn decode_png(path: &Path) -> Vec<String> {
-    let frame = smartstore::scan::LumaFrame::open(path).expect("the PNG opens");
-    smartstore::scan::Decoder::new(smartstore::scan::Effort::Still)
+    let frame = smartstore_scan::LumaFrame::open(path).expect("the PNG opens");
+    smartstore_scan::Decoder::new(smartstore_scan::Effort::Still)
         .decode(&frame)
         .into_iter()
         .filter(|d| d.symbology == Symbology::Qr)

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn hub(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_smartstore-hub"))
+    Command::new(smartstore_testkit::hub_binary())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -42,14 +42,17 @@ fn setup(
 ) -> (
     std::path::PathBuf,
     std::path::PathBuf,
-    smartstore::hub::db::HubDb,
+    smartstore_hub::db::HubDb,
 ) {
     let hub_db = dir.join("hub.db");
-    let mut db = smartstore::hub::db::HubDb::open(&hub_db).expect("hub");
-    db.import_catalog_csv(std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV))
-        .expect("catalog");
-    let addr = smartstore::hub::server::spawn(
-        smartstore::hub::db::HubDb::open(&hub_db).expect("hub"),
+    let mut db = smartstore_hub::db::HubDb::open(&hub_db).expect("hub");
+    db.import_catalog_csv(
+        std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV),
+        smartstore_domain::money::Currency::CNY,
+    )
+    .expect("catalog");
+    let addr = smartstore_hub::server::spawn(
+        smartstore_hub::db::HubDb::open(&hub_db).expect("hub"),
         "127.0.0.1:0".parse().expect("addr"),
     )
     .expect("serve");

@@ -1,7 +1,7 @@
 //! Kill the order loop with SIGKILL at random moments: nothing reported is lost or doubled.
 //! (The benchmark `cargo bench --bench crash` runs 1,000 rounds.)
 
-mod support;
+use smartstore_testkit as support;
 
 use std::process::Command;
 

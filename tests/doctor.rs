@@ -9,9 +9,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use smartstore::hub::db::HubDb;
-use smartstore::hub::server;
 use smartstore::store::Store;
+use smartstore_hub::db::HubDb;
+use smartstore_hub::server;
 
 fn smartstore(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smartstore"))
@@ -300,7 +300,7 @@ fn damaged_pages_fail_the_database_check() {
 
 /// The hub as a real process, so it can be killed.
 fn start_hub_process(db: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore-hub"))
+    let mut child = Command::new(smartstore_testkit::hub_binary())
         .args(["--db"])
         .arg(db)
         .args(["serve", "--listen", "127.0.0.1:0"])

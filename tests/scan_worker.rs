@@ -4,9 +4,9 @@
 use std::process::Command;
 use std::time::Duration;
 
-use smartstore::domain::scan::{ScanKind, Symbology};
-use smartstore::scan::render::{Scene, draw};
-use smartstore::scan::{CameraSpec, ScanEvent, ScanWorker, WorkerOptions, source};
+use smartstore_domain::scan::{ScanKind, Symbology};
+use smartstore_scan::{CameraSpec, ScanEvent, ScanWorker, WorkerOptions, source};
+use smartstore_testkit::scene::{Scene, draw};
 
 fn save(dir: &std::path::Path, name: &str, sym: Symbology, text: &str, angle: f32) {
     let scene = Scene {

@@ -1,12 +1,12 @@
 //! The SQLite store on real database files.
 
-mod support;
+use smartstore_testkit as support;
 
 use std::io::Cursor;
 
-use smartstore::domain::gtin::Gtin;
-use smartstore::domain::money::{Currency, Money};
 use smartstore::store::{Store, StoreError};
+use smartstore_domain::gtin::Gtin;
+use smartstore_domain::money::{Currency, Money};
 use support::{demo_draft, open_demo};
 
 #[test]

@@ -1,7 +1,7 @@
 //! Sync end to end over real HTTP on loopback: the real hub, a real terminal database, and a
 //! fault-injecting proxy between them.
 
-mod support;
+use smartstore_testkit as support;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
@@ -10,12 +10,14 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use smartstore::crypto::{SigningKey, b64, jws_sign};
-use smartstore::hub::db::HubDb;
-use smartstore::hub::server;
-use smartstore::protocol::BATCH_TYP;
 use smartstore::store::Store;
-use smartstore::sync::{Device, PlatformClient, build_batch, enroll, sync_once, sync_with_retries};
+use smartstore::sync::engine::{Engine, EngineOptions};
+use smartstore::sync::{Device, PlatformClient, build_batch, enroll, sync_once};
+use smartstore_hub::db::HubDb;
+use smartstore_hub::server;
+use smartstore_protocol::jws::jws_sign;
+use smartstore_protocol::keys::{SigningKey, b64};
+use smartstore_protocol::wire::BATCH_TYP;
 
 fn spawn_hub(db: &Path) -> SocketAddr {
     server::spawn(
@@ -48,7 +50,7 @@ fn enrolled_terminal_with_catalog(dir: &Path, hub_db: &Path, url: &str) -> (Stor
     store
         .import_catalog_csv(
             std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV),
-            smartstore::domain::money::Currency::CNY,
+            smartstore_domain::money::Currency::CNY,
         )
         .expect("catalog");
     (store, device)
@@ -62,8 +64,11 @@ fn enrol_push_and_pull_end_to_end() {
     let url = format!("http://{addr}");
     {
         let mut hub = HubDb::open(&hub_db).expect("hub");
-        hub.import_catalog_csv(std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV))
-            .expect("catalog");
+        hub.import_catalog_csv(
+            std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV),
+            smartstore_domain::money::Currency::CNY,
+        )
+        .expect("catalog");
     }
     let term = dir.path().join("term");
     let (mut store, device) = enrolled_terminal(&term, &hub_db, &url);
@@ -89,7 +94,7 @@ fn enrol_push_and_pull_end_to_end() {
     );
     {
         let mut hub = HubDb::open(&hub_db).expect("hub");
-        let line = smartstore::protocol::PickupLine {
+        let line = smartstore_protocol::wire::PickupLine {
             gtin: "06921000000019".into(),
             quantity: 2,
         };
@@ -157,7 +162,7 @@ fn tampered_replayed_truncated_and_foreign_batches_are_refused() {
         .expect("batch");
     let parts: Vec<&str> = good.split('.').collect();
     let payload =
-        String::from_utf8(smartstore::crypto::unb64(parts[1]).expect("b64")).expect("utf8");
+        String::from_utf8(smartstore_protocol::keys::unb64(parts[1]).expect("b64")).expect("utf8");
 
     let tampered_payload = payload.replace("\"total\":", "\"total\":1");
     let tampered = format!(
@@ -231,7 +236,7 @@ fn tampered_replayed_truncated_and_foreign_batches_are_refused() {
 
 /// The hub as a real process, on a fixed port so it can be killed and restarted there.
 fn start_hub_process(db: &Path, port: u16) -> Child {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore-hub"))
+    let mut child = Command::new(smartstore_testkit::hub_binary())
         .args([
             "--db",
             db.to_str().expect("utf8"),
@@ -330,25 +335,26 @@ fn ten_thousand_orders_arrive_exactly_once_through_faults_and_kills() {
     let _ = terminal.kill();
     let _ = terminal.wait();
     // Drain what is left, still through the faults, from this process.
-    let mut store = Store::open(&term.join("smartstore.db")).expect("store");
-    let device = Device::load(&store, &term).expect("device");
-    let client = PlatformClient::new(&format!("http://{}", proxy.addr), Duration::from_secs(10))
-        .expect("client");
+    // The engine reads the platform's address from the store: the proxy's.
+    let store = Store::open(&term.join("smartstore.db")).expect("store");
+    let mut engine = Engine::new(
+        store,
+        &term,
+        EngineOptions {
+            batch: 200,
+            backoff_base: Duration::from_millis(20),
+            backoff_cap: Duration::from_millis(500),
+            ..EngineOptions::default()
+        },
+    );
     let deadline = Instant::now() + Duration::from_secs(180);
-    while store.sync_status().expect("status").unsynced > 0 {
+    while engine.store().sync_status().expect("status").unsynced > 0 {
         assert!(
             Instant::now() < deadline,
             "did not drain: {:?}",
-            store.sync_status()
+            engine.store().sync_status()
         );
-        let _ = sync_with_retries(
-            &mut store,
-            &client,
-            &device.key,
-            200,
-            50,
-            (Duration::from_millis(20), Duration::from_millis(500)),
-        );
+        let _ = engine.sync_until_done(50);
     }
     eprintln!("drained in {:.1} s", start.elapsed().as_secs_f64());
     let _ = hub.kill();

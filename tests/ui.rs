@@ -10,12 +10,6 @@ use std::time::Duration;
 use iced::keyboard::key::Named;
 use iced_test::selector::{Candidate, Target as Found};
 use iced_test::{Simulator, core::Settings};
-use smartstore::codes::{Issuer, JwkSet, Pickup, ShopperCode, Stamp, generate_key_pair};
-use smartstore::domain::catalog::CatalogItem;
-use smartstore::domain::coupon::{Coupon, CouponRefusal, CouponValue};
-use smartstore::domain::gtin::Gtin;
-use smartstore::domain::money::{Currency, Money};
-use smartstore::domain::scan::Symbology;
 use smartstore::store::Store;
 use smartstore::ui::app::{Message, Target};
 use smartstore::ui::camera::CameraEvent;
@@ -23,10 +17,16 @@ use smartstore::ui::effect::{Effect, execute};
 use smartstore::ui::i18n::{Lang, t, tr};
 use smartstore::ui::session::PayKind;
 use smartstore::ui::{App, Mode, Options, counter, kiosk};
+use smartstore_domain::catalog::CatalogItem;
+use smartstore_domain::coupon::{Coupon, CouponRefusal, CouponValue};
+use smartstore_domain::gtin::Gtin;
+use smartstore_domain::money::{Currency, Money};
+use smartstore_domain::scan::Symbology;
+use smartstore_protocol::codes::{Issuer, JwkSet, Pickup, ShopperCode, Stamp, generate_key_pair};
 
 const PIN: &str = "2468";
 /// PBKDF2 is slow on purpose: hash once for every test.
-static PIN_HASH: LazyLock<String> = LazyLock::new(|| smartstore::crypto::hash_pin(PIN));
+static PIN_HASH: LazyLock<String> = LazyLock::new(|| smartstore_protocol::staff_pin::hash_pin(PIN));
 
 const TEA: &str = "6921000000019";
 const OOLONG: &str = "6931003700045";
@@ -491,7 +491,7 @@ fn the_kiosk_warns_when_idle_then_resets() {
     term.assert_sees(&items(2));
 
     // The last touch was at 1 s; the warning comes 60 s later and counts down to the reset at 75 s.
-    let idle = smartstore::domain::kiosk::IdlePolicy::default();
+    let idle = smartstore_domain::kiosk::IdlePolicy::default();
     term.send(Message::TickAt(1_000 + idle.warn_after_ms - 1));
     term.assert_not_sees(&tr(EN, "kiosk-idle", &[("seconds", "16".into())]));
     term.assert_not_sees(&t(EN, "kiosk-continue"));
@@ -546,7 +546,7 @@ fn three_wrong_pins_lock_the_staff_exit() {
     term.enter_pin("0000");
     term.assert_sees(&tr(EN, "pin-wrong", &[("left", "1".into())]));
     term.enter_pin("9999");
-    let lockout = smartstore::domain::kiosk::PIN_LOCKOUT_MS;
+    let lockout = smartstore_domain::kiosk::PIN_LOCKOUT_MS;
     term.assert_sees(&tr(
         EN,
         "pin-locked",
@@ -657,7 +657,7 @@ fn the_setup_wizard_with_the_demo_store_ends_on_the_counter() {
 
 #[test]
 fn a_usb_scanner_adds_to_the_cart_whatever_has_the_focus() {
-    use smartstore::scan::wedge::Key;
+    use smartstore_scan::wedge::Key;
     let mut term = Term::new(Mode::Counter);
     let tea = term.item("6921000000019");
     let type_fast = |term: &mut Term, text: &str, captured: bool| {
@@ -691,8 +691,8 @@ fn a_usb_scanner_adds_to_the_cart_whatever_has_the_focus() {
 
 #[test]
 fn the_counter_works_from_the_keyboard_alone() {
-    use smartstore::scan::wedge::Key;
     use smartstore::ui::counter::Shortcut;
+    use smartstore_scan::wedge::Key;
     let mut term = Term::new(Mode::Counter);
     term.assert_sees(&t(EN, "counter-keys"));
     for c in "6921000000019".chars() {

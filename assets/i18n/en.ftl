@@ -16,6 +16,7 @@ camera-none = No camera found. Showing the demo frames instead.
 camera-off = Camera off: scan with a USB scanner or type the code
 camera-starting = Starting the camera…
 camera-failed = Camera stopped: { $reason }
+camera-decoder-fault = The decoder skipped { $count } frame(s) it could not read; scanning goes on. Please report it.
 cart-title = Cart
 cart-empty = The cart is empty. Scan a product to start.
 cart-remove = Remove

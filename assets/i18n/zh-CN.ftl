@@ -16,6 +16,7 @@ camera-none = 未找到摄像头，正在播放演示画面。
 camera-off = 摄像头已关闭：请用扫码枪扫描或输入条码
 camera-starting = 正在启动摄像头…
 camera-failed = 摄像头已停止：{ $reason }
+camera-decoder-fault = 解码器跳过了 { $count } 帧无法处理的画面，扫码仍在继续。请报告此问题。
 cart-title = 购物车
 cart-empty = 购物车是空的，请扫描商品。
 cart-remove = 移除

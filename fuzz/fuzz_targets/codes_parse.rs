@@ -5,8 +5,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use smartstore::codes::vectors::{self, ISSUER, NOW};
-use smartstore::codes::{Issuer, TrustedKeys, verify};
+use smartstore_testkit::code_vectors::{self as vectors, ISSUER, NOW};
+use smartstore_protocol::codes::{Issuer, TrustedKeys, verify};
 
 fn keys() -> &'static TrustedKeys {
     static KEYS: OnceLock<TrustedKeys> = OnceLock::new();

@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use smartstore::domain::scan::classify;
-use smartstore::scan::wedge::{Key, WedgeDetector};
-use smartstore::scan::{CameraSpec, Decoder, Effort, LumaFrame};
+use smartstore_domain::scan::classify;
+use smartstore_scan::wedge::{Key, WedgeDetector};
+use smartstore_scan::{CameraSpec, Decoder, Effort, LumaFrame};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
@@ -41,7 +41,7 @@ fuzz_target!(|data: &[u8]| {
                     }
                 }
             }
-            let _ = smartstore::scan::upcean::read(&bits);
+            let _ = smartstore_scan::upcean::read(&bits);
         }
         2 => {
             let text = String::from_utf8_lossy(rest);

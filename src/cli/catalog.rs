@@ -6,7 +6,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::{Context, print_json};
-use crate::domain::gtin::Gtin;
+use smartstore_domain::gtin::Gtin;
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {

@@ -6,8 +6,8 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{Context, print_json};
 use crate::checkout::{Applied, CodeContext, scan_into_cart};
-use crate::domain::cart::Cart;
-use crate::domain::order::{Fulfilment, OrderDraft, Payment};
+use smartstore_domain::cart::Cart;
+use smartstore_domain::order::{Fulfilment, OrderDraft, Payment};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FulfilArg {
@@ -78,7 +78,7 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     let mut store = ctx.open_store()?;
     let mut cart = Cart::new(ctx.config.currency()?);
     let codes = CodeContext::load(&store)?;
-    let mut member: Option<crate::codes::Member> = None;
+    let mut member: Option<smartstore_protocol::codes::Member> = None;
     for text in &args.scans {
         match scan_into_cart(&store, &mut cart, text, None, &codes)? {
             Err(reason) => anyhow::bail!(
@@ -170,9 +170,9 @@ pub fn list(ctx: &Context, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
                 synced: o.synced,
             })?;
         } else {
-            let total = crate::domain::money::Money::new(
+            let total = smartstore_domain::money::Money::new(
                 o.total,
-                crate::domain::money::Currency::parse(&o.currency).unwrap_or_default(),
+                smartstore_domain::money::Currency::parse(&o.currency).unwrap_or_default(),
             );
             println!(
                 "{}  {}  {:8}  {:>12}  {}  {}",

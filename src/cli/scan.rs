@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::scan::{Decoder, Detection, Effort, LumaFrame};
+use smartstore_scan::{Decoder, Detection, Effort, LumaFrame};
 
 mod live;
 

@@ -4,8 +4,9 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{Context, print_json};
-use crate::domain::sync::{MAX_BATCH_EVENTS, backoff_ms};
-use crate::sync::{Device, PlatformClient, SyncError, enroll, sync_with_retries};
+use crate::store::Store;
+use crate::sync::engine::{Engine, EngineOptions};
+use crate::sync::{Device, PlatformClient, SyncError, SyncReport, enroll};
 
 #[derive(Debug, clap::Args)]
 pub struct EnrollArgs {
@@ -51,45 +52,33 @@ pub fn run_enroll(ctx: &Context, args: &EnrollArgs) -> anyhow::Result<ExitCode> 
 }
 
 pub fn run_sync(ctx: &Context, args: &SyncArgs) -> anyhow::Result<ExitCode> {
-    let mut store = ctx.open_store()?;
-    let device = Device::load(&store, &ctx.data_dir)?;
-    let client = PlatformClient::new(&device.platform_url, Duration::from_secs(10))?;
-    let batch = args.batch.clamp(1, MAX_BATCH_EVENTS);
+    let store = ctx.open_store()?;
+    // Refuse at once when not enrolled or the key is unusable, instead of retrying forever.
+    Device::load(&store, &ctx.data_dir)?;
+    let mut engine = Engine::new(
+        store,
+        &ctx.data_dir,
+        EngineOptions {
+            batch: args.batch,
+            ..EngineOptions::default()
+        },
+    );
+    if args.once {
+        let result = engine.sync_until_done(ONCE_ATTEMPTS);
+        print_pass(engine.store(), args.json, &result)?;
+        result?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (_commands, rx) = std::sync::mpsc::channel();
     let mut said_reenrol = false;
-    let mut failures = 0u32;
-    let mut rng = fastrand::Rng::new();
-    loop {
-        let result = sync_with_retries(
-            &mut store,
-            &client,
-            &device.key,
-            batch,
-            if args.once { 6 } else { 1 },
-            (Duration::from_millis(250), Duration::from_secs(60)),
-        );
-        let status = store.sync_status()?;
-        let (online, pushed) = match &result {
-            Ok(r) => (true, r.pushed),
-            Err(_) => (false, 0),
-        };
-        if args.json {
-            print_json(&StatusJson {
-                online,
-                pushed,
-                unsynced: status.unsynced,
-                oldest_unsynced_at: status.oldest_unsynced_at.clone(),
-                last_error: status.last_error.clone(),
-                held_seq: status.acked_seq,
-            })?;
-        } else if let Ok(r) = &result {
-            println!(
-                "online: sent {} events in {} batches, {} unsynced; pulled {} catalog changes, {} pickups, {} revocations",
-                r.pushed, r.batches, status.unsynced, r.catalog, r.pickups, r.revocations
-            );
+    let mut printed: anyhow::Result<()> = Ok(());
+    let json = args.json;
+    engine.run(&rx, |store, pass| {
+        if let Err(e) = print_pass(store, json, &pass.result) {
+            printed = Err(e);
         }
-        match result {
-            Ok(_) => failures = 0,
-            Err(SyncError::ReEnrol(m)) if !args.once => {
+        match &pass.result {
+            Err(SyncError::ReEnrol(m)) => {
                 if !said_reenrol {
                     eprintln!(
                         "error: the platform does not accept this terminal any more ({m}): re-enrol it with a new token"
@@ -97,20 +86,36 @@ pub fn run_sync(ctx: &Context, args: &SyncArgs) -> anyhow::Result<ExitCode> {
                     said_reenrol = true;
                 }
             }
-            Err(e) if args.once => return Err(e.into()),
-            Err(e) => {
-                failures += 1;
-                eprintln!("sync: {e} (still {} unsynced; retrying)", status.unsynced);
-            }
+            Err(e) => eprintln!("sync: {e} (retrying in {} s)", pass.next.as_secs()),
+            Ok(_) => {}
         }
-        if args.once {
-            return Ok(ExitCode::SUCCESS);
-        }
-        let wait = if failures == 0 {
-            5_000
-        } else {
-            backoff_ms(failures - 1, 500, 60_000, rng.f64())
-        };
-        std::thread::sleep(Duration::from_millis(wait));
+    });
+    printed.map(|()| ExitCode::SUCCESS)
+}
+
+/// Passes `sync --once` makes in a row without progress before it gives up.
+const ONCE_ATTEMPTS: u32 = 6;
+
+fn print_pass(
+    store: &mut Store,
+    json: bool,
+    result: &Result<SyncReport, SyncError>,
+) -> anyhow::Result<()> {
+    let status = store.sync_status()?;
+    if json {
+        print_json(&StatusJson {
+            online: result.is_ok(),
+            pushed: result.as_ref().map_or(0, |r| r.pushed),
+            unsynced: status.unsynced,
+            oldest_unsynced_at: status.oldest_unsynced_at.clone(),
+            last_error: status.last_error.clone(),
+            held_seq: status.acked_seq,
+        })?;
+    } else if let Ok(r) = result {
+        println!(
+            "online: sent {} events in {} batches, {} unsynced; pulled {} catalog changes, {} pickups, {} revocations",
+            r.pushed, r.batches, status.unsynced, r.catalog, r.pickups, r.revocations
+        );
     }
+    Ok(())
 }

@@ -1,39 +1,18 @@
-use std::collections::HashMap;
 use std::io::Read;
 
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError};
-use crate::domain::catalog::{CatalogColumns, CatalogItem};
-use crate::domain::gtin::Gtin;
-use crate::domain::money::{Currency, Money};
-
-/// Problems listed before the rest are summarised.
-const MAX_PROBLEMS_SHOWN: usize = 20;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportProblem {
-    /// 1-based line of the CSV file (the header is line 1).
-    pub line: u64,
-    pub message: String,
-}
+use smartstore_domain::catalog::CatalogItem;
+use smartstore_domain::gtin::Gtin;
+use smartstore_domain::money::{Currency, Money};
+use smartstore_protocol::catalog_csv::{self, ImportFailure};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
     pub rows: u64,
     pub new: u64,
     pub updated: u64,
-}
-
-fn format_problems(problems: &[ImportProblem], total: usize) -> String {
-    let mut out: Vec<String> = problems
-        .iter()
-        .map(|p| format!("  line {}: {}", p.line, p.message))
-        .collect();
-    if total > problems.len() {
-        out.push(format!("  … and {} more problems", total - problems.len()));
-    }
-    out.join("\n")
 }
 
 const ITEM_COLUMNS: &str =
@@ -86,36 +65,19 @@ impl CatalogItemParts {
 }
 
 impl Store {
-    /// Imports a catalog CSV: every row or none. Rows replace products with the same GTIN.
-    /// Problems name their line; up to 20 are listed.
+    /// Imports a catalog CSV with the rules of [`catalog_csv`]: every row or none. Rows replace
+    /// products with the same GTIN.
     pub fn import_catalog_csv(
         &mut self,
         input: impl Read,
         default_currency: Currency,
     ) -> Result<ImportReport, StoreError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(input);
-        let header_problem = |message: String| {
-            StoreError::Import(format_problems(&[ImportProblem { line: 1, message }], 1))
-        };
-        let headers = reader
-            .headers()
-            .map_err(|e| header_problem(format!("cannot read the header row: {e}")))?
-            .clone();
-        let columns = CatalogColumns::from_header(headers.iter())
-            .map_err(|e| header_problem(e.to_string()))?;
-
         let path = self.path.clone();
         let err = |e| StoreError::from_sqlite(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(err)?;
-        let mut problems: Vec<ImportProblem> = Vec::new();
-        let mut problem_count = 0usize;
-        let mut seen: HashMap<Gtin, u64> = HashMap::new();
         let mut report = ImportReport {
             rows: 0,
             new: 0,
@@ -134,54 +96,7 @@ impl Store {
                        unit = excluded.unit, age_restricted = excluded.age_restricted, stock = excluded.stock",
                 )
                 .map_err(err)?;
-            let mut record = csv::StringRecord::new();
-            loop {
-                let line = reader.position().line();
-                match reader.read_record(&mut record) {
-                    Ok(false) => break,
-                    Ok(true) => {}
-                    Err(e) => {
-                        problem_count += 1;
-                        if problems.len() < MAX_PROBLEMS_SHOWN {
-                            problems.push(ImportProblem {
-                                line: line.max(2),
-                                message: format!("unreadable row: {e}"),
-                            });
-                        }
-                        continue;
-                    }
-                }
-                let line = record.position().map_or(line, |p| p.line());
-                if record.iter().all(|f| f.trim().is_empty()) {
-                    continue;
-                }
-                let fields: Vec<&str> = record.iter().collect();
-                let item = match columns.parse_row(&fields, default_currency) {
-                    Ok(item) => item,
-                    Err(e) => {
-                        problem_count += 1;
-                        if problems.len() < MAX_PROBLEMS_SHOWN {
-                            problems.push(ImportProblem {
-                                line,
-                                message: e.to_string(),
-                            });
-                        }
-                        continue;
-                    }
-                };
-                if let Some(first) = seen.insert(item.gtin, line) {
-                    problem_count += 1;
-                    if problems.len() < MAX_PROBLEMS_SHOWN {
-                        problems.push(ImportProblem {
-                            line,
-                            message: format!("GTIN {} already appears on line {first}", item.gtin),
-                        });
-                    }
-                    continue;
-                }
-                if problem_count > 0 {
-                    continue; // nothing will be committed; keep validating only
-                }
+            let written = catalog_csv::import(input, default_currency, |item| {
                 let gtin = item.gtin.as_str();
                 let existed = exists.exists([&gtin]).map_err(err)?;
                 upsert
@@ -197,26 +112,18 @@ impl Store {
                         item.stock
                     ])
                     .map_err(err)?;
-                report.rows += 1;
                 if existed {
                     report.updated += 1;
                 } else {
                     report.new += 1;
                 }
-            }
-        }
-        if problem_count > 0 {
-            drop(tx); // rolls back
-            return Err(StoreError::Import(format_problems(
-                &problems,
-                problem_count,
-            )));
-        }
-        if report.rows == 0 {
-            drop(tx);
-            return Err(StoreError::Import(
-                "  the file has a header but no product rows".into(),
-            ));
+                Ok(())
+            });
+            report.rows = match written {
+                Ok(n) => n,
+                Err(ImportFailure::Refused(r)) => return Err(StoreError::CatalogRefused(r)),
+                Err(ImportFailure::Write(e)) => return Err(e),
+            };
         }
         tx.commit().map_err(err)?;
         Ok(report)

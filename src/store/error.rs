@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use rusqlite::ErrorCode;
 
-use crate::domain::gtin::Gtin;
+use smartstore_domain::gtin::Gtin;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -41,8 +41,8 @@ pub enum StoreError {
         "product {0} is not in the catalog: import it with `smartstore catalog import` or check the code"
     )]
     UnknownGtin(Gtin),
-    #[error("catalog import refused, nothing was imported:\n{0}")]
-    Import(String),
+    #[error("{0}")]
+    CatalogRefused(smartstore_protocol::catalog_csv::CatalogRefusal),
     #[error("database error on {path}: {source}")]
     Sqlite {
         path: PathBuf,

@@ -5,8 +5,11 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::{Store, StoreError};
-use crate::domain::money::{Currency, Money};
-use crate::domain::order::{Fulfilment, OrderDraft, receipt_number};
+use smartstore_domain::money::{Currency, Money};
+use smartstore_domain::order::{Fulfilment, OrderDraft, receipt_number};
+use smartstore_protocol::events::{
+    CollectedLine, EventKind, OrderLine, OrderPlaced, PickupCollected,
+};
 
 /// An order as committed: only ever built after the commit returned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,38 +54,6 @@ pub struct SyncStatus {
     pub oldest_unsynced_at: Option<String>,
     pub last_error: Option<String>,
     pub last_ok_at: Option<String>,
-}
-
-#[derive(Serialize)]
-struct OrderEventLine<'a> {
-    gtin: String,
-    name: &'a str,
-    quantity: u32,
-    unit_price: i64,
-}
-
-#[derive(Serialize)]
-struct OrderPlacedEvent<'a> {
-    event_id: String,
-    seq: u64,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    created_at: &'a str,
-    order_id: String,
-    number: u64,
-    receipt: &'a str,
-    store: &'a str,
-    terminal: &'a str,
-    fulfilment: &'a Fulfilment,
-    payment: &'a crate::domain::order::Payment,
-    member_id: Option<&'a str>,
-    coupon_id: Option<&'a str>,
-    coupon_single_use: bool,
-    lines: Vec<OrderEventLine<'a>>,
-    subtotal: i64,
-    discount: i64,
-    total: i64,
-    currency: &'a str,
 }
 
 pub fn now_rfc3339() -> String {
@@ -172,27 +143,27 @@ impl Store {
                     .map_err(err)?;
             }
         }
-        let event = OrderPlacedEvent {
+        let event = OrderPlaced {
             event_id: event_id.to_string(),
             seq,
-            kind: "order.placed",
-            created_at: &created_at,
+            kind: EventKind::OrderPlaced,
+            created_at: created_at.clone(),
             order_id: id.to_string(),
             number,
-            receipt: &receipt,
-            store: &store_id,
-            terminal: &terminal_id,
-            fulfilment: &draft.fulfilment,
-            payment: &draft.payment,
-            member_id: draft.member_id.as_deref(),
-            coupon_id: draft.coupon_id.as_deref(),
+            receipt: receipt.clone(),
+            store: store_id.clone(),
+            terminal: terminal_id.clone(),
+            fulfilment: draft.fulfilment.clone(),
+            payment: draft.payment.clone(),
+            member_id: draft.member_id.clone(),
+            coupon_id: draft.coupon_id.clone(),
             coupon_single_use: draft.coupon_single_use,
             lines: draft
                 .lines
                 .iter()
-                .map(|l| OrderEventLine {
-                    gtin: l.gtin.as_str(),
-                    name: &l.name,
+                .map(|l| OrderLine {
+                    gtin: l.gtin.as_str().to_owned(),
+                    name: l.name.clone(),
                     quantity: l.quantity,
                     unit_price: l.unit_price.minor,
                 })
@@ -200,12 +171,12 @@ impl Store {
             subtotal: t.subtotal.minor,
             discount: t.discount.minor,
             total: t.total.minor,
-            currency: t.total.currency.code(),
+            currency: t.total.currency.code().to_owned(),
         };
         let payload =
             serde_json::to_string(&event).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
         tx.prepare_cached("INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-            .and_then(|mut s| s.execute(params![seq, event_id.to_string(), "order.placed", id.to_string(), payload, created_at]))
+            .and_then(|mut s| s.execute(params![seq, event_id.to_string(), EventKind::OrderPlaced.as_str(), id.to_string(), payload, created_at]))
             .map_err(err)?;
         if let (Some(coupon), true) = (&draft.coupon_id, draft.coupon_single_use) {
             // The primary key refuses a second redemption on this terminal, whatever raced.
@@ -438,23 +409,6 @@ impl Store {
         store_id: &str,
         lines: &[(String, u32)],
     ) -> Result<u64, StoreError> {
-        #[derive(Serialize)]
-        struct Line<'a> {
-            gtin: &'a str,
-            quantity: u32,
-        }
-        #[derive(Serialize)]
-        struct Collected<'a> {
-            event_id: String,
-            seq: u64,
-            #[serde(rename = "type")]
-            kind: &'static str,
-            created_at: &'a str,
-            order_id: &'a str,
-            store: &'a str,
-            terminal: &'a str,
-            lines: Vec<Line<'a>>,
-        }
         let (store, terminal) = self.receipt_prefix()?;
         let path = self.path.clone();
         let err = |e| StoreError::from_sqlite(&path, e);
@@ -491,7 +445,7 @@ impl Store {
                 let lines_json = serde_json::to_string(
                     &lines
                         .iter()
-                        .map(|(g, q)| crate::protocol::PickupLine {
+                        .map(|(g, q)| smartstore_protocol::wire::PickupLine {
                             gtin: g.clone(),
                             quantity: *q,
                         })
@@ -510,18 +464,18 @@ impl Store {
                 r.get(0)
             })
             .map_err(err)?;
-        let event = Collected {
+        let event = PickupCollected {
             event_id: event_id.clone(),
             seq,
-            kind: "pickup.collected",
-            created_at: &created_at,
-            order_id,
-            store: &store,
-            terminal: &terminal,
+            kind: EventKind::PickupCollected,
+            created_at: created_at.clone(),
+            order_id: order_id.to_owned(),
+            store,
+            terminal,
             lines: lines
                 .iter()
-                .map(|(g, q)| Line {
-                    gtin: g,
+                .map(|(g, q)| CollectedLine {
+                    gtin: g.clone(),
                     quantity: *q,
                 })
                 .collect(),
@@ -529,8 +483,8 @@ impl Store {
         let payload =
             serde_json::to_string(&event).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
         tx.execute(
-            "INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at) VALUES (?1, ?2, 'pickup.collected', NULL, ?3, ?4)",
-            params![seq, event_id, payload, created_at],
+            "INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at) VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
+            params![seq, event_id, EventKind::PickupCollected.as_str(), payload, created_at],
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;

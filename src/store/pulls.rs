@@ -3,7 +3,7 @@
 use rusqlite::params;
 
 use super::{Store, StoreError, now_rfc3339};
-use crate::protocol::{CatalogChange, Pickup, Revocation};
+use smartstore_protocol::wire::{CatalogChange, Pickup, Revocation};
 
 impl Store {
     /// Applies a page of catalog changes and its cursor in one transaction.
@@ -26,7 +26,7 @@ impl Store {
                 )
                 .map_err(err)?;
             for c in items {
-                let gtin = crate::domain::gtin::Gtin::parse(&c.gtin).map_err(|e| {
+                let gtin = smartstore_domain::gtin::Gtin::parse(&c.gtin).map_err(|e| {
                     StoreError::Inconsistent(format!("the platform sent a bad GTIN: {e}"))
                 })?;
                 upsert
@@ -155,7 +155,7 @@ impl Store {
     pub fn record_enrolment(
         &mut self,
         platform_url: &str,
-        e: &crate::protocol::EnrolResponse,
+        e: &smartstore_protocol::wire::EnrolResponse,
     ) -> Result<(), StoreError> {
         let keys = serde_json::to_string(&e.platform_keys)
             .map_err(|err| StoreError::Inconsistent(err.to_string()))?;

@@ -5,9 +5,10 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use super::SyncError;
-use crate::crypto::{SigningKey, jws_sign};
-use crate::domain::sync::{StatusAction, action_for_status};
-use crate::protocol::{
+use smartstore_domain::sync::{StatusAction, action_for_status};
+use smartstore_protocol::jws::jws_sign;
+use smartstore_protocol::keys::SigningKey;
+use smartstore_protocol::wire::{
     BATCH_PATH, BEARER_AUDIENCE, BEARER_TYP, BatchAck, BearerClaims, ENROL_PATH, EnrolRequest,
     EnrolResponse, ErrorBody, PAYMENT_PATH, PULL_PATH, PaymentRequest, PaymentResponse,
     PullResponse, TIME_PATH, TimeResponse,

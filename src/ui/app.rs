@@ -58,7 +58,7 @@ pub enum Message {
     /// A key press anywhere in the window, for keyboard-wedge scanners; `captured` when a
     /// focused text field also took it.
     Key {
-        key: crate::scan::wedge::Key,
+        key: smartstore_scan::wedge::Key,
         captured: bool,
     },
     /// A function key of the counter (it works from the keyboard alone).
@@ -74,7 +74,7 @@ pub struct Options {
     pub mode: Mode,
     pub lang: Lang,
     pub camera: String,
-    pub currency: crate::domain::money::Currency,
+    pub currency: smartstore_domain::money::Currency,
     pub store_id: String,
     pub pin_hash: String,
     /// Texts to scan at start (demos and screenshots).
@@ -107,7 +107,7 @@ pub struct App {
     /// Start scans whose outcome has not come back yet.
     pending_scans: usize,
     /// Tells a USB scanner's keystrokes from a person's.
-    wedge: crate::scan::wedge::WedgeDetector,
+    wedge: smartstore_scan::wedge::WedgeDetector,
     last_rss_log: u64,
     last_refresh: u64,
 }
@@ -146,8 +146,8 @@ impl App {
             options,
             shot_taken: false,
             pending_scans: 0,
-            wedge: crate::scan::wedge::WedgeDetector::new(
-                crate::scan::wedge::WedgeOptions::default(),
+            wedge: smartstore_scan::wedge::WedgeDetector::new(
+                smartstore_scan::wedge::WedgeOptions::default(),
             ),
             last_rss_log: 0,
             last_refresh: 0,
@@ -340,7 +340,7 @@ impl App {
                 let now = self.now_ms();
                 let mut out = Vec::new();
                 for ev in self.wedge.key(key, now) {
-                    if let crate::scan::wedge::WedgeEvent::Scan(text) = ev {
+                    if let smartstore_scan::wedge::WedgeEvent::Scan(text) = ev {
                         out.extend(self.wedge_scan(text, captured));
                     }
                 }
@@ -378,7 +378,7 @@ impl App {
     fn route_scan(
         &mut self,
         text: String,
-        sym: Option<crate::domain::scan::Symbology>,
+        sym: Option<smartstore_domain::scan::Symbology>,
     ) -> Vec<(Target, Effect)> {
         match self.mode {
             Mode::Counter => self
@@ -516,8 +516,8 @@ fn key_event(
     status: iced::event::Status,
     _: iced::window::Id,
 ) -> Option<Message> {
-    use crate::scan::wedge::Key;
     use iced::keyboard::{Event, key::Named};
+    use smartstore_scan::wedge::Key;
     let iced::Event::Keyboard(Event::KeyPressed { key, text, .. }) = event else {
         return None;
     };

@@ -11,18 +11,26 @@ use iced::widget::{column, container, image, text};
 use iced::{Color, Element, Fill, Length, Subscription};
 
 use super::i18n::{Lang, t, tr};
-use crate::domain::scan::Symbology;
-use crate::scan::{
+use smartstore_domain::scan::Symbology;
+use smartstore_scan::{
     CameraSpec, FrameSource, LumaFrame, ScanEvent, ScanWorker, SourceError, WorkerOptions,
 };
 
 #[derive(Debug, Clone)]
 pub enum CameraEvent {
-    Started { description: String, demo: bool },
+    Started {
+        description: String,
+        demo: bool,
+    },
     Preview(Arc<LumaFrame>),
-    Scan { text: String, symbology: Symbology },
+    Scan {
+        text: String,
+        symbology: Symbology,
+    },
     Lost(String),
     Failed(String),
+    /// The decoder skipped a frame it failed on.
+    DecoderFault,
 }
 
 /// Where the bundled demo frames are: beside an installed binary, or in the source tree.
@@ -42,7 +50,7 @@ pub fn demo_frames_dir() -> PathBuf {
 /// Opens the camera named by `spec`; `auto` with no usable webcam falls back to the demo frames.
 fn open(spec: &CameraSpec) -> Result<(Box<dyn FrameSource>, bool), SourceError> {
     match spec {
-        CameraSpec::Auto => match crate::scan::source::open(spec) {
+        CameraSpec::Auto => match smartstore_scan::source::open(spec) {
             Ok(s) => Ok((s, false)),
             Err(e) => {
                 tracing::warn!("no webcam ({e}); playing the demo frames");
@@ -50,10 +58,10 @@ fn open(spec: &CameraSpec) -> Result<(Box<dyn FrameSource>, bool), SourceError> 
                     dir: demo_frames_dir(),
                     fps: 10.0,
                 };
-                crate::scan::source::open(&demo).map(|s| (s, true))
+                smartstore_scan::source::open(&demo).map(|s| (s, true))
             }
         },
-        other => crate::scan::source::open(other).map(|s| (s, false)),
+        other => smartstore_scan::source::open(other).map(|s| (s, false)),
     }
 }
 
@@ -108,6 +116,7 @@ fn stream(spec: &String) -> impl iced::futures::Stream<Item = CameraEvent> + use
                             },
                             ScanEvent::Lost(w) => CameraEvent::Lost(w),
                             ScanEvent::Failed(w) => CameraEvent::Failed(w),
+                            ScanEvent::DecoderFault { .. } => CameraEvent::DecoderFault,
                             ScanEvent::Frame { .. } => continue,
                         };
                         if !deliver(&mut forward, out) {
@@ -156,6 +165,8 @@ pub struct View {
     pub error: Option<String>,
     pub last_scan: Option<(String, Instant)>,
     pub scans: u64,
+    /// Frames the decoder failed on and skipped (a bug worth reporting; scanning goes on).
+    pub decoder_faults: u64,
     /// `--camera none`: no camera on purpose (a USB scanner or typing only).
     pub off: bool,
 }
@@ -184,6 +195,7 @@ impl View {
                 return Some((text, Some(symbology)));
             }
             CameraEvent::Lost(w) | CameraEvent::Failed(w) => self.error = Some(w),
+            CameraEvent::DecoderFault => self.decoder_faults += 1,
         }
         None
     }
@@ -235,6 +247,16 @@ impl View {
                 text(tr(lang, "camera-failed", &[("reason", e.clone())]))
                     .size(14)
                     .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),
+            );
+        }
+        if self.decoder_faults > 0 {
+            c = c.push(
+                text(tr(
+                    lang,
+                    "camera-decoder-fault",
+                    &[("count", self.decoder_faults.to_string())],
+                ))
+                .size(12),
             );
         }
         if let Some((last, _)) = &self.last_scan {

@@ -8,7 +8,7 @@ use super::effect::{Effect, Outcome};
 use super::i18n::{Lang, t, tr};
 use super::session::{FulfilKind, Notice, PayKind, Session};
 use super::widgets::{self, CartAction};
-use crate::domain::money::Currency;
+use smartstore_domain::money::Currency;
 
 pub const SCAN_INPUT: &str = "scan-input";
 pub const ADDRESS_INPUT: &str = "address-input";
@@ -114,7 +114,7 @@ impl Counter {
     pub fn scanned(
         &mut self,
         text: String,
-        symbology: Option<crate::domain::scan::Symbology>,
+        symbology: Option<smartstore_domain::scan::Symbology>,
     ) -> Vec<Effect> {
         vec![Effect::Resolve { text, symbology }]
     }

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use crate::checkout::{CodeContext, Resolution, resolve};
-use crate::codes::Pickup;
-use crate::domain::order::OrderDraft;
-use crate::domain::scan::Symbology;
 use crate::store::{Store, SyncStatus};
+use smartstore_domain::order::OrderDraft;
+use smartstore_domain::scan::Symbology;
+use smartstore_protocol::codes::Pickup;
 
 #[derive(Debug, Clone)]
 pub enum Effect {
@@ -88,6 +88,20 @@ fn online(status: &SyncStatus) -> bool {
             .is_some_and(|t| time::OffsetDateTime::now_utc() - t < time::Duration::seconds(60))
 }
 
+/// What the setup screen shows of a sync pass.
+pub fn synced(
+    result: Result<crate::sync::SyncReport, crate::sync::SyncError>,
+) -> Result<String, String> {
+    result
+        .map(|r| {
+            format!(
+                "{} sent, {} catalog changes, {} pickups",
+                r.pushed, r.catalog, r.pickups
+            )
+        })
+        .map_err(|e| e.to_string())
+}
+
 /// Runs one effect against the store. Blocking; never on the UI thread.
 pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
     let result: Result<Outcome, String> = (|| {
@@ -133,30 +147,18 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     .map_err(|e| e.to_string())?;
                 Ok(format!("{} {}", e.store_id, e.terminal_id))
             })()),
-            Effect::SyncNow => Outcome::Synced((|| {
-                let device =
-                    crate::sync::Device::load(store, data_dir).map_err(|e| e.to_string())?;
-                let client = crate::sync::PlatformClient::new(
-                    &device.platform_url,
-                    std::time::Duration::from_secs(10),
-                )
-                .map_err(|e| e.to_string())?;
-                let r = crate::sync::sync_once(store, &client, &device.key, 500).map_err(|e| {
-                    let _ = store.record_sync_error(&e.to_string());
-                    e.to_string()
-                })?;
-                Ok(format!(
-                    "{} sent, {} catalog changes, {} pickups",
-                    r.pushed, r.catalog, r.pickups
-                ))
-            })()),
+            Effect::SyncNow => {
+                let mut engine =
+                    crate::sync::engine::Engine::new(&mut *store, data_dir, Default::default());
+                Outcome::Synced(synced(engine.pass().result))
+            }
             Effect::ListCameras => {
                 let demo = super::camera::demo_frames_dir();
                 let mut out = vec![(
                     format!("replay:{}", demo.display()),
                     "demo frames".to_owned(),
                 )];
-                match crate::scan::camera::list() {
+                match smartstore_scan::camera::list() {
                     Ok(cams) => out.extend(
                         cams.into_iter()
                             .map(|c| (c.index.clone(), format!("{} {}", c.index, c.name))),
@@ -173,8 +175,8 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                 Ok(spec)
             })()),
             Effect::Doctor => {
-                let ctx = crate::cli::Context::new(Some(data_dir)).map_err(|e| e.to_string())?;
-                let checks = crate::cli::doctor::run_checks(&ctx, None);
+                let ctx = crate::config::Context::new(Some(data_dir)).map_err(|e| e.to_string())?;
+                let checks = crate::diagnostics::run_checks(&ctx, None);
                 Outcome::Doctor(
                     checks
                         .into_iter()
@@ -193,7 +195,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
 }
 
 fn place(store: &mut Store, data_dir: &Path, draft: &OrderDraft) -> Result<Placed, String> {
-    if let crate::domain::order::Payment::Code { digits, .. } = &draft.payment {
+    if let smartstore_domain::order::Payment::Code { digits, .. } = &draft.payment {
         crate::sync::capture_payment(store, data_dir, digits, draft.totals.total)
             .map_err(|e| e.to_string())?;
     }

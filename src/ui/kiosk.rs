@@ -9,8 +9,8 @@ use super::effect::{Effect, Outcome};
 use super::i18n::{Lang, t, tr};
 use super::session::{FulfilKind, Notice, PayKind, Session};
 use super::widgets::{self, CartAction};
-use crate::domain::kiosk::{Idle, IdlePolicy, PinGuard, PinOutcome};
-use crate::domain::money::Currency;
+use smartstore_domain::kiosk::{Idle, IdlePolicy, PinGuard, PinOutcome};
+use smartstore_domain::money::Currency;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -111,7 +111,7 @@ impl Kiosk {
     pub fn scanned(
         &mut self,
         text: String,
-        symbology: Option<crate::domain::scan::Symbology>,
+        symbology: Option<smartstore_domain::scan::Symbology>,
     ) -> Vec<Effect> {
         self.touch();
         if matches!(self.stage, Stage::Attract | Stage::Done) {
@@ -169,7 +169,7 @@ impl Kiosk {
             }
             Message::PinDigit(d) => {
                 if let Some(p) = &mut self.pin_entry
-                    && p.len() < crate::domain::kiosk::PIN_MAX_DIGITS
+                    && p.len() < smartstore_domain::kiosk::PIN_MAX_DIGITS
                 {
                     p.push(d);
                 }
@@ -187,7 +187,7 @@ impl Kiosk {
                 let entered = self.pin_entry.take().unwrap_or_default();
                 // A locked guard refuses before the (slow, deliberate) PBKDF2 check runs.
                 let correct = self.pin_guard.locked(self.now_ms).is_none()
-                    && crate::crypto::verify_pin(&entered, &self.pin_hash);
+                    && smartstore_protocol::staff_pin::verify_pin(&entered, &self.pin_hash);
                 match self.pin_guard.attempt(correct, self.now_ms) {
                     PinOutcome::Accepted => {
                         self.reset();

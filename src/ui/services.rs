@@ -2,19 +2,20 @@
 //! sync engine. The UI never waits on either.
 
 use std::path::PathBuf;
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::{Arc, mpsc};
 
 use iced::Task;
 
-use super::effect::{Effect, Outcome, execute};
+use super::effect::{Effect, Outcome, execute, synced};
 use crate::store::Store;
+use crate::sync::engine::{Engine, EngineHandle, EngineOptions};
 
 type Job = (Effect, tokio::sync::oneshot::Sender<Outcome>);
 
 #[derive(Clone)]
 pub struct Services {
     jobs: mpsc::Sender<Job>,
+    sync: Arc<EngineHandle>,
 }
 
 impl Services {
@@ -31,15 +32,32 @@ impl Services {
                     let _ = reply.send(execute(&mut store, &dir, effect));
                 }
             })?;
-        std::thread::Builder::new()
-            .name("sync".into())
-            .spawn(move || sync_engine(data_dir))?;
-        Ok(Services { jobs: tx })
+        // The sync engine has its own connection: a long push never holds up the window's
+        // lookups and commits (WAL lets them run side by side).
+        let db = data_dir.join(crate::config::DATABASE_FILE);
+        let engine = Store::open(&db)
+            .map(|s| Engine::new(s, &data_dir, EngineOptions::default()))
+            .map_err(std::io::Error::other)?;
+        let sync = EngineHandle::spawn(engine)?;
+        Ok(Services {
+            jobs: tx,
+            sync: Arc::new(sync),
+        })
     }
 
     pub fn run(&self, effect: Effect) -> Task<Outcome> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        if self.jobs.send((effect, reply)).is_err() {
+        if matches!(effect, Effect::SyncNow) {
+            // The engine's own thread runs the pass: never two syncs at once.
+            let asked = self.sync.sync_now(Box::new(move |result| {
+                let _ = reply.send(Outcome::Synced(synced(result)));
+            }));
+            if !asked {
+                return Task::done(Outcome::Failed(
+                    "the sync engine stopped; restart smartstore".into(),
+                ));
+            }
+        } else if self.jobs.send((effect, reply)).is_err() {
             return Task::done(Outcome::Failed(
                 "the database thread stopped; restart smartstore".into(),
             ));
@@ -52,52 +70,5 @@ impl Services {
             },
             |o| o,
         )
-    }
-}
-
-/// Sends queued orders and pulls while the window runs: every 5 s when all is well, with
-/// backoff when the platform is unreachable. Uses its own database connection.
-fn sync_engine(data_dir: PathBuf) {
-    let db = data_dir.join(crate::config::DATABASE_FILE);
-    let mut failures = 0u32;
-    let mut rng = fastrand::Rng::new();
-    loop {
-        let wait = match Store::open(&db) {
-            Err(e) => {
-                tracing::error!("sync: {e}");
-                60_000
-            }
-            Ok(mut store) => match crate::sync::Device::load(&store, &data_dir) {
-                Err(_) => 10_000, // not enrolled (the demo store): look again later
-                Ok(device) => match crate::sync::PlatformClient::new(
-                    &device.platform_url,
-                    Duration::from_secs(10),
-                ) {
-                    Err(e) => {
-                        let _ = store.record_sync_error(&e.to_string());
-                        60_000
-                    }
-                    Ok(client) => {
-                        match crate::sync::sync_once(&mut store, &client, &device.key, 500) {
-                            Ok(_) => {
-                                failures = 0;
-                                5_000
-                            }
-                            Err(e) => {
-                                let _ = store.record_sync_error(&e.to_string());
-                                failures += 1;
-                                crate::domain::sync::backoff_ms(
-                                    failures - 1,
-                                    1_000,
-                                    60_000,
-                                    rng.f64(),
-                                )
-                            }
-                        }
-                    }
-                },
-            },
-        };
-        std::thread::sleep(Duration::from_millis(wait));
     }
 }

@@ -3,11 +3,11 @@
 //! screen's state and turns outcomes into notices.
 
 use crate::checkout::{Applied, CodeContext, Resolution, apply};
-use crate::codes::{Member, Pickup};
-use crate::domain::cart::Cart;
-use crate::domain::money::Currency;
-use crate::domain::order::{Fulfilment, OrderDraft, OrderError, Payment};
-use crate::domain::scan::PaymentScheme;
+use smartstore_domain::cart::Cart;
+use smartstore_domain::money::Currency;
+use smartstore_domain::order::{Fulfilment, OrderDraft, OrderError, Payment};
+use smartstore_domain::scan::PaymentScheme;
+use smartstore_protocol::codes::{Member, Pickup};
 
 use super::effect::Placed;
 use super::i18n::{Lang, tr};

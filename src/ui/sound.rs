@@ -2,7 +2,7 @@
 //! `aplay`). Silent, and never in the way, where it has none.
 
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, mpsc};
 
 /// A 70 ms, 1.2 kHz tone as a 16-bit mono WAV.
 fn wav() -> Vec<u8> {
@@ -49,14 +49,38 @@ fn player() -> Option<(&'static str, PathBuf)> {
         .clone()
 }
 
+/// The beeper thread: plays one beep at a time and waits for each player process, so none is
+/// left behind as a zombie. A beep asked for while one plays is dropped.
+fn beeper() -> Option<&'static mpsc::SyncSender<()>> {
+    static BEEPER: OnceLock<Option<mpsc::SyncSender<()>>> = OnceLock::new();
+    BEEPER
+        .get_or_init(|| {
+            let (program, file) = player()?;
+            let (tx, rx) = mpsc::sync_channel::<()>(1);
+            std::thread::Builder::new()
+                .name("beep".into())
+                .spawn(move || {
+                    for () in rx {
+                        let played = std::process::Command::new(program)
+                            .arg(&file)
+                            .stdout(std::process::Stdio::null())
+                            .stderr(std::process::Stdio::null())
+                            .status();
+                        if let Err(e) = played {
+                            tracing::info!("no beep: {program}: {e}");
+                        }
+                    }
+                })
+                .ok()?;
+            Some(tx)
+        })
+        .as_ref()
+}
+
 /// Plays the beep without waiting for it.
 pub fn beep() {
-    if let Some((program, file)) = player() {
-        let _ = std::process::Command::new(program)
-            .arg(&file)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
+    if let Some(tx) = beeper() {
+        let _ = tx.try_send(());
     }
 }
 

@@ -6,7 +6,7 @@ use iced::{Alignment, Color, Element, Fill, Length};
 use super::effect::TerminalStatus;
 use super::i18n::{Lang, t, tr};
 use super::session::{Notice, Session};
-use crate::domain::gtin::Gtin;
+use smartstore_domain::gtin::Gtin;
 
 /// What a cart row can ask for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +86,7 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
         );
     }
     let totals = s.cart.totals().ok();
-    let money = |f: fn(&crate::domain::cart::Totals) -> crate::domain::money::Money| {
+    let money = |f: fn(&smartstore_domain::cart::Totals) -> smartstore_domain::money::Money| {
         totals
             .as_ref()
             .map(|t| f(t).to_string())

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::domain::scan::ScanKind;
-use crate::scan::{CameraSpec, ScanEvent, ScanWorker, WorkerOptions, camera, source};
+use smartstore_domain::scan::ScanKind;
+use smartstore_scan::{CameraSpec, ScanEvent, ScanWorker, WorkerOptions, camera, source};
 
 #[derive(Serialize)]
 struct LiveLine<'a> {
@@ -43,6 +43,9 @@ pub fn run_live(spec: &str, frames: Option<u64>, json: bool) -> anyhow::Result<E
             ScanEvent::Started(what) => eprintln!("smartstore scan: reading {what}"),
             ScanEvent::Lost(why) => eprintln!("smartstore scan: {why}; trying again"),
             ScanEvent::Preview(_) => {}
+            ScanEvent::DecoderFault { seq } => {
+                eprintln!("smartstore scan: the decoder failed on frame {seq} and skipped it")
+            }
             ScanEvent::Failed(why) => {
                 eprintln!("smartstore scan: {why}");
                 code = ExitCode::from(1);

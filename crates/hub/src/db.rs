@@ -1,0 +1,731 @@
+//! The platform's SQLite database.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use smartstore_sqlite::{MigrateError, Migration};
+use uuid::Uuid;
+
+use smartstore_domain::money::Currency;
+use smartstore_protocol::catalog_csv::{self, CatalogRefusal, ImportFailure};
+use smartstore_protocol::events::OrderPlaced;
+use smartstore_protocol::keys::{Jwk, JwkSet, SigningKey, b64};
+use smartstore_protocol::wire::{
+    BatchPayload, CatalogChange, EnrolResponse, Pickup, PickupLine, Revocation,
+};
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "hub/0001_hub",
+        sql: include_str!("../../../migrations/hub/0001_hub.sql"),
+    },
+    Migration {
+        name: "hub/0002_redemptions",
+        sql: include_str!("../../../migrations/hub/0002_redemptions.sql"),
+    },
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("the enrolment token is unknown or was already used")]
+    BadToken,
+    #[error("unknown device {0}")]
+    UnknownDevice(String),
+    #[error("the batch is malformed: {0}")]
+    BadBatch(String),
+    #[error("{0}")]
+    Import(CatalogRefusal),
+    #[error("{path}: {detail}")]
+    Db { path: PathBuf, detail: String },
+}
+
+pub struct HubDb {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn now() -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+impl HubDb {
+    pub fn open(path: &Path) -> Result<HubDb, HubError> {
+        let db_err = |e: rusqlite::Error| HubError::Db {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| HubError::Db {
+                path: dir.to_owned(),
+                detail: e.to_string(),
+            })?;
+        }
+        let conn = smartstore_sqlite::open(path).map_err(db_err)?;
+        let mut db = HubDb {
+            conn,
+            path: path.to_owned(),
+        };
+        db.migrate()?;
+        db.ensure_platform_key()?;
+        Ok(db)
+    }
+
+    fn err(&self) -> impl Fn(rusqlite::Error) -> HubError + '_ {
+        move |e| HubError::Db {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        }
+    }
+
+    fn migrate(&mut self) -> Result<(), HubError> {
+        smartstore_sqlite::migrate(&mut self.conn, MIGRATIONS)
+            .map(|_| ())
+            .map_err(|e| HubError::Db {
+                path: self.path.clone(),
+                detail: match e {
+                    MigrateError::Newer { found, .. } => {
+                        format!("written by a newer smartstore-hub (schema {found})")
+                    }
+                    other => other.to_string(),
+                },
+            })
+    }
+
+    /// The platform key pair is made on first start.
+    fn ensure_platform_key(&mut self) -> Result<(), HubError> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT count(*) FROM platform_keys WHERE active = 1",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.err())?;
+        if n > 0 {
+            return Ok(());
+        }
+        // Named by its thumbprint (protocol::keys::key_id), like every platform key made now.
+        let key = SigningKey::generate_named().map_err(|e| HubError::Db {
+            path: self.path.clone(),
+            detail: e.to_string(),
+        })?;
+        self.conn
+            .execute(
+                "INSERT INTO platform_keys (kid, pkcs8, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![key.kid, key.pkcs8(), key.public_key().to_vec(), now()],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    /// The active signing key (for shopper codes).
+    pub fn platform_signing_key(&self) -> Result<SigningKey, HubError> {
+        let (kid, pkcs8): (String, Vec<u8>) = self
+            .conn
+            .query_row("SELECT kid, pkcs8 FROM platform_keys WHERE active = 1 ORDER BY created_at DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(self.err())?;
+        SigningKey::from_pkcs8(&pkcs8, &kid).map_err(|_| HubError::Db {
+            path: self.path.clone(),
+            detail: "stored platform key is invalid".into(),
+        })
+    }
+
+    pub fn platform_keys(&self) -> Result<JwkSet, HubError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT kid, public_key FROM platform_keys ORDER BY created_at")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })
+            .map_err(self.err())?;
+        let mut keys = Vec::new();
+        for row in rows {
+            let (kid, public) = row.map_err(self.err())?;
+            let public: [u8; 32] = public.try_into().map_err(|_| HubError::Db {
+                path: self.path.clone(),
+                detail: format!("platform key {kid} is not 32 bytes"),
+            })?;
+            keys.push(Jwk::ed25519(&public, &kid));
+        }
+        Ok(JwkSet { keys })
+    }
+
+    pub fn create_enrolment_tokens(
+        &mut self,
+        store: &str,
+        count: u32,
+    ) -> Result<Vec<String>, HubError> {
+        let issued = self.create_fleet_tokens(&[(store.trim().to_owned(), count)])?;
+        Ok(issued.into_iter().map(|t| t.token).collect())
+    }
+
+    /// Uses a one-time token: registers the device key and gives the device its identity.
+    pub fn enrol(&mut self, token: &str, public_key: &Jwk) -> Result<EnrolResponse, HubError> {
+        let key = public_key
+            .ed25519_public()
+            .map_err(|e| HubError::BadBatch(format!("public_key: {e}")))?;
+        let keys = self.platform_keys()?;
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let store: Option<String> = tx
+            .query_row(
+                "SELECT store_id FROM enrolment_tokens WHERE token = ?1 AND used_at IS NULL",
+                [token],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        let store = store.ok_or(HubError::BadToken)?;
+        let n: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM devices WHERE store_id = ?1",
+                [&store],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        let terminal_id = format!("T{:02}", n + 1);
+        let device_id = Uuid::now_v7().to_string();
+        tx.execute(
+            "INSERT INTO devices (id, store_id, terminal_id, public_key, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![device_id, store, terminal_id, key.to_vec(), now()],
+        )
+        .map_err(err)?;
+        tx.execute(
+            "UPDATE enrolment_tokens SET used_at = ?1, device_id = ?2 WHERE token = ?3",
+            params![now(), device_id, token],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(EnrolResponse {
+            receipt_prefix: format!("{store}-{terminal_id}"),
+            device_id,
+            store_id: store,
+            terminal_id,
+            platform_keys: keys,
+        })
+    }
+
+    /// The public key and store of an enrolled, not revoked device.
+    pub fn device(&self, device_id: &str) -> Result<Option<([u8; 32], String)>, HubError> {
+        let row: Option<(Vec<u8>, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT public_key, store_id FROM devices WHERE id = ?1 AND revoked = 0",
+            )
+            .and_then(|mut s| {
+                s.query_row([device_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(self.err())?;
+        Ok(row.and_then(|(k, s)| <[u8; 32]>::try_from(k).ok().map(|k| (k, s))))
+    }
+
+    pub fn held_seq(&self, device_id: &str) -> Result<u64, HubError> {
+        self.conn
+            .query_row(
+                "SELECT held_seq FROM devices WHERE id = ?1",
+                [device_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())?
+            .ok_or_else(|| HubError::UnknownDevice(device_id.to_owned()))
+    }
+
+    /// Stores a verified batch idempotently; returns the contiguous sequence number now held.
+    /// Events at or below the mark are ignored; a batch that starts past `held + 1` is a gap
+    /// and stores nothing.
+    pub fn store_batch(&mut self, batch: &BatchPayload) -> Result<u64, HubError> {
+        let n = batch.events.len() as u64;
+        if n == 0 || batch.last_seq < batch.first_seq || batch.last_seq - batch.first_seq + 1 != n {
+            return Err(HubError::BadBatch(
+                "first_seq..last_seq does not match the events".into(),
+            ));
+        }
+        if batch
+            .events
+            .iter()
+            .enumerate()
+            .any(|(i, e)| e.seq != batch.first_seq + i as u64)
+        {
+            return Err(HubError::BadBatch(
+                "event sequence numbers are not contiguous".into(),
+            ));
+        }
+        if batch
+            .events
+            .iter()
+            .any(|e| e.event_id.is_empty() || e.kind.is_empty())
+        {
+            return Err(HubError::BadBatch(
+                "every event needs an event_id and a type".into(),
+            ));
+        }
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let held: u64 = tx
+            .query_row(
+                "SELECT held_seq FROM devices WHERE id = ?1",
+                [&batch.device_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?
+            .ok_or_else(|| HubError::UnknownDevice(batch.device_id.clone()))?;
+        if batch.first_seq > held + 1 || batch.last_seq <= held {
+            return Ok(held); // a gap, or all already held: nothing to store
+        }
+        let received = now();
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO events (device_id, seq, event_id, type, order_id, body, created_at, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+                )
+                .map_err(err)?;
+            let mut redeem = tx
+                .prepare_cached(
+                    "INSERT INTO coupon_redemptions (coupon_id, device_id, seq, order_id) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT DO NOTHING",
+                )
+                .map_err(err)?;
+            let mut flag = tx
+                .prepare_cached("UPDATE events SET flag = ?3 WHERE device_id = ?1 AND seq = ?2")
+                .map_err(err)?;
+            for e in batch.events.iter().filter(|e| e.seq > held) {
+                let inserted = ins
+                    .execute(params![
+                        batch.device_id,
+                        e.seq,
+                        e.event_id,
+                        e.kind,
+                        e.order_id,
+                        e.body.get(),
+                        e.created_at,
+                        received
+                    ])
+                    .map_err(err)?;
+                // A single-use coupon redeemed on two offline terminals: the first accepted
+                // here wins, the later event is flagged.
+                if inserted == 1
+                    && let Some(coupon) = single_use_coupon(e.body.get())
+                    && redeem
+                        .execute(params![coupon, batch.device_id, e.seq, e.order_id])
+                        .map_err(err)?
+                        == 0
+                {
+                    flag.execute(params![
+                        batch.device_id,
+                        e.seq,
+                        format!("coupon {coupon} already redeemed elsewhere")
+                    ])
+                    .map_err(err)?;
+                }
+            }
+        }
+        // The mark moves only over sequence numbers that are really stored.
+        let new_held: u64 = tx
+            .query_row(
+                "WITH RECURSIVE run(s) AS (SELECT ?2 UNION ALL SELECT s + 1 FROM run
+                   WHERE EXISTS (SELECT 1 FROM events WHERE device_id = ?1 AND seq = s + 1))
+                 SELECT MAX(s) FROM run",
+                params![batch.device_id, held],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        tx.execute(
+            "UPDATE devices SET held_seq = ?1 WHERE id = ?2",
+            params![new_held, batch.device_id],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(new_held)
+    }
+
+    fn next_version(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<u64> {
+        tx.query_row(
+            "UPDATE counters SET value = value + 1 WHERE name = 'version' RETURNING value",
+            [],
+            |r| r.get(0),
+        )
+    }
+
+    /// Imports a catalog CSV with the terminal's rules ([`catalog_csv`]): every row or none.
+    /// Rows without a currency are priced in `default_currency`.
+    pub fn import_catalog_csv(
+        &mut self,
+        input: impl std::io::Read,
+        default_currency: Currency,
+    ) -> Result<u64, HubError> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let written = catalog_csv::import(input, default_currency, |item| {
+            let v = Self::next_version(&tx).map_err(err)?;
+            tx.execute(
+                "INSERT INTO catalog_items (gtin, name, name_zh, price_minor, currency, sku, unit, age_restricted, stock, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (gtin) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, price_minor = excluded.price_minor,
+                   currency = excluded.currency, sku = excluded.sku, unit = excluded.unit,
+                   age_restricted = excluded.age_restricted, stock = excluded.stock, version = excluded.version",
+                params![item.gtin.as_str(), item.name, item.name_zh, item.price.minor, item.price.currency.code(), item.sku, item.unit, item.age_restricted, item.stock, v],
+            )
+            .map_err(err)?;
+            Ok(())
+        });
+        let n = match written {
+            Ok(n) => n,
+            Err(ImportFailure::Refused(r)) => return Err(HubError::Import(r)),
+            Err(ImportFailure::Write(e)) => return Err(e),
+        };
+        tx.commit().map_err(err)?;
+        Ok(n)
+    }
+
+    pub fn catalog_after(
+        &self,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<CatalogChange>, u64), HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT gtin, name, name_zh, price_minor, currency, sku, unit, age_restricted, stock, version
+                 FROM catalog_items WHERE version > ?1 ORDER BY version LIMIT ?2",
+            )
+            .map_err(self.err())?;
+        let mut last = cursor;
+        let rows = stmt
+            .query_map(params![cursor, limit], |r| {
+                Ok((
+                    CatalogChange {
+                        gtin: r.get(0)?,
+                        name: r.get(1)?,
+                        name_zh: r.get(2)?,
+                        price: r.get(3)?,
+                        currency: r.get(4)?,
+                        sku: r.get(5)?,
+                        unit: r.get(6)?,
+                        age_restricted: r.get(7)?,
+                        stock: r.get(8)?,
+                    },
+                    r.get::<_, u64>(9)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (item, v) = row.map_err(self.err())?;
+            last = v;
+            items.push(item);
+        }
+        Ok((items, last))
+    }
+
+    /// Records an online order to be picked up at `store`; terminals there get it in the pull.
+    pub fn add_pickup(
+        &mut self,
+        order_id: &str,
+        store: &str,
+        lines: &[PickupLine],
+    ) -> Result<(), HubError> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let lines = serde_json::to_string(lines).map_err(|e| HubError::BadBatch(e.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let v = Self::next_version(&tx).map_err(err)?;
+        tx.execute(
+            "INSERT INTO pickups (order_id, store_id, lines, created_at, version) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (order_id) DO UPDATE SET store_id = excluded.store_id, lines = excluded.lines, version = excluded.version",
+            params![order_id, store, lines, now(), v],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    pub fn pickups_after(
+        &self,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<Pickup>, u64), HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT order_id, store_id, lines, created_at, version FROM pickups WHERE store_id = ?1 AND version > ?2 ORDER BY version LIMIT ?3")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![store, cursor, limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, u64>(4)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for row in rows {
+            let (order_id, store_id, lines, created_at, v) = row.map_err(self.err())?;
+            last = v;
+            let lines =
+                serde_json::from_str(&lines).map_err(|e| HubError::BadBatch(e.to_string()))?;
+            out.push(Pickup {
+                order_id,
+                store_id,
+                lines,
+                created_at,
+            });
+        }
+        Ok((out, last))
+    }
+
+    pub fn revoke_coupon(&mut self, coupon_id: &str, reason: &str) -> Result<(), HubError> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let v = Self::next_version(&tx).map_err(err)?;
+        tx.execute(
+            "INSERT INTO revocations (coupon_id, reason, version) VALUES (?1, ?2, ?3) ON CONFLICT (coupon_id) DO UPDATE SET reason = excluded.reason, version = excluded.version",
+            params![coupon_id, reason, v],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    pub fn revocations_after(
+        &self,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<Revocation>, u64), HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT coupon_id, reason, version FROM revocations WHERE version > ?1 ORDER BY version LIMIT ?2")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![cursor, limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u64>(2)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for row in rows {
+            let (coupon_id, reason, v) = row.map_err(self.err())?;
+            last = v;
+            out.push(Revocation { coupon_id, reason });
+        }
+        Ok((out, last))
+    }
+
+    /// Sandbox payment provider: well-formed codes are approved, except the documented test
+    /// range (codes ending in 0000, "insufficient funds"). Same reference, same answer.
+    pub fn take_payment(
+        &mut self,
+        device: &str,
+        req: &smartstore_protocol::wire::PaymentRequest,
+    ) -> Result<smartstore_protocol::wire::PaymentResponse, HubError> {
+        use smartstore_protocol::wire::PaymentResponse;
+        let existing: Option<(String, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT payment_id, status, reason FROM payments WHERE reference = ?1",
+                [&req.reference],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(self.err())?;
+        if let Some((payment_id, status, reason)) = existing {
+            return Ok(PaymentResponse {
+                status,
+                reason,
+                payment_id,
+            });
+        }
+        let (status, reason) = if smartstore_domain::scan::payment_scheme(&req.code).is_none() {
+            ("declined", Some("not a payment code".to_owned()))
+        } else if req.amount <= 0 {
+            ("declined", Some("the amount must be positive".to_owned()))
+        } else if req.code.ends_with("0000") {
+            (
+                "declined",
+                Some("insufficient funds (sandbox test range)".to_owned()),
+            )
+        } else {
+            ("approved", None)
+        };
+        let payment_id = Uuid::now_v7().to_string();
+        self.conn
+            .execute(
+                "INSERT INTO payments (reference, device_id, payment_id, code, amount, currency, status, reason, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![req.reference, device, payment_id, req.code, req.amount, req.currency, status, reason, now()],
+            )
+            .map_err(self.err())?;
+        Ok(PaymentResponse {
+            status: status.to_owned(),
+            reason,
+            payment_id,
+        })
+    }
+
+    /// Every stored event, oldest first per device.
+    pub fn events(&self) -> Result<Vec<StoredEvent>, HubError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT device_id, seq, type, order_id, body, flag FROM events ORDER BY device_id, seq")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(StoredEvent {
+                    device: r.get(0)?,
+                    seq: r.get(1)?,
+                    kind: r.get(2)?,
+                    order_id: r.get(3)?,
+                    body: r.get(4)?,
+                    flag: r.get(5)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<_, _>>().map_err(self.err())
+    }
+
+    pub fn event_count(&self) -> Result<u64, HubError> {
+        self.conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .map_err(self.err())
+    }
+
+    /// Enrolment tokens for a whole rollout, `(store, terminals)` pairs, in one transaction:
+    /// every token or none. The tokens come back in the order of the list.
+    pub fn create_fleet_tokens(
+        &mut self,
+        stores: &[(String, u32)],
+    ) -> Result<Vec<IssuedToken>, HubError> {
+        for (store, _) in stores {
+            if !valid_store_id(store) {
+                return Err(HubError::BadBatch(format!(
+                    "store id '{store}' must be 1-16 letters and digits"
+                )));
+            }
+        }
+        let rng = ring::rand::SystemRandom::new();
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let created = now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let mut out = Vec::new();
+        {
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO enrolment_tokens (token, store_id, created_at) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(err)?;
+            for (store, count) in stores {
+                for _ in 0..*count {
+                    let bytes: [u8; 16] = ring::rand::generate(&rng)
+                        .map_err(|_| HubError::Db {
+                            path: path.clone(),
+                            detail: "no randomness".into(),
+                        })?
+                        .expose();
+                    let token = format!("et1-{}", b64(&bytes));
+                    ins.execute(params![token, store, created]).map_err(err)?;
+                    out.push(IssuedToken {
+                        store: store.clone(),
+                        token,
+                        created: created.clone(),
+                    });
+                }
+            }
+        }
+        tx.commit().map_err(err)?;
+        Ok(out)
+    }
+
+    /// Enrolled devices, revoked or not.
+    pub fn device_count(&self) -> Result<u64, HubError> {
+        self.conn
+            .query_row("SELECT count(*) FROM devices", [], |r| r.get(0))
+            .map_err(self.err())
+    }
+}
+
+/// A store id as enrolment tokens and receipt numbers take it: 1-16 ASCII letters and digits.
+pub fn valid_store_id(store: &str) -> bool {
+    !store.is_empty() && store.len() <= 16 && store.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// One enrolment token made for a rollout: a row of the CSV a technician carries.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IssuedToken {
+    pub store: String,
+    pub token: String,
+    /// RFC 3339, UTC.
+    pub created: String,
+}
+
+/// The coupon id of an `order.placed` event that redeemed a single-use coupon.
+fn single_use_coupon(body: &str) -> Option<String> {
+    let placed: OrderPlaced = serde_json::from_str(body).ok()?;
+    placed.single_use_coupon().map(str::to_owned)
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    pub device: String,
+    pub seq: u64,
+    pub kind: String,
+    pub order_id: Option<String>,
+    pub body: String,
+    pub flag: Option<String>,
+}

@@ -1,0 +1,5 @@
+//! `smartstore-hub`: the reference platform (DESIGN.md §7). Depends on the domain and the
+//! protocol crates only: no terminal, no window, no camera.
+
+pub mod db;
+pub mod server;

@@ -1,0 +1,503 @@
+//! `smartstore-hub`: the reference platform (DESIGN.md §7, §8).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use smartstore_hub::db::{HubDb, valid_store_id};
+use smartstore_hub::server::{Hub, serve};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "smartstore-hub",
+    version,
+    about = "The reference platform for smartstore terminals"
+)]
+struct Cli {
+    /// The platform database.
+    #[arg(
+        long,
+        global = true,
+        default_value = "smartstore-hub.db",
+        env = "SMARTSTORE_HUB_DB"
+    )]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the sync protocol.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8480")]
+        listen: SocketAddr,
+    },
+    /// Make one-time enrolment tokens: for one store, one a line; or for a list of stores
+    /// (`--stores FILE.csv`), as a CSV a technician carries: store,token,created.
+    EnrolmentToken {
+        #[arg(long, required_unless_present = "stores", conflicts_with = "stores")]
+        store: Option<String>,
+        /// Tokens per store (for --stores: for rows without a count column).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        count: u32,
+        /// A CSV with a header row and a `store` column (optional `count`; other columns are
+        /// ignored); `-` reads it from standard input. Every token is made, or none.
+        #[arg(long, value_name = "FILE.csv")]
+        stores: Option<PathBuf>,
+        /// Write the tokens' CSV here (a new file, readable by its owner only) instead of
+        /// standard output.
+        #[arg(long, value_name = "FILE.csv", requires = "stores")]
+        out: Option<PathBuf>,
+    },
+    /// The platform's catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+    /// The platform's public keys as a JWK set.
+    Keys,
+    /// Record an online order to be picked up at a store.
+    Pickup {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        order: String,
+        /// GTIN:QTY, repeated.
+        #[arg(long = "line", required = true)]
+        lines: Vec<String>,
+    },
+    /// Issue a signed shopper code: prints its text alone; `--png FILE` also writes its QR.
+    #[command(subcommand)]
+    Issue(IssueCommand),
+    /// Every event the terminals sent.
+    Events {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum IssueCommand {
+    /// A coupon: amount (--off 10.00) or percent (--percent 15) off.
+    Coupon {
+        #[arg(long)]
+        store: Vec<String>,
+        #[arg(long, conflicts_with = "percent", required_unless_present = "percent")]
+        off: Option<String>,
+        #[arg(long)]
+        percent: Option<u32>,
+        /// Minimum spend, e.g. 50.00.
+        #[arg(long)]
+        min: Option<String>,
+        #[arg(long)]
+        single_use: bool,
+        /// Days the coupon is valid from now.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// The pickup code of an online order; also records the order for the store's terminals.
+    Pickup {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        order: String,
+        /// GTIN:QTY, repeated.
+        #[arg(long = "line", required = true)]
+        lines: Vec<String>,
+        #[arg(long, default_value_t = 14)]
+        days: i64,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// A member code with the shopper's delivery addresses.
+    Member {
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long = "address")]
+        addresses: Vec<String>,
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+    /// A basket built in the shopper's app.
+    Basket {
+        /// GTIN:QTY, repeated.
+        #[arg(long = "line", required = true)]
+        lines: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        days: i64,
+        #[arg(long)]
+        png: Option<PathBuf>,
+    },
+}
+
+fn issue(db: &mut HubDb, cmd: IssueCommand) -> anyhow::Result<()> {
+    use smartstore_domain::coupon::{Coupon, CouponValue};
+    use smartstore_domain::money::{Currency, Money};
+    use smartstore_protocol::codes::{Basket, Issuer, Member, Pickup, Stamp, write_qr_png};
+    let key = db.platform_signing_key()?;
+    let issuer = Issuer::from_pkcs8(key.pkcs8(), "smartstore-hub")?.with_kid(&key.kid);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let days = |d: i64| -> anyhow::Result<i64> {
+        anyhow::ensure!((1..=3650).contains(&d), "--days must be between 1 and 3650");
+        Ok(d * 86_400)
+    };
+    let lines_of = |lines: &[String]| -> anyhow::Result<Vec<(smartstore_domain::gtin::Gtin, u32)>> {
+        lines
+            .iter()
+            .map(|l| {
+                let p = parse_line(l)?;
+                Ok((smartstore_domain::gtin::Gtin::parse(&p.gtin)?, p.quantity))
+            })
+            .collect()
+    };
+    let (text, png) = match cmd {
+        IssueCommand::Coupon {
+            store,
+            off,
+            percent,
+            min,
+            single_use,
+            days: d,
+            png,
+        } => {
+            let value = match (off, percent) {
+                (Some(off), _) => CouponValue::AmountOff(Money::parse(&off, Currency::CNY)?),
+                (None, Some(p)) => {
+                    anyhow::ensure!((1..=100).contains(&p), "--percent must be 1 to 100");
+                    CouponValue::PercentOff(p)
+                }
+                (None, None) => anyhow::bail!("give --off AMOUNT or --percent P"),
+            };
+            let coupon = Coupon {
+                id: format!("CP-{}", &uuid::Uuid::now_v7().simple().to_string()[20..]),
+                value,
+                min_spend: min.map(|m| Money::parse(&m, Currency::CNY)).transpose()?,
+                single_use,
+                stores: store,
+                not_before: now,
+                expires: now + days(d)?,
+            };
+            (
+                issuer.issue_coupon(&coupon, &Stamp::fresh(now, days(d)?)?)?,
+                png,
+            )
+        }
+        IssueCommand::Pickup {
+            store,
+            order,
+            lines,
+            days: d,
+            png,
+        } => {
+            let parsed = lines
+                .iter()
+                .map(|l| parse_line(l))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let pickup = Pickup {
+                order_id: order.clone(),
+                store: store.clone(),
+                lines: lines_of(&lines)?,
+            };
+            let text = issuer.issue_pickup(&pickup, &Stamp::fresh(now, days(d)?)?)?;
+            db.add_pickup(&order, &store, &parsed)?;
+            (text, png)
+        }
+        IssueCommand::Member {
+            member,
+            name,
+            addresses,
+            days: d,
+            png,
+        } => {
+            let m = Member {
+                member_id: member,
+                name,
+                addresses,
+            };
+            (issuer.issue_member(&m, &Stamp::fresh(now, days(d)?)?)?, png)
+        }
+        IssueCommand::Basket {
+            lines,
+            days: d,
+            png,
+        } => {
+            let b = Basket {
+                lines: lines_of(&lines)?,
+            };
+            (issuer.issue_basket(&b, &Stamp::fresh(now, days(d)?)?)?, png)
+        }
+    };
+    if let Some(path) = png {
+        write_qr_png(&text, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    println!("{text}");
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+enum CatalogCommand {
+    /// All rows or none, with the terminal's rules (catalog CSV, DESIGN §8).
+    Import {
+        file: PathBuf,
+        /// The currency of rows that name none (ISO 4217).
+        #[arg(long, default_value = "CNY")]
+        currency: String,
+    },
+}
+
+fn parse_line(text: &str) -> anyhow::Result<smartstore_protocol::wire::PickupLine> {
+    let (g, q) = text
+        .split_once(':')
+        .ok_or_else(|| anyhow::anyhow!("--line '{text}' must be GTIN:QTY"))?;
+    let gtin = smartstore_domain::gtin::Gtin::parse(g)?;
+    let quantity: u32 = q
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--line '{text}': quantity must be a whole number"))?;
+    anyhow::ensure!(quantity > 0, "--line '{text}': quantity must be at least 1");
+    Ok(smartstore_protocol::wire::PickupLine {
+        gtin: gtin.as_str(),
+        quantity,
+    })
+}
+
+/// The most tokens one `--stores` run makes.
+const MAX_FLEET_TOKENS: u64 = 100_000;
+
+/// Reads a store list: a header row with a `store` column and an optional `count` column.
+/// Every problem is reported with its line; any problem refuses the whole list.
+fn read_store_list(path: &Path, default_count: u32) -> anyhow::Result<Vec<(String, u32)>> {
+    // `-` is standard input: `sudo smartstore-hub-admin … --stores - < stores.csv` reads a file
+    // the hub's user could not open itself.
+    let input: Box<dyn std::io::Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(std::io::BufReader::new(input));
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: line 1", path.display()))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let store_col = column("store").ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}: line 1 must be a header with a `store` column (and optionally `count`)",
+            path.display()
+        )
+    })?;
+    let count_col = column("count");
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut list = Vec::new();
+    let mut total = 0u64;
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("  {e}"));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        let store = record.get(store_col).unwrap_or("").to_owned();
+        if !valid_store_id(&store) {
+            problems.push(format!(
+                "  line {line}: store id '{store}' must be 1-16 letters and digits"
+            ));
+            continue;
+        }
+        if !seen.insert(store.clone()) {
+            problems.push(format!(
+                "  line {line}: store {store} is listed twice (give it a count instead)"
+            ));
+            continue;
+        }
+        let count = match count_col
+            .and_then(|c| record.get(c))
+            .filter(|c| !c.is_empty())
+        {
+            None => default_count,
+            Some(text) => match text.parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => n,
+                _ => {
+                    problems.push(format!(
+                        "  line {line}: count '{text}' must be a whole number from 1 to 1000"
+                    ));
+                    continue;
+                }
+            },
+        };
+        total += u64::from(count);
+        list.push((store, count));
+    }
+    if list.is_empty() && problems.is_empty() {
+        problems.push("  the list names no store".to_owned());
+    }
+    if total > MAX_FLEET_TOKENS {
+        problems.push(format!(
+            "  {total} tokens asked for; at most {MAX_FLEET_TOKENS} in one run"
+        ));
+    }
+    anyhow::ensure!(
+        problems.is_empty(),
+        "{}: no token was made:\n{}",
+        path.display(),
+        problems.join("\n")
+    );
+    Ok(list)
+}
+
+/// Tokens for a list of stores, as the CSV a technician carries.
+fn fleet_tokens(
+    db: &mut HubDb,
+    list: &Path,
+    default_count: u32,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let stores = read_store_list(list, default_count)?;
+    // The output file is made before the tokens, so a token is never made and then lost.
+    let mut sink: Box<dyn std::io::Write> = match out {
+        Some(path) => {
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            Box::new(opts.open(path).with_context(|| {
+                format!(
+                    "cannot create {} (it must not exist yet: tokens are never overwritten)",
+                    path.display()
+                )
+            })?)
+        }
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let tokens = db.create_fleet_tokens(&stores)?;
+    let mut csv = csv::Writer::from_writer(&mut sink);
+    for t in &tokens {
+        csv.serialize(t)?;
+    }
+    csv.flush()?;
+    drop(csv);
+    sink.flush()?;
+    if let Some(path) = out {
+        eprintln!(
+            "{} tokens for {} stores written to {}",
+            tokens.len(),
+            stores.len(),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut db = HubDb::open(&cli.db)?;
+    match cli.command {
+        Command::Serve { listen } => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(serve(Hub::new(db), listen, |addr| {
+                println!("listening on http://{addr}");
+            }))
+            .with_context(|| format!("cannot serve on {listen}"))?;
+        }
+        Command::EnrolmentToken {
+            store,
+            count,
+            stores,
+            out,
+        } => match (store, stores) {
+            (Some(store), _) => {
+                for t in db.create_enrolment_tokens(&store, count)? {
+                    println!("{t}");
+                }
+            }
+            (None, Some(list)) => fleet_tokens(&mut db, &list, count, out.as_deref())?,
+            (None, None) => anyhow::bail!("give --store STORE or --stores FILE.csv"),
+        },
+        Command::Catalog(CatalogCommand::Import { file, currency }) => {
+            let currency = smartstore_domain::money::Currency::parse(&currency)
+                .with_context(|| format!("--currency {currency}"))?;
+            let f = std::fs::File::open(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let n = db
+                .import_catalog_csv(std::io::BufReader::new(f), currency)
+                .with_context(|| file.display().to_string())?;
+            println!("imported {n} products");
+        }
+        Command::Keys => println!("{}", serde_json::to_string_pretty(&db.platform_keys()?)?),
+        Command::Pickup {
+            store,
+            order,
+            lines,
+        } => {
+            let lines = lines
+                .iter()
+                .map(|l| parse_line(l))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            db.add_pickup(&order, &store, &lines)?;
+            println!("pickup {order} recorded for store {store}");
+        }
+        Command::Issue(cmd) => issue(&mut db, cmd)?,
+        Command::Events { json } => {
+            for e in db.events()? {
+                if json {
+                    let mut obj = serde_json::from_str::<serde_json::Value>(&e.body)
+                        .unwrap_or(serde_json::Value::Null);
+                    if let Some(map) = obj.as_object_mut() {
+                        map.insert("device".into(), e.device.clone().into());
+                        map.insert("seq".into(), e.seq.into());
+                        map.insert("type".into(), e.kind.clone().into());
+                        if let Some(o) = &e.order_id {
+                            map.insert("order_id".into(), o.clone().into());
+                        }
+                        if let Some(f) = &e.flag {
+                            map.insert("flag".into(), f.clone().into());
+                        }
+                    }
+                    println!("{obj}");
+                } else {
+                    println!(
+                        "{} {:>8} {:16} {}",
+                        e.device,
+                        e.seq,
+                        e.kind,
+                        e.order_id.unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SMARTSTORE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! The platform's HTTP side (docs/sync-protocol.md), on axum.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::db::{HubDb, HubError};
+use smartstore_protocol::jws::jws_verify;
+use smartstore_protocol::wire::{
+    BATCH_PATH, BEARER_AUDIENCE, BEARER_MAX_SECONDS, BatchAck, BatchPayload, BearerClaims,
+    ENROL_PATH, EnrolRequest, ErrorBody, PAYMENT_PATH, PaymentRequest, PullResponse, TIME_PATH,
+    TimeResponse,
+};
+
+/// Batches larger than this are refused with 413.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+const MAX_PULL: u32 = 1000;
+
+#[derive(Clone)]
+pub struct Hub {
+    db: Arc<Mutex<HubDb>>,
+}
+
+struct ApiError(StatusCode, &'static str, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.0,
+            axum::Json(ErrorBody {
+                error: self.1.to_owned(),
+                message: self.2,
+            }),
+        )
+            .into_response()
+    }
+}
+
+impl From<HubError> for ApiError {
+    fn from(e: HubError) -> Self {
+        match e {
+            HubError::BadToken => ApiError(StatusCode::FORBIDDEN, "bad_token", e.to_string()),
+            HubError::UnknownDevice(_) => {
+                ApiError(StatusCode::UNAUTHORIZED, "unknown_device", e.to_string())
+            }
+            HubError::BadBatch(_) | HubError::Import(_) => {
+                ApiError(StatusCode::BAD_REQUEST, "malformed", e.to_string())
+            }
+            HubError::Db { .. } => {
+                tracing::error!("{e}");
+                ApiError(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the platform could not store this; retry".into(),
+                )
+            }
+        }
+    }
+}
+
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+impl Hub {
+    pub fn new(db: HubDb) -> Hub {
+        Hub {
+            db: Arc::new(Mutex::new(db)),
+        }
+    }
+
+    /// Runs `f` on the database off the async threads.
+    async fn with_db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut HubDb) -> Result<T, HubError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = db.lock().map_err(|_| HubError::Db {
+                path: "hub".into(),
+                detail: "database lock poisoned".into(),
+            })?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+        .map_err(ApiError::from)
+    }
+
+    /// Checks `Authorization: Bearer <JWS>`; returns the device id and its store.
+    async fn authorise(&self, headers: &HeaderMap) -> Result<(String, String), ApiError> {
+        let unauthorised =
+            |m: &str| ApiError(StatusCode::UNAUTHORIZED, "unauthorised", m.to_owned());
+        let token = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| unauthorised("missing bearer token"))?
+            .to_owned();
+        let kid = smartstore_protocol::jws::jws_kid(&token)
+            .ok_or_else(|| unauthorised("malformed bearer token"))?;
+        let lookup = kid.clone();
+        let device = self.with_db(move |db| db.device(&lookup)).await?;
+        let (key, store) = device.ok_or_else(|| unauthorised("unknown device: re-enrol"))?;
+        let (_, payload) = jws_verify(&token, |_| Some(key))
+            .map_err(|e| unauthorised(&format!("bearer token: {e}")))?;
+        let claims: BearerClaims = serde_json::from_slice(&payload)
+            .map_err(|_| unauthorised("bearer claims malformed"))?;
+        let now = unix_now();
+        if claims.sub != kid || claims.aud != BEARER_AUDIENCE {
+            return Err(unauthorised(
+                "bearer token is for another device or audience",
+            ));
+        }
+        if claims.exp < now - 60
+            || claims.iat > now + 60
+            || claims.exp - claims.iat > BEARER_MAX_SECONDS
+        {
+            return Err(unauthorised(
+                "bearer token expired or not yet valid (check the terminal's clock)",
+            ));
+        }
+        Ok((kid, store))
+    }
+}
+
+async fn enrol(State(hub): State<Hub>, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let req: EnrolRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    let resp = hub
+        .with_db(move |db| db.enrol(&req.token, &req.public_key))
+        .await?;
+    Ok(axum::Json(resp).into_response())
+}
+
+async fn batch(State(hub): State<Hub>, body: String) -> Result<Response, ApiError> {
+    let malformed = |m: String| ApiError(StatusCode::BAD_REQUEST, "malformed", m);
+    let kid = smartstore_protocol::jws::jws_kid(&body)
+        .ok_or_else(|| malformed("the body is not a compact JWS with a kid".into()))?;
+    let lookup = kid.clone();
+    let device = hub.with_db(move |db| db.device(&lookup)).await?;
+    let (key, _) = device.ok_or_else(|| {
+        ApiError(
+            StatusCode::UNAUTHORIZED,
+            "unknown_device",
+            format!("device {kid} is not enrolled: re-enrol"),
+        )
+    })?;
+    let (_, payload) = jws_verify(&body, |_| Some(key))
+        .map_err(|e| ApiError(StatusCode::UNAUTHORIZED, "bad_signature", e.to_string()))?;
+    let batch: BatchPayload =
+        serde_json::from_slice(&payload).map_err(|e| malformed(format!("batch payload: {e}")))?;
+    if batch.device_id != kid {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "device_id does not match the signing key id".into(),
+        ));
+    }
+    let held = hub.with_db(move |db| db.store_batch(&batch)).await?;
+    Ok(axum::Json(BatchAck { held_seq: held }).into_response())
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    #[serde(default)]
+    cursor: u64,
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+async fn pull(
+    State(hub): State<Hub>,
+    Path(kind): Path<String>,
+    Query(q): Query<PullQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (_, store) = hub.authorise(&headers).await?;
+    let limit = q.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
+    let cursor = q.cursor;
+    Ok(match kind.as_str() {
+        "catalog" => page(
+            hub.with_db(move |db| db.catalog_after(cursor, limit))
+                .await?,
+            limit,
+        ),
+        "pickups" => page(
+            hub.with_db(move |db| db.pickups_after(&store, cursor, limit))
+                .await?,
+            limit,
+        ),
+        "revocations" => page(
+            hub.with_db(move |db| db.revocations_after(cursor, limit))
+                .await?,
+            limit,
+        ),
+        "keys" => {
+            let keys = hub.with_db(|db| db.platform_keys()).await?;
+            let n = keys.keys.len() as u64;
+            axum::Json(PullResponse {
+                items: keys.keys,
+                cursor: n,
+                more: false,
+            })
+            .into_response()
+        }
+        other => {
+            return Err(ApiError(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no pull named {other}"),
+            ));
+        }
+    })
+}
+
+/// One page of a pull: `more` when the page is full.
+fn page<T: serde::Serialize>((items, cursor): (Vec<T>, u64), limit: u32) -> Response {
+    axum::Json(PullResponse {
+        more: items.len() as u32 == limit,
+        items,
+        cursor,
+    })
+    .into_response()
+}
+
+async fn payment(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let (device, _) = hub.authorise(&headers).await?;
+    let req: PaymentRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    let resp = hub
+        .with_db(move |db| db.take_payment(&device, &req))
+        .await?;
+    Ok(axum::Json(resp).into_response())
+}
+
+async fn clock() -> Response {
+    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    axum::Json(TimeResponse { now_ms }).into_response()
+}
+
+pub fn router(hub: Hub) -> Router {
+    Router::new()
+        .route(ENROL_PATH, post(enrol))
+        .route(BATCH_PATH, post(batch))
+        .route(
+            &format!("{}/{{kind}}", smartstore_protocol::wire::PULL_PATH),
+            get(pull),
+        )
+        .route(PAYMENT_PATH, post(payment))
+        .route(TIME_PATH, get(clock))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(hub)
+}
+
+/// Serves until the process ends; reports the bound address through `on_bound` first.
+pub async fn serve(
+    hub: Hub,
+    listen: SocketAddr,
+    on_bound: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    on_bound(listener.local_addr()?);
+    axum::serve(listener, router(hub)).await
+}
+
+/// Starts a hub on its own thread and runtime (for tests and benchmarks); returns its address.
+pub fn spawn(db: HubDb, listen: SocketAddr) -> std::io::Result<SocketAddr> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let hub = Hub::new(db);
+    std::thread::Builder::new()
+        .name("hub".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            };
+            let tx2 = tx.clone();
+            if let Err(e) = rt.block_on(serve(hub, listen, move |a| {
+                let _ = tx2.send(Ok(a));
+            })) {
+                let _ = tx.send(Err(e));
+            }
+        })?;
+    rx.recv()
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+}

@@ -1,0 +1,117 @@
+//! The events a terminal queues in its outbox and the platform stores: one definition for the
+//! writer (the terminal's store) and the reader (the hub). Each body repeats its envelope
+//! (`event_id`, `seq`, `type`, `created_at`) so a stored body stands on its own.
+
+use serde::{Deserialize, Serialize};
+use smartstore_domain::order::{Fulfilment, Payment};
+
+/// The `type` of each event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    #[serde(rename = "order.placed")]
+    OrderPlaced,
+    #[serde(rename = "pickup.collected")]
+    PickupCollected,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 2] = [EventKind::OrderPlaced, EventKind::PickupCollected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::OrderPlaced => "order.placed",
+            EventKind::PickupCollected => "pickup.collected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EventKind> {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for EventKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One line of a placed order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub gtin: String,
+    pub name: String,
+    pub quantity: u32,
+    /// Minor units.
+    pub unit_price: i64,
+}
+
+/// `order.placed`: an order committed on a terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPlaced {
+    pub event_id: String,
+    pub seq: u64,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub created_at: String,
+    pub order_id: String,
+    pub number: u64,
+    pub receipt: String,
+    pub store: String,
+    pub terminal: String,
+    pub fulfilment: Fulfilment,
+    pub payment: Payment,
+    pub member_id: Option<String>,
+    pub coupon_id: Option<String>,
+    #[serde(default)]
+    pub coupon_single_use: bool,
+    pub lines: Vec<OrderLine>,
+    pub subtotal: i64,
+    pub discount: i64,
+    pub total: i64,
+    pub currency: String,
+}
+
+/// One line handed over at a pickup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectedLine {
+    pub gtin: String,
+    pub quantity: u32,
+}
+
+/// `pickup.collected`: an online order handed over at a terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupCollected {
+    pub event_id: String,
+    pub seq: u64,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub created_at: String,
+    pub order_id: String,
+    pub store: String,
+    pub terminal: String,
+    pub lines: Vec<CollectedLine>,
+}
+
+impl OrderPlaced {
+    /// The single-use coupon this order redeemed, if any.
+    pub fn single_use_coupon(&self) -> Option<&str> {
+        self.coupon_id.as_deref().filter(|_| self.coupon_single_use)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_text_and_json() {
+        for k in EventKind::ALL {
+            assert_eq!(EventKind::parse(k.as_str()), Some(k));
+            assert_eq!(
+                serde_json::to_string(&k).expect("json"),
+                format!("\"{}\"", k.as_str())
+            );
+        }
+        assert_eq!(EventKind::parse("order.deleted"), None);
+    }
+}

@@ -1,0 +1,146 @@
+//! The messages of the sync protocol between terminal and platform (docs/sync-protocol.md).
+//! Plain data shared by `sync` (the terminal) and `hub` (the reference platform).
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::keys::{Jwk, JwkSet};
+
+pub const ENROL_PATH: &str = "/v1/enrol";
+pub const BATCH_PATH: &str = "/v1/batches";
+pub const PULL_PATH: &str = "/v1/pull";
+pub const PAYMENT_PATH: &str = "/v1/payments";
+pub const TIME_PATH: &str = "/v1/time";
+pub const BEARER_AUDIENCE: &str = "smartstore-platform";
+/// The longest a bearer token may live.
+pub const BEARER_MAX_SECONDS: i64 = 300;
+/// The JWS `typ` of a batch and of a bearer token.
+pub const BATCH_TYP: &str = "smartstore-batch+jws";
+pub const BEARER_TYP: &str = "smartstore-bearer+jws";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub token: String,
+    pub public_key: Jwk,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    pub device_id: String,
+    pub store_id: String,
+    pub terminal_id: String,
+    pub receipt_prefix: String,
+    pub platform_keys: JwkSet,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BatchEvent {
+    pub seq: u64,
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    pub created_at: String,
+    pub body: Box<RawValue>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BatchPayload {
+    pub device_id: String,
+    pub batch_id: String,
+    pub first_seq: u64,
+    pub last_seq: u64,
+    pub events: Vec<BatchEvent>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchAck {
+    /// The highest sequence number the platform holds with no gap before it.
+    pub held_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BearerClaims {
+    pub sub: String,
+    pub aud: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse<T> {
+    pub items: Vec<T>,
+    /// Pass this back as `cursor` for the next page.
+    pub cursor: u64,
+    /// More items wait after this page.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogChange {
+    pub gtin: String,
+    pub name: String,
+    #[serde(default)]
+    pub name_zh: Option<String>,
+    pub price: i64,
+    pub currency: String,
+    #[serde(default)]
+    pub sku: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub age_restricted: bool,
+    #[serde(default)]
+    pub stock: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PickupLine {
+    pub gtin: String,
+    pub quantity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pickup {
+    pub order_id: String,
+    pub store_id: String,
+    pub lines: Vec<PickupLine>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revocation {
+    pub coupon_id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRequest {
+    pub code: String,
+    pub amount: i64,
+    pub currency: String,
+    /// The terminal's id for this attempt; a retry with the same reference is not charged twice.
+    pub reference: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentResponse {
+    /// `approved` or `declined`.
+    pub status: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    pub payment_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeResponse {
+    /// The platform's clock, Unix milliseconds.
+    pub now_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}

@@ -1,0 +1,18 @@
+//! Reading codes: frame sources (webcam, image-folder replay), decoding, the scan worker
+//! threads, and keyboard-wedge scanners. Meaning of what is read lives in `domain::scan`.
+
+pub mod camera;
+pub mod decode;
+pub mod frame;
+pub mod lines;
+pub mod regions;
+pub mod replay;
+pub mod source;
+pub mod upcean;
+pub mod wedge;
+pub mod worker;
+
+pub use decode::{Decoder, Detection, Effort};
+pub use frame::{FrameError, LumaFrame};
+pub use source::{CameraSpec, FrameSource, SourceError};
+pub use worker::{ScanEvent, ScanRead, ScanWorker, WorkerOptions};

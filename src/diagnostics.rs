@@ -1,0 +1,681 @@
+//! Diagnostics: everything a technician can get wrong, each with what to do about it. `smartstore
+//! doctor` prints them and the setup mode's diagnostics page shows them.
+//!
+//! The checks run in a fixed order and each gives one line (or one JSON object with `--json`):
+//! `owner`, `camera`, `database`, `disk`, `unsynced`, `enrolment`, `key`, `clock`, `platform`.
+//! docs/troubleshooting.md is keyed by these names and their messages.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::config::Context;
+use crate::store::{Store, StoreError};
+use crate::sync::{PlatformClient, SyncError, key_path};
+use smartstore_protocol::keys::{Jwk, KeyError, SigningKey};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub check: &'static str,
+    pub status: Status,
+    pub detail: String,
+    /// What to do about it; empty when it passed.
+    pub fix: String,
+}
+
+impl Check {
+    fn pass(check: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            check,
+            status: Status::Pass,
+            detail: detail.into(),
+            fix: String::new(),
+        }
+    }
+    fn warn(check: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check {
+            check,
+            status: Status::Warn,
+            detail: detail.into(),
+            fix: fix.into(),
+        }
+    }
+    fn fail(check: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check {
+            check,
+            status: Status::Fail,
+            detail: detail.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+/// Free space below which new orders may fail to commit.
+const MIN_FREE_BYTES: u64 = 200 * 1024 * 1024;
+/// The platform refuses bearer tokens from a clock more than a minute ahead.
+const CLOCK_FAIL_MS: i64 = 60_000;
+/// Past this the clock is drifting: receipts and sync logs start to disagree.
+const CLOCK_WARN_MS: i64 = 10_000;
+/// Each platform request of the doctor; a technician waits for the answer.
+const PLATFORM_TIMEOUT: Duration = Duration::from_secs(5);
+
+const ENROL_FIX: &str = "get a token on the platform (`smartstore-hub enrolment-token --store STORE`) \
+     and run `smartstore enroll --platform URL --token TOKEN`, or use the setup mode's Enrol page";
+
+/// Every check, in the order they are shown.
+pub fn run_checks(ctx: &Context, platform: Option<&str>) -> Vec<Check> {
+    let mut out = Vec::new();
+    let owner = owner_check(&ctx.data_dir);
+    let wrong_user = owner.as_ref().is_some_and(|c| c.status == Status::Fail);
+    out.extend(owner);
+    out.extend(camera_checks(ctx));
+    if wrong_user {
+        // Opening the database as another user would leave files the terminal cannot open.
+        for name in ["database", "enrolment", "key", "clock", "platform"] {
+            out.push(Check::warn(
+                name,
+                "not checked: doctor runs as another user than the data directory's owner",
+                "run doctor as the terminal's user (see the owner check)",
+            ));
+        }
+        out.push(disk_check(&ctx.data_dir));
+        return out;
+    }
+    let store = Store::open(&ctx.db_path());
+    out.extend(database_checks(ctx, store.as_ref()));
+    match &store {
+        Ok(store) => out.extend(device_checks(store, &ctx.data_dir, platform)),
+        Err(_) => {
+            for name in ["enrolment", "key", "clock", "platform"] {
+                out.push(Check::warn(
+                    name,
+                    "not checked: the database cannot be read",
+                    "fix the database first (see the database check)",
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The camera checks: a camera is present, delivers frames, and decodes the printed test card
+/// (`assets/test-card.png`, whose codes are listed in `assets/test-card.txt`).
+///
+/// How long the camera check watches for the test card.
+const CAMERA_WATCH: std::time::Duration = std::time::Duration::from_secs(4);
+
+/// The camera: present, delivering frames, and decoding the printed test card
+/// (assets/test-card.png, installed as /usr/share/smartstore/test-card.png) held in front of
+/// it. The camera is `SMARTSTORE_CAMERA`, else `camera` in config.toml, else `auto`.
+pub fn camera_checks(ctx: &Context) -> Vec<Check> {
+    use smartstore_scan::{CameraSpec, Decoder, Effort};
+    let spec_text = std::env::var("SMARTSTORE_CAMERA")
+        .ok()
+        .or_else(|| ctx.config.camera.clone())
+        .unwrap_or_else(|| "auto".into());
+    let spec: CameraSpec = match spec_text.parse() {
+        Ok(s) => s,
+        Err(e) => {
+            return vec![Check::fail(
+                "camera",
+                e,
+                "fix `camera` in config.toml (auto, an index, a /dev/video path, or replay:DIR)",
+            )];
+        }
+    };
+    let mut source = match smartstore_scan::source::open(&spec) {
+        Ok(s) => s,
+        Err(e) => {
+            return vec![Check::fail(
+                "camera",
+                format!("cannot open camera '{spec_text}': {e}"),
+                "plug in a USB webcam (`smartstore cameras` lists what is seen); the terminal's user needs the video group, which the package's udev rule gives",
+            )];
+        }
+    };
+    let card: std::collections::HashSet<&str> = [
+        "6921000000019",
+        "69000171",
+        "036004000135",
+        "(01)06921000000026",
+        "]C10106921000000026",
+        "0106921000000026",
+        "https://id.gs1.org/01/06931003700045",
+    ]
+    .into_iter()
+    .collect();
+    let decoder = Decoder::new(Effort::Stream);
+    let started = std::time::Instant::now();
+    let (mut frames, mut seen) = (0u32, Vec::<String>::new());
+    let mut last_error = None;
+    while started.elapsed() < CAMERA_WATCH {
+        match source.next_frame() {
+            Ok(frame) => {
+                frames += 1;
+                for d in decoder.decode(&frame) {
+                    if !seen.contains(&d.text) {
+                        seen.push(d.text);
+                    }
+                }
+                if seen.iter().any(|t| {
+                    card.contains(t.as_str())
+                        || smartstore_domain::gtin::Gtin::parse(t)
+                            .is_ok_and(|g| g.as_str() == "06921000000026")
+                }) {
+                    break;
+                }
+            }
+            Err(e) => {
+                last_error = Some(e.to_string());
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+    }
+    let what = source.describe();
+    if frames == 0 {
+        return vec![Check::fail(
+            "camera",
+            format!(
+                "{what} delivered no frames in {} s{}",
+                CAMERA_WATCH.as_secs(),
+                last_error.map(|e| format!(" ({e})")).unwrap_or_default()
+            ),
+            "check the cable and that no other program uses the camera, then run doctor again",
+        )];
+    }
+    let fps = f64::from(frames) / started.elapsed().as_secs_f64().max(0.001);
+    let read: Vec<&String> = seen
+        .iter()
+        .filter(|t| {
+            card.contains(t.as_str())
+                || smartstore_domain::gtin::Gtin::parse(t)
+                    .is_ok_and(|g| g.as_str() == "06921000000026")
+        })
+        .collect();
+    if read.is_empty() {
+        vec![Check::warn(
+            "camera",
+            format!(
+                "{what} delivers frames ({fps:.0} per second) but no test-card code was read{}",
+                if seen.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (read: {})", seen.join(", "))
+                }
+            ),
+            "hold the printed test card (/usr/share/smartstore/test-card.png) 20-40 cm in front of the camera, in good light, and run doctor again",
+        )]
+    } else {
+        vec![Check::pass(
+            "camera",
+            format!(
+                "{what} delivers frames ({fps:.0} per second) and read the test card ({})",
+                read.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )]
+    }
+}
+
+/// Whether doctor runs as the user who owns the data directory. Root opening the database
+/// would create journal files that the terminal's user cannot open.
+fn owner_check(data_dir: &Path) -> Option<Check> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let dir_uid = std::fs::metadata(data_dir).ok()?.uid();
+        // The owner of /proc/self is the effective user of this process.
+        let me = std::fs::metadata("/proc/self").ok()?.uid();
+        if me == dir_uid {
+            return Some(Check::pass(
+                "owner",
+                format!(
+                    "running as {}, who owns {}",
+                    user_name(me),
+                    data_dir.display()
+                ),
+            ));
+        }
+        Some(Check::fail(
+            "owner",
+            format!(
+                "running as {} but {} belongs to {}: files made now would be unreadable to the terminal",
+                user_name(me),
+                data_dir.display(),
+                user_name(dir_uid)
+            ),
+            format!(
+                "run the terminal's commands as its user: `sudo smartstore-admin doctor` on a packaged terminal, \
+                 or `sudo -u {} smartstore --data-dir {} doctor`",
+                user_name(dir_uid),
+                data_dir.display()
+            ),
+        ))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = data_dir;
+        None
+    }
+}
+
+/// The name of a user id from /etc/passwd, else the number.
+fn user_name(uid: u32) -> String {
+    let name = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|line| {
+                let mut f = line.split(':');
+                let name = f.next()?;
+                let id = f.nth(1)?;
+                (id.parse::<u32>().ok()? == uid).then(|| name.to_owned())
+            })
+        });
+    name.unwrap_or_else(|| format!("uid {uid}"))
+}
+
+fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Check> {
+    let path = ctx.db_path();
+    let mut out = Vec::new();
+    match store {
+        Err(e) => {
+            let fix = match e {
+                StoreError::Corrupt { .. } => {
+                    "move the file aside (keep it for support) and run smartstore again to start a new database"
+                }
+                StoreError::DiskFull { .. } => "free disk space",
+                StoreError::NewerSchema { .. } => {
+                    "install the newer smartstore that wrote this database"
+                }
+                StoreError::Busy { .. } => "stop the other smartstore using it, then run doctor again",
+                _ => {
+                    "check the data directory's permissions (the terminal's user must read and write it)"
+                }
+            };
+            out.push(Check::fail("database", e.to_string(), fix));
+        }
+        Ok(store) => match store.quick_check() {
+            Ok(rows) if rows == ["ok"] => match store.audit() {
+                Ok(p) if p.is_empty() => out.push(Check::pass(
+                    "database",
+                    format!("{} passes quick_check and the order audit", path.display()),
+                )),
+                Ok(p) => out.push(Check::fail(
+                    "database",
+                    p.join("; "),
+                    "keep the file and contact support before placing more orders",
+                )),
+                Err(e) => out.push(Check::fail(
+                    "database",
+                    e.to_string(),
+                    "keep the file and contact support",
+                )),
+            },
+            Ok(rows) => out.push(Check::fail(
+                "database",
+                format!(
+                    "{} is damaged: quick_check found: {}",
+                    path.display(),
+                    rows.join("; ")
+                ),
+                "stop selling on this terminal, keep the file and contact support",
+            )),
+            Err(e) => out.push(Check::fail(
+                "database",
+                e.to_string(),
+                "stop selling on this terminal, move the file aside (keep it for support) and contact support",
+            )),
+        },
+    }
+    let database_ok = out.iter().all(|c| c.status == Status::Pass);
+    out.push(disk_check(&ctx.data_dir));
+    if !database_ok {
+        out.push(Check::warn(
+            "unsynced",
+            "not checked: the database cannot be trusted",
+            "fix the database first (see the database check)",
+        ));
+    } else if let Ok(store) = store {
+        match store.sync_status() {
+            Ok(s) => out.push(unsynced_check(s.unsynced, s.oldest_unsynced_at.as_deref())),
+            Err(e) => out.push(Check::fail("unsynced", e.to_string(), "check the database")),
+        }
+    }
+    out
+}
+
+fn disk_check(data_dir: &Path) -> Check {
+    // A data directory not made yet: measure the disk it will be made on.
+    let probe = data_dir
+        .ancestors()
+        .find(|p| p.exists())
+        .unwrap_or(data_dir);
+    match fs4::available_space(probe) {
+        Ok(free) if free >= MIN_FREE_BYTES => Check::pass(
+            "disk",
+            format!("{} MiB free in {}", free >> 20, probe.display()),
+        ),
+        Ok(free) => Check::fail(
+            "disk",
+            format!("only {} MiB free in {}", free >> 20, probe.display()),
+            "free at least 200 MiB (old logs, downloads) so orders can be stored",
+        ),
+        Err(e) => Check::fail(
+            "disk",
+            format!("cannot read free space in {}: {e}", probe.display()),
+            "check the data directory exists",
+        ),
+    }
+}
+
+/// Enrolment, key, clock and platform: whether this terminal can sync.
+fn device_checks(store: &Store, data_dir: &Path, platform: Option<&str>) -> Vec<Check> {
+    let identity = (|| {
+        Ok::<_, StoreError>((
+            store.meta("device_id")?,
+            store.meta("platform_url")?,
+            store.meta("demo")?.is_some(),
+        ))
+    })();
+    let (device_id, url, demo) = match identity {
+        Ok(i) => i,
+        Err(_) => {
+            return ["enrolment", "key", "clock", "platform"]
+                .into_iter()
+                .map(|name| {
+                    Check::warn(
+                        name,
+                        "not checked: the terminal's identity cannot be read from the database",
+                        "fix the database first (see the database check)",
+                    )
+                })
+                .collect();
+        }
+    };
+    let key_file = key_path(data_dir);
+    let (Some(device_id), Some(url)) = (device_id, url) else {
+        let mut out = Vec::new();
+        out.push(if demo {
+            Check::warn(
+                "enrolment",
+                "not enrolled: this terminal runs the demo store, its orders stay on this machine",
+                ENROL_FIX,
+            )
+        } else {
+            Check::fail(
+                "enrolment",
+                "not enrolled, and this database is not the demo store: it cannot sync",
+                ENROL_FIX,
+            )
+        });
+        out.push(if key_file.exists() {
+            Check::warn(
+                "key",
+                format!(
+                    "{} exists but the terminal is not enrolled (an enrolment that did not finish?)",
+                    key_file.display()
+                ),
+                "`smartstore enroll` replaces it with a new key",
+            )
+        } else {
+            Check::pass("key", "no key yet: `smartstore enroll` makes one")
+        });
+        match platform {
+            Some(url) => {
+                let (clock, reach) = clock_and_reach(url);
+                out.push(clock);
+                out.push(match reach {
+                    Ok(()) => Check::pass(
+                        "platform",
+                        format!(
+                            "{url} answers; whether it accepts this terminal is checked once it is enrolled"
+                        ),
+                    ),
+                    Err(e) => unreachable_check(url, &e),
+                });
+            }
+            None => {
+                let fix = "enrol the terminal, or pass --platform URL to check the clock and network before enrolling";
+                out.push(Check::warn(
+                    "clock",
+                    "not checked: no platform to compare with",
+                    fix,
+                ));
+                out.push(Check::warn(
+                    "platform",
+                    "not checked: not enrolled with a platform",
+                    fix,
+                ));
+            }
+        }
+        return out;
+    };
+    let (store_id, terminal_id) = store
+        .receipt_prefix()
+        .unwrap_or_else(|_| ("?".into(), "?".into()));
+    let mut out = vec![Check::pass(
+        "enrolment",
+        format!("terminal {terminal_id} of store {store_id} (device {device_id}) with {url}"),
+    )];
+    let key = SigningKey::load(&key_file, &device_id);
+    out.push(key_check(&key_file, &key));
+    let (clock, reach) = clock_and_reach(&url);
+    let clock_off = clock.status == Status::Fail;
+    out.push(clock);
+    out.push(match (reach, key) {
+        (Err(e), _) => unreachable_check(&url, &e),
+        (Ok(()), Err(_)) => Check::fail(
+            "platform",
+            format!("{url} answers, but without a usable key this terminal cannot prove who it is"),
+            "fix the key first (see the key check)",
+        ),
+        (Ok(()), Ok(key)) => accepts_check(&url, &key, &device_id, clock_off),
+    });
+    out
+}
+
+fn key_check(path: &Path, key: &Result<SigningKey, KeyError>) -> Check {
+    match key {
+        Ok(k) => Check::pass(
+            "key",
+            format!(
+                "{} is private to its owner and signs as device {}",
+                path.display(),
+                k.kid
+            ),
+        ),
+        Err(e @ KeyError::Missing { .. }) => Check::fail(
+            "key",
+            e.to_string(),
+            "restore device.key from this terminal's backup; without it the queued orders cannot be sent. \
+             If there is no backup, call support before re-enrolling (re-enrolment starts a new --data-dir)",
+        ),
+        Err(e @ KeyError::TooOpen { path, .. }) => Check::fail(
+            "key",
+            e.to_string(),
+            format!(
+                "`chmod 600 {0}` (and `chown smartstore:smartstore {0}` on a packaged terminal); \
+                 if others could log in to this machine, re-enrol it",
+                path.display()
+            ),
+        ),
+        Err(e @ KeyError::Invalid { .. }) => Check::fail(
+            "key",
+            e.to_string(),
+            "restore device.key from this terminal's backup, or call support to re-enrol",
+        ),
+        Err(e) => Check::fail(
+            "key",
+            e.to_string(),
+            "the terminal's user must own and read its key: `chown smartstore:smartstore` it on a packaged terminal",
+        ),
+    }
+}
+
+/// Asks the platform for its clock: the clock check, and whether the platform answers at all.
+fn clock_and_reach(url: &str) -> (Check, Result<(), SyncError>) {
+    let client = match PlatformClient::new(url, PLATFORM_TIMEOUT) {
+        Ok(c) => c,
+        Err(e) => {
+            return (
+                Check::warn("clock", format!("not checked: {e}"), ""),
+                Err(e),
+            );
+        }
+    };
+    let sent = time::OffsetDateTime::now_utc();
+    let started = Instant::now();
+    match client.time() {
+        Ok(platform_ms) => {
+            let rtt = started.elapsed();
+            let local_ms = ((sent + rtt / 2).unix_timestamp_nanos() / 1_000_000) as i64;
+            (clock_check(platform_ms - local_ms, rtt), Ok(()))
+        }
+        Err(e) => (
+            Check::warn(
+                "clock",
+                "not checked: the platform did not answer",
+                "see the platform check",
+            ),
+            Err(e),
+        ),
+    }
+}
+
+/// `offset_ms` is the platform's clock minus this machine's.
+fn clock_check(offset_ms: i64, rtt: Duration) -> Check {
+    let secs = offset_ms as f64 / 1000.0;
+    let direction = if offset_ms > 0 { "behind" } else { "ahead of" };
+    let detail = format!(
+        "this machine's clock is {:.1} s {direction} the platform's (measured over {} ms)",
+        secs.abs(),
+        rtt.as_millis()
+    );
+    let fix = "turn on network time: `sudo timedatectl set-ntp true`, then `timedatectl status` \
+               should say 'System clock synchronized: yes'. If this machine's time is right \
+               (compare with a phone), the platform's clock is wrong: tell its operators";
+    if offset_ms.abs() > CLOCK_FAIL_MS {
+        Check::fail(
+            "clock",
+            format!("{detail}; the platform refuses a terminal more than a minute off"),
+            fix,
+        )
+    } else if offset_ms.abs() > CLOCK_WARN_MS {
+        Check::warn("clock", detail, fix)
+    } else {
+        Check::pass("clock", detail)
+    }
+}
+
+fn unreachable_check(url: &str, e: &SyncError) -> Check {
+    Check::fail(
+        "platform",
+        format!("{url} cannot be reached: {e}"),
+        format!(
+            "check the network cable or Wi-Fi, that {url} is the platform's address, and that the \
+             store's firewall lets this machine reach it (`curl {url}/v1/time` must print the time)"
+        ),
+    )
+}
+
+/// A bearer-authenticated pull: the platform knows this device and trusts its signature.
+fn accepts_check(url: &str, key: &SigningKey, device_id: &str, clock_off: bool) -> Check {
+    let client = match PlatformClient::new(url, PLATFORM_TIMEOUT) {
+        Ok(c) => c,
+        Err(e) => return Check::fail("platform", e.to_string(), "check the platform URL"),
+    };
+    match client.pull::<Jwk>(key, "keys", 0) {
+        Ok(page) => Check::pass(
+            "platform",
+            format!(
+                "{url} accepts device {device_id} ({} platform keys)",
+                page.items.len()
+            ),
+        ),
+        Err(SyncError::ReEnrol(m)) if clock_off => Check::fail(
+            "platform",
+            format!("{url} refused this device's signed request because of the clock ({m})"),
+            "fix the clock first (see the clock check), then run doctor again",
+        ),
+        Err(SyncError::ReEnrol(m)) => Check::fail(
+            "platform",
+            format!("{url} does not accept this device any more: re-enrol ({m})"),
+            "get a new enrolment token and re-enrol the terminal; call support first if orders are \
+             still unsynced (they were signed by the old device)",
+        ),
+        Err(e @ SyncError::Network(_)) => unreachable_check(url, &e),
+        Err(e) => Check::fail(
+            "platform",
+            format!("{url} refused the check: {e}"),
+            "check that the URL is this store's platform; call support with this message",
+        ),
+    }
+}
+
+/// Unsynced orders are normal offline; a day-old backlog deserves a look.
+fn unsynced_check(count: u64, oldest: Option<&str>) -> Check {
+    use time::format_description::well_known::Rfc3339;
+    let Some(at) = oldest else {
+        return Check::pass("unsynced", "every event is on the platform");
+    };
+    let age = time::OffsetDateTime::parse(at, &Rfc3339)
+        .map(|t| time::OffsetDateTime::now_utc() - t)
+        .ok();
+    let hours = age.map_or(0, |a| a.whole_hours());
+    let detail =
+        format!("{count} events not yet on the platform, the oldest {hours} h old (from {at})");
+    if hours >= 24 {
+        Check::warn(
+            "unsynced",
+            detail,
+            "orders are safe here, but the platform has not seen them for a day: check the network and `smartstore sync --once`",
+        )
+    } else {
+        Check::pass("unsynced", detail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_thresholds() {
+        let rtt = Duration::from_millis(3);
+        for (offset, status) in [
+            (0, Status::Pass),
+            (-9_999, Status::Pass),
+            (10_001, Status::Warn),
+            (-60_000, Status::Warn),
+            (60_001, Status::Fail),
+            (-300_000, Status::Fail),
+        ] {
+            assert_eq!(clock_check(offset, rtt).status, status, "{offset}");
+        }
+        assert!(clock_check(120_000, rtt).detail.contains("120.0 s behind"));
+        assert!(clock_check(-120_000, rtt).detail.contains("ahead of"));
+    }
+
+    #[test]
+    fn unsynced_age() {
+        assert_eq!(unsynced_check(0, None).status, Status::Pass);
+        let old = time::OffsetDateTime::now_utc() - time::Duration::hours(30);
+        let at = old
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("format");
+        let c = unsynced_check(7, Some(&at));
+        assert_eq!(c.status, Status::Warn);
+        assert!(c.detail.contains("7 events") && c.detail.contains("30 h"));
+    }
+}
