@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::value::RawValue;
 use smartstore::store::{OutboxEvent, Store};
-use smartstore::sync::{PlatformClient, SyncError};
+use smartstore::sync::{PlatformClient, Step, SyncError};
 use smartstore_domain::sync::backoff_ms;
 use smartstore_hub::db::HubDb;
 use smartstore_hub::server;
@@ -107,8 +107,11 @@ fn terminal(
 
     let mut batch = Vec::with_capacity(events);
     for seq in 1..=events as u64 {
-        let body = RawValue::from_string(template.payload.clone())
-            .map_err(|e| SyncError::Refused(e.to_string()))?;
+        let body =
+            RawValue::from_string(template.payload.clone()).map_err(|e| SyncError::BadAnswer {
+                step: Step::Push,
+                detail: e.to_string(),
+            })?;
         batch.push(BatchEvent {
             seq,
             event_id: Uuid::now_v7().to_string(),
@@ -125,16 +128,16 @@ fn terminal(
         last_seq: events as u64,
         events: batch,
     };
-    let json = serde_json::to_vec(&payload).map_err(|e| SyncError::Refused(e.to_string()))?;
+    let json = serde_json::to_vec(&payload).map_err(|e| SyncError::BadAnswer {
+        step: Step::Push,
+        detail: e.to_string(),
+    })?;
     let jws = jws_sign(&key, Some(BATCH_TYP), &json);
     let t = Instant::now();
     let ack = with_retries(tally, rng, || client.push(jws.clone()))?;
     tally.push_ms.push(t.elapsed().as_secs_f64() * 1e3);
     if ack.held_seq != events as u64 {
-        return Err(SyncError::Refused(format!(
-            "the hub holds {} of {events}",
-            ack.held_seq
-        )));
+        return Err(SyncError::Stalled { held: ack.held_seq });
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ fn options(dir: &std::path::Path) -> Options {
     Options {
         data_dir: dir.to_owned(),
         mode: Mode::Counter,
-        lang: smartstore::ui::i18n::Lang::En,
+        lang: smartstore::i18n::Lang::En,
         camera: "none".into(),
         currency: Currency::CNY,
         store_id: "DEMO".into(),

@@ -6,8 +6,9 @@ use crate::store::{Store, StoreError};
 use smartstore_domain::cart::{Cart, CartError};
 use smartstore_domain::catalog::CatalogItem;
 use smartstore_domain::coupon::Coupon;
+use smartstore_domain::gtin::Gtin;
 use smartstore_domain::money::Money;
-use smartstore_domain::scan::{PaymentScheme, ScanKind, Symbology, classify};
+use smartstore_domain::scan::{PaymentScheme, ScanKind, Symbology, Unusable, classify};
 use smartstore_protocol::codes::{
     CodeRefusal, Member, Pickup, ShopperCode, TrustedKeys, verify_at_store,
 };
@@ -58,17 +59,39 @@ pub enum Resolution {
         scheme: PaymentScheme,
         digits: String,
     },
-    /// Nothing usable; the reason in words for the clerk or shopper.
+    /// Nothing usable, and why.
     Refused {
         text: String,
-        reason: String,
+        refusal: ScanRefusal,
     },
 }
 
-fn refused(text: &str, reason: impl Into<String>) -> Resolution {
+/// Why a scan put nothing into the cart. Shown in the user's language by the window and the
+/// command line (`crate::i18n`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScanRefusal {
+    #[error("product {} is not in the catalog", gtin.display_form())]
+    NotInCatalog { gtin: Gtin },
+    #[error("{0}")]
+    Unusable(Unusable),
+    #[error("{0}")]
+    Code(CodeRefusal),
+    #[error("coupon {coupon_id} was withdrawn by the platform")]
+    CouponWithdrawn { coupon_id: String },
+    #[error("the basket holds product {}, which is not in this store's catalog", gtin.display_form())]
+    BasketItemMissing { gtin: Gtin },
+    #[error("order {order_id} was already collected (at {at})")]
+    AlreadyCollected { order_id: String, at: String },
+    #[error("{0}")]
+    Cart(CartError),
+    #[error("{0}; nothing was added")]
+    Basket(CartError),
+}
+
+fn refused(text: &str, refusal: ScanRefusal) -> Resolution {
     Resolution::Refused {
         text: text.chars().take(40).collect(),
-        reason: reason.into(),
+        refusal,
     }
 }
 
@@ -82,17 +105,17 @@ pub fn resolve(
     Ok(match classify(text, symbology) {
         ScanKind::Product(gtin) => match store.item(gtin)? {
             Some(item) => Resolution::Product(item),
-            None => refused(
-                &gtin.display_form(),
-                format!("product {} is not in the catalog", gtin.display_form()),
-            ),
+            None => refused(&gtin.display_form(), ScanRefusal::NotInCatalog { gtin }),
         },
         ScanKind::Payment { scheme, digits } => Resolution::Payment { scheme, digits },
-        ScanKind::Unusable { text, reason } => Resolution::Refused { text, reason },
+        ScanKind::Unusable { text, why } => Resolution::Refused {
+            text,
+            refusal: ScanRefusal::Unusable(why),
+        },
         ScanKind::Shopper { text, .. } => {
             let verified = match verify_at_store(&text, &codes.keys, codes.now, &codes.store_id) {
                 Ok(v) => v,
-                Err(refusal) => return Ok(refused(&text, refusal.to_string())),
+                Err(refusal) => return Ok(refused(&text, ScanRefusal::Code(refusal))),
             };
             match verified.code {
                 ShopperCode::Member(m) => Resolution::Member(m),
@@ -100,7 +123,7 @@ pub fn resolve(
                     if store.is_coupon_revoked(&c.id)? {
                         return Ok(refused(
                             &text,
-                            format!("coupon {} was withdrawn by the platform", c.id),
+                            ScanRefusal::CouponWithdrawn { coupon_id: c.id },
                         ));
                     }
                     let redeemed = c.single_use && store.coupon_redeemed(&c.id)?;
@@ -117,10 +140,7 @@ pub fn resolve(
                             None => {
                                 return Ok(refused(
                                     &text,
-                                    format!(
-                                        "the basket holds product {}, which is not in this store's catalog",
-                                        gtin.display_form()
-                                    ),
+                                    ScanRefusal::BasketItemMissing { gtin: *gtin },
                                 ));
                             }
                         }
@@ -130,8 +150,10 @@ pub fn resolve(
                 ShopperCode::Pickup(p) => match store.pickup(&p.order_id)? {
                     Some((_, _, Some(at))) => refused(
                         &text,
-                        CodeRefusal::AlreadyCollected(format!("{} (at {at})", p.order_id))
-                            .to_string(),
+                        ScanRefusal::AlreadyCollected {
+                            order_id: p.order_id,
+                            at,
+                        },
                     ),
                     found => {
                         let mut names = Vec::with_capacity(p.lines.len());
@@ -188,7 +210,7 @@ pub fn apply(
     cart: &mut Cart,
     resolution: Resolution,
     codes: &CodeContext,
-) -> Result<Applied, String> {
+) -> Result<Applied, ScanRefusal> {
     match resolution {
         Resolution::Product(item) => match cart.add(&item, 1) {
             Ok(()) => {
@@ -199,7 +221,7 @@ pub fn apply(
                     .map_or(1, |l| l.quantity);
                 Ok(Applied::Added { item, quantity })
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(ScanRefusal::Cart(e)),
         },
         Resolution::Member(m) => Ok(Applied::Member(m)),
         Resolution::Coupon { coupon, redeemed } => {
@@ -209,15 +231,14 @@ pub fn apply(
                     coupon_id: id,
                     discount,
                 }),
-                Err(CartError::Coupon(r)) => Err(r.to_string()),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(ScanRefusal::Cart(e)),
             }
         }
         Resolution::Basket(items) => {
             let n = items.len();
             cart.add_all(items.iter().map(|(i, q)| (i, *q)))
                 .map(|()| Applied::Basket { lines: n })
-                .map_err(|e| format!("{e}; nothing was added"))
+                .map_err(ScanRefusal::Basket)
         }
         Resolution::Pickup {
             pickup,
@@ -229,7 +250,7 @@ pub fn apply(
             names,
         }),
         Resolution::Payment { scheme, digits } => Ok(Applied::Payment { scheme, digits }),
-        Resolution::Refused { reason, .. } => Err(reason),
+        Resolution::Refused { refusal, .. } => Err(refusal),
     }
 }
 
@@ -240,6 +261,6 @@ pub fn scan_into_cart(
     text: &str,
     symbology: Option<Symbology>,
     codes: &CodeContext,
-) -> Result<Result<Applied, String>, StoreError> {
+) -> Result<Result<Applied, ScanRefusal>, StoreError> {
     Ok(apply(cart, resolve(store, text, symbology, codes)?, codes))
 }

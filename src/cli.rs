@@ -105,6 +105,43 @@ impl UiArgs {
 }
 
 /// The resolved data directory and the database in it.
+/// The command line's language: `SMARTSTORE_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`,
+/// `LANG`) when it is Chinese, else English.
+pub fn lang() -> crate::i18n::Lang {
+    use crate::i18n::Lang;
+    if let Some(l) = std::env::var("SMARTSTORE_LANG")
+        .ok()
+        .and_then(|v| Lang::parse(&v))
+    {
+        return l;
+    }
+    let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    if locale.to_ascii_lowercase().starts_with("zh") {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+/// An error as the command line prints it: what the command was doing (its context, in
+/// English), then the typed refusal in `lang` through Fluent.
+pub fn describe_error(e: &anyhow::Error, lang: crate::i18n::Lang) -> String {
+    let mut parts = Vec::new();
+    for cause in e.chain() {
+        if let Some(msg) = crate::i18n::localize(cause) {
+            parts.push(msg.render(lang));
+            break;
+        }
+        parts.push(cause.to_string());
+        // anyhow's own context wraps its source: the next link is that source.
+    }
+    parts.join(": ")
+}
+
 /// One JSON object per line on standard output.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string(value)?);
@@ -169,7 +206,8 @@ fn run_pin(ctx: &Context) -> anyhow::Result<ExitCode> {
 }
 
 fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
-    use crate::ui::{Mode, Options, i18n::Lang, setup::Step};
+    use crate::i18n::Lang;
+    use crate::ui::{Mode, Options, setup::Step};
     let store = ctx.open_store()?;
     let config_file = ctx.data_dir.join(config::CONFIG_FILE);
     // Each refusal names where the bad value came from: the flag or config.toml.

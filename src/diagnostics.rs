@@ -603,18 +603,18 @@ fn accepts_check(url: &str, key: &SigningKey, device_id: &str, clock_off: bool) 
                 page.items.len()
             ),
         ),
-        Err(SyncError::ReEnrol(m)) if clock_off => Check::fail(
+        Err(SyncError::ReEnrol { message: m, .. }) if clock_off => Check::fail(
             "platform",
             format!("{url} refused this device's signed request because of the clock ({m})"),
             "fix the clock first (see the clock check), then run doctor again",
         ),
-        Err(SyncError::ReEnrol(m)) => Check::fail(
+        Err(SyncError::ReEnrol { message: m, .. }) => Check::fail(
             "platform",
             format!("{url} does not accept this device any more: re-enrol ({m})"),
             "get a new enrolment token and re-enrol the terminal; call support first if orders are \
              still unsynced (they were signed by the old device)",
         ),
-        Err(e @ SyncError::Network(_)) => unreachable_check(url, &e),
+        Err(e) if e.is_transient() => unreachable_check(url, &e),
         Err(e) => Check::fail(
             "platform",
             format!("{url} refused the check: {e}"),

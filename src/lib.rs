@@ -7,6 +7,7 @@ pub mod checkout;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod i18n;
 pub mod store;
 pub mod sync;
 pub mod ui;

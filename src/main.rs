@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use smartstore::cli::{Cli, run};
+use smartstore::cli::{Cli, describe_error, lang, run};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", describe_error(&e, lang()));
             ExitCode::FAILURE
         }
     }

@@ -26,19 +26,86 @@ use smartstore_protocol::wire::{
 
 pub const KEY_FILE: &str = "device.key";
 
+/// What the terminal was asking the platform for when it failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Enrolment,
+    Push,
+    Pull(String),
+    Payment,
+    Time,
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Step::Enrolment => f.write_str("enrolment"),
+            Step::Push => f.write_str("sending orders"),
+            Step::Pull(kind) => write!(f, "pulling {kind}"),
+            Step::Payment => f.write_str("payment"),
+            Step::Time => f.write_str("clock"),
+        }
+    }
+}
+
+/// Why a sync, an enrolment or a payment did not happen. The English here is for logs and the
+/// command line's `--json`; screens render the variants through Fluent (`crate::i18n`).
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
-    #[error("this terminal is not enrolled: run `smartstore enroll --platform URL --token TOKEN`")]
+    #[error("this terminal is not enrolled")]
     NotEnrolled,
     #[error(
-        "the platform does not accept this terminal any more ({0}): re-enrol it with a new token"
+        "this terminal is already enrolled as device {device}; to enrol it again, start from a new data folder"
     )]
-    ReEnrol(String),
-    #[error("{0}")]
-    Refused(String),
-    /// Worth retrying: timeouts, resets, 5xx.
-    #[error("{0}")]
-    Network(String),
+    AlreadyEnrolled { device: String },
+    #[error(
+        "this database holds {orders} orders from before enrolment (demo orders are never sent to the platform); \
+         enrol from a new data folder, or move {} aside", path.display()
+    )]
+    OrdersBeforeEnrolment { orders: u64, path: PathBuf },
+    #[error("'{url}' is not a platform URL (http:// or https://)")]
+    BadUrl { url: String },
+    /// 401: the platform no longer knows this device.
+    #[error(
+        "the platform does not accept this terminal any more ({step}: {message}): re-enrol it with a new token"
+    )]
+    ReEnrol { step: Step, message: String },
+    /// Any other 4xx: the request itself is refused; retrying will not help.
+    #[error("{step}: the platform answered {status}: {message}")]
+    Refused {
+        step: Step,
+        status: u16,
+        message: String,
+    },
+    /// Worth retrying: no connection, a timeout, an answer cut off.
+    #[error("{step}: {detail}")]
+    Unreachable { step: Step, detail: String },
+    /// Worth retrying: 5xx, 408, 429.
+    #[error("{step}: the platform answered {status}: {message}")]
+    ServerError {
+        step: Step,
+        status: u16,
+        message: String,
+    },
+    /// Worth retrying: an answer that does not parse.
+    #[error("{step}: the platform's answer is not understood ({detail})")]
+    BadAnswer { step: Step, detail: String },
+    /// The platform stored none of a batch and holds nothing new: wait, then resend.
+    #[error("the platform holds only up to {held}; will resend")]
+    Stalled { held: u64 },
+    #[error(
+        "the platform holds events up to {held} from this device, more than this terminal has: \
+         was this database restored from a backup or copied to another terminal?"
+    )]
+    PlatformAhead { held: u64 },
+    #[error(
+        "payment by code needs an enrolled terminal that is online: take cash or card, or pay later"
+    )]
+    PaymentNeedsPlatform,
+    #[error("payment by code needs the platform online: take cash or card, or pay later")]
+    PaymentOffline,
+    #[error("payment declined: {}", reason.as_deref().unwrap_or("no reason given"))]
+    PaymentDeclined { reason: Option<String> },
     #[error(transparent)]
     Key(#[from] KeyError),
     #[error(transparent)]
@@ -47,7 +114,13 @@ pub enum SyncError {
 
 impl SyncError {
     pub fn is_transient(&self) -> bool {
-        matches!(self, SyncError::Network(_))
+        matches!(
+            self,
+            SyncError::Unreachable { .. }
+                | SyncError::ServerError { .. }
+                | SyncError::BadAnswer { .. }
+                | SyncError::Stalled { .. }
+        )
     }
 }
 
@@ -83,17 +156,14 @@ pub fn enroll(
     token: &str,
 ) -> Result<EnrolResponse, SyncError> {
     if let Some(device) = store.meta("device_id")? {
-        return Err(SyncError::Refused(format!(
-            "this terminal is already enrolled as device {device}; to enrol it again, start from a new --data-dir"
-        )));
+        return Err(SyncError::AlreadyEnrolled { device });
     }
     let orders = store.order_count()?;
     if orders > 0 {
-        return Err(SyncError::Refused(format!(
-            "this database holds {orders} orders from before enrolment (demo orders are never sent to the platform); \
-             enrol with a new --data-dir, or move {} aside",
-            store.path().display()
-        )));
+        return Err(SyncError::OrdersBeforeEnrolment {
+            orders,
+            path: store.path().to_owned(),
+        });
     }
     let key = SigningKey::generate("pending")?;
     let resp = client.enrol(&EnrolRequest {
@@ -191,9 +261,7 @@ pub fn sync_once(
                 store.mark_acked(held)?;
                 if held < last_sent && held == acked {
                     // The platform stored none of it and holds nothing new: do not spin.
-                    return Err(SyncError::Network(format!(
-                        "the platform holds only up to {held}; will resend"
-                    )));
+                    return Err(SyncError::Stalled { held });
                 }
             }
             AckOutcome::Behind { held } => {
@@ -205,10 +273,7 @@ pub fn sync_once(
                 store.rewind_acked(held)?;
             }
             AckOutcome::Ahead { held } => {
-                return Err(SyncError::Refused(format!(
-                    "the platform holds events up to {held} from this device, more than this terminal has: \
-                     was this database restored from a backup or copied to another terminal?"
-                )));
+                return Err(SyncError::PlatformAhead { held });
             }
         }
     }
@@ -257,15 +322,9 @@ pub fn capture_payment(
     digits: &str,
     total: smartstore_domain::money::Money,
 ) -> Result<String, SyncError> {
-    const OFFLINE: &str =
-        "payment by code needs the platform online: take cash or card, or pay later";
     let device = match Device::load(store, data_dir) {
         Ok(d) => d,
-        Err(SyncError::NotEnrolled) => {
-            return Err(SyncError::Refused(format!(
-                "this terminal is not enrolled, so {OFFLINE}"
-            )));
-        }
+        Err(SyncError::NotEnrolled) => return Err(SyncError::PaymentNeedsPlatform),
         Err(e) => return Err(e),
     };
     let client = PlatformClient::new(&device.platform_url, Duration::from_secs(15))?;
@@ -280,11 +339,11 @@ pub fn capture_payment(
             tracing::info!(payment = r.payment_id, "payment approved");
             Ok(r.payment_id)
         }
-        Ok(r) => Err(SyncError::Refused(format!(
-            "payment declined: {}",
-            r.reason.unwrap_or_else(|| "no reason given".into())
-        ))),
-        Err(e) if e.is_transient() => Err(SyncError::Network(format!("{e}: {OFFLINE}"))),
+        Ok(r) => Err(SyncError::PaymentDeclined { reason: r.reason }),
+        Err(e) if e.is_transient() => {
+            tracing::warn!("payment by code: {e}");
+            Err(SyncError::PaymentOffline)
+        }
         Err(e) => Err(e),
     }
 }

@@ -6,7 +6,6 @@ pub mod app;
 pub mod camera;
 pub mod counter;
 pub mod effect;
-pub mod i18n;
 pub mod kiosk;
 pub mod services;
 pub mod session;

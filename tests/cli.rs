@@ -191,7 +191,11 @@ fn bad_orders_fail_clearly_and_store_nothing() {
     for (args, needle) in cases {
         let out = smartstore(dir.path(), args);
         assert!(!out.status.success(), "{args:?} succeeded");
-        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).to_lowercase().contains(&needle.to_lowercase()),
+            "{args:?}: {}",
+            stderr(&out)
+        );
         assert!(stdout(&out).is_empty(), "{args:?} printed {}", stdout(&out));
     }
     let list = smartstore(dir.path(), &["orders", "--json"]);

@@ -10,11 +10,11 @@ use std::time::Duration;
 use iced::keyboard::key::Named;
 use iced_test::selector::{Candidate, Target as Found};
 use iced_test::{Simulator, core::Settings};
+use smartstore::i18n::{Lang, Localize as _, t, tr};
 use smartstore::store::Store;
 use smartstore::ui::app::{Message, Target};
 use smartstore::ui::camera::CameraEvent;
 use smartstore::ui::effect::{Effect, execute};
-use smartstore::ui::i18n::{Lang, t, tr};
 use smartstore::ui::session::PayKind;
 use smartstore::ui::{App, Mode, Options, counter, kiosk};
 use smartstore_domain::catalog::CatalogItem;
@@ -443,7 +443,7 @@ fn a_refused_coupon_shows_its_reason() {
         min,
         subtotal: tea.price,
     }
-    .to_string();
+    .render(EN);
     term.assert_sees(&tr(EN, "refused", &[("reason", reason)]));
     assert!(term.app.counter.session.cart.coupon().is_none());
     term.assert_not_sees(&tr(EN, "coupon-line", &[("id", "SPRING50".into())]));
@@ -592,7 +592,7 @@ fn the_setup_wizard_with_the_demo_store_ends_on_the_counter() {
     term.camera_scan(TEA, Symbology::Ean13);
     term.assert_sees(&tr(EN, "setup-last-read", &[("text", TEA.into())]));
     // The camera can be chosen: the demo frames are always offered; the choice is saved.
-    term.click("demo frames");
+    term.click(&t(EN, "camera-demo-frames"));
     let camera = term.app.setup.camera.clone().expect("a camera was chosen");
     assert!(camera.starts_with("replay:"), "{camera}");
     let config = smartstore::config::Config::load(term.data_dir()).expect("config");
@@ -611,7 +611,11 @@ fn the_setup_wizard_with_the_demo_store_ends_on_the_counter() {
     );
     term.assert_sees(&t(EN, "setup-diagnostics"));
     assert!(term.app.setup.checks.is_empty());
-    term.assert_not_sees("[warn] enrolment");
+    term.assert_not_sees(&format!(
+        "[{}] {}",
+        tr(EN, "doctor-status", &[("status", "warn".into())]),
+        tr(EN, "doctor-check", &[("check", "enrolment".into())])
+    ));
     term.run(held);
     assert!(!term.app.setup.checks.is_empty());
     // "Run checks" runs them again.
@@ -624,7 +628,13 @@ fn the_setup_wizard_with_the_demo_store_ends_on_the_counter() {
     let checks = term.app.setup.checks.clone();
     assert!(checks.len() >= 4, "{checks:?}");
     for c in &checks {
-        term.assert_sees(&format!("[{}] {}", c.status, c.check));
+        let args = [("check", c.check.clone()), ("status", c.status.clone())];
+        term.assert_sees(&format!(
+            "[{}] {}",
+            tr(EN, "doctor-status", &args),
+            tr(EN, "doctor-check", &args)
+        ));
+        term.assert_sees(&tr(EN, "doctor-summary", &args));
         term.assert_sees(&c.detail);
         if !c.fix.is_empty() {
             term.assert_sees(&format!("→ {}", c.fix));

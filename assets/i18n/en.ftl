@@ -97,3 +97,177 @@ setup-sync-failed = Failed: { $error }
 setup-diagnostics = Diagnostics
 setup-run-doctor = Run checks
 setup-finish = Finish
+
+## Refusals: every typed error of the domain, the wire, the store and sync (src/i18n/refusals.rs).
+kind = { $kind ->
+    [member] member
+    [pickup] pickup
+    [coupon] coupon
+   *[basket] basket
+}
+step = { $step ->
+    [enrolment] enrolment
+    [push] sending orders
+    [pull] fetching updates
+    [payment] the payment
+   *[time] the clock check
+}
+gtin-empty = Nothing was read.
+gtin-not-digits = “{ $text }” is not a product barcode: it holds something other than digits.
+gtin-bad-length = “{ $text }” has { $len } digits; a product barcode has 8, 12, 13 or 14.
+gtin-bad-check-digit = “{ $text }” fails its check digit: it was mistyped or misread. Scan it again.
+gtin-bad-upce = “{ $text }” is not a valid UPC-E code.
+gtin-not-digital-link = “{ $text }” is a web address without a product number.
+money-bad-currency = “{ $text }” is not a currency code (three letters such as CNY).
+money-bad-amount = “{ $text }” is not an amount: write it like 12.50.
+money-too-precise = “{ $text }” has more than { $digits } decimal places for { $currency }.
+money-overflow = The amount is too large.
+money-currency-mismatch = { $a } and { $b } cannot be added together.
+coupon-not-yet-valid = This coupon is not valid yet.
+coupon-expired = This coupon has expired.
+coupon-wrong-store = This coupon is for other stores, not { $store }.
+coupon-below-minimum = This coupon needs a spend of at least { $min }; the cart holds { $subtotal }.
+coupon-already-redeemed = This coupon was already redeemed on this terminal.
+coupon-already-applied = This coupon is already in the cart.
+coupon-one-per-order = Only one coupon per order.
+coupon-wrong-currency = This coupon is in { $coupon }, the cart in { $cart }.
+coupon-invalid-value = This coupon's value is invalid.
+cart-currency-mismatch = { $gtin } is priced in { $item }, but this cart is in { $cart }.
+cart-quantity-out-of-range = Quantity { $qty } is out of range: 1 to { $max } per line.
+cart-not-in-cart = { $gtin } is not in the cart.
+cart-too-many-lines = The cart is full ({ $max } lines).
+order-empty-cart = The cart is empty: scan at least one product.
+order-missing-address = A delivery needs an address.
+order-address-too-long = The address is longer than { $max } characters.
+order-missing-collect-store = A collect order needs the store where it will be collected.
+order-missing-pickup-time = A collect order needs a pickup time.
+order-missing-card-reference = A card payment needs the card terminal's reference.
+payment-unknown = “{ $text }” is not a payment: cash, card (with its reference), a payment code, or later.
+payment-bad-card-reference = A card payment needs the card terminal's reference (1 to { $max } characters).
+payment-bad-code = “{ $text }” is not a payment code.
+payment-needs-platform = Payment by code needs an enrolled terminal that is online: take cash or card, or pay later.
+payment-offline = Payment by code needs the platform online, and it cannot be reached now: take cash or card, or pay later.
+payment-declined = The payment was declined: ask for another payment.
+scan-nothing-read = Nothing was read.
+scan-not-a-code = Not a product barcode, a shopper code or a payment code.
+scan-not-in-catalog = Product { $gtin } is not in the catalog: check the code, or add the product to the catalog.
+scan-coupon-withdrawn = Coupon { $coupon } was withdrawn by the platform.
+scan-basket-item-missing = The basket holds product { $gtin }, which this store does not sell.
+scan-already-collected = Order { $order } was already collected ({ $at }).
+scan-basket-refused = Nothing from the basket was added: { $reason }
+code-malformed = Not a valid shopper code.
+code-bad-signature = The code's signature does not match: it was altered or is forged.
+code-unknown-key = The code was signed with a key this terminal does not know ({ $kid }): sync to fetch the platform's keys.
+code-expired = This { kind } code expired at { $at }.
+code-not-yet-valid = This { kind } code is not valid before { $from }.
+code-wrong-store = This { kind } code is for store { $stores }, not this store ({ $here }).
+code-already-redeemed = Coupon { $coupon } was already redeemed on this terminal.
+code-already-collected = Order { $order } was already collected.
+row-missing-column = The header has no “{ $column }” column (gtin, name and price are required).
+row-duplicate-column = The header names column “{ $column }” twice.
+row-field-count = The row has { $found } fields but the header has { $expected }.
+row-price = Price “{ $text }”: { $reason }
+row-negative-price = Price “{ $text }” is negative.
+row-empty-name = The name is empty.
+row-bad-flag = age_restricted “{ $text }” is not one of true, false, 1, 0, yes, no.
+row-bad-stock = Stock “{ $text }” is not a whole number.
+import-unreadable-header = The header row cannot be read.
+import-unreadable-row = The row cannot be read (broken quoting or not UTF-8).
+import-duplicate-gtin = Product { $gtin } already appears on line { $line }.
+import-no-rows = The file has a header but no product rows.
+import-refused = The catalog import was refused; nothing was imported:
+import-problem-line = line { $line }: { $problem }
+import-more-problems = … and { $count } more problems
+key-bad-pkcs8 = The private key is not an Ed25519 key.
+key-bad-jwk = Platform key { $kid } is not a valid Ed25519 key.
+key-duplicate-kid = The key set names key { $kid } twice with different keys.
+key-random = The system's random number generator failed.
+key-invalid = { $path } is not this terminal's private key: enrol the terminal again.
+key-missing = No key file at { $path }: this terminal is not enrolled.
+key-too-open = { $path } can be read by other users (mode { $mode }): make it readable by its owner only.
+key-io = Cannot read or write { $path }.
+store-corrupt = { $path } is not a readable smartstore database. It was left untouched: keep it for support and start from another data folder.
+store-unreadable = Cannot open { $path }: check that the folder exists and this user may read and write it.
+store-read-only = Cannot write to { $path }: check the file's permissions and that the disk is not read-only.
+store-disk-full = The disk holding { $path } is full: nothing was stored. Free some space and try again.
+store-newer-schema = { $path } was written by a newer smartstore (schema { $found }, this one knows { $known }). Install the newer version; the file was left untouched.
+store-migration = Updating the database failed at step { $name }; nothing of it was kept.
+store-busy = The database { $path } is busy (another smartstore holds it); try again.
+store-sqlite = A database error on { $path }; try again, and call support if it persists.
+store-inconsistent = Stored data is inconsistent; call support.
+sync-not-enrolled = This terminal is not enrolled with a platform.
+sync-already-enrolled = This terminal is already enrolled as device { $device }; to enrol it again, start from a new data folder.
+sync-orders-before-enrolment = This database holds { $orders } orders from before enrolment (demo orders are never sent to the platform); enrol from a new data folder, or move { $path } aside.
+sync-bad-url = “{ $url }” is not a platform address (http:// or https://).
+sync-re-enrol = The platform does not accept this terminal any more: enrol it again with a new token.
+sync-refused = The platform refused { step } (HTTP { $status }).
+sync-unreachable = The platform cannot be reached ({ step }); orders are safe here and will be sent later.
+sync-server-error = The platform had a problem with { step } (HTTP { $status }); will try again.
+sync-bad-answer = The platform's answer to { step } was not understood; will try again.
+sync-stalled = The platform holds this terminal's events only up to { $held }; will send again.
+sync-platform-ahead = The platform holds events up to { $held } from this device, more than this terminal has: was this database restored from a backup or copied to another terminal?
+sync-report = { $sent } events sent, { $catalog } catalog changes and { $pickups } pickups fetched
+config-failed = Cannot read or write the configuration file { $path }.
+thread-stopped = A background part of the terminal stopped: restart smartstore.
+stored-text = { $text }
+
+## The setup screen's diagnostics: one line per check and outcome (the command line prints the
+## technician's details in English).
+doctor-status = { $status ->
+    [pass] OK
+    [warn] Warning
+   *[fail] Problem
+}
+doctor-check = { $check ->
+    [owner] Data owner
+    [camera] Camera
+    [database] Database
+    [disk] Disk
+    [unsynced] Unsynced
+    [enrolment] Enrolment
+    [key] Device key
+    [clock] Clock
+   *[platform] Platform
+}
+doctor-summary = { $check ->
+    [owner] { $status ->
+        [pass] The terminal's own user owns its data.
+       *[other] Another user owns the terminal's data: run the diagnostics as the terminal's user.
+    }
+    [camera] { $status ->
+        [pass] The camera delivers frames and read the test card.
+        [warn] The camera delivers frames but read no test-card code: hold the printed test card 20–40 cm in front of it, in good light.
+       *[fail] The camera cannot be opened or gives no picture: check the cable and that no other program uses it.
+    }
+    [database] { $status ->
+        [pass] The database is readable and sound.
+       *[other] The database has a problem: it was left untouched; call support.
+    }
+    [disk] { $status ->
+        [pass] There is enough free disk space.
+       *[other] The disk is nearly full: free some space so that orders can be stored.
+    }
+    [unsynced] { $status ->
+        [pass] Orders reach the platform as expected.
+       *[other] Some orders have not reached the platform for a day: check the network.
+    }
+    [enrolment] { $status ->
+        [pass] The terminal is enrolled with its platform.
+       *[other] The terminal is not enrolled: enrol it on the Enrol page.
+    }
+    [key] { $status ->
+        [pass] The device key is present and private.
+       *[other] The device key is missing or unsafe: enrol the terminal again, or call support.
+    }
+    [clock] { $status ->
+        [pass] The clock agrees with the platform.
+        [warn] The clock drifts from the platform's: check the time service.
+       *[fail] The clock is wrong by more than a minute: set the time, then test again.
+    }
+   *[platform] { $status ->
+        [pass] The platform accepts this terminal.
+       *[other] The platform cannot be reached or refuses this terminal: check the network and the enrolment.
+    }
+}
+camera-demo-frames = Demo frames
+camera-failed-retrying = The camera stopped or cannot be opened; trying again. Check the cable, or choose a camera in setup.

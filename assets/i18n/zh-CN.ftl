@@ -97,3 +97,176 @@ setup-sync-failed = 失败：{ $error }
 setup-diagnostics = 诊断
 setup-run-doctor = 运行检查
 setup-finish = 完成
+
+## 拒绝原因：领域、协议、存储与同步的每一种类型化错误（src/i18n/refusals.rs）。
+kind = { $kind ->
+    [member] 会员码
+    [pickup] 自提码
+    [coupon] 优惠券码
+   *[basket] 购物清单码
+}
+step = { $step ->
+    [enrolment] 注册
+    [push] 上传订单
+    [pull] 获取更新
+    [payment] 支付
+   *[time] 时钟检查
+}
+gtin-empty = 没有读到内容。
+gtin-not-digits = “{ $text }”不是商品条码：其中含有非数字字符。
+gtin-bad-length = “{ $text }”有 { $len } 位数字；商品条码应为 8、12、13 或 14 位。
+gtin-bad-check-digit = “{ $text }”校验位不符：可能输入或识别有误，请重新扫描。
+gtin-bad-upce = “{ $text }”不是有效的短条码（UPC-E）。
+gtin-not-digital-link = “{ $text }”是一个网址，但不含商品编号。
+money-bad-currency = “{ $text }”不是币种代码（应为三个字母，如 CNY）。
+money-bad-amount = “{ $text }”不是金额：请写成 12.50 这样的格式。
+money-too-precise = “{ $text }”的小数位超过 { $currency } 允许的 { $digits } 位。
+money-overflow = 金额过大。
+money-currency-mismatch = { $a } 与 { $b } 不能相加。
+coupon-not-yet-valid = 此优惠券尚未生效。
+coupon-expired = 此优惠券已过期。
+coupon-wrong-store = 此优惠券仅限其他门店使用，不适用于 { $store }。
+coupon-below-minimum = 此优惠券需满 { $min } 才可使用；当前购物车为 { $subtotal }。
+coupon-already-redeemed = 此优惠券已在本终端使用过。
+coupon-already-applied = 此优惠券已在购物车中。
+coupon-one-per-order = 每笔订单只能使用一张优惠券。
+coupon-wrong-currency = 此优惠券币种为 { $coupon }，购物车币种为 { $cart }。
+coupon-invalid-value = 此优惠券面值无效。
+cart-currency-mismatch = 商品 { $gtin } 以 { $item } 标价，而购物车使用 { $cart }。
+cart-quantity-out-of-range = 数量 { $qty } 超出范围：每行 1 至 { $max }。
+cart-not-in-cart = 商品 { $gtin } 不在购物车中。
+cart-too-many-lines = 购物车已满（{ $max } 行）。
+order-empty-cart = 购物车是空的：请至少扫描一件商品。
+order-missing-address = 送货上门需要填写地址。
+order-address-too-long = 地址超过 { $max } 个字符。
+order-missing-collect-store = 自提订单需要指定自提门店。
+order-missing-pickup-time = 自提订单需要指定自提时间。
+order-missing-card-reference = 银行卡支付需要填写刷卡机的交易参考号。
+payment-unknown = “{ $text }”不是支付方式：可选现金、银行卡（附参考号）、付款码或稍后支付。
+payment-bad-card-reference = 银行卡支付需要刷卡机的交易参考号（1 至 { $max } 个字符）。
+payment-bad-code = “{ $text }”不是付款码。
+payment-needs-platform = 付款码支付需要终端已注册并在线：请收取现金或刷卡，或稍后支付。
+payment-offline = 暂时无法连接平台，不能使用付款码：请收取现金或刷卡，或稍后支付。
+payment-declined = 支付被拒绝：请更换支付方式。
+scan-nothing-read = 没有读到内容。
+scan-not-a-code = 不是商品条码、顾客码或付款码。
+scan-not-in-catalog = 商品 { $gtin } 不在商品目录中：请核对条码，或将该商品加入目录。
+scan-coupon-withdrawn = 优惠券 { $coupon } 已被平台撤销。
+scan-basket-item-missing = 购物清单中的商品 { $gtin } 本店未销售。
+scan-already-collected = 订单 { $order } 已于 { $at } 交付。
+scan-basket-refused = 购物清单中的商品均未添加：{ $reason }
+code-malformed = 不是有效的顾客码。
+code-bad-signature = 此码签名不符：已被篡改或为伪造。
+code-unknown-key = 此码的签名密钥（{ $kid }）本终端未知：请同步以获取平台密钥。
+code-expired = 此{ kind }已于 { $at } 过期。
+code-not-yet-valid = 此{ kind }在 { $from } 之前无效。
+code-wrong-store = 此{ kind }仅限门店 { $stores } 使用，本店为 { $here }。
+code-already-redeemed = 优惠券 { $coupon } 已在本终端使用过。
+code-already-collected = 订单 { $order } 已交付。
+row-missing-column = 表头缺少“{ $column }”列（必须包含 gtin、name、price）。
+row-duplicate-column = 表头中“{ $column }”列出现了两次。
+row-field-count = 此行有 { $found } 个字段，而表头有 { $expected } 个。
+row-price = 价格“{ $text }”：{ $reason }
+row-negative-price = 价格“{ $text }”为负数。
+row-empty-name = 名称为空。
+row-bad-flag = 年龄限制“{ $text }”应为 true、false、1、0、yes 或 no。
+row-bad-stock = 库存“{ $text }”不是整数。
+import-unreadable-header = 无法读取表头行。
+import-unreadable-row = 无法读取此行（引号不完整或不是 UTF-8 编码）。
+import-duplicate-gtin = 商品 { $gtin } 已在第 { $line } 行出现过。
+import-no-rows = 文件只有表头，没有商品行。
+import-refused = 商品目录导入被拒绝，未导入任何内容：
+import-problem-line = 第 { $line } 行：{ $problem }
+import-more-problems = ……另有 { $count } 个问题
+key-bad-pkcs8 = 私钥不是 Ed25519 密钥。
+key-bad-jwk = 平台密钥 { $kid } 不是有效的 Ed25519 密钥。
+key-duplicate-kid = 密钥集中 { $kid } 出现了两次且内容不同。
+key-random = 系统随机数生成器出错。
+key-invalid = { $path } 不是本终端的私钥：请重新注册终端。
+key-missing = { $path } 处没有密钥文件：本终端尚未注册。
+key-too-open = 其他用户可以读取 { $path }（权限 { $mode }）：请设为仅所有者可读。
+key-io = 无法读写 { $path }。
+store-corrupt = { $path } 不是可读的智慧门店数据库。文件未被改动：请保留以便技术支持，并改用其他数据目录。
+store-unreadable = 无法打开 { $path }：请确认目录存在且当前用户可读写。
+store-read-only = 无法写入 { $path }：请检查文件权限，以及磁盘是否为只读。
+store-disk-full = { $path } 所在磁盘已满：未保存任何内容。请释放空间后重试。
+store-newer-schema = { $path } 由更新版本的智慧门店写入（数据结构 { $found }，本程序支持 { $known }）。请安装新版本；文件未被改动。
+store-migration = 数据库升级在步骤 { $name } 失败；该步骤未保留任何改动。
+store-busy = 数据库 { $path } 正忙（另一个智慧门店程序正在使用）；请重试。
+store-sqlite = 数据库 { $path } 出错；请重试，如持续出现请联系技术支持。
+store-inconsistent = 已保存的数据不一致；请联系技术支持。
+sync-not-enrolled = 本终端尚未注册到平台。
+sync-already-enrolled = 本终端已注册为设备 { $device }；如需重新注册，请使用新的数据目录。
+sync-orders-before-enrolment = 此数据库中有 { $orders } 笔注册前的订单（演示订单不会上传平台）；请使用新的数据目录注册，或将 { $path } 移走。
+sync-bad-url = “{ $url }”不是平台地址（应以 http:// 或 https:// 开头）。
+sync-re-enrol = 平台不再接受本终端：请用新的注册令牌重新注册。
+sync-refused = 平台拒绝了{ step }（HTTP { $status }）。
+sync-unreachable = 无法连接平台（{ step }）；订单已安全保存在本机，稍后会自动上传。
+sync-server-error = 平台处理{ step }时出错（HTTP { $status }）；稍后重试。
+sync-bad-answer = 无法理解平台对{ step }的回复；稍后重试。
+sync-stalled = 平台只保存到本终端的第 { $held } 个事件；将重新发送。
+sync-platform-ahead = 平台保存的本设备事件已到第 { $held } 个，多于本终端：此数据库是否从备份恢复，或被复制到了另一台终端？
+sync-report = 已上传 { $sent } 个事件，获取 { $catalog } 项商品目录更新和 { $pickups } 个自提订单
+config-failed = 无法读写配置文件 { $path }。
+thread-stopped = 终端的后台程序已停止：请重新启动智慧门店。
+stored-text = { $text }
+
+## 设置界面的诊断：每项检查及其结果一行（命令行以英文给出技术细节）。
+doctor-status = { $status ->
+    [pass] 正常
+    [warn] 注意
+   *[fail] 问题
+}
+doctor-check = { $check ->
+    [owner] 数据所有者
+    [camera] 摄像头
+    [database] 数据库
+    [disk] 磁盘
+    [unsynced] 未同步
+    [enrolment] 注册
+    [key] 设备密钥
+    [clock] 时钟
+   *[platform] 平台
+}
+doctor-summary = { $check ->
+    [owner] { $status ->
+        [pass] 终端数据归终端自己的用户所有。
+       *[other] 终端数据属于其他用户：请以终端用户身份运行诊断。
+    }
+    [camera] { $status ->
+        [pass] 摄像头有画面，并已识别测试卡。
+        [warn] 摄像头有画面，但未识别到测试卡上的码：请在光线充足处，将打印的测试卡放在摄像头前 20–40 厘米。
+       *[fail] 无法打开摄像头或没有画面：请检查连接线，并确认没有其他程序正在使用摄像头。
+    }
+    [database] { $status ->
+        [pass] 数据库可读且完好。
+       *[other] 数据库有问题：文件未被改动，请联系技术支持。
+    }
+    [disk] { $status ->
+        [pass] 磁盘空间充足。
+       *[other] 磁盘快满了：请释放空间，以便保存订单。
+    }
+    [unsynced] { $status ->
+        [pass] 订单正常上传到平台。
+       *[other] 有订单已超过一天未上传到平台：请检查网络。
+    }
+    [enrolment] { $status ->
+        [pass] 终端已注册到平台。
+       *[other] 终端尚未注册：请在“注册到平台”页面注册。
+    }
+    [key] { $status ->
+        [pass] 设备密钥存在且安全。
+       *[other] 设备密钥缺失或不安全：请重新注册终端，或联系技术支持。
+    }
+    [clock] { $status ->
+        [pass] 时钟与平台一致。
+        [warn] 时钟与平台有偏差：请检查时间同步服务。
+       *[fail] 时钟误差超过一分钟：请校准时间后重新测试。
+    }
+   *[platform] { $status ->
+        [pass] 平台接受本终端。
+       *[other] 无法连接平台或平台拒绝本终端：请检查网络和注册情况。
+    }
+}
+camera-demo-frames = 演示画面
+camera-failed-retrying = 摄像头已停止或无法打开，正在重试。请检查连接线，或在设置中选择摄像头。

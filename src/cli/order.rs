@@ -81,10 +81,10 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     let mut member: Option<smartstore_protocol::codes::Member> = None;
     for text in &args.scans {
         match scan_into_cart(&store, &mut cart, text, None, &codes)? {
-            Err(reason) => anyhow::bail!(
-                "scan '{}' refused: {reason}; nothing was stored",
-                clip(text)
-            ),
+            Err(reason) => {
+                return Err(anyhow::Error::new(reason)
+                    .context(format!("scan '{}' refused, nothing was stored", clip(text))));
+            }
             Ok(Applied::Added { item, quantity }) => {
                 tracing::info!(gtin = %item.gtin, quantity, "added")
             }
@@ -132,11 +132,11 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--address is for delivery orders; a collect order is picked up at a store");
     }
     let mut draft = OrderDraft::from_cart(&cart, fulfilment, payment)
-        .map_err(|e| anyhow::anyhow!("{e}; nothing was stored"))?;
+        .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
     draft.member_id = member.map(|m| m.member_id);
     if let Payment::Code { digits, .. } = &draft.payment {
         crate::sync::capture_payment(&store, &ctx.data_dir, digits, draft.totals.total)
-            .map_err(|e| anyhow::anyhow!("{e}; nothing was stored"))?;
+            .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
     }
     let placed = store.place_order(&draft)?;
     if args.json {
@@ -234,7 +234,7 @@ pub fn pickup(ctx: &Context, args: &PickupArgs) -> anyhow::Result<ExitCode> {
     let p = match scan_into_cart(&store, &mut scratch, &args.scan, None, &codes)? {
         Ok(Applied::Pickup { pickup, .. }) => pickup,
         Ok(_) => anyhow::bail!("that is not a pickup code (PU1:…)"),
-        Err(reason) => anyhow::bail!("pickup code refused: {reason}"),
+        Err(reason) => return Err(anyhow::Error::new(reason).context("pickup code refused")),
     };
     let mut lines = Vec::new();
     for (gtin, quantity) in &p.lines {

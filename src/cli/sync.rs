@@ -4,6 +4,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{Context, print_json};
+use crate::i18n::{Lang, Msg};
 use crate::store::Store;
 use crate::sync::engine::{Engine, EngineOptions};
 use crate::sync::{Device, PlatformClient, SyncError, SyncReport, enroll};
@@ -78,11 +79,9 @@ pub fn run_sync(ctx: &Context, args: &SyncArgs) -> anyhow::Result<ExitCode> {
             printed = Err(e);
         }
         match &pass.result {
-            Err(SyncError::ReEnrol(m)) => {
+            Err(e @ SyncError::ReEnrol { .. }) => {
                 if !said_reenrol {
-                    eprintln!(
-                        "error: the platform does not accept this terminal any more ({m}): re-enrol it with a new token"
-                    );
+                    eprintln!("error: {e}");
                     said_reenrol = true;
                 }
             }
@@ -108,7 +107,10 @@ fn print_pass(
             pushed: result.as_ref().map_or(0, |r| r.pushed),
             unsynced: status.unsynced,
             oldest_unsynced_at: status.oldest_unsynced_at.clone(),
-            last_error: status.last_error.clone(),
+            last_error: status
+                .last_error
+                .as_deref()
+                .map(|e| Msg::from_stored(e).render(Lang::En)),
             held_seq: status.acked_seq,
         })?;
     } else if let Ok(r) = result {

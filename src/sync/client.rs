@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
-use super::SyncError;
+use super::{Step, SyncError};
 use smartstore_domain::sync::{StatusAction, action_for_status};
 use smartstore_protocol::jws::jws_sign;
 use smartstore_protocol::keys::SigningKey;
@@ -29,9 +29,9 @@ impl PlatformClient {
         install_ring();
         let base = base_url.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(SyncError::Refused(format!(
-                "'{base_url}' is not a platform URL (http:// or https://)"
-            )));
+            return Err(SyncError::BadUrl {
+                url: base_url.to_owned(),
+            });
         }
         let http = reqwest::blocking::Client::builder()
             .timeout(timeout)
@@ -41,7 +41,10 @@ impl PlatformClient {
             // no stale pooled connection turns into a spurious error.
             .pool_max_idle_per_host(0)
             .build()
-            .map_err(|e| SyncError::Network(format!("cannot make an HTTP client: {e}")))?;
+            .map_err(|e| SyncError::Unreachable {
+                step: Step::Enrolment,
+                detail: format!("cannot make an HTTP client: {e}"),
+            })?;
         Ok(PlatformClient { http, base })
     }
 
@@ -50,32 +53,49 @@ impl PlatformClient {
     }
 
     fn answer<T: DeserializeOwned>(
-        what: &str,
+        step: Step,
         resp: reqwest::Result<reqwest::blocking::Response>,
     ) -> Result<T, SyncError> {
-        let resp = resp.map_err(|e| SyncError::Network(format!("{what}: {}", describe(&e))))?;
+        let resp = match resp {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(SyncError::Unreachable {
+                    step,
+                    detail: describe(&e),
+                });
+            }
+        };
         let status = resp.status().as_u16();
-        let body = resp.bytes().map_err(|e| {
-            SyncError::Network(format!("{what}: the answer broke off: {}", describe(&e)))
-        })?;
+        let body = match resp.bytes() {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(SyncError::Unreachable {
+                    step,
+                    detail: format!("the answer broke off: {}", describe(&e)),
+                });
+            }
+        };
         match action_for_status(status) {
-            StatusAction::Ok => serde_json::from_slice(&body).map_err(|e| {
-                SyncError::Network(format!(
-                    "{what}: the platform's answer is not understood ({e})"
-                ))
+            StatusAction::Ok => serde_json::from_slice(&body).map_err(|e| SyncError::BadAnswer {
+                step,
+                detail: e.to_string(),
             }),
             action => {
                 let message = serde_json::from_slice::<ErrorBody>(&body)
                     .map(|b| b.message)
                     .unwrap_or_else(|_| String::from_utf8_lossy(&body).chars().take(200).collect());
                 Err(match action {
-                    StatusAction::ReEnrol => SyncError::ReEnrol(format!("{what}: {message}")),
-                    StatusAction::Stop => SyncError::Refused(format!(
-                        "{what}: the platform answered {status}: {message}"
-                    )),
-                    _ => SyncError::Network(format!(
-                        "{what}: the platform answered {status}: {message}"
-                    )),
+                    StatusAction::ReEnrol => SyncError::ReEnrol { step, message },
+                    StatusAction::Stop => SyncError::Refused {
+                        step,
+                        status,
+                        message,
+                    },
+                    _ => SyncError::ServerError {
+                        step,
+                        status,
+                        message,
+                    },
                 })
             }
         }
@@ -83,7 +103,7 @@ impl PlatformClient {
 
     pub fn enrol(&self, req: &EnrolRequest) -> Result<EnrolResponse, SyncError> {
         Self::answer(
-            "enrolment",
+            Step::Enrolment,
             self.http
                 .post(format!("{}{ENROL_PATH}", self.base))
                 .json(req)
@@ -93,7 +113,7 @@ impl PlatformClient {
 
     pub fn push(&self, jws: String) -> Result<BatchAck, SyncError> {
         Self::answer(
-            "sending orders",
+            Step::Push,
             self.http
                 .post(format!("{}{BATCH_PATH}", self.base))
                 .header("content-type", "application/jose")
@@ -124,7 +144,7 @@ impl PlatformClient {
         cursor: u64,
     ) -> Result<PullResponse<T>, SyncError> {
         Self::answer(
-            &format!("pulling {kind}"),
+            Step::Pull(kind.to_owned()),
             self.http
                 .get(format!("{}{PULL_PATH}/{kind}?cursor={cursor}", self.base))
                 .bearer_auth(Self::bearer(key))
@@ -138,7 +158,7 @@ impl PlatformClient {
         req: &PaymentRequest,
     ) -> Result<PaymentResponse, SyncError> {
         Self::answer(
-            "payment",
+            Step::Payment,
             self.http
                 .post(format!("{}{PAYMENT_PATH}", self.base))
                 .bearer_auth(Self::bearer(key))
@@ -150,7 +170,7 @@ impl PlatformClient {
     /// The platform's clock, Unix milliseconds.
     pub fn time(&self) -> Result<i64, SyncError> {
         Self::answer::<TimeResponse>(
-            "clock",
+            Step::Time,
             self.http.get(format!("{}{TIME_PATH}", self.base)).send(),
         )
         .map(|t| t.now_ms)

@@ -12,6 +12,7 @@ use std::time::Duration;
 use smartstore_domain::sync::{MAX_BATCH_EVENTS, backoff_ms};
 
 use super::{Device, PlatformClient, SyncError, SyncReport, sync_once};
+use crate::i18n::Localize as _;
 use crate::store::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,7 +128,10 @@ impl<S: BorrowMut<Store>> Engine<S> {
             // The demo store is not enrolled: nothing to record, look again later.
             Err(SyncError::NotEnrolled) => self.options.idle * 2,
             Err(e) => {
-                if let Err(store) = self.store().record_sync_error(&e.to_string()) {
+                // Stored as its message, so the status bar shows it in the clerk's language.
+                tracing::warn!("sync: {e}");
+                let stored = e.msg().to_stored();
+                if let Err(store) = self.store().record_sync_error(&stored) {
                     tracing::error!("sync: cannot record the failure: {store}");
                 }
                 if self.store().acked_seq().unwrap_or(0) > acked_before {

@@ -10,11 +10,11 @@ use iced::{Element, Fill, Subscription, Task, Theme};
 use super::camera::{self, CameraEvent};
 use super::counter::{self, Counter};
 use super::effect::{Effect, Outcome, TerminalStatus};
-use super::i18n::{Lang, t};
 use super::kiosk::{self, Kiosk};
 use super::services::Services;
 use super::setup::{self, Setup};
 use super::widgets;
+use crate::i18n::{Lang, t};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {

@@ -10,7 +10,7 @@ use iced::futures::SinkExt;
 use iced::widget::{column, container, image, text};
 use iced::{Color, Element, Fill, Length, Subscription};
 
-use super::i18n::{Lang, t, tr};
+use crate::i18n::{Lang, t, tr};
 use smartstore_domain::scan::Symbology;
 use smartstore_scan::{
     CameraSpec, FrameSource, LumaFrame, ScanEvent, ScanWorker, SourceError, WorkerOptions,
@@ -243,8 +243,13 @@ impl View {
             c = c.push(text(d.clone()).size(12));
         }
         if let Some(e) = &self.error {
+            // The device's own words are English: shown in English only.
+            let line = match lang {
+                Lang::En => tr(lang, "camera-failed", &[("reason", e.clone())]),
+                Lang::Zh => t(lang, "camera-failed-retrying"),
+            };
             c = c.push(
-                text(tr(lang, "camera-failed", &[("reason", e.clone())]))
+                text(line)
                     .size(14)
                     .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),
             );

@@ -5,9 +5,10 @@ use iced::widget::{button, column, container, qr_code, radio, row, text, text_in
 use iced::{Alignment, Element, Fill, Length};
 
 use super::effect::{Effect, Outcome};
-use super::i18n::{Lang, t, tr};
 use super::session::{FulfilKind, Notice, PayKind, Session};
 use super::widgets::{self, CartAction};
+use crate::i18n::Localize as _;
+use crate::i18n::{Lang, t, tr};
 use smartstore_domain::money::Currency;
 
 pub const SCAN_INPUT: &str = "scan-input";
@@ -133,7 +134,7 @@ impl Counter {
                     }];
                 }
             }
-            Message::Cart(a) => s.cart_action(a),
+            Message::Cart(a) => s.cart_action(a, lang),
             Message::Fulfil(f) => s.fulfil = f,
             Message::PickupIn(h) => s.pickup_in_hours = h,
             Message::Address(a) => s.address = a,
@@ -155,7 +156,7 @@ impl Counter {
                     Err(e) => {
                         s.notice = Some(Notice {
                             ok: false,
-                            text: e.to_string(),
+                            text: e.render(lang),
                         })
                     }
                 }
@@ -194,7 +195,12 @@ impl Counter {
                         s.notice = None;
                         s.placed = Some(p);
                     }
-                    Err(e) => s.notice = Some(Notice { ok: false, text: e }),
+                    Err(e) => {
+                        s.notice = Some(Notice {
+                            ok: false,
+                            text: e.render(lang),
+                        })
+                    }
                 }
             }
             Outcome::Collected(r) => {
@@ -207,12 +213,20 @@ impl Counter {
                             text: tr(lang, "pickup-done", &[("order", order)]),
                         });
                     }
-                    Err(e) => s.notice = Some(Notice { ok: false, text: e }),
+                    Err(e) => {
+                        s.notice = Some(Notice {
+                            ok: false,
+                            text: e.render(lang),
+                        })
+                    }
                 }
             }
             Outcome::Failed(e) => {
                 s.busy = false;
-                s.notice = Some(Notice { ok: false, text: e });
+                s.notice = Some(Notice {
+                    ok: false,
+                    text: e.render(lang),
+                });
             }
             _ => {}
         }

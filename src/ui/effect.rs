@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::checkout::{CodeContext, Resolution, resolve};
+use crate::i18n::{Localize as _, Msg};
 use crate::store::{Store, SyncStatus};
 use smartstore_domain::order::OrderDraft;
 use smartstore_domain::scan::Symbology;
@@ -65,17 +66,17 @@ pub enum Outcome {
         resolution: Resolution,
         codes: CodeContext,
     },
-    Placed(Result<Placed, String>),
-    Collected(Result<String, String>),
+    Placed(Result<Placed, Msg>),
+    Collected(Result<String, Msg>),
     Status(TerminalStatus),
-    Enrolled(Result<String, String>),
-    Synced(Result<String, String>),
+    Enrolled(Result<String, Msg>),
+    Synced(Result<Msg, Msg>),
     Doctor(Vec<CheckLine>),
-    /// (spec, label) of each camera; the demo frames come first.
+    /// (spec, label) of each camera; the demo frames come first, with an empty label.
     Cameras(Vec<(String, String)>),
-    Saved(Result<String, String>),
+    Saved(Result<String, Msg>),
     /// The store thread failed; the message is for the status line.
-    Failed(String),
+    Failed(Msg),
 }
 
 fn online(status: &SyncStatus) -> bool {
@@ -89,27 +90,30 @@ fn online(status: &SyncStatus) -> bool {
 }
 
 /// What the setup screen shows of a sync pass.
-pub fn synced(
-    result: Result<crate::sync::SyncReport, crate::sync::SyncError>,
-) -> Result<String, String> {
+pub fn synced(result: Result<crate::sync::SyncReport, crate::sync::SyncError>) -> Result<Msg, Msg> {
     result
         .map(|r| {
-            format!(
-                "{} sent, {} catalog changes, {} pickups",
-                r.pushed, r.catalog, r.pickups
-            )
+            Msg::new("sync-report")
+                .arg("sent", r.pushed)
+                .arg("catalog", r.catalog)
+                .arg("pickups", r.pickups)
         })
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.msg())
+}
+
+/// A configuration file that cannot be read or written (its own error is for the log).
+fn config_failed(data_dir: &Path, e: &anyhow::Error) -> Msg {
+    tracing::error!("configuration: {e:#}");
+    Msg::new("config-failed").arg("path", data_dir.join(crate::config::CONFIG_FILE).display())
 }
 
 /// Runs one effect against the store. Blocking; never on the UI thread.
 pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
-    let result: Result<Outcome, String> = (|| {
+    let result: Result<Outcome, Msg> = (|| {
         Ok(match effect {
             Effect::Resolve { text, symbology } => {
-                let codes = CodeContext::load(store).map_err(|e| e.to_string())?;
-                let resolution =
-                    resolve(store, &text, symbology, &codes).map_err(|e| e.to_string())?;
+                let codes = CodeContext::load(store).map_err(|e| e.msg())?;
+                let resolution = resolve(store, &text, symbology, &codes).map_err(|e| e.msg())?;
                 Outcome::Resolved {
                     text,
                     resolution,
@@ -124,27 +128,24 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     store
                         .collect_pickup(&p.order_id, &p.store, &lines)
                         .map(|_| p.order_id.clone())
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| e.msg()),
                 )
             }
             Effect::Refresh => {
-                let sync = store.sync_status().map_err(|e| e.to_string())?;
+                let sync = store.sync_status().map_err(|e| e.msg())?;
                 Outcome::Status(TerminalStatus {
                     online: online(&sync),
-                    enrolled: store
-                        .meta("device_id")
-                        .map_err(|e| e.to_string())?
-                        .is_some(),
-                    store_id: store.receipt_prefix().map_err(|e| e.to_string())?.0,
+                    enrolled: store.meta("device_id").map_err(|e| e.msg())?.is_some(),
+                    store_id: store.receipt_prefix().map_err(|e| e.msg())?.0,
                     sync: Some(sync),
                 })
             }
             Effect::Enroll { url, token } => Outcome::Enrolled((|| {
                 let client =
                     crate::sync::PlatformClient::new(&url, std::time::Duration::from_secs(15))
-                        .map_err(|e| e.to_string())?;
-                let e = crate::sync::enroll(store, data_dir, &client, &token)
-                    .map_err(|e| e.to_string())?;
+                        .map_err(|e| e.msg())?;
+                let e =
+                    crate::sync::enroll(store, data_dir, &client, &token).map_err(|e| e.msg())?;
                 Ok(format!("{} {}", e.store_id, e.terminal_id))
             })()),
             Effect::SyncNow => {
@@ -154,10 +155,8 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             }
             Effect::ListCameras => {
                 let demo = super::camera::demo_frames_dir();
-                let mut out = vec![(
-                    format!("replay:{}", demo.display()),
-                    "demo frames".to_owned(),
-                )];
+                // No label: the screen names the demo frames in its language.
+                let mut out = vec![(format!("replay:{}", demo.display()), String::new())];
                 match smartstore_scan::camera::list() {
                     Ok(cams) => out.extend(
                         cams.into_iter()
@@ -168,14 +167,17 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                 Outcome::Cameras(out)
             }
             Effect::SaveCamera(spec) => Outcome::Saved((|| {
-                let mut config =
-                    crate::config::Config::load(data_dir).map_err(|e| e.to_string())?;
+                let mut config = crate::config::Config::load(data_dir)
+                    .map_err(|e| config_failed(data_dir, &e))?;
                 config.camera = Some(spec.clone());
-                config.save(data_dir).map_err(|e| e.to_string())?;
+                config
+                    .save(data_dir)
+                    .map_err(|e| config_failed(data_dir, &e))?;
                 Ok(spec)
             })()),
             Effect::Doctor => {
-                let ctx = crate::config::Context::new(Some(data_dir)).map_err(|e| e.to_string())?;
+                let ctx = crate::config::Context::new(Some(data_dir))
+                    .map_err(|e| config_failed(data_dir, &e))?;
                 let checks = crate::diagnostics::run_checks(&ctx, None);
                 Outcome::Doctor(
                     checks
@@ -194,12 +196,12 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
     result.unwrap_or_else(Outcome::Failed)
 }
 
-fn place(store: &mut Store, data_dir: &Path, draft: &OrderDraft) -> Result<Placed, String> {
+fn place(store: &mut Store, data_dir: &Path, draft: &OrderDraft) -> Result<Placed, Msg> {
     if let smartstore_domain::order::Payment::Code { digits, .. } = &draft.payment {
         crate::sync::capture_payment(store, data_dir, digits, draft.totals.total)
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.msg())?;
     }
-    let p = store.place_order(draft).map_err(|e| e.to_string())?;
+    let p = store.place_order(draft).map_err(|e| e.msg())?;
     Ok(Placed {
         id: p.id.to_string(),
         receipt: p.receipt,

@@ -6,9 +6,10 @@ use iced::widget::{button, center, column, container, row, space, stack, text, t
 use iced::{Alignment, Element, Fill, Length};
 
 use super::effect::{Effect, Outcome};
-use super::i18n::{Lang, t, tr};
 use super::session::{FulfilKind, Notice, PayKind, Session};
 use super::widgets::{self, CartAction};
+use crate::i18n::Localize as _;
+use crate::i18n::{Lang, t, tr};
 use smartstore_domain::kiosk::{Idle, IdlePolicy, PinGuard, PinOutcome};
 use smartstore_domain::money::Currency;
 
@@ -129,7 +130,7 @@ impl Kiosk {
                 self.stage = Stage::Shopping;
                 return (vec![], Some(Event::LanguageChosen(l)));
             }
-            Message::Cart(a) => s.cart_action(a),
+            Message::Cart(a) => s.cart_action(a, lang),
             Message::ToCheckout => {
                 if !s.cart.is_empty() {
                     self.stage = Stage::Checkout;
@@ -155,7 +156,7 @@ impl Kiosk {
                     Err(e) => {
                         s.notice = Some(Notice {
                             ok: false,
-                            text: e.to_string(),
+                            text: e.render(lang),
                         })
                     }
                 }
@@ -229,12 +230,20 @@ impl Kiosk {
                         s.notice = None;
                         self.stage = Stage::Done;
                     }
-                    Err(e) => s.notice = Some(Notice { ok: false, text: e }),
+                    Err(e) => {
+                        s.notice = Some(Notice {
+                            ok: false,
+                            text: e.render(lang),
+                        })
+                    }
                 }
             }
             Outcome::Failed(e) => {
                 s.busy = false;
-                s.notice = Some(Notice { ok: false, text: e });
+                s.notice = Some(Notice {
+                    ok: false,
+                    text: e.render(lang),
+                });
             }
             _ => {}
         }

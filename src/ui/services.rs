@@ -7,6 +7,7 @@ use std::sync::{Arc, mpsc};
 use iced::Task;
 
 use super::effect::{Effect, Outcome, execute, synced};
+use crate::i18n::Msg;
 use crate::store::Store;
 use crate::sync::engine::{Engine, EngineHandle, EngineOptions};
 
@@ -53,20 +54,16 @@ impl Services {
                 let _ = reply.send(Outcome::Synced(synced(result)));
             }));
             if !asked {
-                return Task::done(Outcome::Failed(
-                    "the sync engine stopped; restart smartstore".into(),
-                ));
+                return Task::done(Outcome::Failed(Msg::new("thread-stopped")));
             }
         } else if self.jobs.send((effect, reply)).is_err() {
-            return Task::done(Outcome::Failed(
-                "the database thread stopped; restart smartstore".into(),
-            ));
+            return Task::done(Outcome::Failed(Msg::new("thread-stopped")));
         }
         Task::perform(
             async move {
                 answer
                     .await
-                    .unwrap_or_else(|_| Outcome::Failed("the database thread stopped".into()))
+                    .unwrap_or_else(|_| Outcome::Failed(Msg::new("thread-stopped")))
             },
             |o| o,
         )

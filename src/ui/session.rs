@@ -10,7 +10,8 @@ use smartstore_domain::scan::PaymentScheme;
 use smartstore_protocol::codes::{Member, Pickup};
 
 use super::effect::Placed;
-use super::i18n::{Lang, tr};
+use crate::i18n::Localize as _;
+use crate::i18n::{Lang, tr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FulfilKind {
@@ -76,7 +77,7 @@ impl Session {
     }
 
     /// A cart edit from the screen (−, +, remove); a refusal becomes the notice.
-    pub fn cart_action(&mut self, action: super::widgets::CartAction) {
+    pub fn cart_action(&mut self, action: super::widgets::CartAction, lang: Lang) {
         use super::widgets::CartAction;
         let quantity = |cart: &Cart, g| {
             cart.lines()
@@ -98,7 +99,7 @@ impl Session {
         if let Err(e) = r {
             self.notice = Some(Notice {
                 ok: false,
-                text: e.to_string(),
+                text: e.render(lang),
             });
         }
     }
@@ -164,12 +165,12 @@ impl Session {
                 self.pay = PayKind::Code;
                 Notice {
                     ok: true,
-                    text: super::i18n::t(lang, "payment-scanned"),
+                    text: crate::i18n::t(lang, "payment-scanned"),
                 }
             }
             Err(reason) => Notice {
                 ok: false,
-                text: tr(lang, "refused", &[("reason", reason)]),
+                text: tr(lang, "refused", &[("reason", reason.render(lang))]),
             },
         };
         self.notice = Some(notice);

@@ -5,7 +5,8 @@ use iced::widget::{button, column, container, row, scrollable, text, text_input}
 use iced::{Alignment, Color, Element, Fill};
 
 use super::effect::{CheckLine, Effect, Outcome};
-use super::i18n::{Lang, t, tr};
+use crate::i18n::Msg;
+use crate::i18n::{Lang, t, tr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
@@ -44,10 +45,10 @@ pub struct Setup {
     pub step: Step,
     pub url: String,
     pub token: String,
-    pub enrolled: Option<Result<String, String>>,
+    pub enrolled: Option<Result<String, Msg>>,
     pub demo: bool,
     pub last_read: Option<String>,
-    pub connection: Option<Result<String, String>>,
+    pub connection: Option<Result<Msg, Msg>>,
     pub checks: Vec<CheckLine>,
     pub busy: bool,
     /// (spec, label) of the cameras to choose from.
@@ -169,7 +170,13 @@ impl Setup {
             .align_y(Alignment::Center);
         for (spec, label) in &self.cameras {
             let chosen = self.camera.as_deref() == Some(spec.as_str());
-            let b = button(text(label.clone()))
+            // The demo frames come without a label: their name is in the user's language.
+            let label = if label.is_empty() {
+                t(lang, "camera-demo-frames")
+            } else {
+                label.clone()
+            };
+            let b = button(text(label))
                 .on_press(Message::PickCamera(spec.clone()))
                 .padding(8);
             r = r.push(if chosen {
@@ -243,7 +250,7 @@ impl Setup {
                             text(tr(lang, "setup-enrolled", &[("detail", d.clone())])).color(green),
                         )
                     }
-                    Some(Err(e)) => c = c.push(text(e.clone()).color(red)),
+                    Some(Err(e)) => c = c.push(text(e.render(lang)).color(red)),
                     None => {}
                 }
                 c.push(nav(true)).into()
@@ -274,12 +281,14 @@ impl Setup {
                 match &self.connection {
                     Some(Ok(d)) => {
                         c = c.push(
-                            text(tr(lang, "setup-sync-ok", &[("detail", d.clone())])).color(green),
+                            text(tr(lang, "setup-sync-ok", &[("detail", d.render(lang))]))
+                                .color(green),
                         )
                     }
                     Some(Err(e)) => {
                         c = c.push(
-                            text(tr(lang, "setup-sync-failed", &[("error", e.clone())])).color(red),
+                            text(tr(lang, "setup-sync-failed", &[("error", e.render(lang))]))
+                                .color(red),
                         )
                     }
                     None => {}
@@ -294,17 +303,27 @@ impl Setup {
                         "warn" => Color::from_rgb8(0x9a, 0x67, 0x00),
                         _ => red,
                     };
+                    // Each check in the user's language; the technician's details (file names,
+                    // figures, commands) follow in English only, as `smartstore doctor` prints them.
+                    let args = [("check", c.check.clone()), ("status", c.status.clone())];
                     let mut item = column![
                         row![
-                            text(format!("[{}] {}", c.status, c.check))
-                                .color(color)
-                                .width(160),
-                            text(c.detail.clone())
+                            text(format!(
+                                "[{}] {}",
+                                tr(lang, "doctor-status", &args),
+                                tr(lang, "doctor-check", &args)
+                            ))
+                            .color(color)
+                            .width(180),
+                            text(tr(lang, "doctor-summary", &args))
                         ]
                         .spacing(10)
                     ];
-                    if !c.fix.is_empty() {
-                        item = item.push(text(format!("→ {}", c.fix)).size(14));
+                    if lang == Lang::En {
+                        item = item.push(text(c.detail.clone()).size(13));
+                        if !c.fix.is_empty() {
+                            item = item.push(text(format!("→ {}", c.fix)).size(13));
+                        }
                     }
                     list = list.push(item);
                 }

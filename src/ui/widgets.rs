@@ -4,8 +4,9 @@ use iced::widget::{button, column, container, row, scrollable, space, text};
 use iced::{Alignment, Color, Element, Fill, Length};
 
 use super::effect::TerminalStatus;
-use super::i18n::{Lang, t, tr};
 use super::session::{Notice, Session};
+use crate::i18n::Msg;
+use crate::i18n::{Lang, t, tr};
 use smartstore_domain::gtin::Gtin;
 
 /// What a cart row can ask for.
@@ -168,7 +169,10 @@ pub fn status_bar<'a, M: 'a>(status: &TerminalStatus, lang: Lang) -> Element<'a,
                 text(tr(
                     lang,
                     "status-error",
-                    &[("error", e.chars().take(120).collect())],
+                    &[(
+                        "error",
+                        Msg::from_stored(e).render(lang).chars().take(160).collect(),
+                    )],
                 ))
                 .size(15)
                 .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),

@@ -95,8 +95,19 @@ pub enum ScanKind {
     },
     Unusable {
         text: String,
-        reason: String,
+        why: Unusable,
     },
+}
+
+/// Why a read text is of no use to the till.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unusable {
+    #[error("nothing was read")]
+    Nothing,
+    #[error("not a product barcode, a shopper code (MB1:, PU1:, CP1:, BK1:) or a payment code")]
+    NotACode,
+    #[error("not a product or payment code: {0}")]
+    BadGtin(GtinError),
 }
 
 /// Classifies the text a camera or scanner read. `symbology` is what the decoder saw, when known
@@ -134,13 +145,12 @@ pub fn classify(text: &str, symbology: Option<Symbology>) -> ScanKind {
         Ok(g) => ScanKind::Product(g),
         Err(e) => ScanKind::Unusable {
             text: trimmed.chars().take(80).collect(),
-            reason: if trimmed.is_empty() {
-                "nothing was read".to_owned()
+            why: if trimmed.is_empty() {
+                Unusable::Nothing
             } else if matches!(e, GtinError::NotDigits { .. }) {
-                "not a product barcode, a shopper code (MB1:, PU1:, CP1:, BK1:) or a payment code"
-                    .to_owned()
+                Unusable::NotACode
             } else {
-                format!("not a product or payment code: {e}")
+                Unusable::BadGtin(e)
             },
         },
     }
@@ -213,7 +223,8 @@ mod tests {
         ];
         for (text, why) in unusable {
             match classify(text, None) {
-                ScanKind::Unusable { reason, .. } => {
+                ScanKind::Unusable { why: reason, .. } => {
+                    let reason = reason.to_string();
                     assert!(reason.contains(why), "{text}: {reason}")
                 }
                 other => panic!("{text}: {other:?}"),

@@ -24,7 +24,7 @@ fn kind_of(kind: &ScanKind) -> (&'static str, String) {
             ("shopper", kind.prefix().trim_end_matches(':').to_owned())
         }
         ScanKind::Payment { scheme, .. } => ("payment", format!("{scheme:?}")),
-        ScanKind::Unusable { reason, .. } => ("unusable", reason.clone()),
+        ScanKind::Unusable { why, .. } => ("unusable", why.to_string()),
     }
 }
 

@@ -1,0 +1,366 @@
+//! Every refusal the terminal can meet, as a Fluent message: the one place where the typed
+//! errors of the domain, the wire, the store and the sync engine become words. Each `match` is
+//! exhaustive, so a new variant does not compile until it has its message; `tests/i18n.rs`
+//! renders one example of every variant in both languages.
+
+use smartstore_domain::cart::CartError;
+use smartstore_domain::catalog::RowError;
+use smartstore_domain::coupon::CouponRefusal;
+use smartstore_domain::gtin::GtinError;
+use smartstore_domain::money::MoneyError;
+use smartstore_domain::order::{OrderError, PaymentParseError};
+use smartstore_domain::scan::{ShopperCodeKind, Unusable};
+use smartstore_protocol::catalog_csv::{CatalogRefusal, ProblemKind};
+use smartstore_protocol::codes::CodeRefusal;
+use smartstore_protocol::keys::KeyError;
+
+use super::{Localize, Msg};
+use crate::checkout::ScanRefusal;
+use crate::store::StoreError;
+use crate::sync::{Step, SyncError};
+
+fn kind_id(kind: ShopperCodeKind) -> &'static str {
+    match kind {
+        ShopperCodeKind::Member => "member",
+        ShopperCodeKind::Pickup => "pickup",
+        ShopperCodeKind::Coupon => "coupon",
+        ShopperCodeKind::Basket => "basket",
+    }
+}
+
+/// A Unix time as the shopper reads it (UTC; the terminal's own clock zone is not known here).
+pub fn utc(at: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| at.to_string())
+}
+
+/// An RFC 3339 time stored by the terminal, shown to the minute.
+pub fn stored_time(text: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(text, &Rfc3339)
+        .map(|t| utc(t.unix_timestamp()))
+        .unwrap_or_else(|_| text.chars().take(32).collect())
+}
+
+impl Localize for GtinError {
+    fn msg(&self) -> Msg {
+        match self {
+            GtinError::Empty => Msg::new("gtin-empty"),
+            GtinError::NotDigits { text, .. } => Msg::new("gtin-not-digits").arg("text", text),
+            GtinError::BadLength { text, len } => Msg::new("gtin-bad-length")
+                .arg("text", text)
+                .arg("len", len),
+            GtinError::BadCheckDigit { text, .. } => {
+                Msg::new("gtin-bad-check-digit").arg("text", text)
+            }
+            GtinError::BadUpcE { text, .. } => Msg::new("gtin-bad-upce").arg("text", text),
+            GtinError::NotDigitalLink { text } => {
+                Msg::new("gtin-not-digital-link").arg("text", text)
+            }
+        }
+    }
+}
+
+impl Localize for MoneyError {
+    fn msg(&self) -> Msg {
+        match self {
+            MoneyError::BadCurrency(c) => Msg::new("money-bad-currency").arg("text", c),
+            MoneyError::BadAmount(a) => Msg::new("money-bad-amount").arg("text", a),
+            MoneyError::TooPrecise {
+                text,
+                digits,
+                currency,
+            } => Msg::new("money-too-precise")
+                .arg("text", text)
+                .arg("digits", digits)
+                .arg("currency", currency),
+            MoneyError::Overflow => Msg::new("money-overflow"),
+            MoneyError::CurrencyMismatch(a, b) => {
+                Msg::new("money-currency-mismatch").arg("a", a).arg("b", b)
+            }
+        }
+    }
+}
+
+impl Localize for CouponRefusal {
+    fn msg(&self) -> Msg {
+        match self {
+            CouponRefusal::NotYetValid => Msg::new("coupon-not-yet-valid"),
+            CouponRefusal::Expired => Msg::new("coupon-expired"),
+            CouponRefusal::WrongStore(s) => Msg::new("coupon-wrong-store").arg("store", s),
+            CouponRefusal::BelowMinimum { min, subtotal } => Msg::new("coupon-below-minimum")
+                .arg("min", min)
+                .arg("subtotal", subtotal),
+            CouponRefusal::AlreadyRedeemed => Msg::new("coupon-already-redeemed"),
+            CouponRefusal::AlreadyApplied => Msg::new("coupon-already-applied"),
+            CouponRefusal::OneCouponPerOrder => Msg::new("coupon-one-per-order"),
+            CouponRefusal::WrongCurrency { coupon, cart } => Msg::new("coupon-wrong-currency")
+                .arg("coupon", coupon)
+                .arg("cart", cart),
+            CouponRefusal::InvalidValue => Msg::new("coupon-invalid-value"),
+        }
+    }
+}
+
+impl Localize for CartError {
+    fn msg(&self) -> Msg {
+        match self {
+            CartError::CurrencyMismatch { gtin, item, cart } => Msg::new("cart-currency-mismatch")
+                .arg("gtin", gtin.display_form())
+                .arg("item", item)
+                .arg("cart", cart),
+            CartError::QuantityOutOfRange(q) => Msg::new("cart-quantity-out-of-range")
+                .arg("qty", q)
+                .arg("max", smartstore_domain::cart::MAX_QUANTITY),
+            CartError::NotInCart(g) => Msg::new("cart-not-in-cart").arg("gtin", g.display_form()),
+            CartError::TooManyLines => {
+                Msg::new("cart-too-many-lines").arg("max", smartstore_domain::cart::MAX_LINES)
+            }
+            CartError::Coupon(r) => r.msg(),
+            CartError::Money(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for OrderError {
+    fn msg(&self) -> Msg {
+        match self {
+            OrderError::EmptyCart => Msg::new("order-empty-cart"),
+            OrderError::MissingAddress => Msg::new("order-missing-address"),
+            OrderError::AddressTooLong => Msg::new("order-address-too-long")
+                .arg("max", smartstore_domain::order::MAX_ADDRESS_LEN),
+            OrderError::MissingCollectStore => Msg::new("order-missing-collect-store"),
+            OrderError::MissingPickupTime => Msg::new("order-missing-pickup-time"),
+            OrderError::MissingCardReference => Msg::new("order-missing-card-reference"),
+            OrderError::Money(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for PaymentParseError {
+    fn msg(&self) -> Msg {
+        match self {
+            PaymentParseError::Unknown(t) => Msg::new("payment-unknown").arg("text", t),
+            PaymentParseError::BadCardReference => Msg::new("payment-bad-card-reference")
+                .arg("max", smartstore_domain::order::MAX_REFERENCE_LEN),
+            PaymentParseError::BadCode(t) => Msg::new("payment-bad-code").arg("text", t),
+        }
+    }
+}
+
+impl Localize for Unusable {
+    fn msg(&self) -> Msg {
+        match self {
+            Unusable::Nothing => Msg::new("scan-nothing-read"),
+            Unusable::NotACode => Msg::new("scan-not-a-code"),
+            Unusable::BadGtin(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for CodeRefusal {
+    fn msg(&self) -> Msg {
+        match self {
+            CodeRefusal::Malformed(_) => Msg::new("code-malformed"),
+            CodeRefusal::BadSignature => Msg::new("code-bad-signature"),
+            CodeRefusal::UnknownKey(kid) => Msg::new("code-unknown-key").arg("kid", kid),
+            CodeRefusal::Expired { kind, at } => Msg::new("code-expired")
+                .arg("kind", kind_id(*kind))
+                .arg("at", utc(*at)),
+            CodeRefusal::NotYetValid { kind, from } => Msg::new("code-not-yet-valid")
+                .arg("kind", kind_id(*kind))
+                .arg("from", utc(*from)),
+            CodeRefusal::WrongStore {
+                kind,
+                for_stores,
+                here,
+            } => Msg::new("code-wrong-store")
+                .arg("kind", kind_id(*kind))
+                .arg("stores", for_stores)
+                .arg("here", here),
+            CodeRefusal::AlreadyRedeemed(id) => Msg::new("code-already-redeemed").arg("coupon", id),
+            CodeRefusal::AlreadyCollected(id) => {
+                Msg::new("code-already-collected").arg("order", id)
+            }
+        }
+    }
+}
+
+impl Localize for ScanRefusal {
+    fn msg(&self) -> Msg {
+        match self {
+            ScanRefusal::NotInCatalog { gtin } => {
+                Msg::new("scan-not-in-catalog").arg("gtin", gtin.display_form())
+            }
+            ScanRefusal::Unusable(u) => u.msg(),
+            ScanRefusal::Code(r) => r.msg(),
+            ScanRefusal::CouponWithdrawn { coupon_id } => {
+                Msg::new("scan-coupon-withdrawn").arg("coupon", coupon_id)
+            }
+            ScanRefusal::BasketItemMissing { gtin } => {
+                Msg::new("scan-basket-item-missing").arg("gtin", gtin.display_form())
+            }
+            ScanRefusal::AlreadyCollected { order_id, at } => Msg::new("scan-already-collected")
+                .arg("order", order_id)
+                .arg("at", stored_time(at)),
+            ScanRefusal::Cart(e) => e.msg(),
+            ScanRefusal::Basket(e) => Msg::new("scan-basket-refused").arg_msg("reason", e.msg()),
+        }
+    }
+}
+
+impl Localize for RowError {
+    fn msg(&self) -> Msg {
+        match self {
+            RowError::MissingColumn(c) => Msg::new("row-missing-column").arg("column", c),
+            RowError::DuplicateColumn(c) => Msg::new("row-duplicate-column").arg("column", c),
+            RowError::FieldCount { expected, found } => Msg::new("row-field-count")
+                .arg("expected", expected)
+                .arg("found", found),
+            RowError::Gtin(e) => e.msg(),
+            RowError::Price { text, source } => Msg::new("row-price")
+                .arg("text", text)
+                .arg_msg("reason", source.msg()),
+            RowError::NegativePrice(t) => Msg::new("row-negative-price").arg("text", t),
+            RowError::Currency(e) => e.msg(),
+            RowError::EmptyName => Msg::new("row-empty-name"),
+            RowError::BadFlag(t) => Msg::new("row-bad-flag").arg("text", t),
+            RowError::BadStock(t) => Msg::new("row-bad-stock").arg("text", t),
+        }
+    }
+}
+
+impl Localize for ProblemKind {
+    fn msg(&self) -> Msg {
+        match self {
+            ProblemKind::UnreadableHeader => Msg::new("import-unreadable-header"),
+            ProblemKind::Header(e) | ProblemKind::Row(e) => e.msg(),
+            ProblemKind::UnreadableRow => Msg::new("import-unreadable-row"),
+            ProblemKind::DuplicateGtin { gtin, first_line } => Msg::new("import-duplicate-gtin")
+                .arg("gtin", gtin.display_form())
+                .arg("line", first_line),
+            ProblemKind::NoRows => Msg::new("import-no-rows"),
+        }
+    }
+}
+
+impl Localize for CatalogRefusal {
+    fn msg(&self) -> Msg {
+        let mut lines = Msg::new("import-refused");
+        for p in &self.problems {
+            lines = lines.line(
+                Msg::new("import-problem-line")
+                    .arg("line", p.line)
+                    .arg_msg("problem", p.kind.msg()),
+            );
+        }
+        if self.total > self.problems.len() {
+            lines = lines.line(
+                Msg::new("import-more-problems").arg("count", self.total - self.problems.len()),
+            );
+        }
+        lines
+    }
+}
+
+impl Localize for KeyError {
+    fn msg(&self) -> Msg {
+        match self {
+            KeyError::BadPkcs8 => Msg::new("key-bad-pkcs8"),
+            KeyError::BadJwk { kid, .. } => Msg::new("key-bad-jwk").arg("kid", kid),
+            KeyError::DuplicateKid(kid) => Msg::new("key-duplicate-kid").arg("kid", kid),
+            KeyError::Random => Msg::new("key-random"),
+            KeyError::Invalid { path } => Msg::new("key-invalid").arg("path", path.display()),
+            KeyError::Missing { path } => Msg::new("key-missing").arg("path", path.display()),
+            KeyError::TooOpen { path, mode } => Msg::new("key-too-open")
+                .arg("path", path.display())
+                .arg("mode", format!("{mode:o}")),
+            KeyError::Io { path, .. } => Msg::new("key-io").arg("path", path.display()),
+        }
+    }
+}
+
+impl Localize for StoreError {
+    fn msg(&self) -> Msg {
+        match self {
+            StoreError::Corrupt { path, .. } => {
+                Msg::new("store-corrupt").arg("path", path.display())
+            }
+            StoreError::Unreadable { path, .. } => {
+                Msg::new("store-unreadable").arg("path", path.display())
+            }
+            StoreError::ReadOnly { path, .. } => {
+                Msg::new("store-read-only").arg("path", path.display())
+            }
+            StoreError::DiskFull { path } => {
+                Msg::new("store-disk-full").arg("path", path.display())
+            }
+            StoreError::NewerSchema { path, found, known } => Msg::new("store-newer-schema")
+                .arg("path", path.display())
+                .arg("found", found)
+                .arg("known", known),
+            StoreError::Migration { name, .. } => Msg::new("store-migration").arg("name", name),
+            StoreError::Busy { path } => Msg::new("store-busy").arg("path", path.display()),
+            StoreError::UnknownGtin(g) => {
+                Msg::new("scan-not-in-catalog").arg("gtin", g.display_form())
+            }
+            StoreError::CatalogRefused(r) => r.msg(),
+            StoreError::Sqlite { path, .. } => Msg::new("store-sqlite").arg("path", path.display()),
+            StoreError::CouponRedeemed(id) => Msg::new("code-already-redeemed").arg("coupon", id),
+            StoreError::AlreadyCollected { order_id, at } => Msg::new("scan-already-collected")
+                .arg("order", order_id)
+                .arg("at", stored_time(at)),
+            StoreError::Inconsistent(_) => Msg::new("store-inconsistent"),
+        }
+    }
+}
+
+fn step_id(step: &Step) -> &'static str {
+    match step {
+        Step::Enrolment => "enrolment",
+        Step::Push => "push",
+        Step::Pull(_) => "pull",
+        Step::Payment => "payment",
+        Step::Time => "time",
+    }
+}
+
+impl Localize for SyncError {
+    fn msg(&self) -> Msg {
+        match self {
+            SyncError::NotEnrolled => Msg::new("sync-not-enrolled"),
+            SyncError::AlreadyEnrolled { device } => {
+                Msg::new("sync-already-enrolled").arg("device", device)
+            }
+            SyncError::OrdersBeforeEnrolment { orders, path } => {
+                Msg::new("sync-orders-before-enrolment")
+                    .arg("orders", orders)
+                    .arg("path", path.display())
+            }
+            SyncError::BadUrl { url } => Msg::new("sync-bad-url").arg("url", url),
+            SyncError::ReEnrol { .. } => Msg::new("sync-re-enrol"),
+            SyncError::Refused { step, status, .. } => Msg::new("sync-refused")
+                .arg("step", step_id(step))
+                .arg("status", status),
+            SyncError::Unreachable { step, .. } => {
+                Msg::new("sync-unreachable").arg("step", step_id(step))
+            }
+            SyncError::ServerError { step, status, .. } => Msg::new("sync-server-error")
+                .arg("step", step_id(step))
+                .arg("status", status),
+            SyncError::BadAnswer { step, .. } => {
+                Msg::new("sync-bad-answer").arg("step", step_id(step))
+            }
+            SyncError::Stalled { held } => Msg::new("sync-stalled").arg("held", held),
+            SyncError::PlatformAhead { held } => Msg::new("sync-platform-ahead").arg("held", held),
+            SyncError::PaymentNeedsPlatform => Msg::new("payment-needs-platform"),
+            SyncError::PaymentOffline => Msg::new("payment-offline"),
+            SyncError::PaymentDeclined { .. } => Msg::new("payment-declined"),
+            SyncError::Key(e) => e.msg(),
+            SyncError::Store(e) => e.msg(),
+        }
+    }
+}
