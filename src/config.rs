@@ -103,3 +103,33 @@ impl Context {
         Ok(crate::store::Store::open(&self.db_path())?)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn save_writes_through_the_link_to_etc() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let etc = dir.path().join("etc");
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(&etc).expect("etc");
+        std::fs::create_dir_all(&data).expect("data");
+        std::fs::write(etc.join(CONFIG_FILE), "language = \"en\"\n").expect("write");
+        std::os::unix::fs::symlink(etc.join(CONFIG_FILE), data.join(CONFIG_FILE)).expect("link");
+        let mut config = Config::load(&data).expect("load");
+        config.camera = Some("none".into());
+        config.save(&data).expect("save");
+        assert!(
+            std::fs::symlink_metadata(data.join(CONFIG_FILE))
+                .expect("meta")
+                .file_type()
+                .is_symlink(),
+            "the link stays"
+        );
+        let through = Config::load(&etc).expect("load /etc");
+        assert_eq!(through.camera.as_deref(), Some("none"));
+        assert_eq!(through.language.as_deref(), Some("en"));
+    }
+}

@@ -30,6 +30,10 @@ pub struct Check {
     pub detail: String,
     /// What to do about it; empty when it passed.
     pub fix: String,
+    /// True when the check could not run (an earlier one failed, or there is no platform yet):
+    /// a warning, which the window words as "not checked".
+    #[serde(skip)]
+    pub skipped: bool,
 }
 
 impl Check {
@@ -39,6 +43,7 @@ impl Check {
             status: Status::Pass,
             detail: detail.into(),
             fix: String::new(),
+            skipped: false,
         }
     }
     fn warn(check: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
@@ -47,6 +52,14 @@ impl Check {
             status: Status::Warn,
             detail: detail.into(),
             fix: fix.into(),
+            skipped: false,
+        }
+    }
+    /// A check that could not run: a warning whose detail starts "not checked".
+    fn skipped(check: &'static str, why: impl std::fmt::Display, fix: impl Into<String>) -> Check {
+        Check {
+            skipped: true,
+            ..Check::warn(check, format!("not checked: {why}"), fix)
         }
     }
     fn fail(check: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
@@ -55,6 +68,7 @@ impl Check {
             status: Status::Fail,
             detail: detail.into(),
             fix: fix.into(),
+            skipped: false,
         }
     }
 }
@@ -81,9 +95,9 @@ pub fn run_checks(ctx: &Context, platform: Option<&str>) -> Vec<Check> {
     if wrong_user {
         // Opening the database as another user would leave files the terminal cannot open.
         for name in ["database", "enrolment", "key", "clock", "platform"] {
-            out.push(Check::warn(
+            out.push(Check::skipped(
                 name,
-                "not checked: doctor runs as another user than the data directory's owner",
+                "doctor runs as another user than the data directory's owner",
                 "run doctor as the terminal's user (see the owner check)",
             ));
         }
@@ -96,9 +110,9 @@ pub fn run_checks(ctx: &Context, platform: Option<&str>) -> Vec<Check> {
         Ok(store) => out.extend(device_checks(store, &ctx.data_dir, platform)),
         Err(_) => {
             for name in ["enrolment", "key", "clock", "platform"] {
-                out.push(Check::warn(
+                out.push(Check::skipped(
                     name,
-                    "not checked: the database cannot be read",
+                    "the database cannot be read",
                     "fix the database first (see the database check)",
                 ));
             }
@@ -341,9 +355,9 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
     let database_ok = out.iter().all(|c| c.status == Status::Pass);
     out.push(disk_check(&ctx.data_dir));
     if !database_ok {
-        out.push(Check::warn(
+        out.push(Check::skipped(
             "unsynced",
-            "not checked: the database cannot be trusted",
+            "the database cannot be trusted",
             "fix the database first (see the database check)",
         ));
     } else if let Ok(store) = store {
@@ -394,9 +408,9 @@ fn device_checks(store: &Store, data_dir: &Path, platform: Option<&str>) -> Vec<
             return ["enrolment", "key", "clock", "platform"]
                 .into_iter()
                 .map(|name| {
-                    Check::warn(
+                    Check::skipped(
                         name,
-                        "not checked: the terminal's identity cannot be read from the database",
+                        "the terminal's identity cannot be read from the database",
                         "fix the database first (see the database check)",
                     )
                 })
@@ -447,14 +461,10 @@ fn device_checks(store: &Store, data_dir: &Path, platform: Option<&str>) -> Vec<
             }
             None => {
                 let fix = "enrol the terminal, or pass --platform URL to check the clock and network before enrolling";
-                out.push(Check::warn(
-                    "clock",
-                    "not checked: no platform to compare with",
-                    fix,
-                ));
-                out.push(Check::warn(
+                out.push(Check::skipped("clock", "no platform to compare with", fix));
+                out.push(Check::skipped(
                     "platform",
-                    "not checked: not enrolled with a platform",
+                    "not enrolled with a platform",
                     fix,
                 ));
             }
@@ -528,10 +538,7 @@ fn clock_and_reach(url: &str) -> (Check, Result<(), SyncError>) {
     let client = match PlatformClient::new(url, PLATFORM_TIMEOUT) {
         Ok(c) => c,
         Err(e) => {
-            return (
-                Check::warn("clock", format!("not checked: {e}"), ""),
-                Err(e),
-            );
+            return (Check::skipped("clock", &e, ""), Err(e));
         }
     };
     let sent = time::OffsetDateTime::now_utc();
@@ -543,9 +550,9 @@ fn clock_and_reach(url: &str) -> (Check, Result<(), SyncError>) {
             (clock_check(platform_ms - local_ms, rtt), Ok(()))
         }
         Err(e) => (
-            Check::warn(
+            Check::skipped(
                 "clock",
-                "not checked: the platform did not answer",
+                "the platform did not answer",
                 "see the platform check",
             ),
             Err(e),

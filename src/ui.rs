@@ -34,11 +34,19 @@ pub fn run(options: Options, store: crate::store::Store) -> anyhow::Result<()> {
     }
     let services = services::Services::start(options.data_dir.clone(), store)?;
     let kiosk = options.mode == Mode::Kiosk && options.screenshot.is_none();
-    let size = if options.mode == Mode::Kiosk {
-        iced::Size::new(1280.0, 800.0)
-    } else {
-        iced::Size::new(1280.0, 760.0)
-    };
+    // SMARTSTORE_WINDOW_SIZE=WxH opens the window at another size (screenshots of a given
+    // screen size: docs/screenshots/make.sh).
+    let size = std::env::var("SMARTSTORE_WINDOW_SIZE")
+        .ok()
+        .and_then(|v| {
+            let (w, h) = v.split_once('x')?;
+            Some(iced::Size::new(w.parse().ok()?, h.parse().ok()?))
+        })
+        .unwrap_or(if options.mode == Mode::Kiosk {
+            iced::Size::new(1280.0, 800.0)
+        } else {
+            iced::Size::new(1280.0, 760.0)
+        });
     let boot_options = options.clone();
     iced::application(
         move || App::boot(boot_options.clone(), services.clone()),

@@ -303,6 +303,18 @@ fn bad_config_is_reported() {
     let out = smartstore(dir.path(), &["orders"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("config.toml"), "{}", stderr(&out));
+
+    // A bad mode in config.toml is named as such, not as a bad --mode flag (the window's
+    // options are read before any display is needed).
+    std::fs::write(dir.path().join("config.toml"), "mode = \"till\"\n").expect("write");
+    let out = smartstore(dir.path(), &[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("mode in ") && err.contains("config.toml"),
+        "{err}"
+    );
+    assert!(!err.contains("--mode"), "{err}");
 }
 
 fn smartstore_with_stdin(data: &Path, args: &[&str], input: &str) -> Output {

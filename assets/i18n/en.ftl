@@ -216,6 +216,7 @@ stored-text = { $text }
 doctor-status = { $status ->
     [pass] OK
     [warn] Warning
+    [skipped] Not checked
    *[fail] Problem
 }
 doctor-check = { $check ->
@@ -271,3 +272,4 @@ doctor-summary = { $check ->
 }
 camera-demo-frames = Demo frames
 camera-failed-retrying = The camera stopped or cannot be opened; trying again. Check the cable, or choose a camera in setup.
+doctor-skipped = Not checked: the terminal is not enrolled yet, or a check above must be put right first.

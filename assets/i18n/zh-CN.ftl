@@ -215,6 +215,7 @@ stored-text = { $text }
 doctor-status = { $status ->
     [pass] 正常
     [warn] 注意
+    [skipped] 未检查
    *[fail] 问题
 }
 doctor-check = { $check ->
@@ -270,3 +271,4 @@ doctor-summary = { $check ->
 }
 camera-demo-frames = 演示画面
 camera-failed-retrying = 摄像头已停止或无法打开，正在重试。请检查连接线，或在设置中选择摄像头。
+doctor-skipped = 未检查：终端尚未注册，或需先解决上面的问题。

@@ -21,7 +21,7 @@ shot() {
     local name=$1 data=$2
     shift 2
     mkdir -p "$data"
-    SMARTSTORE_DATA_DIR=$data SMARTSTORE_LOG=error xvfb-run -a -s "-screen 0 1280x800x24" \
+    SMARTSTORE_DATA_DIR=$data SMARTSTORE_LOG=error xvfb-run -a -s "-screen 0 ${XVFB_SCREEN:-1280x800}x24" \
         "$BIN" ui --camera "${CAMERA:-replay:$PWD/assets/demo-frames@10}" \
         --screenshot "$OUT/$name.png" --screenshot-after-ms 4000 "$@"
     echo "$OUT/$name.png"
@@ -53,4 +53,16 @@ for lang in en zh-CN; do
     code=$("$HUB" --db "$WORK/hub.db" issue pickup --store SH001 --order "WEB-2026-1122-$lang" \
         --line 6921000000019:2 --line 6941007400063:6)
     CAMERA=none shot "counter-pickup-$lang" "$term" --mode counter --lang "$lang" --scan "$code"
+done
+
+# The screens changed by the typed refusals (issue 11) at the two screen sizes of the shop floor:
+# NAME-LANG-WxH.png.
+for size in 1366x768 1920x1080; do
+    for lang in en zh-CN; do
+        export SMARTSTORE_WINDOW_SIZE=$size
+        XVFB_SCREEN=$size shot "setup-diagnostics-$lang-$size" "$WORK/s4-$lang-$size" --mode setup --lang "$lang" --screen setup-diagnostics
+        XVFB_SCREEN=$size shot "setup-camera-$lang-$size" "$WORK/s3-$lang-$size" --mode setup --lang "$lang" --screen setup-camera
+        CAMERA=none XVFB_SCREEN=$size shot "counter-refused-$lang-$size" "$WORK/r-$lang-$size" --mode counter --lang "$lang" --scan 6921000000019 --scan 4006381333931
+        unset SMARTSTORE_WINDOW_SIZE
+    done
 done

@@ -54,6 +54,7 @@ pub struct TerminalStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckLine {
     pub check: String,
+    /// `pass`, `warn` or `fail`; `skipped` for a warning that means "not checked".
     pub status: String,
     pub detail: String,
     pub fix: String,
@@ -184,7 +185,11 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                         .into_iter()
                         .map(|c| CheckLine {
                             check: c.check.to_owned(),
-                            status: format!("{:?}", c.status).to_lowercase(),
+                            status: if c.skipped {
+                                "skipped".to_owned()
+                            } else {
+                                format!("{:?}", c.status).to_lowercase()
+                            },
                             detail: c.detail,
                             fix: c.fix,
                         })

@@ -300,31 +300,28 @@ impl Setup {
                 for c in &self.checks {
                     let color = match c.status.as_str() {
                         "pass" => green,
-                        "warn" => Color::from_rgb8(0x9a, 0x67, 0x00),
+                        "warn" | "skipped" => Color::from_rgb8(0x9a, 0x67, 0x00),
                         _ => red,
                     };
-                    // Each check in the user's language; the technician's details (file names,
-                    // figures, commands) follow in English only, as `smartstore doctor` prints them.
+                    // Each check, its outcome and what to do, in the user's language. The
+                    // technician's details (paths, figures, commands) are the command line's.
                     let args = [("check", c.check.clone()), ("status", c.status.clone())];
-                    let mut item = column![
-                        row![
-                            text(format!(
-                                "[{}] {}",
-                                tr(lang, "doctor-status", &args),
-                                tr(lang, "doctor-check", &args)
-                            ))
-                            .color(color)
-                            .width(180),
-                            text(tr(lang, "doctor-summary", &args))
-                        ]
-                        .spacing(10)
-                    ];
-                    if lang == Lang::En {
-                        item = item.push(text(c.detail.clone()).size(13));
-                        if !c.fix.is_empty() {
-                            item = item.push(text(format!("→ {}", c.fix)).size(13));
-                        }
-                    }
+                    let summary = if c.status == "skipped" {
+                        t(lang, "doctor-skipped")
+                    } else {
+                        tr(lang, "doctor-summary", &args)
+                    };
+                    let item = row![
+                        text(format!(
+                            "[{}] {}",
+                            tr(lang, "doctor-status", &args),
+                            tr(lang, "doctor-check", &args)
+                        ))
+                        .color(color)
+                        .width(200),
+                        text(summary)
+                    ]
+                    .spacing(10);
                     list = list.push(item);
                 }
                 column![
