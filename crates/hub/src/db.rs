@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use smartstore_domain::money::Currency;
 use smartstore_protocol::catalog_csv::{self, CatalogRefusal, ImportFailure};
-use smartstore_protocol::events::OrderPlaced;
+use smartstore_protocol::events::CouponUse;
 use smartstore_protocol::keys::{Jwk, JwkSet, SigningKey, b64};
 use smartstore_protocol::wire::{
     BatchPayload, CatalogChange, EnrolResponse, Pickup, PickupLine, Revocation,
@@ -716,8 +716,9 @@ pub struct IssuedToken {
 
 /// The coupon id of an `order.placed` event that redeemed a single-use coupon.
 fn single_use_coupon(body: &str) -> Option<String> {
-    let placed: OrderPlaced = serde_json::from_str(body).ok()?;
-    placed.single_use_coupon().map(str::to_owned)
+    serde_json::from_str::<CouponUse>(body)
+        .ok()?
+        .single_use_coupon()
 }
 
 #[derive(Debug, Clone)]
