@@ -62,16 +62,38 @@ static EN: LazyLock<FluentBundle<FluentResource>> =
 static ZH: LazyLock<FluentBundle<FluentResource>> =
     LazyLock::new(|| bundle("zh-CN", include_str!("../assets/i18n/zh-CN.ftl")));
 
-fn lookup(lang: Lang, key: &str, args: Option<&FluentArgs<'_>>) -> String {
-    let b: &FluentBundle<FluentResource> = match lang {
+fn bundle_of(lang: Lang) -> &'static FluentBundle<FluentResource> {
+    match lang {
         Lang::Zh => &ZH,
         Lang::En => &EN,
-    };
+    }
+}
+
+/// The text of `key` with `args` in `lang`; the key itself when the translation lacks it.
+/// What went wrong (a missing message or argument) is added to `problems`.
+fn format(
+    lang: Lang,
+    key: &str,
+    args: Option<&FluentArgs<'_>>,
+    problems: &mut Vec<String>,
+) -> String {
+    let b = bundle_of(lang);
     let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+        problems.push(format!("{}: no message '{key}'", lang.tag()));
         return key.to_owned();
     };
     let mut errors = Vec::new();
-    b.format_pattern(pattern, args, &mut errors).into_owned()
+    let out = b.format_pattern(pattern, args, &mut errors).into_owned();
+    problems.extend(
+        errors
+            .into_iter()
+            .map(|e| format!("{}: '{key}': {e:?}", lang.tag())),
+    );
+    out
+}
+
+fn lookup(lang: Lang, key: &str, args: Option<&FluentArgs<'_>>) -> String {
+    format(lang, key, args, &mut Vec::new())
 }
 
 /// A message to show: a Fluent id and its arguments (an argument may itself be a message,
@@ -134,18 +156,23 @@ impl Msg {
 
     /// The message in `lang`.
     pub fn render(&self, lang: Lang) -> String {
+        self.render_checked(lang, &mut Vec::new())
+    }
+
+    /// The message in `lang`, adding what went wrong, nested messages included, to `problems`.
+    fn render_checked(&self, lang: Lang, problems: &mut Vec<String>) -> String {
         let mut args = FluentArgs::new();
         for (name, value) in &self.args {
             let text = match value {
                 Arg::Text(t) => t.clone(),
-                Arg::Msg(m) => m.render(lang),
+                Arg::Msg(m) => m.render_checked(lang, problems),
             };
             args.set(name.clone(), FluentValue::from(text));
         }
-        let mut out = lookup(lang, &self.id, Some(&args));
+        let mut out = format(lang, &self.id, Some(&args), problems);
         for line in &self.lines {
             out.push_str("\n  ");
-            out.push_str(&line.render(lang));
+            out.push_str(&line.render_checked(lang, problems));
         }
         out
     }
@@ -193,37 +220,8 @@ pub fn localize(e: &(dyn std::error::Error + 'static)) -> Option<Msg> {
 /// What is wrong with a message in `lang`: an id the translation lacks, or an argument the
 /// pattern needs and the message does not give. Empty when it renders cleanly (for tests).
 pub fn problems(lang: Lang, msg: &Msg) -> Vec<String> {
-    let b: &FluentBundle<FluentResource> = match lang {
-        Lang::Zh => &ZH,
-        Lang::En => &EN,
-    };
     let mut out = Vec::new();
-    match b.get_message(&msg.id).and_then(|m| m.value()) {
-        None => out.push(format!("{}: no message '{}'", lang.tag(), msg.id)),
-        Some(pattern) => {
-            let mut args = FluentArgs::new();
-            for (name, value) in &msg.args {
-                let text = match value {
-                    Arg::Text(t) => t.clone(),
-                    Arg::Msg(m) => {
-                        out.extend(problems(lang, m));
-                        m.render(lang)
-                    }
-                };
-                args.set(name.clone(), FluentValue::from(text));
-            }
-            let mut errors = Vec::new();
-            let _ = b.format_pattern(pattern, Some(&args), &mut errors);
-            out.extend(
-                errors
-                    .into_iter()
-                    .map(|e| format!("{}: '{}': {e:?}", lang.tag(), msg.id)),
-            );
-        }
-    }
-    for line in &msg.lines {
-        out.extend(problems(lang, line));
-    }
+    msg.render_checked(lang, &mut out);
     out
 }
 

@@ -93,31 +93,30 @@ impl<S: BorrowMut<Store>> Engine<S> {
         self.store.borrow_mut()
     }
 
-    /// The device and its client, loaded once and again after a failure that may have come
-    /// from them (a re-enrolment, a key problem).
-    fn link(&mut self) -> Result<&Link, SyncError> {
-        if self.link.is_none() {
-            let device = Device::load(self.store.borrow(), &self.data_dir)?;
-            let client = PlatformClient::new(&device.platform_url, self.options.timeout)?;
-            self.link = Some(Link { device, client });
-        }
-        self.link.as_ref().ok_or(SyncError::NotEnrolled)
+    /// The device and its client, read from the store and the key file.
+    fn connect(&self) -> Result<Link, SyncError> {
+        let device = Device::load(self.store.borrow(), &self.data_dir)?;
+        let client = PlatformClient::new(&device.platform_url, self.options.timeout)?;
+        Ok(Link { device, client })
     }
 
     /// One pass: push what is queued, run the pulls, record the outcome.
     pub fn pass(&mut self) -> Pass {
         let acked_before = self.store().acked_seq().unwrap_or(0);
         let batch = self.options.batch;
-        let result = match self.link() {
-            Ok(_) => match self.link.as_ref() {
-                Some(link) => sync_once(
+        // The link is kept between passes and made again after a failure that may have come
+        // from it (a re-enrolment, a key problem).
+        let result = match self.link.take().map_or_else(|| self.connect(), Ok) {
+            Ok(link) => {
+                let r = sync_once(
                     self.store.borrow_mut(),
                     &link.client,
                     &link.device.key,
                     batch,
-                ),
-                None => Err(SyncError::NotEnrolled),
-            },
+                );
+                self.link = Some(link);
+                r
+            }
             Err(e) => Err(e),
         };
         let next = match &result {
