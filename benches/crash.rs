@@ -1,5 +1,7 @@
-//! The crash benchmark (issue 2): 1,000 SIGKILLs at random moments of an order loop.
-//! Run: `cargo bench --bench crash` (`-- --rounds N` to change the count).
+//! The crash benchmark (issue 2): 1,000 SIGKILLs at random moments of an order loop; then
+//! (issue 12) the restore-and-clone round: terminals backed up, restored and copied while they
+//! sell and sync against the hub on loopback.
+//! Run: `cargo bench --bench crash` (`-- --rounds N --restore-rounds M` to change the counts).
 
 use smartstore_testkit as support;
 
@@ -45,7 +47,43 @@ fn main() -> ExitCode {
         },
         t.elapsed().as_secs_f64()
     );
-    if report.problems.is_empty() && report.confirmed == report.reported {
+    let restore_rounds: u32 = args
+        .iter()
+        .position(|a| a == "--restore-rounds")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300);
+    let work = tempfile::tempdir().expect("tempdir");
+    let t = Instant::now();
+    let rc = support::restore_clone::run(work.path(), restore_rounds, 0x1212_2026);
+    println!(
+        "\n### Restore and clone (terminals backed up, restored and copied while they sell)\n"
+    );
+    println!(
+        "| rounds | terminals | backups | restores | clones | conflicts caught and recovered | orders shown as placed | at the platform | missing | doubled | problems | time |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0} s |",
+        rc.rounds,
+        rc.terminals,
+        rc.backups,
+        rc.restores,
+        rc.clones,
+        rc.conflicts,
+        rc.placed,
+        rc.at_platform,
+        rc.placed - rc.at_platform,
+        rc.doubled,
+        if rc.problems.is_empty() {
+            "none".to_owned()
+        } else {
+            rc.problems.join("; ")
+        },
+        t.elapsed().as_secs_f64()
+    );
+    let restore_ok = rc.problems.is_empty() && rc.at_platform == rc.placed && rc.doubled == 0;
+    if report.problems.is_empty() && report.confirmed == report.reported && restore_ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

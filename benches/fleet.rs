@@ -98,6 +98,8 @@ fn terminal(
     let req = EnrolRequest {
         token: token.to_owned(),
         public_key: pending.jwk(),
+        store_id: None,
+        replaces: None,
     };
     let t = Instant::now();
     let enrolled = with_retries(tally, rng, || client.enrol(&req))?;

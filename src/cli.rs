@@ -56,6 +56,11 @@ pub enum Command {
     Enroll(sync::EnrollArgs),
     /// Send queued orders to the platform and pull the catalog, pickups and keys.
     Sync(sync::SyncArgs),
+    /// Move a terminal whose database was restored or copied to a new identity (a fresh
+    /// enrolment token of the same store) and send again everything the platform lacks.
+    Recover(sync::RecoverArgs),
+    /// Copy every readable order and event of a damaged database into a new data folder.
+    Salvage(sync::SalvageArgs),
     /// Make the kiosk's staff PIN: reads the PIN on standard input, prints the config.toml line.
     Pin,
 }
@@ -139,7 +144,32 @@ pub fn describe_error(e: &anyhow::Error, lang: crate::i18n::Lang) -> String {
         parts.push(cause.to_string());
         // anyhow's own context wraps its source: the next link is that source.
     }
-    parts.join(": ")
+    let mut text = parts.join(": ");
+    if let Some(command) = e.chain().find_map(command_for) {
+        text.push_str("\n  ");
+        text.push_str(command);
+    }
+    text
+}
+
+/// The command a technician runs next, for the refusals that have one (the window says what
+/// to do in words; the command line also gives the command).
+fn command_for(cause: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    use crate::store::StoreError;
+    use crate::sync::SyncError;
+    let store = cause.downcast_ref::<StoreError>().or_else(|| {
+        cause.downcast_ref::<SyncError>().and_then(|s| match s {
+            SyncError::Store(e) => Some(e),
+            _ => None,
+        })
+    });
+    if let Some(StoreError::Damaged { .. }) = store {
+        return Some("smartstore --data-dir DIR salvage --to NEW_DIR");
+    }
+    match cause.downcast_ref::<SyncError>() {
+        Some(SyncError::SequenceConflict { .. }) => Some("smartstore recover --token TOKEN"),
+        _ => None,
+    }
 }
 
 /// One JSON object per line on standard output.
@@ -169,6 +199,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Doctor(a) => doctor::run(&ctx, &a),
         Command::Enroll(a) => sync::run_enroll(&ctx, &a),
         Command::Sync(a) => sync::run_sync(&ctx, &a),
+        Command::Recover(a) => sync::run_recover(&ctx, &a),
+        Command::Salvage(a) => sync::run_salvage(&ctx, &a),
         Command::Pin => run_pin(&ctx),
     }
 }

@@ -102,6 +102,29 @@ impl Context {
     pub fn open_store(&self) -> anyhow::Result<crate::store::Store> {
         Ok(crate::store::Store::open(&self.db_path())?)
     }
+
+    /// Opens the database to read it: as [`Context::open_store`] when it can be written, else
+    /// (damaged, read-only disk, no space) read-only, with the reason it could not be written.
+    pub fn open_store_to_read(
+        &self,
+    ) -> anyhow::Result<(crate::store::Store, Option<crate::store::StoreError>)> {
+        use crate::store::{Store, StoreError};
+        let path = self.db_path();
+        match Store::open(&path) {
+            Ok(store) => Ok((store, None)),
+            Err(
+                e @ (StoreError::Damaged { .. }
+                | StoreError::ReadOnlyFilesystem { .. }
+                | StoreError::ReadOnly { .. }
+                | StoreError::DiskFull { .. }
+                | StoreError::Corrupt { .. }),
+            ) if path.exists() => match Store::open_for_reading(&path) {
+                Ok(store) => Ok((store, Some(e))),
+                Err(_) => Err(e.into()),
+            },
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! doctor` prints them and the setup mode's diagnostics page shows them.
 //!
 //! The checks run in a fixed order and each gives one line (or one JSON object with `--json`):
-//! `owner`, `camera`, `database`, `disk`, `unsynced`, `enrolment`, `key`, `clock`, `platform`.
+//! `owner`, `camera`, `database`, `disk`, `unsynced`, `quarantine`, `identity`, `enrolment`, `key`,
+//! `clock`, `platform`.
 //! docs/troubleshooting.md is keyed by these names and their messages.
 
 use std::path::Path;
@@ -305,6 +306,12 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
     match store {
         Err(e) => {
             let fix = match e {
+                StoreError::Damaged { .. } => {
+                    "stop selling on this terminal; keep the file; copy what can be read into a new data folder with `smartstore --data-dir DIR salvage --to NEW_DIR`, then run the terminal on NEW_DIR"
+                }
+                StoreError::ReadOnlyFilesystem { .. } => {
+                    "remount the disk read-write (a disk that turned read-only by itself may be failing: check it)"
+                }
                 StoreError::Corrupt { .. } => {
                     "move the file aside (keep it for support) and run smartstore again to start a new database"
                 }
@@ -319,11 +326,11 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
             };
             out.push(Check::fail("database", e.to_string(), fix));
         }
-        Ok(store) => match store.quick_check() {
-            Ok(rows) if rows == ["ok"] => match store.audit() {
+        Ok(store) => match store.integrity_check() {
+            Ok(rows) if rows.is_empty() => match store.audit() {
                 Ok(p) if p.is_empty() => out.push(Check::pass(
                     "database",
-                    format!("{} passes quick_check and the order audit", path.display()),
+                    format!("{} passes integrity_check and the order audit", path.display()),
                 )),
                 Ok(p) => out.push(Check::fail(
                     "database",
@@ -339,11 +346,11 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
             Ok(rows) => out.push(Check::fail(
                 "database",
                 format!(
-                    "{} is damaged: quick_check found: {}",
+                    "{} is damaged: integrity_check found: {}",
                     path.display(),
                     rows.join("; ")
                 ),
-                "stop selling on this terminal, keep the file and contact support",
+                "stop selling on this terminal; keep the file; `smartstore --data-dir DIR salvage --to NEW_DIR` copies what can be read",
             )),
             Err(e) => out.push(Check::fail(
                 "database",
@@ -355,14 +362,20 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
     let database_ok = out.iter().all(|c| c.status == Status::Pass);
     out.push(disk_check(&ctx.data_dir));
     if !database_ok {
-        out.push(Check::skipped(
-            "unsynced",
-            "the database cannot be trusted",
-            "fix the database first (see the database check)",
-        ));
+        for name in ["unsynced", "quarantine", "identity"] {
+            out.push(Check::skipped(
+                name,
+                "the database cannot be trusted",
+                "fix the database first (see the database check)",
+            ));
+        }
     } else if let Ok(store) = store {
         match store.sync_status() {
-            Ok(s) => out.push(unsynced_check(s.unsynced, s.oldest_unsynced_at.as_deref())),
+            Ok(s) => {
+                out.push(unsynced_check(s.unsynced, s.oldest_unsynced_at.as_deref()));
+                out.push(quarantine_check(s.quarantined));
+                out.push(identity_check(s.sequence_conflict));
+            }
             Err(e) => out.push(Check::fail("unsynced", e.to_string(), "check the database")),
         }
     }
@@ -626,6 +639,35 @@ fn accepts_check(url: &str, key: &SigningKey, device_id: &str, clock_off: bool) 
             "platform",
             format!("{url} refused the check: {e}"),
             "check that the URL is this store's platform; call support with this message",
+        ),
+    }
+}
+
+/// Events set aside are kept, but the platform lacks them: somebody must look.
+fn quarantine_check(count: u64) -> Check {
+    if count == 0 {
+        Check::pass("quarantine", "no event is set aside")
+    } else {
+        Check::fail(
+            "quarantine",
+            format!(
+                "{count} events were refused by the platform for their content and are set aside (the events after them were sent)"
+            ),
+            "list them with `smartstore orders --quarantined` and send the list to support",
+        )
+    }
+}
+
+/// A sequence number the platform found reused: nothing is sent until the terminal recovers.
+fn identity_check(conflict: Option<u64>) -> Check {
+    match conflict {
+        None => Check::pass("identity", "no sequence number of this terminal is reused"),
+        Some(seq) => Check::fail(
+            "identity",
+            format!(
+                "the platform holds a different event {seq} from this device: the database was restored from a backup or copied from another terminal; new orders are kept here but not sent"
+            ),
+            "get a fresh enrolment token for this store and run `smartstore recover --token TOKEN`",
         ),
     }
 }

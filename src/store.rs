@@ -1,15 +1,18 @@
 //! The terminal's SQLite database: open, migrate, and every query. Returns domain types.
 
 mod catalog;
+mod durability;
 mod error;
 mod orders;
 mod pulls;
+pub mod salvage;
 
 use rusqlite::{Connection, OptionalExtension};
 use smartstore_sqlite::{MigrateError, Migration};
 use std::path::{Path, PathBuf};
 
 pub use catalog::ImportReport;
+pub use durability::{QuarantinedEvent, RESERVE_FILE, reserve_path};
 pub use error::StoreError;
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 
@@ -27,6 +30,10 @@ const MIGRATIONS: &[Migration] = &[
         name: "0003_redemptions",
         sql: include_str!("../migrations/0003_redemptions.sql"),
     },
+    Migration {
+        name: "0004_quarantine",
+        sql: include_str!("../migrations/0004_quarantine.sql"),
+    },
 ];
 
 /// The bundled demo catalog a new database starts with.
@@ -37,6 +44,16 @@ pub const DEMO_TERMINAL_ID: &str = "T01";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// What the check at open or a failed write found wrong with the file: writes are refused.
+    damage: std::cell::RefCell<Option<Vec<String>>>,
+    /// The disk filled and the reserve was released: new orders wait for space.
+    low_space: std::cell::Cell<bool>,
+}
+
+fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
 }
 
 impl std::fmt::Debug for Store {
@@ -66,17 +83,70 @@ impl Store {
             })?;
         }
         // SQLite alone opens the file (see smartstore_sqlite): a file that is not a database
-        // is refused by its first read and left as it was.
-        let conn = smartstore_sqlite::open(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        // is refused by its first read and left as it was. On a full disk, the reserve is
+        // given back so the database can still be opened, listed and sent.
+        let mut low_space = false;
+        let conn = match smartstore_sqlite::open(path) {
+            Ok(conn) => conn,
+            Err(e) if durability::is_out_of_space(&e) && durability::release_reserve(path) => {
+                low_space = true;
+                smartstore_sqlite::open(path).map_err(|e| StoreError::from_sqlite(path, e))?
+            }
+            Err(e) => return Err(StoreError::from_sqlite(path, e)),
+        };
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            damage: Default::default(),
+            low_space: std::cell::Cell::new(low_space),
         };
+        let version = smartstore_sqlite::schema_version(&store.conn)
+            .map_err(|e| StoreError::from_sqlite(path, e))?;
+        if version > 0 {
+            // Never write into a damaged database (not even a migration): writing spreads the
+            // damage and listings silently miss rows. The file is left as it is for `salvage`.
+            let problems = match store.check_at_open() {
+                Ok(p) => p,
+                Err(StoreError::Corrupt { detail, .. }) => vec![detail],
+                Err(e) => return Err(e),
+            };
+            if !problems.is_empty() {
+                return Err(StoreError::Damaged {
+                    path: path.to_owned(),
+                    problems,
+                });
+            }
+        }
         let fresh = store.migrate()?;
         if fresh && demo {
             store.seed_demo()?;
         }
+        // No reserve and no room to make one: the disk is nearly full. New orders wait for
+        // space; what is stored can still be read and sent.
+        if !low_space && !durability::ensure_reserve(path) {
+            store.low_space.set(true);
+        }
         Ok(store)
+    }
+
+    /// Opens an existing database to read it, whatever its state: no migration, no check, no
+    /// reserve, never creates. For listings, `doctor` and `salvage` of a damaged database.
+    pub fn open_for_reading(path: &Path) -> Result<Store, StoreError> {
+        let conn = match smartstore_sqlite::open_read_only(path) {
+            Ok(conn) => conn,
+            // On a read-only disk SQLite cannot make the WAL's shared-memory file; with no WAL
+            // left (the last writer closed cleanly) nothing can change the file, and it can be
+            // read as immutable.
+            Err(e) if !wal_path(path).exists() => smartstore_sqlite::open_immutable(path)
+                .map_err(|_| StoreError::from_sqlite(path, e))?,
+            Err(e) => return Err(StoreError::from_sqlite(path, e)),
+        };
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            damage: Default::default(),
+            low_space: std::cell::Cell::new(false),
+        })
     }
 
     /// Applies the migrations this database lacks. True when the database was new.
@@ -149,6 +219,13 @@ impl Store {
             .query_map([], |r| r.get::<_, String>(0))
             .map_err(self.sql_err())?;
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
+    }
+
+    /// How many pages the database file has.
+    pub fn page_count(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .map_err(self.sql_err())
     }
 
     /// Limits the database file to `pages` pages: SQLite then answers "database or disk is

@@ -20,11 +20,14 @@ use smartstore_domain::sync::{
 use smartstore_protocol::jws::jws_sign;
 use smartstore_protocol::keys::{KeyError, SigningKey};
 use smartstore_protocol::wire::{
-    BATCH_TYP, BatchEvent, BatchPayload, CatalogChange, EnrolRequest, EnrolResponse, Pickup,
-    Revocation,
+    BATCH_TYP, BatchEvent, BatchPayload, CatalogChange, EnrolRequest, EnrolResponse,
+    MAX_EVENT_BYTES, Pickup, QUARANTINED_TYPE, Revocation,
 };
 
 pub const KEY_FILE: &str = "device.key";
+/// The key of an enrolment under way: written before the token is sent, so a retry with the
+/// same token sends the same key and gets the same identity back.
+pub const PENDING_KEY_FILE: &str = "device.key.pending";
 
 /// What the terminal was asking the platform for when it failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +101,31 @@ pub enum SyncError {
          was this database restored from a backup or copied to another terminal?"
     )]
     PlatformAhead { held: u64 },
+    /// 409: the platform holds another event under one of this terminal's sequence numbers.
+    #[error(
+        "the platform already holds a different event number {seq} from this terminal: its database \
+         was restored from a backup or copied from another terminal. Orders are kept here but not \
+         sent; get a new enrolment token for this store and run `smartstore recover --token TOKEN`"
+    )]
+    SequenceConflict { seq: u64 },
+    /// 422: the platform refuses one event for its content (it is set aside).
+    #[error("the platform refuses event {seq}: {reason}")]
+    EventRefused { seq: u64, reason: String },
+    /// 401 because the clocks differ, not because the device is unknown.
+    #[error(
+        "this terminal's clock is {} s {} the platform's: set the date and time (or turn on network time); orders are safe here",
+        offset.unsigned_abs(), if *offset > 0 { "ahead of" } else { "behind" }
+    )]
+    ClockSkew {
+        /// Seconds the terminal's clock is ahead of the platform's (negative: behind).
+        offset: i64,
+    },
+    /// Recovery with a token of another store.
+    #[error("this enrolment token is for another store ({message}); nothing was changed")]
+    WrongStore { message: String },
+    /// Recovery of a terminal that was never enrolled.
+    #[error("this terminal is not enrolled, so there is nothing to recover: enrol it instead")]
+    NothingToRecover,
     #[error(
         "payment by code needs an enrolled terminal that is online: take cash or card, or pay later"
     )]
@@ -147,8 +175,10 @@ impl Device {
     }
 }
 
-/// Enrols this terminal with a one-time token. The private key is written (0600) before the
-/// enrolment is recorded, so an enrolled terminal always has its key.
+/// Enrols this terminal with a one-time token. The key is written (0600) before the token is
+/// sent and the enrolment recorded after the device key is saved, so an enrolled terminal
+/// always has its key, and a retry after any failure (a full disk, say) with the same token
+/// gets the same identity instead of burning the token.
 pub fn enroll(
     store: &mut Store,
     data_dir: &Path,
@@ -165,26 +195,100 @@ pub fn enroll(
             path: store.path().to_owned(),
         });
     }
-    let key = SigningKey::generate("pending")?;
-    let resp = client.enrol(&EnrolRequest {
-        token: token.trim().to_owned(),
-        public_key: key.jwk(),
-    })?;
-    let key = SigningKey::from_pkcs8(key.pkcs8(), &resp.device_id)?;
+    let (_key, resp) = enrol_key(data_dir, client, token, None, None)?;
+    store.record_enrolment(client.base_url(), &resp)?;
+    forget_pending(data_dir);
+    Ok(resp)
+}
+
+/// Sends the enrolment with the pending key (made and saved first when there is none), then
+/// saves the device key under its new identity. The old key, if any, is kept beside it.
+fn enrol_key(
+    data_dir: &Path,
+    client: &PlatformClient,
+    token: &str,
+    store_id: Option<String>,
+    replaces: Option<String>,
+) -> Result<(SigningKey, EnrolResponse), SyncError> {
     std::fs::create_dir_all(data_dir).map_err(|e| KeyError::Io {
         path: data_dir.to_owned(),
         kind: e.kind(),
         detail: e.to_string(),
     })?;
-    key.save(&key_path(data_dir))?;
-    store.record_enrolment(client.base_url(), &resp)?;
-    Ok(resp)
+    let pending = data_dir.join(PENDING_KEY_FILE);
+    let key = match SigningKey::load(&pending, "pending") {
+        Ok(k) => k,
+        Err(KeyError::Missing { .. }) => {
+            let k = SigningKey::generate("pending")?;
+            k.save(&pending)?;
+            k
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let resp = client.enrol(&EnrolRequest {
+        token: token.trim().to_owned(),
+        public_key: key.jwk(),
+        store_id,
+        replaces: replaces.clone(),
+    })?;
+    let key = SigningKey::from_pkcs8(key.pkcs8(), &resp.device_id)?;
+    let path = key_path(data_dir);
+    if let Some(old) = replaces.filter(|_| path.exists()) {
+        // Nothing is overwritten: the key of the identity left behind stays, renamed.
+        let kept = data_dir.join(format!("{KEY_FILE}.{old}"));
+        std::fs::rename(&path, &kept).map_err(|e| KeyError::io(&kept, &e))?;
+    }
+    key.save(&path)?;
+    Ok((key, resp))
+}
+
+fn forget_pending(data_dir: &Path) {
+    let _ = std::fs::remove_file(data_dir.join(PENDING_KEY_FILE));
+}
+
+/// What `recover` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recovery {
+    pub old_device: String,
+    pub device_id: String,
+    pub terminal_id: String,
+    pub receipt_prefix: String,
+    /// Events this terminal holds; all are sent again under the new identity, and the
+    /// platform stores each once (by event id).
+    pub events: u64,
+}
+
+/// Moves an enrolled terminal whose sequence numbers the platform found reused (a restored
+/// or cloned database) to a new device identity with a fresh enrolment token of the same
+/// store; the next sync re-sends every event, and the platform keeps what it lacks.
+pub fn recover(
+    store: &mut Store,
+    data_dir: &Path,
+    client: &PlatformClient,
+    token: &str,
+) -> Result<Recovery, SyncError> {
+    let Some(old_device) = store.meta("device_id")? else {
+        return Err(SyncError::NothingToRecover);
+    };
+    let store_id = store.meta("store_id")?;
+    let (_key, resp) = enrol_key(data_dir, client, token, store_id, Some(old_device.clone()))?;
+    store.record_recovery(client.base_url(), &resp)?;
+    forget_pending(data_dir);
+    Ok(Recovery {
+        old_device,
+        device_id: resp.device_id,
+        terminal_id: resp.terminal_id,
+        receipt_prefix: resp.receipt_prefix,
+        events: store.last_seq()?,
+    })
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SyncReport {
     pub batches: u32,
     pub pushed: u64,
+    /// Events set aside in this pass (the platform refused their content).
+    pub quarantined: u64,
     pub held_seq: u64,
     pub catalog: usize,
     pub pickups: usize,
@@ -207,18 +311,31 @@ pub fn build_batch(
     // not parsed into a tree and written again).
     let mut events = Vec::with_capacity(rows.len());
     let mut bytes = 0;
-    for row in rows {
-        if bytes + row.payload.len() > MAX_BATCH_BYTES && !events.is_empty() {
+    for mut row in rows {
+        if row.quarantined.is_none() && row.payload.len() > MAX_EVENT_BYTES {
+            // Larger than the platform accepts: set aside here instead of being refused there.
+            let reason = format!(
+                "the event is {} bytes; the platform accepts at most {MAX_EVENT_BYTES}",
+                row.payload.len()
+            );
+            store.quarantine(row.seq, &reason)?;
+            row.quarantined = Some(reason);
+        }
+        let (kind, payload) = match &row.quarantined {
+            Some(reason) => (QUARANTINED_TYPE.to_owned(), placeholder(&row, reason)?),
+            None => (row.kind, row.payload),
+        };
+        if bytes + payload.len() > MAX_BATCH_BYTES && !events.is_empty() {
             break;
         }
-        bytes += row.payload.len();
-        let body = RawValue::from_string(row.payload).map_err(|e| {
+        bytes += payload.len();
+        let body = RawValue::from_string(payload).map_err(|e| {
             StoreError::Inconsistent(format!("outbox event {} is not JSON: {e}", row.seq))
         })?;
         events.push(BatchEvent {
             seq: row.seq,
             event_id: row.event_id,
-            kind: row.kind,
+            kind,
             order_id: row.order_id,
             created_at: row.created_at,
             body,
@@ -238,6 +355,20 @@ pub fn build_batch(
     Ok(Some((jws_sign(key, Some(BATCH_TYP), &json), last_seq)))
 }
 
+/// What the platform receives in place of an event set aside: enough to see that something
+/// was held back and to ask the terminal for it (the event stays in the terminal's outbox).
+fn placeholder(row: &crate::store::OutboxEvent, reason: &str) -> Result<String, StoreError> {
+    serde_json::to_string(&serde_json::json!({
+        "event_id": row.event_id,
+        "type": row.kind,
+        "order_id": row.order_id,
+        "created_at": row.created_at,
+        "bytes": row.payload.len(),
+        "reason": reason,
+    }))
+    .map_err(|e| StoreError::Inconsistent(e.to_string()))
+}
+
 /// Pushes every queued event, then runs the pulls. One pass; the caller retries.
 pub fn sync_once(
     store: &mut Store,
@@ -246,14 +377,47 @@ pub fn sync_once(
     max_events: u32,
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
-    let max_events = max_events.clamp(1, MAX_BATCH_EVENTS);
+    let mut max_events = max_events.clamp(1, MAX_BATCH_EVENTS);
     loop {
+        if let Some(seq) = store.sequence_conflict()? {
+            // Nothing more is sent under an identity whose numbers were reused.
+            return Err(SyncError::SequenceConflict { seq });
+        }
         let acked = store.acked_seq()?;
         let Some((jws, last_sent)) = build_batch(store, key, acked, max_events)? else {
             report.held_seq = acked;
             break;
         };
-        let ack = client.push(jws)?;
+        let ack = match client.push(jws) {
+            Ok(ack) => ack,
+            Err(SyncError::SequenceConflict { seq }) => {
+                store.record_sequence_conflict(seq)?;
+                return Err(SyncError::SequenceConflict { seq });
+            }
+            // One event refused for its content: set it aside, send the rest.
+            Err(SyncError::EventRefused { seq, reason }) if seq > acked && seq <= last_sent => {
+                tracing::warn!(seq, "the platform refuses event {seq}: {reason}; set aside");
+                store.quarantine(seq, &reason)?;
+                report.quarantined += 1;
+                continue;
+            }
+            // The batch is larger than the platform takes: smaller batches, down to one event,
+            // and one event alone too large is set aside.
+            Err(SyncError::Refused { status: 413, .. }) if max_events > 1 => {
+                max_events = (max_events / 2).max(1);
+                continue;
+            }
+            Err(SyncError::Refused {
+                status: 413,
+                message,
+                ..
+            }) => {
+                store.quarantine(acked + 1, &format!("too large for the platform: {message}"))?;
+                report.quarantined += 1;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         report.batches += 1;
         match interpret_ack(acked, last_sent, ack.held_seq) {
             AckOutcome::Advanced { held } => {
@@ -271,6 +435,12 @@ pub fn sync_once(
                     "the platform holds less than it confirmed; resending"
                 );
                 store.rewind_acked(held)?;
+            }
+            AckOutcome::Ahead { held } if held <= store.last_seq()? => {
+                // Another sync of this terminal (the window and `smartstore sync` at once) sent
+                // more: go on from here, and the platform checks each of the next events
+                // against what it holds (a reused number is a conflict, not an ack).
+                store.mark_acked(last_sent)?;
             }
             AckOutcome::Ahead { held } => {
                 return Err(SyncError::PlatformAhead { held });

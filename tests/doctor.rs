@@ -153,6 +153,8 @@ fn demo_terminal_warns_that_it_is_not_enrolled_and_passes() {
             "database",
             "disk",
             "unsynced",
+            "quarantine",
+            "identity",
             "enrolment",
             "key",
             "clock",
@@ -292,8 +294,9 @@ fn damaged_pages_fail_the_database_check() {
     let r = doctor(dir.path(), &[]);
     assert!(!r.ok, "{}", r.text);
     assert_eq!(r.failed(), ["database"], "{}", r.text);
-    assert!(r.fix("database").contains("support"), "{}", r.text);
-    for name in ["unsynced", "enrolment", "key"] {
+    assert!(r.detail("database").contains("damaged"), "{}", r.text);
+    assert!(r.fix("database").contains("salvage"), "{}", r.text);
+    for name in ["unsynced", "quarantine", "identity", "enrolment", "key"] {
         assert!(r.detail(name).starts_with("not checked"), "{}", r.text);
     }
 }

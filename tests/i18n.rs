@@ -137,6 +137,14 @@ fn cart_errors() -> Vec<CartError> {
         CartError::TooManyLines,
         CartError::Coupon(CouponRefusal::Expired),
         CartError::Money(MoneyError::Overflow),
+        CartError::BadCatalogEntry {
+            gtin: gtin(),
+            problem: RowError::TooLong {
+                field: "name",
+                max: 200,
+                found: 9_000_000,
+            },
+        },
     ]
 }
 
@@ -148,6 +156,7 @@ fn cart_variant(e: &CartError) -> usize {
         CartError::TooManyLines => 3,
         CartError::Coupon(_) => 4,
         CartError::Money(_) => 5,
+        CartError::BadCatalogEntry { .. } => 6,
     }
 }
 
@@ -281,6 +290,11 @@ fn row_errors() -> Vec<RowError> {
         RowError::EmptyName,
         RowError::BadFlag("maybe".into()),
         RowError::BadStock("many".into()),
+        RowError::TooLong {
+            field: "name_zh",
+            max: 200,
+            found: 201,
+        },
     ]
 }
 
@@ -296,6 +310,7 @@ fn row_variant(e: &RowError) -> usize {
         RowError::EmptyName => 7,
         RowError::BadFlag(_) => 8,
         RowError::BadStock(_) => 9,
+        RowError::TooLong { .. } => 10,
     }
 }
 
@@ -411,6 +426,11 @@ fn store_errors() -> Vec<StoreError> {
             at: "2026-11-30T09:15:02Z".into(),
         },
         StoreError::Inconsistent("order 7 has no lines".into()),
+        StoreError::ReadOnlyFilesystem { path: path() },
+        StoreError::Damaged {
+            path: path(),
+            problems: vec!["row 12 missing from index orders_number".into()],
+        },
     ]
 }
 
@@ -433,12 +453,25 @@ fn store_variant(e: &StoreError) -> usize {
         StoreError::CouponRedeemed(_) => 10,
         StoreError::AlreadyCollected { .. } => 11,
         StoreError::Inconsistent(_) => 12,
+        StoreError::ReadOnlyFilesystem { .. } => 13,
+        StoreError::Damaged { .. } => 14,
     }
 }
 
 fn sync_errors() -> Vec<SyncError> {
     let mut out = vec![
         SyncError::NotEnrolled,
+        SyncError::SequenceConflict { seq: 6 },
+        SyncError::EventRefused {
+            seq: 7,
+            reason: "too large".into(),
+        },
+        SyncError::ClockSkew { offset: 600 },
+        SyncError::ClockSkew { offset: -600 },
+        SyncError::WrongStore {
+            message: "store BJ001".into(),
+        },
+        SyncError::NothingToRecover,
         SyncError::AlreadyEnrolled {
             device: "dev-1".into(),
         },
@@ -510,6 +543,11 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::PaymentDeclined { .. } => 13,
         SyncError::Key(_) => 14,
         SyncError::Store(_) => 15,
+        SyncError::SequenceConflict { .. } => 16,
+        SyncError::EventRefused { .. } => 17,
+        SyncError::ClockSkew { .. } => 18,
+        SyncError::WrongStore { .. } => 19,
+        SyncError::NothingToRecover => 20,
     }
 }
 
@@ -534,16 +572,16 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("GtinError", &gtin_errors(), gtin_variant, 6);
     covers("MoneyError", &money_errors(), money_variant, 5);
     covers("CouponRefusal", &coupon_refusals(), coupon_variant, 9);
-    covers("CartError", &cart_errors(), cart_variant, 6);
+    covers("CartError", &cart_errors(), cart_variant, 7);
     covers("OrderError", &order_errors(), order_variant, 7);
     covers("PaymentParseError", &payment_errors(), payment_variant, 3);
     covers("CodeRefusal", &code_refusals(), code_variant, 8);
     covers("ScanRefusal", &scan_refusals(), scan_variant, 10);
-    covers("RowError", &row_errors(), row_variant, 10);
+    covers("RowError", &row_errors(), row_variant, 11);
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
-    covers("StoreError", &store_errors(), store_variant, 13);
-    covers("SyncError", &sync_errors(), sync_variant, 16);
+    covers("StoreError", &store_errors(), store_variant, 15);
+    covers("SyncError", &sync_errors(), sync_variant, 21);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));

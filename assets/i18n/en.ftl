@@ -7,6 +7,7 @@ status-offline = Offline
 status-unsynced = { $count } unsynced
 status-oldest = oldest { $age }
 status-all-synced = all orders on the platform
+status-quarantined = { $count } set aside (refused by the platform): call support
 status-demo = Demo store (not enrolled)
 status-error = Last sync error: { $error }
 scan-placeholder = Scan or type a code, then Enter
@@ -136,6 +137,7 @@ cart-currency-mismatch = { $gtin } is priced in { $item }, but this cart is in {
 cart-quantity-out-of-range = Quantity { $qty } is out of range: 1 to { $max } per line.
 cart-not-in-cart = { $gtin } is not in the cart.
 cart-too-many-lines = The cart is full ({ $max } lines).
+cart-bad-catalog-entry = Product { $gtin } cannot be sold until its catalog entry is fixed:
 order-empty-cart = The cart is empty: scan at least one product.
 order-missing-address = A delivery needs an address.
 order-address-too-long = The address is longer than { $max } characters.
@@ -171,6 +173,7 @@ row-negative-price = Price “{ $text }” is negative.
 row-empty-name = The name is empty.
 row-bad-flag = age_restricted “{ $text }” is not one of true, false, 1, 0, yes, no.
 row-bad-stock = Stock “{ $text }” is not a whole number.
+row-too-long = { $field } is { $found } characters long; at most { $max } are allowed.
 import-unreadable-header = The header row cannot be read.
 import-unreadable-row = The row cannot be read (broken quoting or not UTF-8).
 import-duplicate-gtin = Product { $gtin } already appears on line { $line }.
@@ -190,6 +193,9 @@ store-corrupt = { $path } is not a readable smartstore database. It was left unt
 store-unreadable = Cannot open { $path }: check that the folder exists and this user may read and write it.
 store-read-only = Cannot write to { $path }: check the file's permissions and that the disk is not read-only.
 store-disk-full = The disk holding { $path } is full: nothing was stored. Free some space and try again.
+store-read-only-filesystem = The disk holding { $path } is mounted read-only, so nothing can be stored. Orders already stored are safe. Have it remounted read-write; a disk that turned read-only by itself may be failing: check it.
+store-damaged = The database { $path } is damaged ({ $problems } problems found), so nothing more is written to it: new orders are refused to keep the stored ones safe. Keep the file. A technician can copy every readable order into a new data folder (salvage).
+orders-read-only = The database is opened read-only; the listing may be incomplete. Why:
 store-newer-schema = { $path } was written by a newer smartstore (schema { $found }, this one knows { $known }). Install the newer version; the file was left untouched.
 store-migration = Updating the database failed at step { $name }; nothing of it was kept.
 store-busy = The database { $path } is busy (another smartstore holds it); try again.
@@ -206,6 +212,12 @@ sync-server-error = The platform had a problem with { step } (HTTP { $status });
 sync-bad-answer = The platform's answer to { step } was not understood; will try again.
 sync-stalled = The platform holds this terminal's events only up to { $held }; will send again.
 sync-platform-ahead = The platform holds events up to { $held } from this device, more than this terminal has: was this database restored from a backup or copied to another terminal?
+sync-sequence-conflict = The platform already holds a different event number { $seq } from this terminal: its database was restored from a backup or copied from another terminal. New orders are kept here but not sent. A technician must recover this terminal with a new enrolment token for this store.
+sync-event-refused = The platform refuses event { $seq } for its content; it is set aside (kept here) and the events after it are sent.
+sync-clock-ahead = This terminal's clock is about { $minutes } minutes ahead of the platform's ({ $seconds } s), so the platform refuses its requests. Set the date and time (or turn on network time); orders are safe here and will be sent then.
+sync-clock-behind = This terminal's clock is about { $minutes } minutes behind the platform's ({ $seconds } s), so the platform refuses its requests. Set the date and time (or turn on network time); orders are safe here and will be sent then.
+sync-wrong-store = This enrolment token belongs to another store; nothing was changed. Ask for a token of this terminal's store.
+sync-nothing-to-recover = This terminal is not enrolled, so there is nothing to recover: enrol it instead.
 sync-report = { $sent } events sent, { $catalog } catalog changes and { $pickups } pickups fetched
 config-failed = Cannot read or write the configuration file { $path }.
 thread-stopped = A background part of the terminal stopped: restart smartstore.
@@ -228,6 +240,8 @@ doctor-check = { $check ->
     [enrolment] Enrolment
     [key] Device key
     [clock] Clock
+    [quarantine] Set aside
+    [identity] Identity
    *[platform] Platform
 }
 doctor-summary = { $check ->
@@ -264,6 +278,14 @@ doctor-summary = { $check ->
         [pass] The clock agrees with the platform.
         [warn] The clock drifts from the platform's: check the time service.
        *[fail] The clock is wrong by more than a minute: set the time, then test again.
+    }
+    [quarantine] { $status ->
+        [pass] No event is set aside.
+       *[other] Some events were refused by the platform for their content and are set aside here: call support.
+    }
+    [identity] { $status ->
+        [pass] The platform has no other events under this terminal's numbers.
+       *[other] This terminal's database was restored or copied: new orders are kept but not sent until a technician recovers it with a new enrolment token.
     }
    *[platform] { $status ->
         [pass] The platform accepts this terminal.

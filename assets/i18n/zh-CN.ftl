@@ -7,6 +7,7 @@ status-offline = 离线
 status-unsynced = { $count } 笔未同步
 status-oldest = 最早 { $age }
 status-all-synced = 所有订单已上传平台
+status-quarantined = { $count } 个事件被隔离（平台拒收）：请联系技术支持
 status-demo = 演示门店（未注册）
 status-error = 上次同步错误：{ $error }
 scan-placeholder = 扫描或输入条码，按回车
@@ -136,6 +137,7 @@ cart-currency-mismatch = 商品 { $gtin } 以 { $item } 标价，而购物车使
 cart-quantity-out-of-range = 数量 { $qty } 超出范围：每行 1 至 { $max }。
 cart-not-in-cart = 商品 { $gtin } 不在购物车中。
 cart-too-many-lines = 购物车已满（{ $max } 行）。
+cart-bad-catalog-entry = 商品 { $gtin } 的目录条目有误，修正前无法销售：
 order-empty-cart = 购物车是空的：请至少扫描一件商品。
 order-missing-address = 送货上门需要填写地址。
 order-address-too-long = 地址超过 { $max } 个字符。
@@ -171,6 +173,7 @@ row-negative-price = 价格“{ $text }”为负数。
 row-empty-name = 名称为空。
 row-bad-flag = 年龄限制“{ $text }”应为 true、false、1、0、yes 或 no。
 row-bad-stock = 库存“{ $text }”不是整数。
+row-too-long = { $field } 长 { $found } 个字符，最多允许 { $max } 个。
 import-unreadable-header = 无法读取表头行。
 import-unreadable-row = 无法读取此行（引号不完整或不是 UTF-8 编码）。
 import-duplicate-gtin = 商品 { $gtin } 已在第 { $line } 行出现过。
@@ -190,6 +193,9 @@ store-corrupt = { $path } 不是可读的智慧门店数据库。文件未被改
 store-unreadable = 无法打开 { $path }：请确认目录存在且当前用户可读写。
 store-read-only = 无法写入 { $path }：请检查文件权限，以及磁盘是否为只读。
 store-disk-full = { $path } 所在磁盘已满：未保存任何内容。请释放空间后重试。
+store-read-only-filesystem = { $path } 所在磁盘被挂载为只读，无法保存任何内容。已保存的订单是安全的。请重新以读写方式挂载；若磁盘自行变为只读，可能已损坏，请检查。
+store-damaged = 数据库 { $path } 已损坏（发现 { $problems } 处问题），不再写入：为保护已保存的订单，新订单将被拒绝。请保留该文件。技术人员可将所有可读订单复制到新的数据目录（抢救）。
+orders-read-only = 数据库以只读方式打开，列表可能不完整。原因：
 store-newer-schema = { $path } 由更新版本的智慧门店写入（数据结构 { $found }，本程序支持 { $known }）。请安装新版本；文件未被改动。
 store-migration = 数据库升级在步骤 { $name } 失败；该步骤未保留任何改动。
 store-busy = 数据库 { $path } 正忙（另一个智慧门店程序正在使用）；请重试。
@@ -206,6 +212,12 @@ sync-server-error = 平台处理{ step }时出错（HTTP { $status }）；稍后
 sync-bad-answer = 无法理解平台对{ step }的回复；稍后重试。
 sync-stalled = 平台只保存到本终端的第 { $held } 个事件；将重新发送。
 sync-platform-ahead = 平台保存的本设备事件已到第 { $held } 个，多于本终端：此数据库是否从备份恢复，或被复制到了另一台终端？
+sync-sequence-conflict = 平台已保存本终端另一个编号为 { $seq } 的事件：此数据库是从备份恢复的，或从另一台终端复制而来。新订单保存在本机，但暂不上传。需由技术人员使用本门店的新注册令牌恢复本终端。
+sync-event-refused = 平台因内容问题拒收事件 { $seq }；该事件已被隔离（保留在本机），其后的事件继续上传。
+sync-clock-ahead = 本终端时钟比平台快约 { $minutes } 分钟（{ $seconds } 秒），平台因此拒绝请求。请校准日期和时间（或开启网络校时）；订单已安全保存在本机，校准后会上传。
+sync-clock-behind = 本终端时钟比平台慢约 { $minutes } 分钟（{ $seconds } 秒），平台因此拒绝请求。请校准日期和时间（或开启网络校时）；订单已安全保存在本机，校准后会上传。
+sync-wrong-store = 此注册令牌属于其他门店；未做任何更改。请申请本终端所属门店的令牌。
+sync-nothing-to-recover = 本终端尚未注册，无需恢复：请直接注册。
 sync-report = 已上传 { $sent } 个事件，获取 { $catalog } 项商品目录更新和 { $pickups } 个自提订单
 config-failed = 无法读写配置文件 { $path }。
 thread-stopped = 终端的后台程序已停止：请重新启动智慧门店。
@@ -227,6 +239,8 @@ doctor-check = { $check ->
     [enrolment] 注册
     [key] 设备密钥
     [clock] 时钟
+    [quarantine] 隔离事件
+    [identity] 终端身份
    *[platform] 平台
 }
 doctor-summary = { $check ->
@@ -263,6 +277,14 @@ doctor-summary = { $check ->
         [pass] 时钟与平台一致。
         [warn] 时钟与平台有偏差：请检查时间同步服务。
        *[fail] 时钟误差超过一分钟：请校准时间后重新测试。
+    }
+    [quarantine] { $status ->
+        [pass] 没有被隔离的事件。
+       *[other] 部分事件因内容被平台拒收，已隔离保存在本机：请联系技术支持。
+    }
+    [identity] { $status ->
+        [pass] 平台上没有与本终端编号冲突的事件。
+       *[other] 本终端的数据库是恢复或复制而来的：新订单保存在本机但暂不上传，需由技术人员用新的注册令牌恢复。
     }
    *[platform] { $status ->
         [pass] 平台接受本终端。

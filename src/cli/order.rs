@@ -55,6 +55,9 @@ pub struct OrdersArgs {
     /// At most this many orders.
     #[arg(long, default_value_t = u32::MAX)]
     pub limit: u32,
+    /// The events set aside because the platform refused their content, instead of orders.
+    #[arg(long, conflicts_with = "unsynced")]
+    pub quarantined: bool,
 }
 
 #[derive(Serialize)]
@@ -158,7 +161,34 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn list(ctx: &Context, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
-    let store = ctx.open_store()?;
+    // A damaged database, a read-only or full disk: still listed, read-only, with the reason.
+    let (store, not_writable) = ctx.open_store_to_read()?;
+    if let Some(why) = &not_writable {
+        eprintln!(
+            "{}",
+            crate::i18n::Msg::new("orders-read-only")
+                .line(crate::i18n::Localize::msg(why))
+                .render(super::lang())
+        );
+    }
+    if args.quarantined {
+        for q in store.quarantined()? {
+            if args.json {
+                print_json(&q)?;
+            } else {
+                println!(
+                    "{}  seq {}  {}  {} bytes  {}  {}",
+                    q.at,
+                    q.seq,
+                    q.kind,
+                    q.bytes,
+                    q.order_id.as_deref().unwrap_or("-"),
+                    q.reason
+                );
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     for o in store.orders(args.unsynced, args.limit)? {
         if args.json {
             print_json(&OrderJson {

@@ -31,6 +31,27 @@ pub struct SyncArgs {
     pub batch: u32,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct RecoverArgs {
+    /// A fresh enrolment token of this terminal's store.
+    #[arg(long)]
+    pub token: String,
+    /// The platform's base URL, when it moved (default: the one enrolled with).
+    #[arg(long)]
+    pub platform: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SalvageArgs {
+    /// The new data folder (must hold no database; nothing is overwritten).
+    #[arg(long, value_name = "NEW_DIR")]
+    pub to: std::path::PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Serialize)]
 struct StatusJson {
     online: bool,
@@ -50,6 +71,77 @@ pub fn run_enroll(ctx: &Context, args: &EnrollArgs) -> anyhow::Result<ExitCode> 
         e.terminal_id, e.store_id, e.device_id, e.receipt_prefix
     );
     Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_recover(ctx: &Context, args: &RecoverArgs) -> anyhow::Result<ExitCode> {
+    let mut store = ctx.open_store()?;
+    let url = match &args.platform {
+        Some(u) => u.clone(),
+        None => store
+            .meta("platform_url")?
+            .ok_or(SyncError::NothingToRecover)?,
+    };
+    let client = PlatformClient::new(&url, Duration::from_secs(15))?;
+    let r = crate::sync::recover(&mut store, &ctx.data_dir, &client, &args.token)?;
+    if args.json {
+        print_json(&r)?;
+    } else {
+        println!(
+            "recovered: device {} is now terminal {} (device {}); receipts continue as {}-; \
+             {} events will be sent again (the platform keeps one copy of each). Run `smartstore sync --once` now",
+            r.old_device, r.terminal_id, r.device_id, r.receipt_prefix, r.events
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_salvage(ctx: &Context, args: &SalvageArgs) -> anyhow::Result<ExitCode> {
+    let r = crate::store::salvage::salvage(&ctx.db_path(), &args.to)?;
+    if args.json {
+        print_json(&r)?;
+    } else {
+        println!(
+            "salvaged {} orders and {} events into {}",
+            r.orders,
+            r.events,
+            r.to.display()
+        );
+        for t in &r.tables {
+            if t.unreadable > 0 || t.note.is_some() {
+                println!(
+                    "  {}: {} rows copied, {} unreadable{}",
+                    t.table,
+                    t.copied,
+                    t.unreadable,
+                    t.note
+                        .as_deref()
+                        .map(|n| format!(" (stopped at: {n})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+        if !r.lost_events.is_empty() {
+            println!(
+                "  events that could not be read (set aside, the platform is told): {:?}",
+                r.lost_events
+            );
+        }
+        if !r.files.is_empty() {
+            println!("  copied beside it: {}", r.files.join(", "));
+        }
+        if !r.check.is_empty() {
+            println!("  the new database's check: {}", r.check.join("; "));
+        }
+        println!(
+            "the damaged file was left as it was; run the terminal with --data-dir {}",
+            args.to.display()
+        );
+    }
+    Ok(if r.check.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 pub fn run_sync(ctx: &Context, args: &SyncArgs) -> anyhow::Result<ExitCode> {

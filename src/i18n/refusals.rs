@@ -119,6 +119,9 @@ impl Localize for CartError {
             CartError::TooManyLines => {
                 Msg::new("cart-too-many-lines").arg("max", smartstore_domain::cart::MAX_LINES)
             }
+            CartError::BadCatalogEntry { gtin, problem } => Msg::new("cart-bad-catalog-entry")
+                .arg("gtin", gtin.display_form())
+                .line(problem.msg()),
             CartError::Coupon(r) => r.msg(),
             CartError::Money(e) => e.msg(),
         }
@@ -229,6 +232,10 @@ impl Localize for RowError {
             RowError::EmptyName => Msg::new("row-empty-name"),
             RowError::BadFlag(t) => Msg::new("row-bad-flag").arg("text", t),
             RowError::BadStock(t) => Msg::new("row-bad-stock").arg("text", t),
+            RowError::TooLong { field, max, found } => Msg::new("row-too-long")
+                .arg("field", *field)
+                .arg("max", *max)
+                .arg("found", *found),
         }
     }
 }
@@ -288,6 +295,12 @@ impl Localize for StoreError {
         match self {
             StoreError::Corrupt { path, .. } => {
                 Msg::new("store-corrupt").arg("path", path.display())
+            }
+            StoreError::Damaged { path, problems } => Msg::new("store-damaged")
+                .arg("path", path.display())
+                .arg("problems", problems.len()),
+            StoreError::ReadOnlyFilesystem { path } => {
+                Msg::new("store-read-only-filesystem").arg("path", path.display())
             }
             StoreError::Unreadable { path, .. } => {
                 Msg::new("store-unreadable").arg("path", path.display())
@@ -356,6 +369,19 @@ impl Localize for SyncError {
             }
             SyncError::Stalled { held } => Msg::new("sync-stalled").arg("held", held),
             SyncError::PlatformAhead { held } => Msg::new("sync-platform-ahead").arg("held", held),
+            SyncError::SequenceConflict { seq } => {
+                Msg::new("sync-sequence-conflict").arg("seq", seq)
+            }
+            SyncError::EventRefused { seq, .. } => Msg::new("sync-event-refused").arg("seq", seq),
+            SyncError::ClockSkew { offset } => Msg::new(if *offset > 0 {
+                "sync-clock-ahead"
+            } else {
+                "sync-clock-behind"
+            })
+            .arg("minutes", (offset.unsigned_abs() + 30) / 60)
+            .arg("seconds", offset.unsigned_abs()),
+            SyncError::WrongStore { .. } => Msg::new("sync-wrong-store"),
+            SyncError::NothingToRecover => Msg::new("sync-nothing-to-recover"),
             SyncError::PaymentNeedsPlatform => Msg::new("payment-needs-platform"),
             SyncError::PaymentOffline => Msg::new("payment-offline"),
             SyncError::PaymentDeclined { .. } => Msg::new("payment-declined"),

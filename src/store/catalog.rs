@@ -72,6 +72,16 @@ impl Store {
         input: impl Read,
         default_currency: Currency,
     ) -> Result<ImportReport, StoreError> {
+        self.writable()?;
+        self.import_catalog_tx(input, default_currency)
+            .map_err(|e| self.after_write_error(e))
+    }
+
+    fn import_catalog_tx(
+        &mut self,
+        input: impl Read,
+        default_currency: Currency,
+    ) -> Result<ImportReport, StoreError> {
         let path = self.path.clone();
         let err = |e| StoreError::from_sqlite(&path, e);
         let tx = self

@@ -26,6 +26,20 @@ pub enum StoreError {
     #[error("the disk holding {path} is full: nothing was stored. Free some space and try again")]
     DiskFull { path: PathBuf },
     #[error(
+        "{path} is on a read-only filesystem: nothing can be stored. Remount it read-write \
+         (or check the disk for errors: Linux remounts a failing disk read-only)"
+    )]
+    ReadOnlyFilesystem { path: PathBuf },
+    #[error(
+        "{path} is damaged ({}): nothing more is written to it. Keep the file; \
+         `smartstore salvage --to NEW_DIR` copies every readable order into a new data folder",
+        problems.join("; ")
+    )]
+    Damaged {
+        path: PathBuf,
+        problems: Vec<String>,
+    },
+    #[error(
         "{path} was written by a newer smartstore (schema {found}, this program knows {known}). Install the newer version; the file was left untouched"
     )]
     NewerSchema {
@@ -67,9 +81,15 @@ impl StoreError {
                 }
                 ErrorCode::DiskFull => return StoreError::DiskFull { path },
                 ErrorCode::ReadOnly | ErrorCode::PermissionDenied => {
+                    if super::durability::on_read_only_filesystem(&path) {
+                        return StoreError::ReadOnlyFilesystem { path };
+                    }
                     return StoreError::ReadOnly { path, detail };
                 }
                 ErrorCode::CannotOpen => {
+                    if super::durability::on_read_only_filesystem(&path) {
+                        return StoreError::ReadOnlyFilesystem { path };
+                    }
                     return StoreError::Unreadable {
                         path,
                         source: std::io::Error::other(detail),

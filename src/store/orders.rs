@@ -43,6 +43,8 @@ pub struct OutboxEvent {
     /// The event document as JSON text, exactly as stored.
     pub payload: String,
     pub created_at: String,
+    /// Why the event was set aside, when it was (a placeholder is sent in its place).
+    pub quarantined: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,6 +56,11 @@ pub struct SyncStatus {
     pub oldest_unsynced_at: Option<String>,
     pub last_error: Option<String>,
     pub last_ok_at: Option<String>,
+    /// Events set aside (the platform refused their content): never block the rest.
+    pub quarantined: u64,
+    /// The sequence number the platform found reused (a restored or cloned database): nothing
+    /// is sent until the terminal is recovered.
+    pub sequence_conflict: Option<u64>,
 }
 
 pub fn now_rfc3339() -> String {
@@ -67,6 +74,12 @@ impl Store {
     /// `BEGIN IMMEDIATE` transaction. Returns only after the commit returned.
     #[tracing::instrument(skip_all, err)]
     pub fn place_order(&mut self, draft: &OrderDraft) -> Result<PlacedOrder, StoreError> {
+        self.writable()?;
+        self.place_order_tx(draft)
+            .map_err(|e| self.after_write_error(e))
+    }
+
+    fn place_order_tx(&mut self, draft: &OrderDraft) -> Result<PlacedOrder, StoreError> {
         let (store_id, terminal_id) = self.receipt_prefix()?;
         let path = self.path.clone();
         let err = |e| StoreError::from_sqlite(&path, e);
@@ -236,7 +249,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT seq, event_id, type, order_id, payload, created_at FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                "SELECT e.seq, e.event_id, e.type, e.order_id, e.payload, e.created_at, q.reason
+                 FROM outbox e LEFT JOIN quarantine q ON q.seq = e.seq WHERE e.seq > ?1 ORDER BY e.seq LIMIT ?2",
             )
             .map_err(self.sql_err())?;
         let rows = stmt
@@ -248,6 +262,7 @@ impl Store {
                     order_id: r.get(3)?,
                     payload: r.get(4)?,
                     created_at: r.get(5)?,
+                    quarantined: r.get(6)?,
                 })
             })
             .map_err(self.sql_err())?;
@@ -309,7 +324,8 @@ impl Store {
                 "SELECT (SELECT COALESCE(MAX(seq), 0) FROM outbox), s.acked_seq,
                         (SELECT count(*) FROM outbox WHERE seq > s.acked_seq),
                         (SELECT created_at FROM outbox WHERE seq > s.acked_seq ORDER BY seq LIMIT 1),
-                        s.last_error, s.last_ok_at
+                        s.last_error, s.last_ok_at, (SELECT count(*) FROM quarantine),
+                        (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'sequence_conflict')
                  FROM sync_state s WHERE s.id = 1",
                 [],
                 |r| {
@@ -320,6 +336,8 @@ impl Store {
                         oldest_unsynced_at: r.get(3)?,
                         last_error: r.get(4)?,
                         last_ok_at: r.get(5)?,
+                        quarantined: r.get(6)?,
+                        sequence_conflict: r.get(7)?,
                     })
                 },
             )
@@ -404,6 +422,17 @@ impl Store {
     /// Hands an online order over: marks it collected and queues a `pickup.collected` event
     /// with the next sequence number, in one transaction. Returns the event's sequence number.
     pub fn collect_pickup(
+        &mut self,
+        order_id: &str,
+        store_id: &str,
+        lines: &[(String, u32)],
+    ) -> Result<u64, StoreError> {
+        self.writable()?;
+        self.collect_pickup_tx(order_id, store_id, lines)
+            .map_err(|e| self.after_write_error(e))
+    }
+
+    fn collect_pickup_tx(
         &mut self,
         order_id: &str,
         store_id: &str,

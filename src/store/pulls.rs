@@ -29,6 +29,12 @@ impl Store {
                 let gtin = smartstore_domain::gtin::Gtin::parse(&c.gtin).map_err(|e| {
                     StoreError::Inconsistent(format!("the platform sent a bad GTIN: {e}"))
                 })?;
+                if let Err(problem) = catalog_limits(c) {
+                    // The same limits as an import: an entry over them is left out (and said),
+                    // not stored to block every order that sells it.
+                    tracing::warn!("catalog change for {} left out: {problem}", c.gtin);
+                    continue;
+                }
                 upsert
                     .execute(params![
                         gtin.as_str(),
@@ -183,4 +189,20 @@ impl Store {
             .map_err(err)?;
         tx.commit().map_err(err)
     }
+}
+
+/// The catalog's text limits on a change from the platform.
+fn catalog_limits(c: &CatalogChange) -> Result<(), smartstore_domain::catalog::RowError> {
+    use smartstore_domain::catalog::{MAX_NAME_LEN, MAX_SHORT_FIELD_LEN, check_len};
+    check_len("name", &c.name, MAX_NAME_LEN)?;
+    for (field, value, max) in [
+        ("name_zh", &c.name_zh, MAX_NAME_LEN),
+        ("sku", &c.sku, MAX_SHORT_FIELD_LEN),
+        ("unit", &c.unit, MAX_SHORT_FIELD_LEN),
+    ] {
+        if let Some(v) = value {
+            check_len(field, v, max)?;
+        }
+    }
+    Ok(())
 }

@@ -11,8 +11,26 @@ use smartstore_protocol::keys::SigningKey;
 use smartstore_protocol::wire::{
     BATCH_PATH, BEARER_AUDIENCE, BEARER_TYP, BatchAck, BearerClaims, ENROL_PATH, EnrolRequest,
     EnrolResponse, ErrorBody, PAYMENT_PATH, PULL_PATH, PaymentRequest, PaymentResponse,
-    PullResponse, TIME_PATH, TimeResponse,
+    PullResponse, TIME_PATH, TimeResponse, error_code,
 };
+
+/// The refusals a terminal acts on, by the platform's error code.
+fn known_refusal(body: &ErrorBody) -> Option<SyncError> {
+    Some(match (body.error.as_str(), body.seq, body.now) {
+        (error_code::SEQUENCE_CONFLICT, Some(seq), _) => SyncError::SequenceConflict { seq },
+        (error_code::EVENT_REFUSED, Some(seq), _) => SyncError::EventRefused {
+            seq,
+            reason: body.message.chars().take(500).collect(),
+        },
+        (error_code::CLOCK_SKEW, _, Some(platform_now)) => SyncError::ClockSkew {
+            offset: time::OffsetDateTime::now_utc().unix_timestamp() - platform_now,
+        },
+        (error_code::WRONG_STORE, _, _) => SyncError::WrongStore {
+            message: body.message.chars().take(200).collect(),
+        },
+        _ => return None,
+    })
+}
 
 pub struct PlatformClient {
     http: reqwest::blocking::Client,
@@ -81,9 +99,13 @@ impl PlatformClient {
                 detail: e.to_string(),
             }),
             action => {
-                let message = serde_json::from_slice::<ErrorBody>(&body)
+                let parsed = serde_json::from_slice::<ErrorBody>(&body).ok();
+                if let Some(e) = parsed.as_ref().and_then(known_refusal) {
+                    return Err(e);
+                }
+                let message = parsed
                     .map(|b| b.message)
-                    .unwrap_or_else(|_| String::from_utf8_lossy(&body).chars().take(200).collect());
+                    .unwrap_or_else(|| String::from_utf8_lossy(&body).chars().take(200).collect());
                 Err(match action {
                     StatusAction::ReEnrol => SyncError::ReEnrol { step, message },
                     StatusAction::Stop => SyncError::Refused {

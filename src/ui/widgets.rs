@@ -164,6 +164,17 @@ pub fn status_bar<'a, M: 'a>(status: &TerminalStatus, lang: Lang) -> Element<'a,
                 parts = parts.push(text(tr(lang, "status-oldest", &[("age", age(at))])).size(15));
             }
         }
+        if s.quarantined > 0 {
+            parts = parts.push(
+                text(tr(
+                    lang,
+                    "status-quarantined",
+                    &[("count", s.quarantined.to_string())],
+                ))
+                .size(15)
+                .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),
+            );
+        }
         if let Some(e) = &s.last_error {
             parts = parts.push(
                 text(tr(

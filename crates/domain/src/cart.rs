@@ -49,6 +49,12 @@ pub enum CartError {
     NotInCart(Gtin),
     #[error("the cart is full ({MAX_LINES} lines)")]
     TooManyLines,
+    /// The catalog entry breaks a limit (stored before limits existed): fix the catalog.
+    #[error("catalog entry {gtin}: {problem}")]
+    BadCatalogEntry {
+        gtin: Gtin,
+        problem: crate::catalog::RowError,
+    },
     #[error("coupon refused: {0}")]
     Coupon(#[from] CouponRefusal),
     #[error(transparent)]
@@ -89,6 +95,11 @@ impl Cart {
 
     /// Adds `quantity` of `item`; a product already in the cart gets its quantity raised.
     pub fn add(&mut self, item: &CatalogItem, quantity: u32) -> Result<(), CartError> {
+        item.check_limits()
+            .map_err(|problem| CartError::BadCatalogEntry {
+                gtin: item.gtin,
+                problem,
+            })?;
         if item.price.currency != self.currency {
             return Err(CartError::CurrencyMismatch {
                 gtin: item.gtin,

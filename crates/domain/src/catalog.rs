@@ -17,7 +17,42 @@ pub struct CatalogItem {
     pub stock: Option<i64>,
 }
 
+/// Longest product name (either language), in characters. Names travel in every order event,
+/// on receipts and on screens: a 9 MB name once made an event the platform refused for good.
+pub const MAX_NAME_LEN: usize = 200;
+/// Longest SKU or unit, in characters.
+pub const MAX_SHORT_FIELD_LEN: usize = 64;
+
+/// Refuses `value` when it is longer than `max` characters.
+pub fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), RowError> {
+    // Counting stops at max + 1: a huge value costs no more than a short one.
+    if value.chars().take(max + 1).count() > max {
+        return Err(RowError::TooLong {
+            field,
+            max,
+            found: value.chars().count(),
+        });
+    }
+    Ok(())
+}
+
 impl CatalogItem {
+    /// Checks every text field against its limit (a catalog from the platform or an older
+    /// database is checked as a CSV row is).
+    pub fn check_limits(&self) -> Result<(), RowError> {
+        check_len("name", &self.name, MAX_NAME_LEN)?;
+        if let Some(zh) = &self.name_zh {
+            check_len("name_zh", zh, MAX_NAME_LEN)?;
+        }
+        if let Some(sku) = &self.sku {
+            check_len("sku", sku, MAX_SHORT_FIELD_LEN)?;
+        }
+        if let Some(unit) = &self.unit {
+            check_len("unit", unit, MAX_SHORT_FIELD_LEN)?;
+        }
+        Ok(())
+    }
+
     /// The name in the shopper's language, falling back to English.
     pub fn name_in(&self, chinese: bool) -> &str {
         match (&self.name_zh, chinese) {
@@ -63,6 +98,12 @@ pub enum RowError {
     BadFlag(String),
     #[error("stock '{0}' is not a whole number")]
     BadStock(String),
+    #[error("{field} is {found} characters long; at most {max} are allowed")]
+    TooLong {
+        field: &'static str,
+        max: usize,
+        found: usize,
+    },
 }
 
 impl CatalogColumns {
@@ -155,7 +196,7 @@ impl CatalogColumns {
             None => None,
             Some(s) => Some(s.parse::<i64>().map_err(|_| RowError::BadStock(s))?),
         };
-        Ok(CatalogItem {
+        let item = CatalogItem {
             gtin,
             name,
             name_zh: opt(self.name_zh),
@@ -164,7 +205,9 @@ impl CatalogColumns {
             unit: opt(self.unit),
             age_restricted,
             stock,
-        })
+        };
+        item.check_limits()?;
+        Ok(item)
     }
 }
 

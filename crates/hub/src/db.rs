@@ -8,10 +8,12 @@ use uuid::Uuid;
 
 use smartstore_domain::money::Currency;
 use smartstore_protocol::catalog_csv::{self, CatalogRefusal, ImportFailure};
-use smartstore_protocol::events::CouponUse;
+use smartstore_protocol::events::EventKind;
+use smartstore_protocol::events::PlacedView;
 use smartstore_protocol::keys::{Jwk, JwkSet, SigningKey, b64};
 use smartstore_protocol::wire::{
-    BatchPayload, CatalogChange, EnrolResponse, Pickup, PickupLine, Revocation,
+    BatchEvent, BatchPayload, CatalogChange, EnrolRequest, EnrolResponse, MAX_EVENT_BYTES, Pickup,
+    PickupLine, Revocation,
 };
 
 const MIGRATIONS: &[Migration] = &[
@@ -23,6 +25,10 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0002_redemptions",
         sql: include_str!("../../../migrations/hub/0002_redemptions.sql"),
     },
+    Migration {
+        name: "hub/0003_recovery",
+        sql: include_str!("../../../migrations/hub/0003_recovery.sql"),
+    },
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +39,22 @@ pub enum HubError {
     UnknownDevice(String),
     #[error("the batch is malformed: {0}")]
     BadBatch(String),
+    /// A `(device, seq)` the platform holds arrived with another event id: the terminal's
+    /// database was restored from a backup or cloned. Nothing of the batch was stored.
+    #[error(
+        "event {seq} of device {device} is already held with another event id: \
+         the terminal's database was restored or copied; recover it with a new enrolment token"
+    )]
+    SequenceConflict { device: String, seq: u64 },
+    /// One event is refused for its content; the terminal sets it aside.
+    #[error("event {seq} is refused: {reason}")]
+    EventRefused { seq: u64, reason: String },
+    /// Recovery with a token of another store.
+    #[error("this enrolment token is for store {token_store}, not {expected}")]
+    WrongStore {
+        token_store: String,
+        expected: String,
+    },
     #[error("{0}")]
     Import(CatalogRefusal),
     #[error("{path}: {detail}")]
@@ -166,9 +188,12 @@ impl HubDb {
         Ok(issued.into_iter().map(|t| t.token).collect())
     }
 
-    /// Uses a one-time token: registers the device key and gives the device its identity.
-    pub fn enrol(&mut self, token: &str, public_key: &Jwk) -> Result<EnrolResponse, HubError> {
-        let key = public_key
+    /// Uses a one-time token: registers the device key and gives the device its identity. The
+    /// same token with the same key answers the same identity again (a terminal whose disk
+    /// failed while it recorded the answer retries); with another key it is refused.
+    pub fn enrol(&mut self, req: &EnrolRequest) -> Result<EnrolResponse, HubError> {
+        let key = req
+            .public_key
             .ed25519_public()
             .map_err(|e| HubError::BadBatch(format!("public_key: {e}")))?;
         let keys = self.platform_keys()?;
@@ -181,15 +206,40 @@ impl HubDb {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        let store: Option<String> = tx
+        let token_row: Option<(String, Option<String>)> = tx
             .query_row(
-                "SELECT store_id FROM enrolment_tokens WHERE token = ?1 AND used_at IS NULL",
-                [token],
-                |r| r.get(0),
+                "SELECT store_id, device_id FROM enrolment_tokens WHERE token = ?1",
+                [&req.token],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .map_err(err)?;
-        let store = store.ok_or(HubError::BadToken)?;
+        let (store, used_by) = token_row.ok_or(HubError::BadToken)?;
+        if let Some(expected) = req.store_id.as_deref().filter(|e| *e != store) {
+            return Err(HubError::WrongStore {
+                token_store: store,
+                expected: expected.to_owned(),
+            });
+        }
+        if let Some(device_id) = used_by {
+            // Used already: the same key gets the same answer, any other key nothing.
+            let same: Option<String> = tx
+                .query_row(
+                    "SELECT terminal_id FROM devices WHERE id = ?1 AND public_key = ?2 AND revoked = 0",
+                    params![device_id, key.to_vec()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?;
+            let terminal_id = same.ok_or(HubError::BadToken)?;
+            return Ok(EnrolResponse {
+                receipt_prefix: format!("{store}-{terminal_id}"),
+                device_id,
+                store_id: store,
+                terminal_id,
+                platform_keys: keys,
+            });
+        }
         let n: i64 = tx
             .query_row(
                 "SELECT count(*) FROM devices WHERE store_id = ?1",
@@ -200,13 +250,13 @@ impl HubDb {
         let terminal_id = format!("T{:02}", n + 1);
         let device_id = Uuid::now_v7().to_string();
         tx.execute(
-            "INSERT INTO devices (id, store_id, terminal_id, public_key, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![device_id, store, terminal_id, key.to_vec(), now()],
+            "INSERT INTO devices (id, store_id, terminal_id, public_key, enrolled_at, replaces) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![device_id, store, terminal_id, key.to_vec(), now(), req.replaces],
         )
         .map_err(err)?;
         tx.execute(
             "UPDATE enrolment_tokens SET used_at = ?1, device_id = ?2 WHERE token = ?3",
-            params![now(), device_id, token],
+            params![now(), device_id, req.token],
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;
@@ -247,8 +297,11 @@ impl HubDb {
     }
 
     /// Stores a verified batch idempotently; returns the contiguous sequence number now held.
-    /// Events at or below the mark are ignored; a batch that starts past `held + 1` is a gap
-    /// and stores nothing.
+    /// An event already held under its `(device, seq)` is checked, not ignored: another event
+    /// id there is a [`HubError::SequenceConflict`] and nothing of the batch is stored. An
+    /// event whose id is held under an earlier identity of a recovered device is not stored
+    /// twice: its sequence number becomes an alias. A batch that starts past `held + 1` is a
+    /// gap and stores nothing.
     pub fn store_batch(&mut self, batch: &BatchPayload) -> Result<u64, HubError> {
         let n = batch.events.len() as u64;
         if n == 0 || batch.last_seq < batch.first_seq || batch.last_seq - batch.first_seq + 1 != n {
@@ -275,6 +328,11 @@ impl HubDb {
                 "every event needs an event_id and a type".into(),
             ));
         }
+        // Content limits, before anything is stored: one refused event names its seq.
+        let mut views = Vec::with_capacity(batch.events.len());
+        for e in &batch.events {
+            views.push(check_event(e)?);
+        }
         let path = self.path.clone();
         let err = |e: rusqlite::Error| HubError::Db {
             path: path.clone(),
@@ -293,15 +351,26 @@ impl HubDb {
             .optional()
             .map_err(err)?
             .ok_or_else(|| HubError::UnknownDevice(batch.device_id.clone()))?;
-        if batch.first_seq > held + 1 || batch.last_seq <= held {
-            return Ok(held); // a gap, or all already held: nothing to store
+        if batch.first_seq > held + 1 {
+            return Ok(held); // a gap: nothing to store
         }
         let received = now();
         {
+            let mut held_id = tx
+                .prepare_cached(
+                    "SELECT event_id FROM events WHERE device_id = ?1 AND seq = ?2
+                     UNION ALL SELECT event_id FROM event_aliases WHERE device_id = ?1 AND seq = ?2",
+                )
+                .map_err(err)?;
             let mut ins = tx
                 .prepare_cached(
-                    "INSERT INTO events (device_id, seq, event_id, type, order_id, body, created_at, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+                    "INSERT INTO events (device_id, seq, event_id, type, order_id, body, created_at, received_at, receipt)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                )
+                .map_err(err)?;
+            let mut alias = tx
+                .prepare_cached(
+                    "INSERT INTO event_aliases (device_id, seq, event_id) VALUES (?1, ?2, ?3)",
                 )
                 .map_err(err)?;
             let mut redeem = tx
@@ -310,12 +379,19 @@ impl HubDb {
                      ON CONFLICT DO NOTHING",
                 )
                 .map_err(err)?;
+            let mut same_receipt = tx
+                .prepare_cached(
+                    "SELECT device_id, seq FROM events WHERE receipt = ?1 AND NOT (device_id = ?2 AND seq = ?3) LIMIT 1",
+                )
+                .map_err(err)?;
             let mut flag = tx
                 .prepare_cached("UPDATE events SET flag = ?3 WHERE device_id = ?1 AND seq = ?2")
                 .map_err(err)?;
-            for e in batch.events.iter().filter(|e| e.seq > held) {
-                let inserted = ins
-                    .execute(params![
+            for (e, view) in batch.events.iter().zip(&views) {
+                let inserted = if e.seq <= held {
+                    0
+                } else {
+                    ins.execute(params![
                         batch.device_id,
                         e.seq,
                         e.event_id,
@@ -323,24 +399,63 @@ impl HubDb {
                         e.order_id,
                         e.body.get(),
                         e.created_at,
-                        received
+                        received,
+                        view.as_ref().map(|v| v.receipt.as_str())
                     ])
-                    .map_err(err)?;
+                    .map_err(err)?
+                };
+                if inserted == 0 {
+                    // Held already under this seq (the same event, or another: a conflict), or
+                    // this event id is held under another seq (a recovered device re-sending).
+                    let here: Option<String> = held_id
+                        .query_row(params![batch.device_id, e.seq], |r| r.get(0))
+                        .optional()
+                        .map_err(err)?;
+                    match here {
+                        Some(id) if id == e.event_id => {}
+                        Some(_) => {
+                            return Err(HubError::SequenceConflict {
+                                device: batch.device_id.clone(),
+                                seq: e.seq,
+                            });
+                        }
+                        None => {
+                            alias
+                                .execute(params![batch.device_id, e.seq, e.event_id])
+                                .map_err(err)?;
+                        }
+                    }
+                    continue;
+                }
+                let Some(view) = view else { continue };
+                let mut flags = Vec::new();
                 // A single-use coupon redeemed on two offline terminals: the first accepted
                 // here wins, the later event is flagged.
-                if inserted == 1
-                    && let Some(coupon) = single_use_coupon(e.body.get())
+                if let Some(coupon) = view.single_use_coupon()
                     && redeem
                         .execute(params![coupon, batch.device_id, e.seq, e.order_id])
                         .map_err(err)?
                         == 0
                 {
-                    flag.execute(params![
-                        batch.device_id,
-                        e.seq,
-                        format!("coupon {coupon} already redeemed elsewhere")
-                    ])
-                    .map_err(err)?;
+                    flags.push(format!("coupon {coupon} already redeemed elsewhere"));
+                }
+                // A receipt number issued twice (a restored or cloned terminal printed it
+                // before the platform could say so).
+                if let Some((device, seq)) = same_receipt
+                    .query_row(params![view.receipt, batch.device_id, e.seq], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?))
+                    })
+                    .optional()
+                    .map_err(err)?
+                {
+                    flags.push(format!(
+                        "receipt {} also issued as event {seq} of device {device}",
+                        view.receipt
+                    ));
+                }
+                if !flags.is_empty() {
+                    flag.execute(params![batch.device_id, e.seq, flags.join("; ")])
+                        .map_err(err)?;
                 }
             }
         }
@@ -348,7 +463,8 @@ impl HubDb {
         let new_held: u64 = tx
             .query_row(
                 "WITH RECURSIVE run(s) AS (SELECT ?2 UNION ALL SELECT s + 1 FROM run
-                   WHERE EXISTS (SELECT 1 FROM events WHERE device_id = ?1 AND seq = s + 1))
+                   WHERE EXISTS (SELECT 1 FROM events WHERE device_id = ?1 AND seq = s + 1)
+                      OR EXISTS (SELECT 1 FROM event_aliases WHERE device_id = ?1 AND seq = s + 1))
                  SELECT MAX(s) FROM run",
                 params![batch.device_id, held],
                 |r| r.get(0),
@@ -714,11 +830,27 @@ pub struct IssuedToken {
     pub created: String,
 }
 
-/// The coupon id of an `order.placed` event that redeemed a single-use coupon.
-fn single_use_coupon(body: &str) -> Option<String> {
-    serde_json::from_str::<CouponUse>(body)
-        .ok()?
-        .single_use_coupon()
+/// Checks one event's content: its size, and for an `order.placed` the fields the platform
+/// settles. Returns that view of an order.
+fn check_event(e: &BatchEvent) -> Result<Option<PlacedView>, HubError> {
+    let refused = |reason: String| HubError::EventRefused { seq: e.seq, reason };
+    if e.body.get().len() > MAX_EVENT_BYTES {
+        return Err(refused(format!(
+            "the event is {} bytes; at most {MAX_EVENT_BYTES} are accepted",
+            e.body.get().len()
+        )));
+    }
+    if e.kind != EventKind::OrderPlaced.as_str() {
+        return Ok(None);
+    }
+    let view: PlacedView = serde_json::from_str(e.body.get())
+        .map_err(|x| refused(format!("not an order.placed document: {x}")))?;
+    if view.receipt.is_empty() || view.receipt.len() > 64 || view.order_id.is_empty() {
+        return Err(refused(
+            "the order has no usable receipt or order id".into(),
+        ));
+    }
+    Ok(Some(view))
 }
 
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ use smartstore_protocol::jws::jws_verify;
 use smartstore_protocol::wire::{
     BATCH_PATH, BEARER_AUDIENCE, BEARER_MAX_SECONDS, BatchAck, BatchPayload, BearerClaims,
     ENROL_PATH, EnrolRequest, ErrorBody, PAYMENT_PATH, PaymentRequest, PullResponse, TIME_PATH,
-    TimeResponse,
+    TimeResponse, error_code,
 };
 
 /// Batches larger than this are refused with 413.
@@ -25,36 +25,72 @@ const MAX_PULL: u32 = 1000;
 #[derive(Clone)]
 pub struct Hub {
     db: Arc<Mutex<HubDb>>,
+    clock_offset: i64,
 }
 
-struct ApiError(StatusCode, &'static str, String);
+struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &str, message: String) -> ApiError {
+        ApiError {
+            status,
+            body: ErrorBody {
+                error: code.to_owned(),
+                message,
+                seq: None,
+                now: None,
+            },
+        }
+    }
+
+    fn seq(mut self, seq: u64) -> ApiError {
+        self.body.seq = Some(seq);
+        self
+    }
+}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.0,
-            axum::Json(ErrorBody {
-                error: self.1.to_owned(),
-                message: self.2,
-            }),
-        )
-            .into_response()
+        (self.status, axum::Json(self.body)).into_response()
     }
 }
 
 impl From<HubError> for ApiError {
     fn from(e: HubError) -> Self {
         match e {
-            HubError::BadToken => ApiError(StatusCode::FORBIDDEN, "bad_token", e.to_string()),
+            HubError::BadToken => ApiError::new(StatusCode::FORBIDDEN, "bad_token", e.to_string()),
             HubError::UnknownDevice(_) => {
-                ApiError(StatusCode::UNAUTHORIZED, "unknown_device", e.to_string())
+                ApiError::new(StatusCode::UNAUTHORIZED, "unknown_device", e.to_string())
             }
             HubError::BadBatch(_) | HubError::Import(_) => {
-                ApiError(StatusCode::BAD_REQUEST, "malformed", e.to_string())
+                ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string())
             }
+            HubError::SequenceConflict { seq, .. } => {
+                tracing::warn!("{e}");
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    error_code::SEQUENCE_CONFLICT,
+                    e.to_string(),
+                )
+                .seq(seq)
+            }
+            HubError::EventRefused { seq, .. } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                error_code::EVENT_REFUSED,
+                e.to_string(),
+            )
+            .seq(seq),
+            HubError::WrongStore { .. } => ApiError::new(
+                StatusCode::FORBIDDEN,
+                error_code::WRONG_STORE,
+                e.to_string(),
+            ),
             HubError::Db { .. } => {
                 tracing::error!("{e}");
-                ApiError(
+                ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",
                     "the platform could not store this; retry".into(),
@@ -64,15 +100,23 @@ impl From<HubError> for ApiError {
     }
 }
 
-fn unix_now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 impl Hub {
     pub fn new(db: HubDb) -> Hub {
+        Hub::with_clock_offset(db, 0)
+    }
+
+    /// A hub whose clock runs `offset` seconds from this machine's: the platform and a
+    /// terminal disagreeing about the time, for tests of what the terminal says then.
+    pub fn with_clock_offset(db: HubDb, offset: i64) -> Hub {
         Hub {
             db: Arc::new(Mutex::new(db)),
+            clock_offset: offset,
         }
+    }
+
+    /// The platform's clock, Unix seconds.
+    fn unix_now(&self) -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp() + self.clock_offset
     }
 
     /// Runs `f` on the database off the async threads.
@@ -89,14 +133,14 @@ impl Hub {
             f(&mut guard)
         })
         .await
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
         .map_err(ApiError::from)
     }
 
     /// Checks `Authorization: Bearer <JWS>`; returns the device id and its store.
     async fn authorise(&self, headers: &HeaderMap) -> Result<(String, String), ApiError> {
         let unauthorised =
-            |m: &str| ApiError(StatusCode::UNAUTHORIZED, "unauthorised", m.to_owned());
+            |m: &str| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorised", m.to_owned());
         let token = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -112,19 +156,28 @@ impl Hub {
             .map_err(|e| unauthorised(&format!("bearer token: {e}")))?;
         let claims: BearerClaims = serde_json::from_slice(&payload)
             .map_err(|_| unauthorised("bearer claims malformed"))?;
-        let now = unix_now();
+        let now = self.unix_now();
         if claims.sub != kid || claims.aud != BEARER_AUDIENCE {
             return Err(unauthorised(
                 "bearer token is for another device or audience",
             ));
         }
-        if claims.exp < now - 60
-            || claims.iat > now + 60
-            || claims.exp - claims.iat > BEARER_MAX_SECONDS
-        {
-            return Err(unauthorised(
-                "bearer token expired or not yet valid (check the terminal's clock)",
-            ));
+        if claims.exp - claims.iat > BEARER_MAX_SECONDS {
+            return Err(unauthorised("bearer token valid for too long"));
+        }
+        if claims.exp < now - 60 || claims.iat > now + 60 {
+            // The device is known and its signature good: only the clocks disagree. Say so,
+            // with the platform's time, so the terminal does not ask for a re-enrolment.
+            let mut e = ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                error_code::CLOCK_SKEW,
+                format!(
+                    "bearer token issued at {} but the platform's clock says {now}: set the terminal's clock",
+                    claims.iat
+                ),
+            );
+            e.body.now = Some(now);
+            return Err(e);
         }
         Ok((kid, store))
     }
@@ -132,32 +185,30 @@ impl Hub {
 
 async fn enrol(State(hub): State<Hub>, body: axum::body::Bytes) -> Result<Response, ApiError> {
     let req: EnrolRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
-    let resp = hub
-        .with_db(move |db| db.enrol(&req.token, &req.public_key))
-        .await?;
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    let resp = hub.with_db(move |db| db.enrol(&req)).await?;
     Ok(axum::Json(resp).into_response())
 }
 
 async fn batch(State(hub): State<Hub>, body: String) -> Result<Response, ApiError> {
-    let malformed = |m: String| ApiError(StatusCode::BAD_REQUEST, "malformed", m);
+    let malformed = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "malformed", m);
     let kid = smartstore_protocol::jws::jws_kid(&body)
         .ok_or_else(|| malformed("the body is not a compact JWS with a kid".into()))?;
     let lookup = kid.clone();
     let device = hub.with_db(move |db| db.device(&lookup)).await?;
     let (key, _) = device.ok_or_else(|| {
-        ApiError(
+        ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unknown_device",
             format!("device {kid} is not enrolled: re-enrol"),
         )
     })?;
     let (_, payload) = jws_verify(&body, |_| Some(key))
-        .map_err(|e| ApiError(StatusCode::UNAUTHORIZED, "bad_signature", e.to_string()))?;
+        .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, "bad_signature", e.to_string()))?;
     let batch: BatchPayload =
         serde_json::from_slice(&payload).map_err(|e| malformed(format!("batch payload: {e}")))?;
     if batch.device_id != kid {
-        return Err(ApiError(
+        return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed",
             "device_id does not match the signing key id".into(),
@@ -211,7 +262,7 @@ async fn pull(
             .into_response()
         }
         other => {
-            return Err(ApiError(
+            return Err(ApiError::new(
                 StatusCode::NOT_FOUND,
                 "not_found",
                 format!("no pull named {other}"),
@@ -237,15 +288,16 @@ async fn payment(
 ) -> Result<Response, ApiError> {
     let (device, _) = hub.authorise(&headers).await?;
     let req: PaymentRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
     let resp = hub
         .with_db(move |db| db.take_payment(&device, &req))
         .await?;
     Ok(axum::Json(resp).into_response())
 }
 
-async fn clock() -> Response {
-    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+async fn clock(State(hub): State<Hub>) -> Response {
+    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+        + hub.clock_offset * 1000;
     axum::Json(TimeResponse { now_ms }).into_response()
 }
 
@@ -276,8 +328,12 @@ pub async fn serve(
 
 /// Starts a hub on its own thread and runtime (for tests and benchmarks); returns its address.
 pub fn spawn(db: HubDb, listen: SocketAddr) -> std::io::Result<SocketAddr> {
+    spawn_hub(Hub::new(db), listen)
+}
+
+/// As [`spawn`], for a hub already made (a clock offset, say).
+pub fn spawn_hub(hub: Hub, listen: SocketAddr) -> std::io::Result<SocketAddr> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let hub = Hub::new(db);
     std::thread::Builder::new()
         .name("hub".into())
         .spawn(move || {

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 use smartstore_hub::db::HubDb;
 use smartstore_protocol::keys::SigningKey;
+use smartstore_protocol::wire::EnrolRequest;
 
 fn hub(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_smartstore-hub"))
@@ -82,12 +83,29 @@ fn tokens_for_a_list_of_stores_enrol_terminals_of_those_stores() {
     // Each token enrols one terminal of its store, once.
     let mut hub_db = HubDb::open(&db).expect("hub");
     let key = SigningKey::generate("pending").expect("key");
-    let e = hub_db.enrol(&rows[3][1], &key.jwk()).expect("enrol");
+    let request = |token: &str, key: &SigningKey| EnrolRequest {
+        token: token.to_owned(),
+        public_key: key.jwk(),
+        store_id: None,
+        replaces: None,
+    };
+    let e = hub_db.enrol(&request(&rows[3][1], &key)).expect("enrol");
     assert_eq!(
         (e.store_id.as_str(), e.terminal_id.as_str()),
         ("BJ002", "T01")
     );
-    assert!(hub_db.enrol(&rows[3][1], &key.jwk()).is_err(), "one-time");
+    // The same token and key again (the terminal's disk failed as it recorded the answer): the
+    // same identity, no second device. Another key: refused.
+    let again = hub_db
+        .enrol(&request(&rows[3][1], &key))
+        .expect("idempotent");
+    assert_eq!(again.device_id, e.device_id);
+    let other = SigningKey::generate("pending").expect("key");
+    assert!(
+        hub_db.enrol(&request(&rows[3][1], &other)).is_err(),
+        "one-time"
+    );
+    assert_eq!(hub_db.device_count().expect("count"), 1);
 
     // The file is never overwritten: a second run is refused before any token is made.
     let out = hub(

@@ -99,20 +99,22 @@ impl OrderPlaced {
     }
 }
 
-/// The coupon fields of an `order.placed`, read without the rest of the order: the platform
-/// looks at them in every event of every batch, and the whole order (tagged enums, lines) costs
+/// The fields of an `order.placed` the platform checks and settles (its order and receipt, its
+/// coupon), read without the rest of the order: the platform looks at them in every event of every batch, and the whole order (tagged enums, lines) costs
 /// many times more to read. Same field names as [`OrderPlaced`] (a test holds them together).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct CouponUse {
+pub struct PlacedView {
+    pub order_id: String,
+    pub receipt: String,
     pub coupon_id: Option<String>,
     #[serde(default)]
     pub coupon_single_use: bool,
 }
 
-impl CouponUse {
+impl PlacedView {
     /// The single-use coupon this order redeemed, if any.
-    pub fn single_use_coupon(self) -> Option<String> {
-        self.coupon_id.filter(|_| self.coupon_single_use)
+    pub fn single_use_coupon(&self) -> Option<&str> {
+        self.coupon_id.as_deref().filter(|_| self.coupon_single_use)
     }
 }
 
@@ -159,11 +161,12 @@ mod tests {
             currency: "CNY".into(),
         };
         let json = serde_json::to_string(&placed).expect("json");
-        let view: CouponUse = serde_json::from_str(&json).expect("view");
+        let view: PlacedView = serde_json::from_str(&json).expect("view");
         assert_eq!(
-            view.single_use_coupon().as_deref(),
-            placed.single_use_coupon()
+            (view.order_id.as_str(), view.receipt.as_str()),
+            (placed.order_id.as_str(), placed.receipt.as_str())
         );
+        assert_eq!(view.single_use_coupon(), placed.single_use_coupon());
         let whole: OrderPlaced = serde_json::from_str(&json).expect("whole");
         assert_eq!(whole, placed);
     }

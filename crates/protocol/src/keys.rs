@@ -58,7 +58,7 @@ pub enum KeyError {
 }
 
 impl KeyError {
-    fn io(path: &Path, e: &std::io::Error) -> KeyError {
+    pub fn io(path: &Path, e: &std::io::Error) -> KeyError {
         KeyError::Io {
             path: path.to_owned(),
             kind: e.kind(),

@@ -22,6 +22,13 @@ pub const BEARER_TYP: &str = "smartstore-bearer+jws";
 pub struct EnrolRequest {
     pub token: String,
     pub public_key: Jwk,
+    /// Recovery (`smartstore recover`): the store this terminal belongs to. A token of another
+    /// store is refused without being used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_id: Option<String>,
+    /// Recovery: the device identity this enrolment replaces (recorded by the platform).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,4 +150,32 @@ pub struct TimeResponse {
 pub struct ErrorBody {
     pub error: String,
     pub message: String,
+    /// The sequence number a refusal is about (`sequence_conflict`, `event_refused`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+    /// The platform's clock when it refused a token as expired or early (`clock_skew`), Unix
+    /// seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<i64>,
 }
+
+/// Error codes of [`ErrorBody::error`] a terminal acts on.
+pub mod error_code {
+    /// 409: the platform holds another event under this device and `seq` (a restored or
+    /// cloned database); nothing of the batch was stored.
+    pub const SEQUENCE_CONFLICT: &str = "sequence_conflict";
+    /// 422: the event `seq` is refused for its content; set it aside and go on.
+    pub const EVENT_REFUSED: &str = "event_refused";
+    /// 401: a bearer token outside its validity because the clocks differ.
+    pub const CLOCK_SKEW: &str = "clock_skew";
+    /// 403: an enrolment token of another store (recovery).
+    pub const WRONG_STORE: &str = "wrong_store";
+}
+
+/// The largest event body the platform accepts (JSON bytes). A terminal sets aside a larger
+/// event instead of sending it.
+pub const MAX_EVENT_BYTES: usize = 256 * 1024;
+
+/// The type of the placeholder a terminal sends in place of an event it set aside: the
+/// sequence stays gap-free and the platform learns that something was held back.
+pub const QUARANTINED_TYPE: &str = "event.quarantined";

@@ -6,6 +6,8 @@ pub mod code_vectors;
 #[cfg(feature = "terminal")]
 pub mod crash;
 pub mod proxy;
+#[cfg(feature = "terminal")]
+pub mod restore_clone;
 pub mod scene;
 
 #[cfg(feature = "terminal")]
