@@ -87,6 +87,49 @@ fn order_commit(orders: usize) {
     println!("| what | n | p50 µs | p95 µs | p99 µs | max µs |\n|---|---|---|---|---|---|");
     summary("smartstore `place_order`", ours);
     summary("bare SQLite commit, same rows", raw);
+    drop(store);
+    open_cost(
+        &dir.path().join("orders.db"),
+        &format!("{orders} orders, demo catalog"),
+    );
+}
+
+/// What the check at open (issue 12: `integrity_check` up to 16,384 pages, `quick_check`
+/// above) costs, next to a bare open of the same file with its first read.
+fn open_cost(db: &std::path::Path, what: &str) {
+    let pages = {
+        let c = rusqlite::Connection::open(db).expect("open");
+        c.query_row("PRAGMA page_count", [], |r| r.get::<_, i64>(0))
+            .expect("pages")
+    };
+    let mut ours = Vec::new();
+    let mut bare = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        drop(Store::open(db).expect("open"));
+        ours.push(t.elapsed());
+        let t = Instant::now();
+        let c = smartstore_sqlite::open(db).expect("bare open");
+        c.query_row("SELECT count(*) FROM meta", [], |r| r.get::<_, i64>(0))
+            .expect("read");
+        drop(c);
+        bare.push(t.elapsed());
+    }
+    ours.sort();
+    bare.sort();
+    println!(
+        "\n### Open with the check ({what}, {pages} pages, {:.1} MB; median of 7, interleaved)\n",
+        pages as f64 * 4096.0 / 1e6
+    );
+    println!("| what | median ms |\n|---|---|");
+    println!(
+        "| `Store::open` (migrations, check, reserve) | {:.1} |",
+        ours[3].as_secs_f64() * 1e3
+    );
+    println!(
+        "| bare SQLite open and first read | {:.1} |",
+        bare[3].as_secs_f64() * 1e3
+    );
 }
 
 fn import_and_lookup(products: u64, lookups: usize) {
@@ -150,6 +193,11 @@ fn import_and_lookup(products: u64, lookups: usize) {
     println!("\n### Lookup by GTIN ({products} products, random keys)\n");
     println!("| what | n | p50 µs | p95 µs | p99 µs | max µs |\n|---|---|---|---|---|---|");
     summary("`Store::item`", times);
+    drop(store);
+    open_cost(
+        &dir.path().join("catalog.db"),
+        &format!("{products} products"),
+    );
 }
 
 fn main() {

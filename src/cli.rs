@@ -135,17 +135,24 @@ pub fn lang() -> crate::i18n::Lang {
 /// An error as the command line prints it: what the command was doing (its context, in
 /// English), then the typed refusal in `lang` through Fluent.
 pub fn describe_error(e: &anyhow::Error, lang: crate::i18n::Lang) -> String {
+    let first: &(dyn std::error::Error + 'static) = e.as_ref();
+    describe(first, lang)
+}
+
+/// As [`describe_error`], for an error and its sources.
+pub fn describe(e: &(dyn std::error::Error + 'static), lang: crate::i18n::Lang) -> String {
+    let chain = || std::iter::successors(Some(e), |c| c.source());
     let mut parts = Vec::new();
-    for cause in e.chain() {
+    for cause in chain() {
         if let Some(msg) = crate::i18n::localize(cause) {
             parts.push(msg.render(lang));
             break;
         }
         parts.push(cause.to_string());
-        // anyhow's own context wraps its source: the next link is that source.
+        // A context wraps its source: the next link is that source.
     }
     let mut text = parts.join(": ");
-    if let Some(command) = e.chain().find_map(command_for) {
+    if let Some(command) = chain().find_map(command_for) {
         text.push_str("\n  ");
         text.push_str(command);
     }
@@ -240,7 +247,13 @@ fn run_pin(ctx: &Context) -> anyhow::Result<ExitCode> {
 fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
     use crate::i18n::Lang;
     use crate::ui::{Mode, Options, setup::Step};
-    let store = ctx.open_store()?;
+    // A database that cannot be written (damaged, a read-only or full disk) still opens the
+    // window: every sale is refused with the reason, in the clerk's language, and the status bar
+    // says it; a blank screen would tell the clerk nothing.
+    let (store, not_writable) = ctx.open_store_to_read()?;
+    if let Some(why) = &not_writable {
+        tracing::error!("{why}");
+    }
     let config_file = ctx.data_dir.join(config::CONFIG_FILE);
     // Each refusal names where the bad value came from: the flag or config.toml.
     let (mode_name, mode_from) = match (&args.mode, &ctx.config.mode) {

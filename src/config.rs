@@ -118,7 +118,7 @@ impl Context {
                 | StoreError::ReadOnly { .. }
                 | StoreError::DiskFull { .. }
                 | StoreError::Corrupt { .. }),
-            ) if path.exists() => match Store::open_for_reading(&path) {
+            ) if path.exists() => match Store::open_blocked(&path, &e) {
                 Ok(store) => Ok((store, Some(e))),
                 Err(_) => Err(e.into()),
             },

@@ -44,8 +44,9 @@ pub const DEMO_TERMINAL_ID: &str = "T01";
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// What the check at open or a failed write found wrong with the file: writes are refused.
-    damage: std::cell::RefCell<Option<Vec<String>>>,
+    /// Why writes are refused, when they are: the check at open or a failed write found the
+    /// file damaged, or it was opened read-only because it could not be written.
+    blocked: std::cell::RefCell<Option<durability::Blocked>>,
     /// The disk filled and the reserve was released: new orders wait for space.
     low_space: std::cell::Cell<bool>,
 }
@@ -97,7 +98,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_owned(),
-            damage: Default::default(),
+            blocked: Default::default(),
             low_space: std::cell::Cell::new(low_space),
         };
         let version = smartstore_sqlite::schema_version(&store.conn)
@@ -129,6 +130,19 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens an existing database to read it, after [`Store::open`] refused it with `why`
+    /// (damaged, a read-only or full disk): every write is refused with that reason, in words,
+    /// while orders can still be listed and sent. The window opens on it this way, so the
+    /// clerk sees why instead of nothing.
+    pub fn open_blocked(path: &Path, why: &StoreError) -> Result<Store, StoreError> {
+        let store = Store::open_for_reading(path)?;
+        *store.blocked.borrow_mut() = durability::Blocked::from_error(why);
+        if matches!(why, StoreError::DiskFull { .. }) {
+            store.low_space.set(true);
+        }
+        Ok(store)
+    }
+
     /// Opens an existing database to read it, whatever its state: no migration, no check, no
     /// reserve, never creates. For listings, `doctor` and `salvage` of a damaged database.
     pub fn open_for_reading(path: &Path) -> Result<Store, StoreError> {
@@ -144,7 +158,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_owned(),
-            damage: Default::default(),
+            blocked: Default::default(),
             low_space: std::cell::Cell::new(false),
         })
     }

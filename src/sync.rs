@@ -96,11 +96,6 @@ pub enum SyncError {
     /// The platform stored none of a batch and holds nothing new: wait, then resend.
     #[error("the platform holds only up to {held}; will resend")]
     Stalled { held: u64 },
-    #[error(
-        "the platform holds events up to {held} from this device, more than this terminal has: \
-         was this database restored from a backup or copied to another terminal?"
-    )]
-    PlatformAhead { held: u64 },
     /// 409: the platform holds another event under one of this terminal's sequence numbers.
     #[error(
         "the platform already holds a different event number {seq} from this terminal: its database \
@@ -443,7 +438,13 @@ pub fn sync_once(
                 store.mark_acked(last_sent)?;
             }
             AckOutcome::Ahead { held } => {
-                return Err(SyncError::PlatformAhead { held });
+                // The platform holds more from this identity than this terminal ever made: a
+                // restored backup or a copy. Its next event would reuse a number the platform
+                // holds, so it is the same conflict, caught before another order is made.
+                let seq = store.last_seq()? + 1;
+                tracing::warn!(held, seq, "the platform is ahead of this terminal");
+                store.record_sequence_conflict(seq)?;
+                return Err(SyncError::SequenceConflict { seq });
             }
         }
     }

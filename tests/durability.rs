@@ -517,6 +517,25 @@ fn byte_flips_never_let_an_order_into_a_damaged_database_and_salvage_keeps_what_
                     "names the file"
                 );
                 assert_eq!(std::fs::read(&db).expect("read"), bytes, "left as it was");
+                // The window still opens on it (read-only) and refuses each sale with the reason.
+                if let Ok(mut blocked) = Store::open_blocked(&db, &e) {
+                    assert!(matches!(
+                        blocked.write_problem(),
+                        Some(StoreError::Damaged { .. })
+                    ));
+                    if let Ok(item) = blocked
+                        .item(smartstore_domain::gtin::Gtin::parse("6921000000019").expect("gtin"))
+                        && item.is_some()
+                    {
+                        let draft = support::demo_draft(&blocked, 1);
+                        assert!(matches!(
+                            blocked.place_order(&draft),
+                            Err(StoreError::Damaged { .. })
+                        ));
+                    }
+                    drop(blocked);
+                    assert_eq!(std::fs::read(&db).expect("read"), bytes, "still as it was");
+                }
                 refused += 1;
             }
         }

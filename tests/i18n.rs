@@ -487,7 +487,6 @@ fn sync_errors() -> Vec<SyncError> {
             message: "unknown device".into(),
         },
         SyncError::Stalled { held: 41 },
-        SyncError::PlatformAhead { held: 99 },
         SyncError::PaymentNeedsPlatform,
         SyncError::PaymentOffline,
         SyncError::PaymentDeclined {
@@ -537,17 +536,16 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::ServerError { .. } => 7,
         SyncError::BadAnswer { .. } => 8,
         SyncError::Stalled { .. } => 9,
-        SyncError::PlatformAhead { .. } => 10,
-        SyncError::PaymentNeedsPlatform => 11,
-        SyncError::PaymentOffline => 12,
-        SyncError::PaymentDeclined { .. } => 13,
-        SyncError::Key(_) => 14,
-        SyncError::Store(_) => 15,
-        SyncError::SequenceConflict { .. } => 16,
-        SyncError::EventRefused { .. } => 17,
-        SyncError::ClockSkew { .. } => 18,
-        SyncError::WrongStore { .. } => 19,
-        SyncError::NothingToRecover => 20,
+        SyncError::PaymentNeedsPlatform => 10,
+        SyncError::PaymentOffline => 11,
+        SyncError::PaymentDeclined { .. } => 12,
+        SyncError::Key(_) => 13,
+        SyncError::Store(_) => 14,
+        SyncError::SequenceConflict { .. } => 15,
+        SyncError::EventRefused { .. } => 16,
+        SyncError::ClockSkew { .. } => 17,
+        SyncError::WrongStore { .. } => 18,
+        SyncError::NothingToRecover => 19,
     }
 }
 
@@ -581,7 +579,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
-    covers("SyncError", &sync_errors(), sync_variant, 21);
+    covers("SyncError", &sync_errors(), sync_variant, 20);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));

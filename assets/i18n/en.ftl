@@ -211,7 +211,6 @@ sync-unreachable = The platform cannot be reached ({ step }); orders are safe he
 sync-server-error = The platform had a problem with { step } (HTTP { $status }); will try again.
 sync-bad-answer = The platform's answer to { step } was not understood; will try again.
 sync-stalled = The platform holds this terminal's events only up to { $held }; will send again.
-sync-platform-ahead = The platform holds events up to { $held } from this device, more than this terminal has: was this database restored from a backup or copied to another terminal?
 sync-sequence-conflict = The platform already holds a different event number { $seq } from this terminal: its database was restored from a backup or copied from another terminal. New orders are kept here but not sent. A technician must recover this terminal with a new enrolment token for this store.
 sync-event-refused = The platform refuses event { $seq } for its content; it is set aside (kept here) and the events after it are sent.
 sync-clock-ahead = This terminal's clock is about { $minutes } minutes ahead of the platform's ({ $seconds } s), so the platform refuses its requests. Set the date and time (or turn on network time); orders are safe here and will be sent then.

@@ -211,7 +211,6 @@ sync-unreachable = 无法连接平台（{ step }）；订单已安全保存在�
 sync-server-error = 平台处理{ step }时出错（HTTP { $status }）；稍后重试。
 sync-bad-answer = 无法理解平台对{ step }的回复；稍后重试。
 sync-stalled = 平台只保存到本终端的第 { $held } 个事件；将重新发送。
-sync-platform-ahead = 平台保存的本设备事件已到第 { $held } 个，多于本终端：此数据库是否从备份恢复，或被复制到了另一台终端？
 sync-sequence-conflict = 平台已保存本终端另一个编号为 { $seq } 的事件：此数据库是从备份恢复的，或从另一台终端复制而来。新订单保存在本机，但暂不上传。需由技术人员使用本门店的新注册令牌恢复本终端。
 sync-event-refused = 平台因内容问题拒收事件 { $seq }；该事件已被隔离（保留在本机），其后的事件继续上传。
 sync-clock-ahead = 本终端时钟比平台快约 { $minutes } 分钟（{ $seconds } 秒），平台因此拒绝请求。请校准日期和时间（或开启网络校时）；订单已安全保存在本机，校准后会上传。

@@ -55,6 +55,8 @@ for lang in en zh-CN; do
     CAMERA=none shot "counter-pickup-$lang" "$term" --mode counter --lang "$lang" --scan "$code"
 done
 
+# SHOTS=issue12 makes only the screens of issue 12 (below).
+if [ "${SHOTS:-all}" = all ]; then
 # The screens changed by the typed refusals (issue 11) at the two screen sizes of the shop floor:
 # NAME-LANG-WxH.png.
 for size in 1366x768 1920x1080; do
@@ -63,6 +65,43 @@ for size in 1366x768 1920x1080; do
         XVFB_SCREEN=$size shot "setup-diagnostics-$lang-$size" "$WORK/s4-$lang-$size" --mode setup --lang "$lang" --screen setup-diagnostics
         XVFB_SCREEN=$size shot "setup-camera-$lang-$size" "$WORK/s3-$lang-$size" --mode setup --lang "$lang" --screen setup-camera
         CAMERA=none XVFB_SCREEN=$size shot "counter-refused-$lang-$size" "$WORK/r-$lang-$size" --mode counter --lang "$lang" --scan 6921000000019 --scan 4006381333931
+        unset SMARTSTORE_WINDOW_SIZE
+    done
+done
+fi
+
+# Issue 12: the counter on a damaged database (opened read-only, every sale refused with the
+# reason), and on a copied terminal the platform caught reusing sequence numbers, with an
+# event set aside. Needs sqlite3 (only to make the damage and the oversized event).
+damaged="$WORK/damaged"
+for i in 1 2 3; do
+    SMARTSTORE_DATA_DIR=$damaged "$BIN" order create --fulfil deliver --scan 6921000000019 --address "$ADDRESS" --pay cash >/dev/null
+done
+pages=$(sqlite3 "$damaged/smartstore.db" 'PRAGMA page_count')
+# Scribble over the last page (the newest orders), as a failing disk would.
+dd if=/dev/urandom of="$damaged/smartstore.db" bs=4096 seek=$((pages - 1)) count=1 conv=notrunc 2>/dev/null
+
+copied="$WORK/copied"
+original="$WORK/original"
+token=$("$HUB" --db "$WORK/hub.db" enrolment-token --store SH001)
+SMARTSTORE_DATA_DIR=$original "$BIN" enroll --platform "http://127.0.0.1:$PORT" --token "$token" >/dev/null
+SMARTSTORE_DATA_DIR=$original "$BIN" sync --once >/dev/null
+SMARTSTORE_DATA_DIR=$original "$BIN" order create --fulfil deliver --scan 6921000000019 --address "$ADDRESS" --pay cash >/dev/null
+# An order event from before the name limits, larger than the platform accepts.
+sqlite3 "$original/smartstore.db" "INSERT INTO outbox (seq, event_id, type, payload, created_at) VALUES (2, 'big-1', 'order.placed', '{\"name\":\"' || hex(zeroblob(200000)) || '\"}', '2026-11-30T10:00:00Z')"
+SMARTSTORE_DATA_DIR=$original "$BIN" order create --fulfil deliver --scan 6921000000019 --address "$ADDRESS" --pay cash >/dev/null
+SMARTSTORE_DATA_DIR=$original "$BIN" sync --once >/dev/null
+cp -r "$original" "$copied"
+SMARTSTORE_DATA_DIR=$original "$BIN" order create --fulfil deliver --scan 6921000000019 --address "$ADDRESS" --pay cash >/dev/null
+SMARTSTORE_DATA_DIR=$original "$BIN" sync --once >/dev/null
+SMARTSTORE_DATA_DIR=$copied "$BIN" order create --fulfil deliver --scan 6921000000019 --address "$ADDRESS" --pay cash >/dev/null
+SMARTSTORE_DATA_DIR=$copied "$BIN" sync --once >/dev/null 2>&1 || true   # the conflict
+
+for size in 1366x768 1920x1080; do
+    for lang in en zh-CN; do
+        export SMARTSTORE_WINDOW_SIZE=$size
+        CAMERA=none XVFB_SCREEN=$size shot "counter-damaged-$lang-$size" "$damaged" --mode counter --lang "$lang" --scan 6921000000019 --address "$ADDRESS" --place
+        CAMERA=none XVFB_SCREEN=$size shot "counter-copied-$lang-$size" "$copied" --mode counter --lang "$lang" --scan 6921000000019
         unset SMARTSTORE_WINDOW_SIZE
     done
 done

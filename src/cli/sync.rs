@@ -163,7 +163,7 @@ pub fn run_sync(ctx: &Context, args: &SyncArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let (_commands, rx) = std::sync::mpsc::channel();
-    let mut said_reenrol = false;
+    let mut said_once = false;
     let mut printed: anyhow::Result<()> = Ok(());
     let json = args.json;
     engine.run(&rx, |store, pass| {
@@ -171,10 +171,11 @@ pub fn run_sync(ctx: &Context, args: &SyncArgs) -> anyhow::Result<ExitCode> {
             printed = Err(e);
         }
         match &pass.result {
-            Err(e @ SyncError::ReEnrol { .. }) => {
-                if !said_reenrol {
-                    eprintln!("error: {e}");
-                    said_reenrol = true;
+            // Said once: retrying will not change them until a person acts.
+            Err(e @ (SyncError::ReEnrol { .. } | SyncError::SequenceConflict { .. })) => {
+                if !said_once {
+                    eprintln!("error: {}", super::describe(e, super::lang()));
+                    said_once = true;
                 }
             }
             Err(e) => eprintln!("sync: {e} (retrying in {} s)", pass.next.as_secs()),

@@ -368,7 +368,6 @@ impl Localize for SyncError {
                 Msg::new("sync-bad-answer").arg("step", step_id(step))
             }
             SyncError::Stalled { held } => Msg::new("sync-stalled").arg("held", held),
-            SyncError::PlatformAhead { held } => Msg::new("sync-platform-ahead").arg("held", held),
             SyncError::SequenceConflict { seq } => {
                 Msg::new("sync-sequence-conflict").arg("seq", seq)
             }

@@ -23,6 +23,26 @@ pub const RESERVE_BYTES: usize = 8 * 1024 * 1024;
 /// Problems SQLite's checks report, at most this many.
 const MAX_PROBLEMS: u32 = 20;
 
+/// Why a store refuses writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Blocked {
+    Damaged(Vec<String>),
+    ReadOnlyFilesystem,
+    ReadOnly(String),
+}
+
+impl Blocked {
+    pub(crate) fn from_error(e: &StoreError) -> Option<Blocked> {
+        match e {
+            StoreError::Damaged { problems, .. } => Some(Blocked::Damaged(problems.clone())),
+            StoreError::Corrupt { detail, .. } => Some(Blocked::Damaged(vec![detail.clone()])),
+            StoreError::ReadOnlyFilesystem { .. } => Some(Blocked::ReadOnlyFilesystem),
+            StoreError::ReadOnly { detail, .. } => Some(Blocked::ReadOnly(detail.clone())),
+            _ => None,
+        }
+    }
+}
+
 /// An event set aside.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QuarantinedEvent {
@@ -153,25 +173,40 @@ impl Store {
         Ok(if rows == ["ok"] { Vec::new() } else { rows })
     }
 
-    /// Refuses a write when this database was found damaged, or when the disk is so full that
-    /// the reserve had to be released (the room left is for reading and sending).
-    pub(crate) fn writable(&self) -> Result<(), StoreError> {
-        if let Some(problems) = self.damage.borrow().as_ref() {
-            return Err(StoreError::Damaged {
-                path: self.path.clone(),
-                problems: problems.clone(),
+    /// Why a write would be refused now, if it would: the database was found damaged, cannot
+    /// be written, or the disk is so full that the reserve had to be released (the room left is
+    /// for reading and sending).
+    pub fn write_problem(&self) -> Option<StoreError> {
+        let path = self.path.clone();
+        if let Some(blocked) = self.blocked.borrow().as_ref() {
+            return Some(match blocked {
+                Blocked::Damaged(problems) => StoreError::Damaged {
+                    path,
+                    problems: problems.clone(),
+                },
+                Blocked::ReadOnlyFilesystem => StoreError::ReadOnlyFilesystem { path },
+                Blocked::ReadOnly(detail) => StoreError::ReadOnly {
+                    path,
+                    detail: detail.clone(),
+                },
             });
         }
         if self.low_space.get() {
             if ensure_reserve(&self.path) {
                 self.low_space.set(false);
             } else {
-                return Err(StoreError::DiskFull {
-                    path: self.path.clone(),
-                });
+                return Some(StoreError::DiskFull { path });
             }
         }
-        Ok(())
+        None
+    }
+
+    /// Refuses a write for the reason [`Store::write_problem`] gives.
+    pub(crate) fn writable(&self) -> Result<(), StoreError> {
+        match self.write_problem() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// Notes what a failed write revealed: damage (refuse every later write) or a full disk
@@ -179,7 +214,7 @@ impl Store {
     pub(crate) fn after_write_error(&self, e: StoreError) -> StoreError {
         match &e {
             StoreError::Corrupt { detail, .. } => {
-                *self.damage.borrow_mut() = Some(vec![detail.clone()]);
+                *self.blocked.borrow_mut() = Some(Blocked::Damaged(vec![detail.clone()]));
             }
             StoreError::DiskFull { .. } => {
                 release_reserve(&self.path);

@@ -46,6 +46,8 @@ pub struct Placed {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TerminalStatus {
     pub sync: Option<SyncStatus>,
+    /// Why new orders are refused, when they are (a damaged database, a read-only or full disk).
+    pub problem: Option<Msg>,
     pub enrolled: bool,
     pub store_id: String,
     pub online: bool,
@@ -135,6 +137,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             Effect::Refresh => {
                 let sync = store.sync_status().map_err(|e| e.msg())?;
                 Outcome::Status(TerminalStatus {
+                    problem: store.write_problem().map(|e| e.msg()),
                     online: online(&sync),
                     enrolled: store.meta("device_id").map_err(|e| e.msg())?.is_some(),
                     store_id: store.receipt_prefix().map_err(|e| e.msg())?.0,

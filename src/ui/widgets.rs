@@ -145,6 +145,13 @@ pub fn status_bar<'a, M: 'a>(status: &TerminalStatus, lang: Lang) -> Element<'a,
         )
     };
     parts = parts.push(text(format!("● {label}")).color(color).size(15));
+    if let Some(problem) = &status.problem {
+        parts = parts.push(
+            text(problem.render(lang).chars().take(200).collect::<String>())
+                .size(15)
+                .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),
+        );
+    }
     if !status.enrolled {
         parts = parts.push(text(t(lang, "status-demo")).size(15));
     }
