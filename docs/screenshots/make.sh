@@ -34,6 +34,8 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 HUBPID=$!
 sleep 1
 
+# SHOTS=issue12 makes only the screens of issue 12 (at the end).
+if [ "${SHOTS:-all}" = all ]; then
 for lang in en zh-CN; do
     shot "counter-empty-$lang" "$WORK/empty-$lang" --mode counter --lang "$lang"
     shot "counter-cart-$lang" "$WORK/cart-$lang" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS"
@@ -55,8 +57,6 @@ for lang in en zh-CN; do
     CAMERA=none shot "counter-pickup-$lang" "$term" --mode counter --lang "$lang" --scan "$code"
 done
 
-# SHOTS=issue12 makes only the screens of issue 12 (below).
-if [ "${SHOTS:-all}" = all ]; then
 # The screens changed by the typed refusals (issue 11) at the two screen sizes of the shop floor:
 # NAME-LANG-WxH.png.
 for size in 1366x768 1920x1080; do
@@ -100,6 +100,7 @@ SMARTSTORE_DATA_DIR=$copied "$BIN" sync --once >/dev/null 2>&1 || true   # the c
 for size in 1366x768 1920x1080; do
     for lang in en zh-CN; do
         export SMARTSTORE_WINDOW_SIZE=$size
+        XVFB_SCREEN=$size shot "setup-diagnostics-$lang-$size" "$WORK/d12-$lang-$size" --mode setup --lang "$lang" --screen setup-diagnostics
         CAMERA=none XVFB_SCREEN=$size shot "counter-damaged-$lang-$size" "$damaged" --mode counter --lang "$lang" --scan 6921000000019 --address "$ADDRESS" --place
         CAMERA=none XVFB_SCREEN=$size shot "counter-copied-$lang-$size" "$copied" --mode counter --lang "$lang" --scan 6921000000019
         unset SMARTSTORE_WINDOW_SIZE

@@ -82,6 +82,20 @@ pub enum Outcome {
     Failed(Msg),
 }
 
+/// The status bar's short words for why new orders are refused (the refusal itself, shown
+/// when a sale is tried, says all of it).
+fn status_problem(e: &crate::store::StoreError) -> Msg {
+    use crate::store::StoreError;
+    match e {
+        StoreError::Damaged { .. } | StoreError::Corrupt { .. } => Msg::new("status-store-damaged"),
+        StoreError::ReadOnlyFilesystem { .. } | StoreError::ReadOnly { .. } => {
+            Msg::new("status-store-read-only")
+        }
+        StoreError::DiskFull { .. } => Msg::new("status-store-disk-full"),
+        other => other.msg(),
+    }
+}
+
 fn online(status: &SyncStatus) -> bool {
     use time::format_description::well_known::Rfc3339;
     status.last_error.is_none()
@@ -137,7 +151,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             Effect::Refresh => {
                 let sync = store.sync_status().map_err(|e| e.msg())?;
                 Outcome::Status(TerminalStatus {
-                    problem: store.write_problem().map(|e| e.msg()),
+                    problem: store.write_problem().map(|e| status_problem(&e)),
                     online: online(&sync),
                     enrolled: store.meta("device_id").map_err(|e| e.msg())?.is_some(),
                     store_id: store.receipt_prefix().map_err(|e| e.msg())?.0,

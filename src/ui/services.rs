@@ -16,7 +16,9 @@ type Job = (Effect, tokio::sync::oneshot::Sender<Outcome>);
 #[derive(Clone)]
 pub struct Services {
     jobs: mpsc::Sender<Job>,
-    sync: Arc<EngineHandle>,
+    /// None when the database cannot be written (damaged, a read-only disk): the window shows
+    /// it read-only and nothing is synced from it (salvage first).
+    sync: Option<Arc<EngineHandle>>,
 }
 
 impl Services {
@@ -36,21 +38,28 @@ impl Services {
         // The sync engine has its own connection: a long push never holds up the window's
         // lookups and commits (WAL lets them run side by side).
         let db = data_dir.join(crate::config::DATABASE_FILE);
-        let engine = Store::open(&db)
-            .map(|s| Engine::new(s, &data_dir, EngineOptions::default()))
-            .map_err(std::io::Error::other)?;
-        let sync = EngineHandle::spawn(engine)?;
-        Ok(Services {
-            jobs: tx,
-            sync: Arc::new(sync),
-        })
+        let sync = match Store::open(&db) {
+            Ok(s) => Some(Arc::new(EngineHandle::spawn(Engine::new(
+                s,
+                &data_dir,
+                EngineOptions::default(),
+            ))?)),
+            Err(e) => {
+                tracing::error!("no sync from a database that cannot be written: {e}");
+                None
+            }
+        };
+        Ok(Services { jobs: tx, sync })
     }
 
     pub fn run(&self, effect: Effect) -> Task<Outcome> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         if matches!(effect, Effect::SyncNow) {
             // The engine's own thread runs the pass: never two syncs at once.
-            let asked = self.sync.sync_now(Box::new(move |result| {
+            let Some(sync) = &self.sync else {
+                return Task::done(Outcome::Synced(Err(Msg::new("sync-store-not-writable"))));
+            };
+            let asked = sync.sync_now(Box::new(move |result| {
                 let _ = reply.send(Outcome::Synced(synced(result)));
             }));
             if !asked {

@@ -134,6 +134,16 @@ fn age(since: &str) -> String {
     }
 }
 
+/// `text` cut to at most `max` characters, at a word when there is one, with an ellipsis.
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut.rfind(' ').filter(|i| *i > max / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at_word].trim_end())
+}
+
 pub fn status_bar<'a, M: 'a>(status: &TerminalStatus, lang: Lang) -> Element<'a, M> {
     let mut parts = row![].spacing(18).align_y(Alignment::Center);
     let (label, color) = if status.online {
@@ -182,15 +192,19 @@ pub fn status_bar<'a, M: 'a>(status: &TerminalStatus, lang: Lang) -> Element<'a,
                 .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),
             );
         }
-        if let Some(e) = &s.last_error {
+        if s.sequence_conflict.is_some() {
+            // The full words are long (and for a technician): the bar says what a clerk needs.
+            parts = parts.push(
+                text(t(lang, "status-identity-conflict"))
+                    .size(15)
+                    .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),
+            );
+        } else if let Some(e) = &s.last_error {
             parts = parts.push(
                 text(tr(
                     lang,
                     "status-error",
-                    &[(
-                        "error",
-                        Msg::from_stored(e).render(lang).chars().take(160).collect(),
-                    )],
+                    &[("error", clip(&Msg::from_stored(e).render(lang), 160))],
                 ))
                 .size(15)
                 .color(Color::from_rgb8(0xb3, 0x26, 0x1e)),
