@@ -5,6 +5,7 @@
 //! private mount namespace, the real hub on loopback.
 
 use smartstore_testkit as support;
+use support::restore_clone::platform_orders;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -72,29 +73,6 @@ fn sync(
 ) -> Result<smartstore::sync::SyncReport, SyncError> {
     let device = Device::load(store, dir).expect("device");
     sync_once(store, &client(url), &device.key, 500)
-}
-
-/// The order ids the platform holds, each once (an order stored twice would show here).
-fn platform_orders(hub_db: &Path) -> Vec<String> {
-    HubDb::open(hub_db)
-        .expect("hub")
-        .events()
-        .expect("events")
-        .into_iter()
-        .filter(|e| e.kind == "order.placed")
-        .filter_map(|e| e.order_id)
-        .collect()
-}
-
-/// Copies the files of a closed data folder, as a backup or a clone would.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        if entry.file_type().expect("type").is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
-        }
-    }
 }
 
 fn smartstore(data: &Path, args: &[&str]) -> Output {
@@ -168,7 +146,7 @@ fn a_restored_database_is_caught_and_recovered_without_losing_an_order() {
     all.extend(place(&mut store, 5));
     sync(&mut store, &term, &url).expect("sync");
     drop(store);
-    copy_dir(&term, &backup); // last night's backup
+    support::restore_clone::copy_dir(&term, &backup); // last night's backup
 
     let mut store = Store::open(&term.join(DB)).expect("store");
     all.extend(place(&mut store, 5));
@@ -178,7 +156,7 @@ fn a_restored_database_is_caught_and_recovered_without_losing_an_order() {
     // The disk is replaced and the backup restored: five orders the platform holds are gone
     // from the terminal, and the next five reuse their sequence and receipt numbers.
     std::fs::remove_dir_all(&term).expect("rm");
-    copy_dir(&backup, &term);
+    support::restore_clone::copy_dir(&backup, &term);
     let mut store = Store::open(&term.join(DB)).expect("restored");
     all.extend(place(&mut store, 5));
     let e = sync(&mut store, &term, &url).expect_err("the reuse is caught");
@@ -246,7 +224,7 @@ fn a_cloned_data_folder_is_caught_on_the_second_terminal() {
     all.extend(place(&mut a, 5));
     sync(&mut a, &a_dir, &url).expect("sync");
     drop(a);
-    copy_dir(&a_dir, &b_dir); // a second till set up by copying the first
+    support::restore_clone::copy_dir(&a_dir, &b_dir); // a second till set up by copying the first
 
     let mut a = Store::open(&a_dir.join(DB)).expect("a");
     let mut b = Store::open(&b_dir.join(DB)).expect("b");

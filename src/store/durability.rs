@@ -306,17 +306,8 @@ impl Store {
             Some(p) if !p.is_empty() => format!("{p},{old}"),
             _ => old,
         };
-        for (k, v) in [
-            ("platform_url", platform_url),
-            ("device_id", &e.device_id),
-            ("store_id", &e.store_id),
-            ("terminal_id", &e.terminal_id),
-            ("platform_keys", &keys),
-            ("previous_devices", &previous),
-        ] {
-            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [k, v])
-                .map_err(err)?;
-        }
+        super::pulls::write_identity(&tx, platform_url, e, &keys).map_err(err)?;
+        super::pulls::put_meta(&tx, "previous_devices", &previous).map_err(err)?;
         tx.execute("DELETE FROM meta WHERE key = 'sequence_conflict'", [])
             .map_err(err)?;
         tx.execute(

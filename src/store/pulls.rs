@@ -175,16 +175,7 @@ impl Store {
         if was_demo {
             tx.execute("DELETE FROM catalog_items", []).map_err(err)?;
         }
-        for (k, v) in [
-            ("platform_url", platform_url),
-            ("device_id", &e.device_id),
-            ("store_id", &e.store_id),
-            ("terminal_id", &e.terminal_id),
-            ("platform_keys", &keys),
-        ] {
-            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [k, v])
-                .map_err(err)?;
-        }
+        write_identity(&tx, platform_url, e, &keys).map_err(err)?;
         tx.execute("DELETE FROM meta WHERE key IN ('demo', 'cursor_catalog', 'cursor_pickups', 'cursor_revocations')", [])
             .map_err(err)?;
         tx.commit().map_err(err)
@@ -205,4 +196,35 @@ fn catalog_limits(c: &CatalogChange) -> Result<(), smartstore_domain::catalog::R
         }
     }
     Ok(())
+}
+
+/// Writes a device identity the platform gave (enrolment or recovery) into `meta`.
+pub(super) fn write_identity(
+    tx: &rusqlite::Transaction<'_>,
+    platform_url: &str,
+    e: &smartstore_protocol::wire::EnrolResponse,
+    platform_keys: &str,
+) -> rusqlite::Result<()> {
+    for (k, v) in [
+        ("platform_url", platform_url),
+        ("device_id", &e.device_id),
+        ("store_id", &e.store_id),
+        ("terminal_id", &e.terminal_id),
+        ("platform_keys", platform_keys),
+    ] {
+        put_meta(tx, k, v)?;
+    }
+    Ok(())
+}
+
+pub(super) fn put_meta(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    value: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+    .map(|_| ())
 }

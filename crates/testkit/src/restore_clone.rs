@@ -79,7 +79,8 @@ impl Lab {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies the files of a closed data folder, as a backup or a clone of a till would.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("read dir") {
         let entry = entry.expect("entry");
@@ -87,6 +88,19 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
         }
     }
+}
+
+/// The order ids of every `order.placed` the hub holds, one per stored event: an order stored
+/// twice shows twice.
+pub fn platform_orders(hub_db: &Path) -> Vec<String> {
+    HubDb::open(hub_db)
+        .expect("hub")
+        .events()
+        .expect("events")
+        .into_iter()
+        .filter(|e| e.kind == "order.placed")
+        .filter_map(|e| e.order_id)
+        .collect()
 }
 
 /// Runs `rounds` rounds in `work` (an empty folder) with the hub on loopback.
@@ -165,14 +179,7 @@ pub fn run(work: &Path, rounds: u32, seed: u64) -> RestoreCloneReport {
         let mut store = Store::open(&dir.join(DB)).expect("store");
         lab.sync(&mut store, dir);
     }
-    let held: Vec<String> = HubDb::open(&lab.hub_db)
-        .expect("hub")
-        .events()
-        .expect("events")
-        .into_iter()
-        .filter(|e| e.kind == "order.placed")
-        .filter_map(|e| e.order_id)
-        .collect();
+    let held = platform_orders(&lab.hub_db);
     let unique: HashSet<&String> = held.iter().collect();
     let mut report = lab.report;
     report.terminals = terminals.len();
