@@ -162,7 +162,7 @@ fn main() {
     let t = Instant::now();
     let tokens = HubDb::open(&hub_db)
         .expect("hub")
-        .create_fleet_tokens(&stores)
+        .create_fleet_tokens(&stores, smartstore_hub::db::DEFAULT_TOKEN_VALIDITY)
         .expect("tokens");
     let token_time = t.elapsed();
     assert_eq!(tokens.len(), terminals);

@@ -118,6 +118,14 @@ pub enum SyncError {
     /// Recovery with a token of another store.
     #[error("this enrolment token is for another store ({message}); nothing was changed")]
     WrongStore { message: String },
+    /// The enrolment token's validity is over.
+    #[error("this enrolment token has expired: ask the platform for a new one")]
+    TokenExpired,
+    /// The platform refuses a payment reference already used for another payment.
+    #[error(
+        "the platform refused the payment: its reference was used for another payment; nothing was charged"
+    )]
+    PaymentReferenceConflict,
     /// Recovery of a terminal that was never enrolled.
     #[error("this terminal is not enrolled, so there is nothing to recover: enrol it instead")]
     NothingToRecover,

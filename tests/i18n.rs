@@ -472,6 +472,8 @@ fn sync_errors() -> Vec<SyncError> {
             message: "store BJ001".into(),
         },
         SyncError::NothingToRecover,
+        SyncError::TokenExpired,
+        SyncError::PaymentReferenceConflict,
         SyncError::AlreadyEnrolled {
             device: "dev-1".into(),
         },
@@ -546,6 +548,8 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::ClockSkew { .. } => 17,
         SyncError::WrongStore { .. } => 18,
         SyncError::NothingToRecover => 19,
+        SyncError::TokenExpired => 20,
+        SyncError::PaymentReferenceConflict => 21,
     }
 }
 
@@ -579,7 +583,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
-    covers("SyncError", &sync_errors(), sync_variant, 20);
+    covers("SyncError", &sync_errors(), sync_variant, 22);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));

@@ -381,6 +381,8 @@ impl Localize for SyncError {
             .arg("seconds", offset.unsigned_abs()),
             SyncError::WrongStore { .. } => Msg::new("sync-wrong-store"),
             SyncError::NothingToRecover => Msg::new("sync-nothing-to-recover"),
+            SyncError::TokenExpired => Msg::new("sync-token-expired"),
+            SyncError::PaymentReferenceConflict => Msg::new("payment-reference-conflict"),
             SyncError::PaymentNeedsPlatform => Msg::new("payment-needs-platform"),
             SyncError::PaymentOffline => Msg::new("payment-offline"),
             SyncError::PaymentDeclined { .. } => Msg::new("payment-declined"),

@@ -28,6 +28,8 @@ fn known_refusal(body: &ErrorBody) -> Option<SyncError> {
         (error_code::WRONG_STORE, _, _) => SyncError::WrongStore {
             message: body.message.chars().take(200).collect(),
         },
+        (error_code::TOKEN_EXPIRED, _, _) => SyncError::TokenExpired,
+        (error_code::REFERENCE_CONFLICT, _, _) => SyncError::PaymentReferenceConflict,
         _ => return None,
     })
 }

@@ -29,12 +29,34 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0003_recovery",
         sql: include_str!("../../../migrations/hub/0003_recovery.sql"),
     },
+    Migration {
+        name: "hub/0004_tokens",
+        sql: include_str!("../../../migrations/hub/0004_tokens.sql"),
+    },
 ];
+
+/// How long an enrolment token is valid unless told otherwise.
+pub const DEFAULT_TOKEN_VALIDITY: time::Duration = time::Duration::days(7);
+
+/// What the platform keeps of an enrolment token: its SHA-256, never the token.
+pub fn token_digest(token: &str) -> String {
+    let d = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+    let mut out = String::from("sha256:");
+    for b in d.as_ref() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
     #[error("the enrolment token is unknown or was already used")]
     BadToken,
+    #[error("the enrolment token expired at {expired}; ask for a new one")]
+    TokenExpired { expired: String },
+    /// A payment reference used again with another device, code or amount.
+    #[error("payment reference {reference} was used for another payment; nothing was charged")]
+    ReferenceConflict { reference: String },
     #[error("unknown device {0}")]
     UnknownDevice(String),
     #[error("the batch is malformed: {0}")]
@@ -67,10 +89,21 @@ pub struct HubDb {
 }
 
 fn now() -> String {
-    use time::format_description::well_known::Rfc3339;
-    time::OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_default()
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+/// RFC 3339 in UTC with whole seconds, so that stored times compare as text.
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 impl HubDb {
@@ -91,8 +124,35 @@ impl HubDb {
             path: path.to_owned(),
         };
         db.migrate()?;
+        db.digest_plain_tokens()?;
         db.ensure_platform_key()?;
         Ok(db)
+    }
+
+    /// Tokens stored before they were kept as digests (migration hub/0004) become digests.
+    fn digest_plain_tokens(&mut self) -> Result<(), HubError> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let tx = self.conn.transaction().map_err(err)?;
+        let plain: Vec<String> = {
+            let mut stmt = tx
+                .prepare("SELECT token FROM enrolment_tokens WHERE token NOT LIKE 'sha256:%'")
+                .map_err(err)?;
+            stmt.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<_, _>>())
+                .map_err(err)?
+        };
+        for token in &plain {
+            tx.execute(
+                "UPDATE enrolment_tokens SET token = ?1 WHERE token = ?2",
+                [token_digest(token), token.clone()],
+            )
+            .map_err(err)?;
+        }
+        tx.commit().map_err(err)
     }
 
     fn err(&self) -> impl Fn(rusqlite::Error) -> HubError + '_ {
@@ -184,7 +244,8 @@ impl HubDb {
         store: &str,
         count: u32,
     ) -> Result<Vec<String>, HubError> {
-        let issued = self.create_fleet_tokens(&[(store.trim().to_owned(), count)])?;
+        let issued =
+            self.create_fleet_tokens(&[(store.trim().to_owned(), count)], DEFAULT_TOKEN_VALIDITY)?;
         Ok(issued.into_iter().map(|t| t.token).collect())
     }
 
@@ -206,15 +267,20 @@ impl HubDb {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        let token_row: Option<(String, Option<String>)> = tx
+        let digest = token_digest(&req.token);
+        let token_row: Option<(String, Option<String>, String)> = tx
             .query_row(
-                "SELECT store_id, device_id FROM enrolment_tokens WHERE token = ?1",
-                [&req.token],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                "SELECT store_id, device_id, COALESCE(expires_at, strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+7 days'))
+                 FROM enrolment_tokens WHERE token = ?1",
+                [&digest],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .map_err(err)?;
-        let (store, used_by) = token_row.ok_or(HubError::BadToken)?;
+        let (store, used_by, expires) = token_row.ok_or(HubError::BadToken)?;
+        if used_by.is_none() && expires.as_str() <= now().as_str() {
+            return Err(HubError::TokenExpired { expired: expires });
+        }
         if let Some(expected) = req.store_id.as_deref().filter(|e| *e != store) {
             return Err(HubError::WrongStore {
                 token_store: store,
@@ -256,7 +322,7 @@ impl HubDb {
         .map_err(err)?;
         tx.execute(
             "UPDATE enrolment_tokens SET used_at = ?1, device_id = ?2 WHERE token = ?3",
-            params![now(), device_id, req.token],
+            params![now(), device_id, digest],
         )
         .map_err(err)?;
         tx.commit().map_err(err)?;
@@ -685,16 +751,37 @@ impl HubDb {
         req: &smartstore_protocol::wire::PaymentRequest,
     ) -> Result<smartstore_protocol::wire::PaymentResponse, HubError> {
         use smartstore_protocol::wire::PaymentResponse;
-        let existing: Option<(String, String, Option<String>)> = self
+        type Row = (String, String, Option<String>, String, String, i64, String);
+        let existing: Option<Row> = self
             .conn
             .query_row(
-                "SELECT payment_id, status, reason FROM payments WHERE reference = ?1",
+                "SELECT payment_id, status, reason, device_id, code, amount, currency FROM payments WHERE reference = ?1",
                 [&req.reference],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ))
+                },
             )
             .optional()
             .map_err(self.err())?;
-        if let Some((payment_id, status, reason)) = existing {
+        if let Some((payment_id, status, reason, by, code, amount, currency)) = existing {
+            // The same attempt retried gets its answer again; anything else with this
+            // reference (another device, code or amount) is refused, never answered with
+            // someone else's result.
+            if (by.as_str(), code.as_str(), amount, currency.as_str())
+                != (device, req.code.as_str(), req.amount, req.currency.as_str())
+            {
+                return Err(HubError::ReferenceConflict {
+                    reference: req.reference.clone(),
+                });
+            }
             return Ok(PaymentResponse {
                 status,
                 reason,
@@ -760,6 +847,7 @@ impl HubDb {
     pub fn create_fleet_tokens(
         &mut self,
         stores: &[(String, u32)],
+        valid: time::Duration,
     ) -> Result<Vec<IssuedToken>, HubError> {
         for (store, _) in stores {
             if !valid_store_id(store) {
@@ -775,6 +863,7 @@ impl HubDb {
             detail: e.to_string(),
         };
         let created = now();
+        let expires = rfc3339(time::OffsetDateTime::now_utc() + valid);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -783,7 +872,7 @@ impl HubDb {
         {
             let mut ins = tx
                 .prepare_cached(
-                    "INSERT INTO enrolment_tokens (token, store_id, created_at) VALUES (?1, ?2, ?3)",
+                    "INSERT INTO enrolment_tokens (token, store_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
                 )
                 .map_err(err)?;
             for (store, count) in stores {
@@ -795,11 +884,13 @@ impl HubDb {
                         })?
                         .expose();
                     let token = format!("et1-{}", b64(&bytes));
-                    ins.execute(params![token, store, created]).map_err(err)?;
+                    ins.execute(params![token_digest(&token), store, created, expires])
+                        .map_err(err)?;
                     out.push(IssuedToken {
                         store: store.clone(),
                         token,
                         created: created.clone(),
+                        expires: expires.clone(),
                     });
                 }
             }
@@ -828,6 +919,8 @@ pub struct IssuedToken {
     pub token: String,
     /// RFC 3339, UTC.
     pub created: String,
+    /// RFC 3339, UTC: unused after this, the token is refused.
+    pub expires: String,
 }
 
 /// Checks one event's content: its size, and for an `order.placed` the fields the platform

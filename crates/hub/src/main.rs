@@ -51,6 +51,9 @@ enum Command {
         /// standard output.
         #[arg(long, value_name = "FILE.csv", requires = "stores")]
         out: Option<PathBuf>,
+        /// How long the tokens stay valid: minutes, hours or days (30m, 12h, 7d).
+        #[arg(long, default_value = "7d", value_parser = parse_validity)]
+        valid: time::Duration,
     },
     /// The platform's catalog.
     #[command(subcommand)]
@@ -368,6 +371,7 @@ fn fleet_tokens(
     list: &Path,
     default_count: u32,
     out: Option<&Path>,
+    valid: time::Duration,
 ) -> anyhow::Result<()> {
     let stores = read_store_list(list, default_count)?;
     // The output file is made before the tokens, so a token is never made and then lost.
@@ -386,7 +390,7 @@ fn fleet_tokens(
         }
         None => Box::new(std::io::stdout().lock()),
     };
-    let tokens = db.create_fleet_tokens(&stores)?;
+    let tokens = db.create_fleet_tokens(&stores, valid)?;
     let mut csv = csv::Writer::from_writer(&mut sink);
     for t in &tokens {
         csv.serialize(t)?;
@@ -405,6 +409,24 @@ fn fleet_tokens(
     Ok(())
 }
 
+/// A validity as `30m`, `12h` or `7d` (at most 90 days).
+fn parse_validity(text: &str) -> Result<time::Duration, String> {
+    let (number, unit) = text.split_at(text.len().saturating_sub(1));
+    let n: i64 = number
+        .parse()
+        .map_err(|_| format!("'{text}': a number and m, h or d, like 12h or 7d"))?;
+    let d = match unit {
+        "m" => time::Duration::minutes(n),
+        "h" => time::Duration::hours(n),
+        "d" => time::Duration::days(n),
+        _ => return Err(format!("'{text}': the unit is m, h or d, like 12h or 7d")),
+    };
+    if n <= 0 || d > time::Duration::days(90) {
+        return Err(format!("'{text}': from 1 minute to 90 days"));
+    }
+    Ok(d)
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut db = HubDb::open(&cli.db)?;
     match cli.command {
@@ -420,13 +442,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             count,
             stores,
             out,
+            valid,
         } => match (store, stores) {
             (Some(store), _) => {
-                for t in db.create_enrolment_tokens(&store, count)? {
-                    println!("{t}");
+                for t in db.create_fleet_tokens(&[(store.trim().to_owned(), count)], valid)? {
+                    println!("{}", t.token);
                 }
             }
-            (None, Some(list)) => fleet_tokens(&mut db, &list, count, out.as_deref())?,
+            (None, Some(list)) => fleet_tokens(&mut db, &list, count, out.as_deref(), valid)?,
             (None, None) => anyhow::bail!("give --store STORE or --stores FILE.csv"),
         },
         Command::Catalog(CatalogCommand::Import { file, currency }) => {

@@ -62,6 +62,16 @@ impl From<HubError> for ApiError {
     fn from(e: HubError) -> Self {
         match e {
             HubError::BadToken => ApiError::new(StatusCode::FORBIDDEN, "bad_token", e.to_string()),
+            HubError::TokenExpired { .. } => ApiError::new(
+                StatusCode::FORBIDDEN,
+                error_code::TOKEN_EXPIRED,
+                e.to_string(),
+            ),
+            HubError::ReferenceConflict { .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                error_code::REFERENCE_CONFLICT,
+                e.to_string(),
+            ),
             HubError::UnknownDevice(_) => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unknown_device", e.to_string())
             }

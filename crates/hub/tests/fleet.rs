@@ -65,7 +65,7 @@ fn tokens_for_a_list_of_stores_enrol_terminals_of_those_stores() {
     let mut reader = csv::Reader::from_path(&out_csv).expect("csv");
     assert_eq!(
         reader.headers().expect("header").iter().collect::<Vec<_>>(),
-        ["store", "token", "created"]
+        ["store", "token", "created", "expires"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let stores: Vec<&str> = rows.iter().map(|r| &r[0]).collect();

@@ -170,6 +170,10 @@ pub mod error_code {
     pub const CLOCK_SKEW: &str = "clock_skew";
     /// 403: an enrolment token of another store (recovery).
     pub const WRONG_STORE: &str = "wrong_store";
+    /// 403: an enrolment token past its validity.
+    pub const TOKEN_EXPIRED: &str = "token_expired";
+    /// 409: a payment reference already used by another device, code or amount.
+    pub const REFERENCE_CONFLICT: &str = "reference_conflict";
 }
 
 /// The largest event body the platform accepts (JSON bytes). A terminal sets aside a larger
