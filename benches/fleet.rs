@@ -136,7 +136,7 @@ fn terminal(
     })?;
     let jws = jws_sign(&key, Some(BATCH_TYP), &json);
     let t = Instant::now();
-    let ack = with_retries(tally, rng, || client.push(jws.clone()))?;
+    let ack = with_retries(tally, rng, || client.push(&key, jws.clone()))?;
     tally.push_ms.push(t.elapsed().as_secs_f64() * 1e3);
     if ack.held_seq != events as u64 {
         return Err(SyncError::Stalled { held: ack.held_seq });

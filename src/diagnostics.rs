@@ -460,7 +460,7 @@ fn device_checks(store: &Store, data_dir: &Path, platform: Option<&str>) -> Vec<
         });
         match platform {
             Some(url) => {
-                let (clock, reach) = clock_and_reach(url);
+                let (clock, reach) = clock_and_reach(url, &crate::sync::Trust::None);
                 out.push(clock);
                 out.push(match reach {
                     Ok(()) => Check::pass(
@@ -493,7 +493,8 @@ fn device_checks(store: &Store, data_dir: &Path, platform: Option<&str>) -> Vec<
     )];
     let key = SigningKey::load(&key_file, &device_id);
     out.push(key_check(&key_file, &key));
-    let (clock, reach) = clock_and_reach(&url);
+    let trust = crate::sync::stored_trust(store).unwrap_or(crate::sync::Trust::None);
+    let (clock, reach) = clock_and_reach(&url, &trust);
     let clock_off = clock.status == Status::Fail;
     out.push(clock);
     out.push(match (reach, key) {
@@ -503,7 +504,7 @@ fn device_checks(store: &Store, data_dir: &Path, platform: Option<&str>) -> Vec<
             format!("{url} answers, but without a usable key this terminal cannot prove who it is"),
             "fix the key first (see the key check)",
         ),
-        (Ok(()), Ok(key)) => accepts_check(&url, &key, &device_id, clock_off),
+        (Ok(()), Ok(key)) => accepts_check(&url, &trust, &key, &device_id, clock_off),
     });
     out
 }
@@ -547,8 +548,8 @@ fn key_check(path: &Path, key: &Result<SigningKey, KeyError>) -> Check {
 }
 
 /// Asks the platform for its clock: the clock check, and whether the platform answers at all.
-fn clock_and_reach(url: &str) -> (Check, Result<(), SyncError>) {
-    let client = match PlatformClient::new(url, PLATFORM_TIMEOUT) {
+fn clock_and_reach(url: &str, trust: &crate::sync::Trust) -> (Check, Result<(), SyncError>) {
+    let client = match PlatformClient::with_trust(url, PLATFORM_TIMEOUT, trust.clone()) {
         Ok(c) => c,
         Err(e) => {
             return (Check::skipped("clock", &e, ""), Err(e));
@@ -610,8 +611,14 @@ fn unreachable_check(url: &str, e: &SyncError) -> Check {
 }
 
 /// A bearer-authenticated pull: the platform knows this device and trusts its signature.
-fn accepts_check(url: &str, key: &SigningKey, device_id: &str, clock_off: bool) -> Check {
-    let client = match PlatformClient::new(url, PLATFORM_TIMEOUT) {
+fn accepts_check(
+    url: &str,
+    trust: &crate::sync::Trust,
+    key: &SigningKey,
+    device_id: &str,
+    clock_off: bool,
+) -> Check {
+    let client = match PlatformClient::with_trust(url, PLATFORM_TIMEOUT, trust.clone()) {
         Ok(c) => c,
         Err(e) => return Check::fail("platform", e.to_string(), "check the platform URL"),
     };

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod engine;
+pub mod pin;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,6 +12,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 pub use client::PlatformClient;
+pub use pin::Trust;
 
 use crate::store::{Store, StoreError};
 use serde_json::value::RawValue;
@@ -68,6 +70,27 @@ pub enum SyncError {
     OrdersBeforeEnrolment { orders: u64, path: PathBuf },
     #[error("'{url}' is not a platform URL (http:// or https://)")]
     BadUrl { url: String },
+    /// Plain HTTP to another machine: anyone on the network could read and change it.
+    #[error(
+        "{url} is plain HTTP to another machine: use https:// (plain http:// only reaches this machine)"
+    )]
+    PlainHttp { url: String },
+    /// HTTPS with nothing pinned.
+    #[error(
+        "{url}: no platform certificate is pinned; use an enrolment token that carries its fingerprint, or give --fingerprint"
+    )]
+    NoPin { url: String },
+    /// The platform's certificate does not chain to the pinned root.
+    #[error(
+        "{step}: the platform's certificate is not the one this terminal pinned ({detail}); nothing was sent"
+    )]
+    Untrusted { step: Step, detail: String },
+    #[error("'{text}' is not a certificate fingerprint (64 hex digits)")]
+    BadFingerprint { text: String },
+    #[error(
+        "the fingerprint typed differs from the one the enrolment token carries; nothing was sent"
+    )]
+    FingerprintMismatch,
     /// 401: the platform no longer knows this device.
     #[error(
         "the platform does not accept this terminal any more ({step}: {message}): re-enrol it with a new token"
@@ -164,6 +187,8 @@ pub fn key_path(data_dir: &Path) -> PathBuf {
 pub struct Device {
     pub platform_url: String,
     pub key: SigningKey,
+    /// How the platform is trusted: the CA kept at enrolment, if it was over HTTPS.
+    pub trust: Trust,
 }
 
 impl Device {
@@ -174,8 +199,47 @@ impl Device {
             return Err(SyncError::NotEnrolled);
         };
         let key = SigningKey::load(&key_path(data_dir), &device_id)?;
-        Ok(Device { platform_url, key })
+        Ok(Device {
+            platform_url,
+            key,
+            trust: stored_trust(store)?,
+        })
     }
+
+    /// A client for this device's platform, trusted as at enrolment.
+    pub fn client(&self, timeout: Duration) -> Result<PlatformClient, SyncError> {
+        PlatformClient::with_trust(&self.platform_url, timeout, self.trust.clone())
+    }
+}
+
+/// The CA kept at enrolment (`meta.platform_ca`, base64url DER), if any.
+pub fn stored_trust(store: &Store) -> Result<Trust, SyncError> {
+    Ok(match store.meta("platform_ca")? {
+        Some(text) => Trust::Ca(smartstore_protocol::keys::unb64(&text).ok_or_else(|| {
+            StoreError::Inconsistent("the kept platform certificate is not base64".into())
+        })?),
+        None => Trust::None,
+    })
+}
+
+/// The trust of an enrolment: the fingerprint the token carries, or the one typed; both must
+/// agree when both are given.
+pub fn enrolment_trust(token: &str, typed: Option<&str>) -> Result<Trust, SyncError> {
+    let carried = smartstore_protocol::wire::split_token(token).1;
+    let norm = |t: &str| {
+        pin::normalise_fingerprint(t).ok_or_else(|| SyncError::BadFingerprint {
+            text: t.chars().take(80).collect(),
+        })
+    };
+    Ok(
+        match (carried.map(norm).transpose()?, typed.map(norm).transpose()?) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(SyncError::FingerprintMismatch);
+            }
+            (Some(fp), _) | (None, Some(fp)) => Trust::Fingerprint(fp),
+            (None, None) => Trust::None,
+        },
+    )
 }
 
 /// Enrols this terminal with a one-time token. The key is written (0600) before the token is
@@ -199,7 +263,7 @@ pub fn enroll(
         });
     }
     let (_key, resp) = enrol_key(data_dir, client, token, None, None)?;
-    store.record_enrolment(client.base_url(), &resp)?;
+    store.record_enrolment(client.base_url(), &resp, client.pinned_ca().as_deref())?;
     forget_pending(data_dir);
     Ok(resp)
 }
@@ -275,7 +339,7 @@ pub fn recover(
     };
     let store_id = store.meta("store_id")?;
     let (_key, resp) = enrol_key(data_dir, client, token, store_id, Some(old_device.clone()))?;
-    store.record_recovery(client.base_url(), &resp)?;
+    store.record_recovery(client.base_url(), &resp, client.pinned_ca().as_deref())?;
     forget_pending(data_dir);
     Ok(Recovery {
         old_device,
@@ -391,7 +455,7 @@ pub fn sync_once(
             report.held_seq = acked;
             break;
         };
-        let ack = match client.push(jws) {
+        let ack = match client.push(key, jws) {
             Ok(ack) => ack,
             Err(SyncError::SequenceConflict { seq }) => {
                 store.record_sequence_conflict(seq)?;
@@ -506,7 +570,7 @@ pub fn capture_payment(
         Err(SyncError::NotEnrolled) => return Err(SyncError::PaymentNeedsPlatform),
         Err(e) => return Err(e),
     };
-    let client = PlatformClient::new(&device.platform_url, Duration::from_secs(15))?;
+    let client = device.client(Duration::from_secs(15))?;
     let req = smartstore_protocol::wire::PaymentRequest {
         code: digits.to_owned(),
         amount: total.minor,

@@ -731,7 +731,12 @@ fn a_wrong_clock_is_named_and_does_not_ask_for_a_new_enrolment() {
     let hub = server::Hub::with_clock_offset(HubDb::open(&hub_db).expect("hub"), 600);
     let url = format!(
         "http://{}",
-        server::spawn_hub(hub, "127.0.0.1:0".parse().expect("addr")).expect("hub")
+        server::spawn_hub(
+            hub,
+            "127.0.0.1:0".parse().expect("addr"),
+            server::ServeOptions::default()
+        )
+        .expect("hub")
     );
     let term = dir.path().join("term");
     let mut store = terminal(&term, &hub_db, &url);

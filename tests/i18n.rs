@@ -474,6 +474,18 @@ fn sync_errors() -> Vec<SyncError> {
         SyncError::NothingToRecover,
         SyncError::TokenExpired,
         SyncError::PaymentReferenceConflict,
+        SyncError::PlainHttp {
+            url: "http://hub.example".into(),
+        },
+        SyncError::NoPin {
+            url: "https://hub.example".into(),
+        },
+        SyncError::Untrusted {
+            step: Step::Push,
+            detail: "invalid peer certificate: UnknownIssuer".into(),
+        },
+        SyncError::BadFingerprint { text: "abc".into() },
+        SyncError::FingerprintMismatch,
         SyncError::AlreadyEnrolled {
             device: "dev-1".into(),
         },
@@ -550,6 +562,11 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::NothingToRecover => 19,
         SyncError::TokenExpired => 20,
         SyncError::PaymentReferenceConflict => 21,
+        SyncError::PlainHttp { .. } => 22,
+        SyncError::NoPin { .. } => 23,
+        SyncError::Untrusted { .. } => 24,
+        SyncError::BadFingerprint { .. } => 25,
+        SyncError::FingerprintMismatch => 26,
     }
 }
 
@@ -583,7 +600,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
-    covers("SyncError", &sync_errors(), sync_variant, 22);
+    covers("SyncError", &sync_errors(), sync_variant, 27);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));

@@ -129,13 +129,15 @@ fn enrol_push_and_pull_end_to_end() {
     assert_eq!((r.pushed, r.batches, r.catalog, r.pickups), (0, 0, 0, 0));
 }
 
-fn post(url: &str, body: String) -> (u16, String) {
+fn post(url: &str, bearer: Option<&SigningKey>, body: String) -> (u16, String) {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let resp = reqwest::blocking::Client::new()
+    let mut req = reqwest::blocking::Client::new()
         .post(format!("{url}/v1/batches"))
-        .body(body)
-        .send()
-        .expect("post");
+        .body(body);
+    if let Some(key) = bearer {
+        req = req.bearer_auth(PlatformClient::bearer(key));
+    }
+    let resp = req.send().expect("post");
     (resp.status().as_u16(), resp.text().unwrap_or_default())
 }
 
@@ -203,34 +205,48 @@ fn tampered_replayed_truncated_and_foreign_batches_are_refused() {
         e["seq"] = (i as u64 + 3).into();
     }
     let gap = jws_sign(&device.key, Some(BATCH_TYP), shifted.to_string().as_bytes());
-    let cases: Vec<(&str, String, u16)> = vec![
-        ("tampered payload", tampered, 401),
-        ("signed by another key", wrong_key, 401),
-        ("unknown device", unknown_device, 401),
-        ("truncated", good[..good.len() / 2].to_owned(), 401),
-        ("not a JWS", "hello".to_owned(), 400),
+    let me = Some(&device.key);
+    let cases: Vec<(&str, Option<&SigningKey>, String, u16)> = vec![
+        ("no bearer token", None, good.clone(), 401),
+        ("tampered payload", me, tampered, 401),
+        (
+            "signed by another key",
+            Some(&other),
+            wrong_key.clone(),
+            401,
+        ),
+        (
+            "signed by another key, bearer of the device",
+            me,
+            wrong_key,
+            401,
+        ),
+        ("unknown device", Some(&stranger), unknown_device, 401),
+        ("truncated", me, good[..good.len() / 2].to_owned(), 401),
+        ("not a JWS", me, "hello".to_owned(), 400),
         (
             "sequence numbers do not match the events",
+            me,
             inconsistent,
             400,
         ),
     ];
-    for (what, body, status) in cases {
-        let (got, text) = post(&url, body);
+    for (what, bearer, body, status) in cases {
+        let (got, text) = post(&url, bearer, body);
         assert_eq!(got, status, "{what}: {text}");
         assert!(text.contains("\"message\""), "{what}: {text}");
         assert_eq!(count(), 0, "{what} stored something");
     }
     // A batch that leaves a gap stores nothing and says what the platform holds.
-    let (got, text) = post(&url, gap);
+    let (got, text) = post(&url, me, gap);
     assert_eq!((got, text.as_str()), (200, "{\"held_seq\":0}"));
     assert_eq!(count(), 0);
     // The real batch, then the same batch replayed: stored once.
     assert_eq!(
-        post(&url, good.clone()),
+        post(&url, me, good.clone()),
         (200, "{\"held_seq\":5}".to_owned())
     );
-    assert_eq!(post(&url, good), (200, "{\"held_seq\":5}".to_owned()));
+    assert_eq!(post(&url, me, good), (200, "{\"held_seq\":5}".to_owned()));
     assert_eq!(count(), 5);
 }
 

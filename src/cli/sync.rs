@@ -17,6 +17,9 @@ pub struct EnrollArgs {
     /// The one-time enrolment token from the platform.
     #[arg(long)]
     pub token: String,
+    /// The platform CA's fingerprint (hex SHA-256), when the token does not carry it.
+    #[arg(long, value_name = "HEX")]
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -64,7 +67,8 @@ struct StatusJson {
 
 pub fn run_enroll(ctx: &Context, args: &EnrollArgs) -> anyhow::Result<ExitCode> {
     let mut store = ctx.open_store()?;
-    let client = PlatformClient::new(&args.platform, Duration::from_secs(15))?;
+    let trust = crate::sync::enrolment_trust(&args.token, args.fingerprint.as_deref())?;
+    let client = PlatformClient::with_trust(&args.platform, Duration::from_secs(15), trust)?;
     let e = enroll(&mut store, &ctx.data_dir, &client, &args.token)?;
     println!(
         "enrolled as terminal {} of store {} (device {}); receipts start {}-",
@@ -81,7 +85,11 @@ pub fn run_recover(ctx: &Context, args: &RecoverArgs) -> anyhow::Result<ExitCode
             .meta("platform_url")?
             .ok_or(SyncError::NothingToRecover)?,
     };
-    let client = PlatformClient::new(&url, Duration::from_secs(15))?;
+    let trust = match crate::sync::stored_trust(&store)? {
+        crate::sync::Trust::None => crate::sync::enrolment_trust(&args.token, None)?,
+        kept => kept,
+    };
+    let client = PlatformClient::with_trust(&url, Duration::from_secs(15), trust)?;
     let r = crate::sync::recover(&mut store, &ctx.data_dir, &client, &args.token)?;
     if args.json {
         print_json(&r)?;

@@ -382,6 +382,15 @@ impl Localize for SyncError {
             SyncError::WrongStore { .. } => Msg::new("sync-wrong-store"),
             SyncError::NothingToRecover => Msg::new("sync-nothing-to-recover"),
             SyncError::TokenExpired => Msg::new("sync-token-expired"),
+            SyncError::PlainHttp { url } => Msg::new("sync-plain-http").arg("url", url),
+            SyncError::NoPin { url } => Msg::new("sync-no-pin").arg("url", url),
+            SyncError::Untrusted { step, .. } => {
+                Msg::new("sync-untrusted").arg("step", step_id(step))
+            }
+            SyncError::BadFingerprint { text } => {
+                Msg::new("sync-bad-fingerprint").arg("text", text)
+            }
+            SyncError::FingerprintMismatch => Msg::new("sync-fingerprint-mismatch"),
             SyncError::PaymentReferenceConflict => Msg::new("payment-reference-conflict"),
             SyncError::PaymentNeedsPlatform => Msg::new("payment-needs-platform"),
             SyncError::PaymentOffline => Msg::new("payment-offline"),

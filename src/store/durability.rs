@@ -284,6 +284,7 @@ impl Store {
         &mut self,
         platform_url: &str,
         e: &smartstore_protocol::wire::EnrolResponse,
+        platform_ca: Option<&[u8]>,
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let err = |e| StoreError::from_sqlite(&path, e);
@@ -306,7 +307,7 @@ impl Store {
             Some(p) if !p.is_empty() => format!("{p},{old}"),
             _ => old,
         };
-        super::pulls::write_identity(&tx, platform_url, e, &keys).map_err(err)?;
+        super::pulls::write_identity(&tx, platform_url, e, &keys, platform_ca).map_err(err)?;
         super::pulls::put_meta(&tx, "previous_devices", &previous).map_err(err)?;
         tx.execute("DELETE FROM meta WHERE key = 'sequence_conflict'", [])
             .map_err(err)?;

@@ -162,6 +162,7 @@ impl Store {
         &mut self,
         platform_url: &str,
         e: &smartstore_protocol::wire::EnrolResponse,
+        platform_ca: Option<&[u8]>,
     ) -> Result<(), StoreError> {
         let keys = serde_json::to_string(&e.platform_keys)
             .map_err(|err| StoreError::Inconsistent(err.to_string()))?;
@@ -175,7 +176,7 @@ impl Store {
         if was_demo {
             tx.execute("DELETE FROM catalog_items", []).map_err(err)?;
         }
-        write_identity(&tx, platform_url, e, &keys).map_err(err)?;
+        write_identity(&tx, platform_url, e, &keys, platform_ca).map_err(err)?;
         tx.execute("DELETE FROM meta WHERE key IN ('demo', 'cursor_catalog', 'cursor_pickups', 'cursor_revocations')", [])
             .map_err(err)?;
         tx.commit().map_err(err)
@@ -204,7 +205,13 @@ pub(super) fn write_identity(
     platform_url: &str,
     e: &smartstore_protocol::wire::EnrolResponse,
     platform_keys: &str,
+    platform_ca: Option<&[u8]>,
 ) -> rusqlite::Result<()> {
+    // The platform's CA, pinned at enrolment over HTTPS: every later connection must chain to
+    // it. Kept across a recovery to the same platform.
+    if let Some(ca) = platform_ca {
+        put_meta(tx, "platform_ca", &smartstore_protocol::keys::b64(ca))?;
+    }
     for (k, v) in [
         ("platform_url", platform_url),
         ("device_id", &e.device_id),

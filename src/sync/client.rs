@@ -1,9 +1,11 @@
 //! The platform client: HTTP with rustls on ring, blocking (the engine has its own thread).
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
+use super::pin::{self, Trust};
 use super::{Step, SyncError};
 use smartstore_domain::sync::{StatusAction, action_for_status};
 use smartstore_protocol::jws::jws_sign;
@@ -37,6 +39,7 @@ fn known_refusal(body: &ErrorBody) -> Option<SyncError> {
 pub struct PlatformClient {
     http: reqwest::blocking::Client,
     base: String,
+    learned: Arc<Mutex<Option<Vec<u8>>>>,
 }
 
 /// rustls needs a process-wide crypto provider; ours is ring.
@@ -45,27 +48,64 @@ fn install_ring() {
 }
 
 impl PlatformClient {
+    /// A client with nothing pinned: plain HTTP to this machine only.
     pub fn new(base_url: &str, timeout: Duration) -> Result<PlatformClient, SyncError> {
+        Self::with_trust(base_url, timeout, Trust::None)
+    }
+
+    /// A client that trusts the platform by `trust` (a fingerprint at enrolment, the kept CA
+    /// afterwards). Plain HTTP is refused except to loopback; HTTPS needs a pin.
+    pub fn with_trust(
+        base_url: &str,
+        timeout: Duration,
+        trust: Trust,
+    ) -> Result<PlatformClient, SyncError> {
         install_ring();
         let base = base_url.trim_end_matches('/').to_owned();
-        if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(SyncError::BadUrl {
-                url: base_url.to_owned(),
-            });
+        let bad = || SyncError::BadUrl {
+            url: base_url.to_owned(),
+        };
+        let url = reqwest::Url::parse(&base).map_err(|_| bad())?;
+        let host = url.host_str().ok_or_else(bad)?.to_owned();
+        match url.scheme() {
+            "http" if pin::is_loopback(&host) => {}
+            "http" => return Err(SyncError::PlainHttp { url: base }),
+            "https" if trust == Trust::None => return Err(SyncError::NoPin { url: base }),
+            "https" => {}
+            _ => return Err(bad()),
         }
-        let http = reqwest::blocking::Client::builder()
+        let learned = Arc::new(Mutex::new(None));
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("smartstore/", env!("CARGO_PKG_VERSION")))
             // A fresh connection per request: after the platform restarts or a proxy resets,
             // no stale pooled connection turns into a spurious error.
             .pool_max_idle_per_host(0)
-            .build()
-            .map_err(|e| SyncError::Unreachable {
+            // Never follow a redirect: it could lead to plain HTTP or another host.
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(config) = pin::client_config(&trust, learned.clone()).map_err(|detail| {
+            SyncError::Unreachable {
                 step: Step::Enrolment,
-                detail: format!("cannot make an HTTP client: {e}"),
-            })?;
-        Ok(PlatformClient { http, base })
+                detail,
+            }
+        })? {
+            builder = builder.use_preconfigured_tls(config);
+        }
+        let http = builder.build().map_err(|e| SyncError::Unreachable {
+            step: Step::Enrolment,
+            detail: format!("cannot make an HTTP client: {e}"),
+        })?;
+        Ok(PlatformClient {
+            http,
+            base,
+            learned,
+        })
+    }
+
+    /// The CA certificate (DER) a fingerprint was found for, once a connection was made.
+    pub fn pinned_ca(&self) -> Option<Vec<u8>> {
+        self.learned.lock().ok().and_then(|l| l.clone())
     }
 
     pub fn base_url(&self) -> &str {
@@ -78,6 +118,12 @@ impl PlatformClient {
     ) -> Result<T, SyncError> {
         let resp = match resp {
             Ok(r) => r,
+            Err(e) if pin::is_certificate_refusal(&e) => {
+                return Err(SyncError::Untrusted {
+                    step,
+                    detail: describe(&e),
+                });
+            }
             Err(e) => {
                 return Err(SyncError::Unreachable {
                     step,
@@ -135,18 +181,21 @@ impl PlatformClient {
         )
     }
 
-    pub fn push(&self, jws: String) -> Result<BatchAck, SyncError> {
+    pub fn push(&self, key: &SigningKey, jws: String) -> Result<BatchAck, SyncError> {
         Self::answer(
             Step::Push,
             self.http
                 .post(format!("{}{BATCH_PATH}", self.base))
+                // The platform reads a batch only after the bearer token names the device.
+                .bearer_auth(Self::bearer(key))
                 .header("content-type", "application/jose")
                 .body(jws)
                 .send(),
         )
     }
 
-    fn bearer(key: &SigningKey) -> String {
+    /// A bearer token for `key` (two minutes), as every authenticated request carries.
+    pub fn bearer(key: &SigningKey) -> String {
         let iat = time::OffsetDateTime::now_utc().unix_timestamp();
         let claims = BearerClaims {
             sub: key.kid.clone(),

@@ -96,7 +96,7 @@ impl<S: BorrowMut<Store>> Engine<S> {
     /// The device and its client, read from the store and the key file.
     fn connect(&self) -> Result<Link, SyncError> {
         let device = Device::load(self.store.borrow(), &self.data_dir)?;
-        let client = PlatformClient::new(&device.platform_url, self.options.timeout)?;
+        let client = device.client(self.options.timeout)?;
         Ok(Link { device, client })
     }
 

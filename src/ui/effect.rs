@@ -159,9 +159,12 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                 })
             }
             Effect::Enroll { url, token } => Outcome::Enrolled((|| {
-                let client =
-                    crate::sync::PlatformClient::new(&url, std::time::Duration::from_secs(15))
-                        .map_err(|e| e.msg())?;
+                let client = crate::sync::PlatformClient::with_trust(
+                    &url,
+                    std::time::Duration::from_secs(15),
+                    crate::sync::enrolment_trust(&token, None).map_err(|e| e.msg())?,
+                )
+                .map_err(|e| e.msg())?;
                 let e =
                     crate::sync::enroll(store, data_dir, &client, &token).map_err(|e| e.msg())?;
                 Ok(format!("{} {}", e.store_id, e.terminal_id))

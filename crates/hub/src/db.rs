@@ -129,6 +129,29 @@ impl HubDb {
         Ok(db)
     }
 
+    /// Records the fingerprint of the CA terminals must pin (`cert init`): enrolment tokens
+    /// made from now on carry it.
+    pub fn set_ca_fingerprint(&self, fingerprint: &str) -> Result<(), HubError> {
+        self.conn
+            .execute(
+                "INSERT INTO meta (key, value) VALUES ('ca_fingerprint', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [fingerprint],
+            )
+            .map(|_| ())
+            .map_err(self.err())
+    }
+
+    pub fn ca_fingerprint(&self) -> Result<Option<String>, HubError> {
+        self.conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'ca_fingerprint'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(self.err())
+    }
+
     /// Tokens stored before they were kept as digests (migration hub/0004) become digests.
     fn digest_plain_tokens(&mut self) -> Result<(), HubError> {
         let path = self.path.clone();
@@ -267,7 +290,7 @@ impl HubDb {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        let digest = token_digest(&req.token);
+        let digest = token_digest(smartstore_protocol::wire::split_token(&req.token).0);
         let token_row: Option<(String, Option<String>, String)> = tx
             .query_row(
                 "SELECT store_id, device_id, COALESCE(expires_at, strftime('%Y-%m-%dT%H:%M:%SZ', created_at, '+7 days'))
@@ -864,6 +887,7 @@ impl HubDb {
         };
         let created = now();
         let expires = rfc3339(time::OffsetDateTime::now_utc() + valid);
+        let pin = self.ca_fingerprint()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -883,8 +907,17 @@ impl HubDb {
                             detail: "no randomness".into(),
                         })?
                         .expose();
-                    let token = format!("et1-{}", b64(&bytes));
-                    ins.execute(params![token_digest(&token), store, created, expires])
+                    // The CA fingerprint rides along (after `~`) once `cert init` recorded
+                    // one: the terminal pins it at enrolment. Only the secret is digested.
+                    let secret = format!("et1-{}", b64(&bytes));
+                    let token = match &pin {
+                        Some(fp) => format!(
+                            "{secret}{}{fp}",
+                            smartstore_protocol::wire::TOKEN_PIN_SEPARATOR
+                        ),
+                        None => secret.clone(),
+                    };
+                    ins.execute(params![token_digest(&secret), store, created, expires])
                         .map_err(err)?;
                     out.push(IssuedToken {
                         store: store.clone(),

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use smartstore_hub::db::{HubDb, valid_store_id};
-use smartstore_hub::server::{Hub, serve};
+use smartstore_hub::server::{Hub, ServeOptions, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,7 +34,19 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8480")]
         listen: SocketAddr,
+        /// The server's certificate chain (PEM: its certificate, then the CA's), for HTTPS.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The server's private key (PEM).
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Connections served at once; more are closed at once.
+        #[arg(long, default_value_t = 4096)]
+        max_connections: usize,
     },
+    /// Certificates for a pilot.
+    #[command(subcommand)]
+    Cert(CertCommand),
     /// Make one-time enrolment tokens: for one store, one a line; or for a list of stores
     /// (`--stores FILE.csv`), as a CSV a technician carries: store,token,created.
     EnrolmentToken {
@@ -77,6 +89,19 @@ enum Command {
     Events {
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CertCommand {
+    /// Make a private CA and a server certificate for `--host` (repeat for more names or IP
+    /// addresses) in `--dir`; prints the CA's fingerprint (hex SHA-256 of its DER) that
+    /// terminals pin. Never overwrites.
+    Init {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long = "host", required = true)]
+        hosts: Vec<String>,
     },
 }
 
@@ -430,12 +455,43 @@ fn parse_validity(text: &str) -> Result<time::Duration, String> {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut db = HubDb::open(&cli.db)?;
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            max_connections,
+        } => {
+            let tls = match (&tls_cert, &tls_key) {
+                (Some(cert), Some(key)) => Some(smartstore_hub::tls::server_config(cert, key)?),
+                _ => {
+                    if !listen.ip().is_loopback() {
+                        eprintln!(
+                            "warning: serving plain HTTP on {listen}: terminals refuse it except on loopback; \
+                             give --tls-cert and --tls-key (smartstore-hub cert init makes them)"
+                        );
+                    }
+                    None
+                }
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let options = ServeOptions {
+                tls,
+                max_connections,
+                ..ServeOptions::default()
+            };
             let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(serve(Hub::new(db), listen, |addr| {
-                println!("listening on http://{addr}");
+            rt.block_on(serve(Hub::new(db), listen, options, |addr| {
+                println!("listening on {scheme}://{addr}");
             }))
             .with_context(|| format!("cannot serve on {listen}"))?;
+        }
+        Command::Cert(CertCommand::Init { dir, hosts }) => {
+            let made = smartstore_hub::tls::init(&dir, &hosts)?;
+            for f in &made.files {
+                eprintln!("wrote {}", f.display());
+            }
+            db.set_ca_fingerprint(&made.fingerprint)?;
+            println!("{}", made.fingerprint);
         }
         Command::EnrolmentToken {
             store,

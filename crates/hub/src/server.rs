@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -200,10 +201,21 @@ async fn enrol(State(hub): State<Hub>, body: axum::body::Bytes) -> Result<Respon
     Ok(axum::Json(resp).into_response())
 }
 
-async fn batch(State(hub): State<Hub>, body: String) -> Result<Response, ApiError> {
+async fn batch(
+    State(hub): State<Hub>,
+    axum::Extension(BearerDevice(bearer)): axum::Extension<BearerDevice>,
+    body: String,
+) -> Result<Response, ApiError> {
     let malformed = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "malformed", m);
     let kid = smartstore_protocol::jws::jws_kid(&body)
         .ok_or_else(|| malformed("the body is not a compact JWS with a kid".into()))?;
+    if kid != bearer {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_signature",
+            "the batch is signed by another device than the bearer token's".into(),
+        ));
+    }
     let lookup = kid.clone();
     let device = hub.with_db(move |db| db.device(&lookup)).await?;
     let (key, _) = device.ok_or_else(|| {
@@ -311,38 +323,218 @@ async fn clock(State(hub): State<Hub>) -> Response {
     axum::Json(TimeResponse { now_ms }).into_response()
 }
 
-pub fn router(hub: Hub) -> Router {
+/// Body limits per route: nothing is read past these.
+const ENROL_BODY_BYTES: usize = 16 * 1024;
+const PAYMENT_BODY_BYTES: usize = 16 * 1024;
+
+pub fn router(hub: Hub, options: &ServeOptions) -> Router {
+    let request_timeout = options.request_timeout;
     Router::new()
-        .route(ENROL_PATH, post(enrol))
-        .route(BATCH_PATH, post(batch))
+        .route(
+            ENROL_PATH,
+            post(enrol)
+                .layer(DefaultBodyLimit::max(ENROL_BODY_BYTES))
+                .layer(axum::middleware::from_fn(|req, next| {
+                    declared_within(ENROL_BODY_BYTES, req, next)
+                })),
+        )
+        // A batch is read only after its bearer token names an enrolled device: a stranger's
+        // body is never buffered.
+        .route(
+            BATCH_PATH,
+            post(batch)
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+                .layer(axum::middleware::from_fn(|req, next| {
+                    declared_within(MAX_BODY_BYTES, req, next)
+                }))
+                .layer(axum::middleware::from_fn_with_state(
+                    hub.clone(),
+                    device_first,
+                )),
+        )
         .route(
             &format!("{}/{{kind}}", smartstore_protocol::wire::PULL_PATH),
             get(pull),
         )
-        .route(PAYMENT_PATH, post(payment))
+        .route(
+            PAYMENT_PATH,
+            post(payment)
+                .layer(DefaultBodyLimit::max(PAYMENT_BODY_BYTES))
+                .layer(axum::middleware::from_fn(|req, next| {
+                    declared_within(PAYMENT_BODY_BYTES, req, next)
+                })),
+        )
         .route(TIME_PATH, get(clock))
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            within(request_timeout, req, next)
+        }))
         .with_state(hub)
+}
+
+/// A declared body length past `limit` is refused from the headers (413) before a byte of the
+/// body is read; `DefaultBodyLimit` cuts a body without a declared length as it is read.
+async fn declared_within(
+    limit: usize,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(n) if n > limit as u64 => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the body is {n} bytes; this route takes at most {limit}"),
+        )
+        .into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+/// A whole request (headers, body, answer) within `limit`, else 408.
+async fn within(
+    limit: Duration,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the request took too long".into(),
+        )
+        .into_response(),
+    }
+}
+
+/// Checks the bearer token before the handler reads the body.
+async fn device_first(
+    State(hub): State<Hub>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<Response, ApiError> {
+    let (device, _) = hub.authorise(req.headers()).await?;
+    let mut req = req;
+    req.extensions_mut().insert(BearerDevice(device));
+    Ok(next.run(req).await)
+}
+
+/// The device a request's bearer token proved.
+#[derive(Clone)]
+struct BearerDevice(String);
+
+/// How the platform serves: TLS, and the limits that keep it reachable under idle, slow or
+/// many connections.
+#[derive(Clone)]
+pub struct ServeOptions {
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    /// Connections served at once; one more is closed at once.
+    pub max_connections: usize,
+    /// From accept to the TLS handshake done (or, without TLS, to the first byte).
+    pub first_byte_timeout: Duration,
+    /// To read a request's headers.
+    pub header_timeout: Duration,
+    /// A whole request, its body and its answer.
+    pub request_timeout: Duration,
+    /// A connection's whole life.
+    pub connection_lifetime: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            tls: None,
+            max_connections: 4096,
+            first_byte_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            connection_lifetime: Duration::from_secs(300),
+        }
+    }
 }
 
 /// Serves until the process ends; reports the bound address through `on_bound` first.
 pub async fn serve(
     hub: Hub,
     listen: SocketAddr,
+    options: ServeOptions,
     on_bound: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_bound(listener.local_addr()?);
-    axum::serve(listener, router(hub)).await
+    let app = router(hub, &options);
+    let acceptor = options.tls.clone().map(tokio_rustls::TlsAcceptor::from);
+    let slots = Arc::new(tokio::sync::Semaphore::new(options.max_connections));
+    loop {
+        let tcp = match listener.accept().await {
+            Ok((tcp, _)) => tcp,
+            Err(e) => {
+                // Out of descriptors, say: wait a little rather than spin.
+                tracing::warn!("accept: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            drop(tcp); // over the limit: closed at once, nothing read
+            continue;
+        };
+        let (app, acceptor, options) = (app.clone(), acceptor.clone(), options.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let _ = tcp.set_nodelay(true);
+            match acceptor {
+                Some(acceptor) => {
+                    if let Ok(Ok(tls)) =
+                        tokio::time::timeout(options.first_byte_timeout, acceptor.accept(tcp)).await
+                    {
+                        connection(tls, app, &options).await;
+                    }
+                }
+                None => {
+                    if let Ok(Ok(())) =
+                        tokio::time::timeout(options.first_byte_timeout, tcp.readable()).await
+                    {
+                        connection(tcp, app, &options).await;
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// One HTTP/1.1 connection, with the header timeout and a whole-life limit.
+async fn connection<I>(io: I, app: Router, options: &ServeOptions)
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(options.header_timeout)
+        .keep_alive(true);
+    let conn = builder.serve_connection(
+        hyper_util::rt::TokioIo::new(io),
+        hyper_util::service::TowerToHyperService::new(app),
+    );
+    let _ = tokio::time::timeout(options.connection_lifetime, conn).await;
 }
 
 /// Starts a hub on its own thread and runtime (for tests and benchmarks); returns its address.
 pub fn spawn(db: HubDb, listen: SocketAddr) -> std::io::Result<SocketAddr> {
-    spawn_hub(Hub::new(db), listen)
+    spawn_hub(Hub::new(db), listen, ServeOptions::default())
 }
 
-/// As [`spawn`], for a hub already made (a clock offset, say).
-pub fn spawn_hub(hub: Hub, listen: SocketAddr) -> std::io::Result<SocketAddr> {
+/// As [`spawn`], for a hub already made (a clock offset, say) and its options (TLS, limits).
+pub fn spawn_hub(
+    hub: Hub,
+    listen: SocketAddr,
+    options: ServeOptions,
+) -> std::io::Result<SocketAddr> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name("hub".into())
@@ -359,7 +551,7 @@ pub fn spawn_hub(hub: Hub, listen: SocketAddr) -> std::io::Result<SocketAddr> {
                 }
             };
             let tx2 = tx.clone();
-            if let Err(e) = rt.block_on(serve(hub, listen, move |a| {
+            if let Err(e) = rt.block_on(serve(hub, listen, options, move |a| {
                 let _ = tx2.send(Ok(a));
             })) {
                 let _ = tx.send(Err(e));

@@ -176,6 +176,18 @@ pub mod error_code {
     pub const REFERENCE_CONFLICT: &str = "reference_conflict";
 }
 
+/// Separates an enrolment token's secret from the platform's CA fingerprint it carries
+/// (`et1-SECRET~HEX`): the terminal pins that fingerprint at enrolment.
+pub const TOKEN_PIN_SEPARATOR: char = '~';
+
+/// An enrolment token's secret and, when it carries one, the CA fingerprint to pin.
+pub fn split_token(token: &str) -> (&str, Option<&str>) {
+    match token.trim().split_once(TOKEN_PIN_SEPARATOR) {
+        Some((secret, pin)) => (secret, Some(pin)),
+        None => (token.trim(), None),
+    }
+}
+
 /// The largest event body the platform accepts (JSON bytes). A terminal sets aside a larger
 /// event instead of sending it.
 pub const MAX_EVENT_BYTES: usize = 256 * 1024;

@@ -1,0 +1,327 @@
+//! Platform trust (issue 13): the real hub over TLS on loopback, a terminal that pins the
+//! platform's CA at enrolment, and an on-path attacker written for the test that can pass the
+//! connection through, hand it to its own TLS server (a replaced certificate), or answer in
+//! plain HTTP (a downgrade). Also the hub's limits: no body read before authentication, idle
+//! connections closed, a connection limit.
+
+use smartstore_testkit as support;
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
+
+use smartstore::i18n::{Lang, Localize};
+use smartstore::store::Store;
+use smartstore::sync::{
+    Device, PlatformClient, SyncError, Trust, enroll, enrolment_trust, stored_trust, sync_once,
+};
+use smartstore_hub::db::HubDb;
+use smartstore_hub::server::{self, Hub, ServeOptions};
+use smartstore_hub::tls;
+
+/// A hub serving HTTPS with a fresh pilot CA made in `dir`; returns its address and the CA's
+/// fingerprint (recorded in the hub so tokens carry it).
+fn tls_hub(dir: &Path, hub_db: &Path) -> (SocketAddr, String) {
+    let made = tls::init(dir, &["127.0.0.1".into()]).expect("cert init");
+    let config =
+        tls::server_config(&dir.join(tls::SERVER_CERT), &dir.join(tls::SERVER_KEY)).expect("tls");
+    let db = HubDb::open(hub_db).expect("hub db");
+    db.set_ca_fingerprint(&made.fingerprint).expect("pin");
+    let addr = server::spawn_hub(
+        Hub::new(db),
+        "127.0.0.1:0".parse().expect("addr"),
+        ServeOptions {
+            tls: Some(config),
+            ..ServeOptions::default()
+        },
+    )
+    .expect("hub");
+    (addr, made.fingerprint)
+}
+
+const PASS: u8 = 0;
+const IMPOSTOR: u8 = 1;
+const PLAIN_HTTP: u8 = 2;
+
+/// The attacker between the terminal and the platform: passes bytes through, sends the
+/// connection to its own server, or answers plain HTTP pointing elsewhere.
+struct OnPath {
+    addr: SocketAddr,
+    mode: Arc<AtomicU8>,
+}
+
+impl OnPath {
+    fn start(platform: SocketAddr, impostor: SocketAddr) -> OnPath {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mode = Arc::new(AtomicU8::new(PASS));
+        let m = mode.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(mut client) = client else { continue };
+                match m.load(Ordering::SeqCst) {
+                    PLAIN_HTTP => {
+                        let mut buf = [0u8; 4096];
+                        let _ = client.read(&mut buf);
+                        let _ = client.write_all(
+                            b"HTTP/1.1 301 Moved Permanently\r\nLocation: http://127.0.0.1:9/\r\nContent-Length: 0\r\n\r\n",
+                        );
+                    }
+                    mode => {
+                        let to = if mode == IMPOSTOR { impostor } else { platform };
+                        let Ok(upstream) = TcpStream::connect(to) else {
+                            continue;
+                        };
+                        let (c2, u2) = (
+                            client.try_clone().expect("clone"),
+                            upstream.try_clone().expect("clone"),
+                        );
+                        std::thread::spawn(move || pump(c2, u2));
+                        std::thread::spawn(move || pump(upstream, client));
+                    }
+                }
+            }
+        });
+        OnPath { addr, mode }
+    }
+
+    fn set(&self, mode: u8) {
+        self.mode.store(mode, Ordering::SeqCst);
+    }
+}
+
+fn pump(mut from: TcpStream, mut to: TcpStream) {
+    let mut buf = [0u8; 16 * 1024];
+    while let Ok(n) = from.read(&mut buf) {
+        if n == 0 || to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown(Shutdown::Write);
+}
+
+fn events(hub_db: &Path) -> u64 {
+    HubDb::open(hub_db)
+        .expect("hub")
+        .event_count()
+        .expect("count")
+}
+
+#[test]
+fn a_terminal_pins_the_platform_and_refuses_an_impostor_or_a_downgrade() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let (platform, fingerprint) = tls_hub(&dir.path().join("pki"), &hub_db);
+    // The attacker's own platform, with a certificate for the same address from its own CA.
+    let evil_db = dir.path().join("evil.db");
+    let (impostor, evil_fp) = tls_hub(&dir.path().join("evil-pki"), &evil_db);
+    assert_ne!(fingerprint, evil_fp);
+    let on_path = OnPath::start(platform, impostor);
+    let url = format!("https://{}", on_path.addr);
+
+    let token = HubDb::open(&hub_db)
+        .expect("hub")
+        .create_enrolment_tokens("SH001", 1)
+        .expect("token")
+        .remove(0);
+    assert!(token.ends_with(&fingerprint), "the token carries the pin");
+    let term = dir.path().join("term");
+    let mut store = Store::open(&term.join("smartstore.db")).expect("store");
+
+    // Enrolment through the impostor: refused by the pin, and the token is not used up.
+    on_path.set(IMPOSTOR);
+    let trust = enrolment_trust(&token, None).expect("trust");
+    assert_eq!(trust, Trust::Fingerprint(fingerprint.clone()));
+    let client =
+        PlatformClient::with_trust(&url, Duration::from_secs(10), trust.clone()).expect("client");
+    let e = enroll(&mut store, &term, &client, &token).expect_err("impostor");
+    assert!(matches!(e, SyncError::Untrusted { .. }), "{e:?}");
+    assert!(
+        e.msg()
+            .render(Lang::En)
+            .contains("not the one this terminal pinned")
+    );
+    assert!(e.msg().render(Lang::Zh).contains("固定"));
+    assert_eq!(
+        HubDb::open(&evil_db)
+            .expect("evil")
+            .device_count()
+            .expect("n"),
+        0
+    );
+
+    // Through the real platform: enrolled, and the CA is kept.
+    on_path.set(PASS);
+    let client = PlatformClient::with_trust(&url, Duration::from_secs(10), trust).expect("client");
+    enroll(&mut store, &term, &client, &token).expect("enrol");
+    let Trust::Ca(ca) = stored_trust(&store).expect("trust") else {
+        panic!("no CA kept");
+    };
+    assert_eq!(smartstore::sync::pin::fingerprint(&ca), fingerprint);
+    store
+        .import_catalog_csv(
+            std::io::Cursor::new(smartstore::store::DEMO_CATALOG_CSV),
+            smartstore_domain::money::Currency::CNY,
+        )
+        .expect("catalog");
+    for n in 0..3 {
+        store
+            .place_order(&support::demo_draft(&store, n % 3 + 1))
+            .expect("order");
+    }
+    let device = Device::load(&store, &term).expect("device");
+    let sync = |store: &mut Store| {
+        let client = device.client(Duration::from_secs(10)).expect("client");
+        sync_once(store, &client, &device.key, 100)
+    };
+    let keys_before = store.meta("platform_keys").expect("keys");
+
+    // A replaced certificate: refused, nothing sent, nothing taken in.
+    on_path.set(IMPOSTOR);
+    let e = sync(&mut store).expect_err("impostor");
+    assert!(matches!(e, SyncError::Untrusted { .. }), "{e:?}");
+    // A downgrade to plain HTTP: no TLS, no request.
+    on_path.set(PLAIN_HTTP);
+    let e = sync(&mut store).expect_err("downgrade");
+    assert!(
+        e.is_transient() || matches!(e, SyncError::Untrusted { .. }),
+        "{e:?}"
+    );
+    assert_eq!((events(&hub_db), events(&evil_db)), (0, 0));
+    assert_eq!(store.sync_status().expect("status").unsynced, 3);
+    assert_eq!(store.meta("platform_keys").expect("keys"), keys_before);
+
+    // The real platform again: the orders go, over TLS.
+    on_path.set(PASS);
+    let r = sync(&mut store).expect("sync");
+    assert_eq!(r.held_seq, 3);
+    assert_eq!(events(&hub_db), 3);
+}
+
+#[test]
+fn plain_http_only_reaches_this_machine_and_https_needs_a_pin() {
+    for (url, trust, refused) in [
+        ("http://192.0.2.10:8480", Trust::None, "plain"),
+        (
+            "http://platform.example",
+            Trust::Fingerprint("ab".repeat(32)),
+            "plain",
+        ),
+        ("https://platform.example", Trust::None, "pin"),
+    ] {
+        let e = PlatformClient::with_trust(url, Duration::from_secs(1), trust)
+            .err()
+            .unwrap_or_else(|| panic!("{url} accepted"));
+        match refused {
+            "plain" => assert!(matches!(e, SyncError::PlainHttp { .. }), "{url}: {e:?}"),
+            _ => assert!(matches!(e, SyncError::NoPin { .. }), "{url}: {e:?}"),
+        }
+    }
+    for url in [
+        "http://127.0.0.1:8480",
+        "http://localhost:8480",
+        "http://[::1]:8480",
+    ] {
+        assert!(
+            PlatformClient::new(url, Duration::from_secs(1)).is_ok(),
+            "{url}"
+        );
+    }
+    // A fingerprint typed that differs from the token's is refused before anything is sent.
+    let token = format!("et1-secret~{}", "ab".repeat(32));
+    assert!(matches!(
+        enrolment_trust(&token, Some(&"cd".repeat(32))),
+        Err(SyncError::FingerprintMismatch)
+    ));
+    assert!(matches!(
+        enrolment_trust("et1-secret", Some("not hex")),
+        Err(SyncError::BadFingerprint { .. })
+    ));
+    let typed = "AB:".repeat(31) + "AB";
+    assert_eq!(
+        enrolment_trust("et1-secret", Some(&typed)).expect("typed"),
+        Trust::Fingerprint("ab".repeat(32))
+    );
+}
+
+/// Reads an HTTP status line from a raw connection (the answer to what was sent so far).
+fn status_line(stream: &mut TcpStream) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut buf = [0u8; 512];
+    let n = stream.read(&mut buf).unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n])
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn the_hub_reads_no_body_before_authentication_and_sheds_idle_connections() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let addr = server::spawn_hub(
+        Hub::new(HubDb::open(&dir.path().join("hub.db")).expect("hub")),
+        "127.0.0.1:0".parse().expect("addr"),
+        ServeOptions {
+            max_connections: 4,
+            first_byte_timeout: Duration::from_secs(3),
+            header_timeout: Duration::from_secs(3),
+            ..ServeOptions::default()
+        },
+    )
+    .expect("hub");
+
+    // 8 MB announced, not one byte of it sent: the answer comes first, from the headers.
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.write_all(
+        b"POST /v1/batches HTTP/1.1\r\nHost: hub\r\nContent-Type: application/jose\r\nContent-Length: 8000000\r\n\r\n",
+    )
+    .expect("headers");
+    assert!(
+        status_line(&mut s).contains(" 401 "),
+        "refused before the body"
+    );
+
+    // Enrolment bodies are small: a large one is refused as such.
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.write_all(b"POST /v1/enrol HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+        .expect("headers");
+    assert!(status_line(&mut s).contains(" 413 "));
+
+    // Four idle connections fill the hub; a fifth is closed at once, and the idle ones are
+    // closed when they stay silent.
+    let mut idle: Vec<TcpStream> = (0..4)
+        .map(|_| TcpStream::connect(addr).expect("connect"))
+        .collect();
+    let mut fifth = TcpStream::connect(addr).expect("connect");
+    fifth
+        .write_all(b"GET /v1/time HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
+        .expect("request");
+    assert_eq!(
+        status_line(&mut fifth),
+        "",
+        "over the limit: closed, not served"
+    );
+    for s in &mut idle {
+        assert_eq!(
+            status_line(s),
+            "",
+            "an idle connection is closed, unanswered"
+        );
+    }
+    // A slow header: closed too.
+    let mut slow = TcpStream::connect(addr).expect("connect");
+    slow.write_all(b"GET /v1/time HTTP/1.1\r\nHo")
+        .expect("some of a header");
+    assert_eq!(status_line(&mut slow), "");
+    // And the hub still answers.
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.write_all(b"GET /v1/time HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
+        .expect("request");
+    assert!(status_line(&mut s).contains(" 200 "));
+}
