@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::config::Context;
 use crate::store::{Store, StoreError};
 use crate::sync::{PlatformClient, SyncError, key_path};
-use smartstore_protocol::keys::{Jwk, KeyError, SigningKey};
+use smartstore_protocol::keys::{KeyError, SigningKey};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -622,13 +622,24 @@ fn accepts_check(
         Ok(c) => c,
         Err(e) => return Check::fail("platform", e.to_string(), "check the platform URL"),
     };
-    match client.pull::<Jwk>(key, "keys", 0) {
-        Ok(page) => Check::pass(
+    // A bearer-authenticated request, then the key document (signed by the pinned root).
+    let checked = client
+        .pull::<smartstore_protocol::wire::Revocation>(key, "revocations", u64::MAX / 2)
+        .and_then(|_| client.keys());
+    match checked {
+        Ok(keys) => Check::pass(
             "platform",
             format!(
                 "{url} accepts device {device_id} ({} platform keys)",
-                page.items.len()
+                keys.keys.len()
             ),
+        ),
+        Err(SyncError::ClockSkew { offset }) => Check::fail(
+            "platform",
+            format!(
+                "{url} refused this device's signed request because of the clock ({offset} s off)"
+            ),
+            "fix the clock first (see the clock check), then run doctor again",
         ),
         Err(SyncError::ReEnrol { message: m, .. }) if clock_off => Check::fail(
             "platform",

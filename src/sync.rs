@@ -85,6 +85,9 @@ pub enum SyncError {
         "{step}: the platform's certificate is not the one this terminal pinned ({detail}); nothing was sent"
     )]
     Untrusted { step: Step, detail: String },
+    /// The key document is not signed by the pinned root (or not signed at all).
+    #[error("the platform's key document is refused ({detail}); the keys held are kept")]
+    ForgedKeys { detail: String },
     #[error("'{text}' is not a certificate fingerprint (64 hex digits)")]
     BadFingerprint { text: String },
     #[error(
@@ -352,6 +355,9 @@ pub fn recover(
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SyncReport {
+    /// Platform keys retired or revoked since the keys held before this pass.
+    pub keys_retired: usize,
+    pub keys_revoked: usize,
     pub batches: u32,
     pub pushed: u64,
     /// Events set aside in this pass (the platform refused their content).
@@ -525,14 +531,48 @@ pub fn sync_once(
     report.pickups = pull_all::<Pickup>(store, client, key, "pickups", Store::save_pickups)?;
     report.revocations =
         pull_all::<Revocation>(store, client, key, "revocations", Store::save_revocations)?;
-    let keys = client.pull::<smartstore_protocol::keys::Jwk>(key, "keys", 0)?;
-    let set = smartstore_protocol::keys::JwkSet { keys: keys.items };
+    let set = client.keys()?;
+    let (retired, revoked) = standing_changes(store.meta("platform_keys")?.as_deref(), &set);
+    if retired + revoked > 0 {
+        tracing::warn!(
+            retired,
+            revoked,
+            "platform keys retired or revoked: codes they signed are refused as the platform says"
+        );
+    }
+    report.keys_retired = retired;
+    report.keys_revoked = revoked;
     store.set_meta(
         "platform_keys",
         &serde_json::to_string(&set).map_err(|e| StoreError::Inconsistent(e.to_string()))?,
     )?;
     store.record_sync_ok()?;
     Ok(report)
+}
+
+/// How many keys of `new` are retired or revoked and were not so in the set held before.
+fn standing_changes(held: Option<&str>, new: &smartstore_protocol::keys::JwkSet) -> (usize, usize) {
+    use smartstore_protocol::keys::{JwkSet, KeyStatus};
+    let before: JwkSet = held
+        .and_then(|h| serde_json::from_str(h).ok())
+        .unwrap_or_default();
+    let was = |kid: &Option<String>| {
+        before
+            .keys
+            .iter()
+            .find(|k| k.kid == *kid)
+            .and_then(|k| k.status)
+            .unwrap_or_default()
+    };
+    let mut changes = (0, 0);
+    for k in &new.keys {
+        match (k.status.unwrap_or_default(), was(&k.kid)) {
+            (KeyStatus::Retired, KeyStatus::Active) => changes.0 += 1,
+            (KeyStatus::Revoked, s) if s != KeyStatus::Revoked => changes.1 += 1,
+            _ => {}
+        }
+    }
+    changes
 }
 
 /// Pulls every page of `kind` from the stored cursor on; `save` stores a page and its cursor in

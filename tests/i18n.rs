@@ -220,6 +220,12 @@ fn code_refusals() -> Vec<CodeRefusal> {
         },
         CodeRefusal::AlreadyRedeemed("CP-47d41e46405e".into()),
         CodeRefusal::AlreadyCollected("WEB-1001".into()),
+        CodeRefusal::KeyRevoked("kPrK_qmx".into()),
+        CodeRefusal::IssuedAfterRetirement {
+            kid: "kPrK_qmx".into(),
+            issued: 1_767_225_600,
+            retired: 1_767_000_000,
+        },
     ]
 }
 
@@ -233,6 +239,8 @@ fn code_variant(e: &CodeRefusal) -> usize {
         CodeRefusal::WrongStore { .. } => 5,
         CodeRefusal::AlreadyRedeemed(_) => 6,
         CodeRefusal::AlreadyCollected(_) => 7,
+        CodeRefusal::KeyRevoked(_) => 8,
+        CodeRefusal::IssuedAfterRetirement { .. } => 9,
     }
 }
 
@@ -486,6 +494,9 @@ fn sync_errors() -> Vec<SyncError> {
         },
         SyncError::BadFingerprint { text: "abc".into() },
         SyncError::FingerprintMismatch,
+        SyncError::ForgedKeys {
+            detail: "it is not signed by the pinned root".into(),
+        },
         SyncError::AlreadyEnrolled {
             device: "dev-1".into(),
         },
@@ -567,6 +578,7 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::Untrusted { .. } => 24,
         SyncError::BadFingerprint { .. } => 25,
         SyncError::FingerprintMismatch => 26,
+        SyncError::ForgedKeys { .. } => 27,
     }
 }
 
@@ -594,13 +606,13 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("CartError", &cart_errors(), cart_variant, 7);
     covers("OrderError", &order_errors(), order_variant, 7);
     covers("PaymentParseError", &payment_errors(), payment_variant, 3);
-    covers("CodeRefusal", &code_refusals(), code_variant, 8);
+    covers("CodeRefusal", &code_refusals(), code_variant, 10);
     covers("ScanRefusal", &scan_refusals(), scan_variant, 10);
     covers("RowError", &row_errors(), row_variant, 11);
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
-    covers("SyncError", &sync_errors(), sync_variant, 27);
+    covers("SyncError", &sync_errors(), sync_variant, 28);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));

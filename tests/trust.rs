@@ -25,13 +25,27 @@ use smartstore_hub::tls;
 /// A hub serving HTTPS with a fresh pilot CA made in `dir`; returns its address and the CA's
 /// fingerprint (recorded in the hub so tokens carry it).
 fn tls_hub(dir: &Path, hub_db: &Path) -> (SocketAddr, String) {
-    let made = tls::init(dir, &["127.0.0.1".into()]).expect("cert init");
+    tls_hub_signed_by(dir, hub_db, None)
+}
+
+/// As [`tls_hub`]; the key document is signed by the root in `root_dir` (default: its own).
+fn tls_hub_signed_by(dir: &Path, hub_db: &Path, root_dir: Option<&Path>) -> (SocketAddr, String) {
+    let made = if dir.join(tls::CA_CERT).exists() {
+        let ca = tls::read_certificates(&dir.join(tls::CA_CERT)).expect("ca");
+        tls::Initialised {
+            fingerprint: tls::fingerprint(&ca[0]),
+            files: Vec::new(),
+        }
+    } else {
+        tls::init(dir, &["127.0.0.1".into()]).expect("cert init")
+    };
     let config =
         tls::server_config(&dir.join(tls::SERVER_CERT), &dir.join(tls::SERVER_KEY)).expect("tls");
+    let root = tls::read_root_key(&root_dir.unwrap_or(dir).join(tls::CA_KEY)).expect("root key");
     let db = HubDb::open(hub_db).expect("hub db");
     db.set_ca_fingerprint(&made.fingerprint).expect("pin");
     let addr = server::spawn_hub(
-        Hub::new(db),
+        Hub::new(db).with_root_key(root),
         "127.0.0.1:0".parse().expect("addr"),
         ServeOptions {
             tls: Some(config),
@@ -324,4 +338,143 @@ fn the_hub_reads_no_body_before_authentication_and_sheds_idle_connections() {
     s.write_all(b"GET /v1/time HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
         .expect("request");
     assert!(status_line(&mut s).contains(" 200 "));
+}
+
+/// An enrolled terminal of a TLS hub (the CA in `pki`, the hub's database `hub_db`).
+fn pinned_terminal(dir: &Path, url: &str, hub_db: &Path) -> (Store, Device) {
+    let token = HubDb::open(hub_db)
+        .expect("hub")
+        .create_enrolment_tokens("SH001", 1)
+        .expect("token")
+        .remove(0);
+    let mut store = Store::open(&dir.join("smartstore.db")).expect("store");
+    let trust = enrolment_trust(&token, None).expect("trust");
+    let client = PlatformClient::with_trust(url, Duration::from_secs(10), trust).expect("client");
+    enroll(&mut store, dir, &client, &token).expect("enrol");
+    let device = Device::load(&store, dir).expect("device");
+    (store, device)
+}
+
+fn sync_with(
+    store: &mut Store,
+    device: &Device,
+) -> Result<smartstore::sync::SyncReport, SyncError> {
+    let client = device.client(Duration::from_secs(10)).expect("client");
+    sync_once(store, &client, &device.key, 100)
+}
+
+/// A 100 %-off coupon of store SH001 signed by `issuer`, issued at `issued_at`.
+fn coupon(issuer: &smartstore_protocol::codes::Issuer, issued_at: i64) -> String {
+    use smartstore_domain::coupon::{Coupon, CouponValue};
+    use smartstore_protocol::codes::Stamp;
+    let stamp = Stamp {
+        issued_at,
+        not_before: None,
+        expires: issued_at + 30 * 86_400,
+        token_id: vec![7; 8],
+    };
+    let coupon = Coupon {
+        id: format!("CP-{issued_at}"),
+        value: CouponValue::PercentOff(100),
+        min_spend: None,
+        single_use: true,
+        stores: vec!["SH001".into()],
+        not_before: issued_at - 3600,
+        expires: issued_at + 30 * 86_400,
+    };
+    issuer.issue_coupon(&coupon, &stamp).expect("coupon")
+}
+
+#[test]
+fn retired_and_revoked_keys_reach_the_terminal_only_signed_by_the_root() {
+    use smartstore_protocol::codes::{CodeRefusal, Issuer, verify};
+    use smartstore_protocol::keys::TrustedKeys;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let (addr, _) = tls_hub(&dir.path().join("pki"), &hub_db);
+    let url = format!("https://{addr}");
+    let term = dir.path().join("term");
+    let (mut store, device) = pinned_terminal(&term, &url, &hub_db);
+    sync_with(&mut store, &device).expect("first sync");
+    let trusted = |store: &Store| {
+        TrustedKeys::from_json(&store.meta("platform_keys").expect("meta").expect("keys"))
+            .expect("keys")
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+
+    // The key that signed until now, and a coupon it issued an hour ago.
+    let old = HubDb::open(&hub_db)
+        .expect("hub")
+        .platform_signing_key()
+        .expect("key");
+    let old_kid = old.kid.clone();
+    let old_issuer = Issuer::new(old, "hub");
+    let before = coupon(&old_issuer, now - 3600);
+    assert!(verify(&before, &trusted(&store), now).is_ok());
+
+    // Rotation: the old key is retired. The terminal learns it at its next sync and says so.
+    let new_kid = HubDb::open(&hub_db)
+        .expect("hub")
+        .rotate_keys()
+        .expect("rotate");
+    assert_ne!(new_kid, old_kid);
+    let r = sync_with(&mut store, &device).expect("sync");
+    assert_eq!((r.keys_retired, r.keys_revoked), (1, 0));
+    let keys = trusted(&store);
+    assert!(
+        verify(&before, &keys, now).is_ok(),
+        "issued before retirement: still good"
+    );
+    // A coupon minted with the retired key after its retirement (a stolen key) is refused.
+    let after = coupon(&old_issuer, now + 60);
+    assert!(matches!(
+        verify(&after, &keys, now + 120),
+        Err(CodeRefusal::IssuedAfterRetirement { .. })
+    ));
+    // Revocation: nothing it signed is accepted any more.
+    HubDb::open(&hub_db)
+        .expect("hub")
+        .set_key_standing(&old_kid, true)
+        .expect("revoke");
+    let r = sync_with(&mut store, &device).expect("sync");
+    assert_eq!((r.keys_retired, r.keys_revoked), (0, 1));
+    assert!(matches!(
+        verify(&before, &trusted(&store), now),
+        Err(CodeRefusal::KeyRevoked(_))
+    ));
+}
+
+#[test]
+fn a_key_document_not_signed_by_the_pinned_root_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let pki = dir.path().join("pki");
+    let (addr, _) = tls_hub(&pki, &hub_db);
+    let url = format!("https://{addr}");
+    let term = dir.path().join("term");
+    let (mut store, device) = pinned_terminal(&term, &url, &hub_db);
+    sync_with(&mut store, &device).expect("first sync");
+    let held = store.meta("platform_keys").expect("meta");
+
+    // The same platform (its TLS certificate and key, as if the server's key were stolen) but
+    // a key document signed by another root, with a key injected.
+    let other = dir.path().join("other-pki");
+    tls::init(&other, &["127.0.0.1".into()]).expect("other root");
+    let (forger, _) = tls_hub_signed_by(&pki, &hub_db, Some(&other));
+    HubDb::open(&hub_db)
+        .expect("hub")
+        .rotate_keys()
+        .expect("an injected key");
+    store
+        .set_meta("platform_url", &format!("https://{forger}"))
+        .expect("point at the forger");
+    let device = Device::load(&store, &term).expect("device");
+    let e = sync_with(&mut store, &device).expect_err("forged document");
+    assert!(matches!(e, SyncError::ForgedKeys { .. }), "{e:?}");
+    assert!(e.msg().render(Lang::Zh).contains("拒绝"));
+    assert_eq!(
+        store.meta("platform_keys").expect("meta"),
+        held,
+        "nothing changed"
+    );
 }

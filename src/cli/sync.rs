@@ -219,6 +219,12 @@ fn print_pass(
             "online: sent {} events in {} batches, {} unsynced; pulled {} catalog changes, {} pickups, {} revocations",
             r.pushed, r.batches, status.unsynced, r.catalog, r.pickups, r.revocations
         );
+        if r.keys_retired + r.keys_revoked > 0 {
+            println!(
+                "platform keys: {} retired, {} revoked since the last sync (codes they may no longer sign are refused)",
+                r.keys_retired, r.keys_revoked
+            );
+        }
     }
     Ok(())
 }

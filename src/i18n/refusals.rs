@@ -170,6 +170,15 @@ impl Localize for CodeRefusal {
             CodeRefusal::Malformed(_) => Msg::new("code-malformed"),
             CodeRefusal::BadSignature => Msg::new("code-bad-signature"),
             CodeRefusal::UnknownKey(kid) => Msg::new("code-unknown-key").arg("kid", kid),
+            CodeRefusal::KeyRevoked(kid) => Msg::new("code-key-revoked").arg("kid", kid),
+            CodeRefusal::IssuedAfterRetirement {
+                kid,
+                issued,
+                retired,
+            } => Msg::new("code-issued-after-retirement")
+                .arg("kid", kid)
+                .arg("issued", utc(*issued))
+                .arg("retired", utc(*retired)),
             CodeRefusal::Expired { kind, at } => Msg::new("code-expired")
                 .arg("kind", kind_id(*kind))
                 .arg("at", utc(*at)),
@@ -391,6 +400,7 @@ impl Localize for SyncError {
                 Msg::new("sync-bad-fingerprint").arg("text", text)
             }
             SyncError::FingerprintMismatch => Msg::new("sync-fingerprint-mismatch"),
+            SyncError::ForgedKeys { .. } => Msg::new("sync-forged-keys"),
             SyncError::PaymentReferenceConflict => Msg::new("payment-reference-conflict"),
             SyncError::PaymentNeedsPlatform => Msg::new("payment-needs-platform"),
             SyncError::PaymentOffline => Msg::new("payment-offline"),

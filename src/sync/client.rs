@@ -9,7 +9,8 @@ use super::pin::{self, Trust};
 use super::{Step, SyncError};
 use smartstore_domain::sync::{StatusAction, action_for_status};
 use smartstore_protocol::jws::jws_sign;
-use smartstore_protocol::keys::SigningKey;
+use smartstore_protocol::keydoc::{KEYS_PATH, KeysAnswer};
+use smartstore_protocol::keys::{JwkSet, SigningKey};
 use smartstore_protocol::wire::{
     BATCH_PATH, BEARER_AUDIENCE, BEARER_TYP, BatchAck, BearerClaims, ENROL_PATH, EnrolRequest,
     EnrolResponse, ErrorBody, PAYMENT_PATH, PULL_PATH, PaymentRequest, PaymentResponse,
@@ -39,6 +40,7 @@ fn known_refusal(body: &ErrorBody) -> Option<SyncError> {
 pub struct PlatformClient {
     http: reqwest::blocking::Client,
     base: String,
+    trust: Trust,
     learned: Arc<Mutex<Option<Vec<u8>>>>,
 }
 
@@ -99,6 +101,7 @@ impl PlatformClient {
         Ok(PlatformClient {
             http,
             base,
+            trust,
             learned,
         })
     }
@@ -238,6 +241,42 @@ impl PlatformClient {
                 .json(req)
                 .send(),
         )
+    }
+
+    /// The platform keys with their standing. Over a pinned connection only from the document
+    /// the pinned root signed; a forged, unsigned or altered document is refused and nothing
+    /// of it is used. Without a pin (plain HTTP on loopback: demos and tests) as the platform
+    /// gives them.
+    pub fn keys(&self) -> Result<JwkSet, SyncError> {
+        let step = || Step::Pull("keys".into());
+        let answer: KeysAnswer = Self::answer(
+            step(),
+            self.http.get(format!("{}{KEYS_PATH}", self.base)).send(),
+        )?;
+        let root = match (&self.trust, self.pinned_ca()) {
+            (Trust::Ca(ca), _) => Some(ca.clone()),
+            (Trust::Fingerprint(_), learned) => learned,
+            (Trust::None, _) => None,
+        };
+        match (root, answer.document, answer.keys) {
+            (Some(ca), Some(doc), _) => pin::verify_document(&ca, &doc)
+                .map(|d| d.keys)
+                .map_err(|detail| SyncError::ForgedKeys { detail }),
+            (Some(_), None, _) => Err(SyncError::ForgedKeys {
+                detail: "the platform sent keys without the root's signature".into(),
+            }),
+            (None, Some(doc), _) => smartstore_protocol::keydoc::open(&doc)
+                .map(|u| u.document.keys)
+                .map_err(|e| SyncError::BadAnswer {
+                    step: step(),
+                    detail: e.to_string(),
+                }),
+            (None, None, Some(keys)) => Ok(keys),
+            (None, None, None) => Err(SyncError::BadAnswer {
+                step: step(),
+                detail: "no keys in the answer".into(),
+            }),
+        }
     }
 
     /// The platform's clock, Unix milliseconds.

@@ -185,3 +185,24 @@ pub(crate) fn is_certificate_refusal(e: &(dyn std::error::Error + 'static)) -> b
     }
     false
 }
+
+/// The key document's signature checked against the pinned CA's public key. Returns the
+/// document, or why it is refused.
+pub(crate) fn verify_document(
+    ca_der: &[u8],
+    jws: &str,
+) -> Result<smartstore_protocol::keydoc::KeyDocument, String> {
+    use smartstore_protocol::keydoc;
+    let unverified = keydoc::open(jws).map_err(|e| e.to_string())?;
+    let signature = keydoc::der_signature(&unverified.signature)
+        .ok_or_else(|| "the signature is not 64 bytes".to_owned())?;
+    let ca = CertificateDer::from(ca_der.to_vec());
+    let cert = webpki::EndEntityCert::try_from(&ca).map_err(|e| e.to_string())?;
+    cert.verify_signature(
+        webpki::ring::ECDSA_P256_SHA256,
+        unverified.signing_input.as_bytes(),
+        &signature,
+    )
+    .map_err(|_| "it is not signed by the pinned root".to_owned())?;
+    Ok(unverified.document)
+}

@@ -10,7 +10,7 @@ use smartstore_domain::money::Currency;
 use smartstore_protocol::catalog_csv::{self, CatalogRefusal, ImportFailure};
 use smartstore_protocol::events::EventKind;
 use smartstore_protocol::events::PlacedView;
-use smartstore_protocol::keys::{Jwk, JwkSet, SigningKey, b64};
+use smartstore_protocol::keys::{Jwk, JwkSet, KeyStatus, SigningKey, b64};
 use smartstore_protocol::wire::{
     BatchEvent, BatchPayload, CatalogChange, EnrolRequest, EnrolResponse, MAX_EVENT_BYTES, Pickup,
     PickupLine, Revocation,
@@ -33,7 +33,14 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0004_tokens",
         sql: include_str!("../../../migrations/hub/0004_tokens.sql"),
     },
+    Migration {
+        name: "hub/0005_key_standing",
+        sql: include_str!("../../../migrations/hub/0005_key_standing.sql"),
+    },
 ];
+
+/// The keys that sign: active, neither retired nor revoked.
+const SIGNING: &str = "active = 1 AND retired_at IS NULL AND revoked_at IS NULL";
 
 /// How long an enrolment token is valid unless told otherwise.
 pub const DEFAULT_TOKEN_VALIDITY: time::Duration = time::Duration::days(7);
@@ -59,6 +66,8 @@ pub enum HubError {
     ReferenceConflict { reference: String },
     #[error("unknown device {0}")]
     UnknownDevice(String),
+    #[error("no platform key {0}")]
+    UnknownKey(String),
     #[error("the batch is malformed: {0}")]
     BadBatch(String),
     /// A `(device, seq)` the platform holds arrived with another event id: the terminal's
@@ -204,7 +213,7 @@ impl HubDb {
         let n: i64 = self
             .conn
             .query_row(
-                "SELECT count(*) FROM platform_keys WHERE active = 1",
+                &format!("SELECT count(*) FROM platform_keys WHERE {SIGNING}"),
                 [],
                 |r| r.get(0),
             )
@@ -230,9 +239,11 @@ impl HubDb {
     pub fn platform_signing_key(&self) -> Result<SigningKey, HubError> {
         let (kid, pkcs8): (String, Vec<u8>) = self
             .conn
-            .query_row("SELECT kid, pkcs8 FROM platform_keys WHERE active = 1 ORDER BY created_at DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row(
+                &format!("SELECT kid, pkcs8 FROM platform_keys WHERE {SIGNING} ORDER BY created_at DESC, rowid DESC LIMIT 1"),
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(self.err())?;
         SigningKey::from_pkcs8(&pkcs8, &kid).map_err(|_| HubError::Db {
             path: self.path.clone(),
@@ -240,26 +251,86 @@ impl HubDb {
         })
     }
 
+    /// Every platform key with its standing (active, retired since…, revoked since…).
     pub fn platform_keys(&self) -> Result<JwkSet, HubError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT kid, public_key FROM platform_keys ORDER BY created_at")
+            .prepare("SELECT kid, public_key, retired_at, revoked_at FROM platform_keys ORDER BY created_at, rowid")
             .map_err(self.err())?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Vec<u8>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
             })
             .map_err(self.err())?;
         let mut keys = Vec::new();
         for row in rows {
-            let (kid, public) = row.map_err(self.err())?;
+            let (kid, public, retired_at, revoked_at) = row.map_err(self.err())?;
             let public: [u8; 32] = public.try_into().map_err(|_| HubError::Db {
                 path: self.path.clone(),
                 detail: format!("platform key {kid} is not 32 bytes"),
             })?;
-            keys.push(Jwk::ed25519(&public, &kid));
+            let status = match (retired_at, revoked_at) {
+                (_, Some(_)) => Some(KeyStatus::Revoked),
+                (Some(_), None) => Some(KeyStatus::Retired),
+                (None, None) => None,
+            };
+            keys.push(Jwk {
+                status,
+                retired_at,
+                revoked_at,
+                ..Jwk::ed25519(&public, &kid)
+            });
         }
         Ok(JwkSet { keys })
+    }
+
+    /// A new signing key; the keys that signed until now are retired (they still verify the
+    /// codes they issued before now). Returns the new key's id.
+    pub fn rotate_keys(&mut self) -> Result<String, HubError> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        self.conn
+            .execute(
+                &format!("UPDATE platform_keys SET active = 0, retired_at = ?1 WHERE {SIGNING}"),
+                [now],
+            )
+            .map_err(self.err())?;
+        self.ensure_platform_key()?;
+        Ok(self.platform_signing_key()?.kid)
+    }
+
+    /// Retires (`revoke` false) or revokes one key; a new signing key is made when none is left.
+    pub fn set_key_standing(&mut self, kid: &str, revoke: bool) -> Result<(), HubError> {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let sql = if revoke {
+            "UPDATE platform_keys SET active = 0, retired_at = COALESCE(retired_at, ?1), revoked_at = COALESCE(revoked_at, ?1) WHERE kid = ?2"
+        } else {
+            "UPDATE platform_keys SET active = 0, retired_at = COALESCE(retired_at, ?1) WHERE kid = ?2"
+        };
+        let n = self
+            .conn
+            .execute(sql, params![now, kid])
+            .map_err(self.err())?;
+        if n == 0 {
+            return Err(HubError::UnknownKey(kid.to_owned()));
+        }
+        self.ensure_platform_key()
+    }
+
+    /// Revokes a device: the platform answers it 401 from now on.
+    pub fn revoke_device(&mut self, device_id: &str) -> Result<(), HubError> {
+        let n = self
+            .conn
+            .execute("UPDATE devices SET revoked = 1 WHERE id = ?1", [device_id])
+            .map_err(self.err())?;
+        if n == 0 {
+            return Err(HubError::UnknownDevice(device_id.to_owned()));
+        }
+        Ok(())
     }
 
     pub fn create_enrolment_tokens(

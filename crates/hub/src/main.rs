@@ -43,7 +43,19 @@ enum Command {
         /// Connections served at once; more are closed at once.
         #[arg(long, default_value_t = 4096)]
         max_connections: usize,
+        /// The root's private key that signs the key document (default with --tls-cert: the
+        /// `ca.key` beside it, as `cert init` writes it).
+        #[arg(long, value_name = "FILE")]
+        root_key: Option<PathBuf>,
     },
+    /// Platform keys: rotate, retire or revoke one (with no action: print them).
+    Keys {
+        #[command(subcommand)]
+        action: Option<KeysCommand>,
+    },
+    /// Revoke a coupon or a device.
+    #[command(subcommand)]
+    Revoke(RevokeCommand),
     /// Certificates for a pilot.
     #[command(subcommand)]
     Cert(CertCommand),
@@ -70,8 +82,6 @@ enum Command {
     /// The platform's catalog.
     #[command(subcommand)]
     Catalog(CatalogCommand),
-    /// The platform's public keys as a JWK set.
-    Keys,
     /// Record an online order to be picked up at a store.
     Pickup {
         #[arg(long)]
@@ -90,6 +100,28 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// A new signing key; the current ones are retired (they verify what they signed before).
+    Rotate,
+    /// Retire a key: it signs nothing new; codes it issued before now still verify.
+    Retire { kid: String },
+    /// Revoke a key: nothing it signed verifies any more.
+    Revoke { kid: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum RevokeCommand {
+    /// A coupon: terminals refuse it after their next sync.
+    Coupon {
+        id: String,
+        #[arg(long, default_value = "revoked by the platform")]
+        reason: String,
+    },
+    /// A device: the platform refuses it from now on.
+    Device { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -460,6 +492,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             max_connections,
+            root_key,
         } => {
             let tls = match (&tls_cert, &tls_key) {
                 (Some(cert), Some(key)) => Some(smartstore_hub::tls::server_config(cert, key)?),
@@ -479,8 +512,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 max_connections,
                 ..ServeOptions::default()
             };
+            let root_key = root_key.or_else(|| {
+                tls_cert
+                    .as_ref()
+                    .and_then(|c| c.parent())
+                    .map(|d| d.join(smartstore_hub::tls::CA_KEY))
+                    .filter(|p| p.exists())
+            });
+            let mut hub = Hub::new(db);
+            match &root_key {
+                Some(path) => hub = hub.with_root_key(smartstore_hub::tls::read_root_key(path)?),
+                None if options.tls.is_some() => eprintln!(
+                    "warning: no root key (--root-key): the key document goes unsigned, and terminals that pinned the root refuse it"
+                ),
+                None => {}
+            }
             let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(serve(Hub::new(db), listen, options, |addr| {
+            rt.block_on(serve(hub, listen, options, |addr| {
                 println!("listening on {scheme}://{addr}");
             }))
             .with_context(|| format!("cannot serve on {listen}"))?;
@@ -518,7 +566,36 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| file.display().to_string())?;
             println!("imported {n} products");
         }
-        Command::Keys => println!("{}", serde_json::to_string_pretty(&db.platform_keys()?)?),
+        Command::Keys { action } => match action {
+            None => println!("{}", serde_json::to_string_pretty(&db.platform_keys()?)?),
+            Some(KeysCommand::Rotate) => {
+                let kid = db.rotate_keys()?;
+                println!("{kid}");
+                eprintln!(
+                    "new signing key {kid}; the previous ones are retired (terminals learn it at their next sync)"
+                );
+            }
+            Some(KeysCommand::Retire { kid }) => {
+                db.set_key_standing(&kid, false)?;
+                eprintln!(
+                    "key {kid} retired: it signs nothing new; codes it issued before now still verify"
+                );
+            }
+            Some(KeysCommand::Revoke { kid }) => {
+                db.set_key_standing(&kid, true)?;
+                eprintln!(
+                    "key {kid} revoked: nothing it signed verifies after the terminals' next sync"
+                );
+            }
+        },
+        Command::Revoke(RevokeCommand::Coupon { id, reason }) => {
+            db.revoke_coupon(&id, &reason)?;
+            eprintln!("coupon {id} revoked: terminals refuse it after their next sync");
+        }
+        Command::Revoke(RevokeCommand::Device { id }) => {
+            db.revoke_device(&id)?;
+            eprintln!("device {id} revoked: the platform refuses it from now on");
+        }
         Command::Pickup {
             store,
             order,

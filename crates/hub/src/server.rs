@@ -27,6 +27,7 @@ const MAX_PULL: u32 = 1000;
 pub struct Hub {
     db: Arc<Mutex<HubDb>>,
     clock_offset: i64,
+    root: Option<Arc<Vec<u8>>>,
 }
 
 struct ApiError {
@@ -73,6 +74,9 @@ impl From<HubError> for ApiError {
                 error_code::REFERENCE_CONFLICT,
                 e.to_string(),
             ),
+            HubError::UnknownKey(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
+            }
             HubError::UnknownDevice(_) => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unknown_device", e.to_string())
             }
@@ -122,7 +126,15 @@ impl Hub {
         Hub {
             db: Arc::new(Mutex::new(db)),
             clock_offset: offset,
+            root: None,
         }
+    }
+
+    /// Signs the key document with the root's private key (PKCS#8 DER: the CA's key, whose
+    /// certificate terminals pin).
+    pub fn with_root_key(mut self, pkcs8: Vec<u8>) -> Hub {
+        self.root = Some(Arc::new(pkcs8));
+        self
     }
 
     /// The platform's clock, Unix seconds.
@@ -273,16 +285,6 @@ async fn pull(
                 .await?,
             limit,
         ),
-        "keys" => {
-            let keys = hub.with_db(|db| db.platform_keys()).await?;
-            let n = keys.keys.len() as u64;
-            axum::Json(PullResponse {
-                items: keys.keys,
-                cursor: n,
-                more: false,
-            })
-            .into_response()
-        }
         other => {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -315,6 +317,32 @@ async fn payment(
         .with_db(move |db| db.take_payment(&device, &req))
         .await?;
     Ok(axum::Json(resp).into_response())
+}
+
+/// The platform keys with their standing: a document signed by the root when the platform has
+/// one, else (a demo on loopback) the keys alone.
+async fn keys(State(hub): State<Hub>) -> Result<Response, ApiError> {
+    let set = hub.with_db(|db| db.platform_keys()).await?;
+    let answer = match &hub.root {
+        Some(root) => {
+            let doc = smartstore_protocol::keydoc::KeyDocument {
+                keys: set,
+                issued_at: hub.unix_now(),
+            };
+            let jws = smartstore_protocol::keydoc::sign(root, &doc).map_err(|e| {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
+            })?;
+            smartstore_protocol::keydoc::KeysAnswer {
+                document: Some(jws),
+                keys: None,
+            }
+        }
+        None => smartstore_protocol::keydoc::KeysAnswer {
+            document: None,
+            keys: Some(set),
+        },
+    };
+    Ok(axum::Json(answer).into_response())
 }
 
 async fn clock(State(hub): State<Hub>) -> Response {
@@ -365,6 +393,7 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
                 })),
         )
         .route(TIME_PATH, get(clock))
+        .route(smartstore_protocol::keydoc::KEYS_PATH, get(keys))
         .layer(axum::middleware::from_fn(move |req, next| {
             within(request_timeout, req, next)
         }))

@@ -150,6 +150,21 @@ pub fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, Tl
     Ok(certs)
 }
 
+/// A root's private key (PEM, PKCS#8) as DER, for signing the key document.
+pub fn read_root_key(path: &Path) -> Result<Vec<u8>, TlsError> {
+    match PrivateKeyDer::from_pem_file(path) {
+        Ok(PrivateKeyDer::Pkcs8(k)) => Ok(k.secret_pkcs8_der().to_vec()),
+        Ok(_) => Err(TlsError::NoKey {
+            path: path.to_owned(),
+            detail: "not a PKCS#8 key".into(),
+        }),
+        Err(e) => Err(TlsError::NoKey {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        }),
+    }
+}
+
 /// The TLS server configuration for a certificate chain and its key (PEM files).
 pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<rustls::ServerConfig>, TlsError> {
     let certs = read_certificates(cert)?;

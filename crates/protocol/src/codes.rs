@@ -125,6 +125,14 @@ pub enum CodeRefusal {
         for_stores: String,
         here: String,
     },
+    #[error("the code was signed with key '{0}', which the platform has revoked")]
+    KeyRevoked(String),
+    #[error("the code was issued at {} by key '{kid}', retired at {}: a retired key signs nothing new", utc(*issued), utc(*retired))]
+    IssuedAfterRetirement {
+        kid: String,
+        issued: i64,
+        retired: i64,
+    },
     #[error("coupon {0} was already redeemed on this terminal")]
     AlreadyRedeemed(String),
     #[error("order {0} was already collected")]

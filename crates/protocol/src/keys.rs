@@ -79,6 +79,33 @@ pub struct Jwk {
     pub kid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alg: Option<String>,
+    /// A platform key's standing (absent: active).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<KeyStatus>,
+    /// When a retired key stopped signing (Unix seconds): codes issued from then on are refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_at: Option<i64>,
+    /// When a key was revoked (Unix seconds): every code it signed is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<i64>,
+}
+
+/// A platform key's standing: `active` signs; `retired` signs nothing new (codes issued before
+/// its retirement still verify); `revoked` verifies nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStatus {
+    #[default]
+    Active,
+    Retired,
+    Revoked,
+}
+
+/// A trusted key and its standing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    pub status: KeyStatus,
+    pub retired_at: Option<i64>,
 }
 
 /// A JWK set (RFC 7517 §5): `{"keys": [...]}`.
@@ -96,6 +123,9 @@ impl Jwk {
             x: Some(b64(public)),
             kid: Some(kid.to_owned()),
             alg: Some("EdDSA".to_owned()),
+            status: None,
+            retired_at: None,
+            revoked_at: None,
         }
     }
 
@@ -265,7 +295,7 @@ pub fn verify_ed25519(public: &[u8; 32], message: &[u8], signature: &[u8]) -> bo
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "JwkSet", into = "JwkSet")]
 pub struct TrustedKeys {
-    keys: BTreeMap<String, [u8; 32]>,
+    keys: BTreeMap<String, ([u8; 32], Standing)>,
 }
 
 impl TrustedKeys {
@@ -304,17 +334,26 @@ impl TrustedKeys {
                 });
             }
         };
+        let standing = Standing {
+            status: jwk.status.unwrap_or_default(),
+            retired_at: jwk.retired_at,
+        };
         match self.keys.get(&kid) {
-            Some(existing) if *existing != public => Err(KeyError::DuplicateKid(kid)),
+            Some((existing, _)) if *existing != public => Err(KeyError::DuplicateKid(kid)),
             _ => {
-                self.keys.insert(kid, public);
+                self.keys.insert(kid, (public, standing));
                 Ok(())
             }
         }
     }
 
     pub fn get(&self, kid: &str) -> Option<&[u8; 32]> {
-        self.keys.get(kid)
+        self.keys.get(kid).map(|(public, _)| public)
+    }
+
+    /// A key's standing (active, retired since…, revoked).
+    pub fn standing(&self, kid: &str) -> Option<Standing> {
+        self.keys.get(kid).map(|(_, standing)| *standing)
     }
 
     pub fn len(&self) -> usize {
@@ -329,7 +368,11 @@ impl TrustedKeys {
         let keys = self
             .keys
             .iter()
-            .map(|(kid, public)| Jwk::ed25519(public, kid))
+            .map(|(kid, (public, standing))| Jwk {
+                status: (standing.status != KeyStatus::Active).then_some(standing.status),
+                retired_at: standing.retired_at,
+                ..Jwk::ed25519(public, kid)
+            })
             .collect();
         JwkSet { keys }
     }

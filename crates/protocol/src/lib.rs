@@ -6,6 +6,7 @@ pub mod catalog_csv;
 pub mod codes;
 pub mod events;
 pub mod jws;
+pub mod keydoc;
 pub mod keys;
 pub mod staff_pin;
 pub mod wire;

@@ -54,6 +54,9 @@ fn jwk_sets_load_ed25519_keys_and_skip_others() {
         x: Some(x.into()),
         kid: kid.map(Into::into),
         alg: alg.map(Into::into),
+        status: None,
+        retired_at: None,
+        revoked_at: None,
     };
     let x = vector.x.clone().expect("x");
     let bad = [

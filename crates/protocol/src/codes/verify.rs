@@ -4,7 +4,7 @@ use coset::{Algorithm, CoseSign1, TaggedCborSerializable, iana};
 
 use super::claims::{self, clip};
 use super::{CodeRefusal, ShopperCodeKind, Verified, noun};
-use crate::keys::{TrustedKeys, verify_ed25519};
+use crate::keys::{KeyStatus, Standing, TrustedKeys, verify_ed25519};
 
 /// The longest text looked at: more than any QR code holds in alphanumeric mode (4296).
 pub const MAX_TEXT_LEN: usize = 4400;
@@ -81,6 +81,25 @@ pub fn verify(text: &str, keys: &TrustedKeys, now: i64) -> Result<Verified, Code
             "it holds a {} code behind the {prefix} prefix",
             noun(env.code.kind())
         )));
+    }
+    // The key's standing, once the signature holds: a revoked key verifies nothing; a retired
+    // key only what it issued before it was retired.
+    match keys.standing(&kid) {
+        Some(Standing {
+            status: KeyStatus::Revoked,
+            ..
+        }) => return Err(CodeRefusal::KeyRevoked(clip(&kid))),
+        Some(Standing {
+            status: KeyStatus::Retired,
+            retired_at: Some(retired),
+        }) if env.issued_at >= retired => {
+            return Err(CodeRefusal::IssuedAfterRetirement {
+                kid: clip(&kid),
+                issued: env.issued_at,
+                retired,
+            });
+        }
+        _ => {}
     }
     if let Some(from) = env.not_before
         && now < from
