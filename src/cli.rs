@@ -270,8 +270,16 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
     };
     let lang = Lang::parse(lang_name)
         .ok_or_else(|| anyhow::anyhow!("{lang_from} '{lang_name}': use zh-CN or en"))?;
+    let enrolled = store.meta("device_id")?.is_some();
     let pin_hash = match &ctx.config.staff_pin_hash {
         Some(h) => h.clone(),
+        // An enrolled kiosk never falls back to a PIN anyone can read in the documentation.
+        None if enrolled && mode == Mode::Kiosk => anyhow::bail!(
+            "this enrolled terminal has no staff PIN, so the kiosk does not start (the demo PIN is \
+             for the demo store only): run `echo NEW-PIN | smartstore pin` and put the line it prints \
+             in {}",
+            config_file.display()
+        ),
         None => {
             tracing::warn!(
                 "no staff_pin_hash in config.toml: the kiosk's staff PIN is the demo PIN 2468"

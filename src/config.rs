@@ -33,7 +33,8 @@ pub struct Config {
     pub language: Option<String>,
     /// ISO 4217 code of the store's currency (CNY when absent).
     pub currency: Option<String>,
-    /// The kiosk's staff PIN as `smartstore pin` prints it (PBKDF2); the demo PIN 2468 when absent.
+    /// The kiosk's staff PIN as `smartstore pin` prints it (Argon2id; older PBKDF2 hashes still
+    /// verify); the demo PIN 2468 when absent on the demo store, none on an enrolled terminal.
     pub staff_pin_hash: Option<String>,
 }
 

@@ -3,7 +3,7 @@
 //!
 //! The checks run in a fixed order and each gives one line (or one JSON object with `--json`):
 //! `owner`, `camera`, `database`, `disk`, `unsynced`, `quarantine`, `identity`, `enrolment`, `key`,
-//! `clock`, `platform`.
+//! `clock`, `platform`, `pin`.
 //! docs/troubleshooting.md is keyed by these names and their messages.
 
 use std::path::Path;
@@ -108,9 +108,13 @@ pub fn run_checks(ctx: &Context, platform: Option<&str>) -> Vec<Check> {
     let store = Store::open(&ctx.db_path());
     out.extend(database_checks(ctx, store.as_ref()));
     match &store {
-        Ok(store) => out.extend(device_checks(store, &ctx.data_dir, platform)),
+        Ok(store) => {
+            out.extend(device_checks(store, &ctx.data_dir, platform));
+            let enrolled = store.meta("device_id").ok().flatten().is_some();
+            out.push(pin_check(ctx.config.staff_pin_hash.as_deref(), enrolled));
+        }
         Err(_) => {
-            for name in ["enrolment", "key", "clock", "platform"] {
+            for name in ["enrolment", "key", "clock", "platform", "pin"] {
                 out.push(Check::skipped(
                     name,
                     "the database cannot be read",
@@ -120,6 +124,39 @@ pub fn run_checks(ctx: &Context, platform: Option<&str>) -> Vec<Check> {
         }
     }
     out
+}
+
+const PIN_FIX: &str = "run `echo NEW-PIN | smartstore pin` (4 to 12 digits) and put the line it prints in config.toml";
+
+/// The kiosk's staff PIN: set, with the current hash; never the demo PIN on an enrolled
+/// terminal.
+fn pin_check(stored: Option<&str>, enrolled: bool) -> Check {
+    use smartstore_protocol::staff_pin::{PinScheme, scheme};
+    match (stored.map(scheme), enrolled) {
+        (Some(PinScheme::Argon2id), _) => {
+            Check::pass("pin", "the kiosk's staff PIN is set (Argon2id)")
+        }
+        (Some(PinScheme::Pbkdf2), _) => Check::warn(
+            "pin",
+            "the kiosk's staff PIN was hashed with the older PBKDF2 scheme, which a stolen config.toml gives up quickly",
+            PIN_FIX,
+        ),
+        (Some(PinScheme::Unknown), _) => Check::fail(
+            "pin",
+            "staff_pin_hash in config.toml is not a PIN hash: the kiosk's staff exit cannot be opened",
+            PIN_FIX,
+        ),
+        (None, true) => Check::fail(
+            "pin",
+            "no staff PIN on this enrolled terminal: the kiosk does not start",
+            PIN_FIX,
+        ),
+        (None, false) => Check::warn(
+            "pin",
+            "no staff PIN: the demo store's kiosk opens with the demo PIN 2468",
+            PIN_FIX,
+        ),
+    }
 }
 
 /// The camera checks: a camera is present, delivers frames, and decodes the printed test card

@@ -126,6 +126,34 @@ fn enrol(data: &Path, url: &str, hub_db: &Path) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // An enrolled terminal has its own staff PIN, as the install guide says.
+    set_pin(data, "135790");
+}
+
+/// The staff PIN line `smartstore pin` prints, written to the data folder's config.toml.
+fn set_pin(data: &Path, pin: &str) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore"))
+        .arg("pin")
+        .env("SMARTSTORE_DATA_DIR", data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pin");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{pin}\n").as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("pin");
+    assert!(out.status.success());
+    let mut config = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(data.join("config.toml"))
+        .expect("config");
+    config.write_all(&out.stdout).expect("write");
 }
 
 fn set_platform_url(data: &Path, url: &str) {
@@ -158,7 +186,8 @@ fn demo_terminal_warns_that_it_is_not_enrolled_and_passes() {
             "enrolment",
             "key",
             "clock",
-            "platform"
+            "platform",
+            "pin"
         ]
     );
     assert_eq!(r.status("enrolment"), "warn");
@@ -507,4 +536,26 @@ fn a_missing_camera_fails_and_frames_without_the_card_warn() {
     let (_, c) = run(&format!("replay:{}", blank.path().display()));
     assert_eq!(c["status"], "warn", "{c}");
     assert!(c["fix"].as_str().unwrap_or("").contains("test card"), "{c}");
+}
+
+#[test]
+fn an_enrolled_kiosk_without_a_staff_pin_does_not_start_and_doctor_fails() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let url = spawn_hub(&hub_db);
+    let data = dir.path().join("term");
+    enrol(&data, &url, &hub_db);
+    assert_eq!(doctor(&data, &[]).status("pin"), "pass");
+    std::fs::remove_file(data.join("config.toml")).expect("no PIN");
+    let out = smartstore(&data, &["--mode", "kiosk"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no staff PIN"), "{err}");
+    assert!(!err.contains("2468"), "never the demo PIN: {err}");
+    let r = doctor(&data, &[]);
+    assert_eq!(r.status("pin"), "fail", "{}", r.text);
+    assert!(r.fix("pin").contains("smartstore pin"));
+    // The demo store keeps its demo PIN, with a warning.
+    let demo = dir.path().join("demo");
+    assert_eq!(doctor(&demo, &[]).status("pin"), "warn");
 }

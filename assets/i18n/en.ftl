@@ -256,6 +256,7 @@ doctor-check = { $check ->
     [clock] Clock
     [quarantine] Set aside
     [identity] Identity
+    [pin] Staff PIN
    *[platform] Platform
 }
 doctor-summary = { $check ->
@@ -300,6 +301,11 @@ doctor-summary = { $check ->
     [identity] { $status ->
         [pass] The platform has no other events under this terminal's numbers.
        *[other] This terminal's database was restored or copied: new orders are kept but not sent until a technician recovers it with a new enrolment token.
+    }
+    [pin] { $status ->
+        [pass] The kiosk's staff PIN is set.
+        [warn] The kiosk's staff PIN is the demo PIN or an old hash: a technician should set a new one.
+       *[other] The kiosk has no usable staff PIN and does not start: a technician must set one.
     }
    *[platform] { $status ->
         [pass] The platform accepts this terminal.

@@ -255,6 +255,7 @@ doctor-check = { $check ->
     [clock] 时钟
     [quarantine] 隔离事件
     [identity] 终端身份
+    [pin] 员工密码
    *[platform] 平台
 }
 doctor-summary = { $check ->
@@ -299,6 +300,11 @@ doctor-summary = { $check ->
     [identity] { $status ->
         [pass] 平台上没有与本终端编号冲突的事件。
        *[other] 本终端的数据库是恢复或复制而来的：新订单保存在本机但暂不上传，需由技术人员用新的注册令牌恢复。
+    }
+    [pin] { $status ->
+        [pass] 自助机员工密码已设置。
+        [warn] 自助机员工密码是演示密码或旧格式：请技术人员重新设置。
+       *[other] 自助机没有可用的员工密码，无法启动：需由技术人员设置。
     }
    *[platform] { $status ->
         [pass] 平台接受本终端。
