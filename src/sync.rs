@@ -39,6 +39,7 @@ pub enum Step {
     Pull(String),
     Payment,
     Time,
+    Claim,
 }
 
 impl std::fmt::Display for Step {
@@ -49,6 +50,7 @@ impl std::fmt::Display for Step {
             Step::Pull(kind) => write!(f, "pulling {kind}"),
             Step::Payment => f.write_str("payment"),
             Step::Time => f.write_str("clock"),
+            Step::Claim => f.write_str("claiming a single-use code"),
         }
     }
 }
@@ -85,6 +87,13 @@ pub enum SyncError {
         "{step}: the platform's certificate is not the one this terminal pinned ({detail}); nothing was sent"
     )]
     Untrusted { step: Step, detail: String },
+    /// Another terminal used this single-use coupon or pickup first.
+    #[error("already used at terminal {terminal} of store {store} at {at}; nothing was stored")]
+    AlreadyClaimed {
+        store: String,
+        terminal: String,
+        at: String,
+    },
     /// The key document is not signed by the pinned root (or not signed at all).
     #[error("the platform's key document is refused ({detail}); the keys held are kept")]
     ForgedKeys { detail: String },
@@ -594,6 +603,36 @@ fn pull_all<T: serde::de::DeserializeOwned>(
         if !page.more {
             return Ok(count);
         }
+    }
+}
+
+/// Claims a single-use coupon or a pickup at the platform before this terminal accepts it:
+/// the first claim wins across the store's terminals. A terminal that is not enrolled, or
+/// cannot reach the platform within a few seconds, accepts on its own rule (the platform
+/// flags a second use when the events arrive).
+pub fn claim_single_use(
+    store: &Store,
+    data_dir: &Path,
+    kind: smartstore_protocol::wire::ClaimKind,
+    id: &str,
+) -> Result<(), SyncError> {
+    let device = match Device::load(store, data_dir) {
+        Ok(d) => d,
+        Err(SyncError::NotEnrolled) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let client = device.client(Duration::from_secs(3))?;
+    match client.claim(&device.key, kind, id) {
+        Ok(_) => Ok(()),
+        Err(e @ SyncError::AlreadyClaimed { .. }) => Err(e),
+        Err(e) if e.is_transient() => {
+            tracing::warn!(
+                "claim of {} {id} not made ({e}): accepted offline",
+                kind.as_str()
+            );
+            Ok(())
+        }
+        Err(e) => Err(e),
     }
 }
 

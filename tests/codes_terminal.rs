@@ -302,7 +302,16 @@ fn a_coupon_redeemed_on_two_offline_terminals_is_settled_by_the_hub() {
             "--single-use",
         ],
     ));
+    // Both terminals offline (the platform unreachable): each accepts the coupon on its own
+    // rule, as an online terminal would not (it claims it first: tests/trust.rs).
+    let point_at = |data: &Path, url: &str| {
+        smartstore::store::Store::open(&data.join("smartstore.db"))
+            .expect("store")
+            .set_meta("platform_url", url)
+            .expect("meta");
+    };
     for data in [&a, &b] {
+        point_at(data, "http://127.0.0.1:9");
         text(&term(
             data,
             &[
@@ -316,6 +325,7 @@ fn a_coupon_redeemed_on_two_offline_terminals_is_settled_by_the_hub() {
                 &coupon,
             ],
         ));
+        point_at(data, &platform);
     }
     text(&term(&a, &["sync", "--once"]));
     text(&term(&b, &["sync", "--once"]));

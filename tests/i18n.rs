@@ -497,6 +497,11 @@ fn sync_errors() -> Vec<SyncError> {
         SyncError::ForgedKeys {
             detail: "it is not signed by the pinned root".into(),
         },
+        SyncError::AlreadyClaimed {
+            store: "SH001".into(),
+            terminal: "T02".into(),
+            at: "2026-11-30T10:00:00Z".into(),
+        },
         SyncError::AlreadyEnrolled {
             device: "dev-1".into(),
         },
@@ -526,6 +531,7 @@ fn sync_errors() -> Vec<SyncError> {
         Step::Pull("catalog".into()),
         Step::Payment,
         Step::Time,
+        Step::Claim,
     ] {
         out.push(SyncError::Refused {
             step: step.clone(),
@@ -579,6 +585,7 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::BadFingerprint { .. } => 25,
         SyncError::FingerprintMismatch => 26,
         SyncError::ForgedKeys { .. } => 27,
+        SyncError::AlreadyClaimed { .. } => 28,
     }
 }
 
@@ -612,7 +619,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
-    covers("SyncError", &sync_errors(), sync_variant, 28);
+    covers("SyncError", &sync_errors(), sync_variant, 29);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));

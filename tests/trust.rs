@@ -478,3 +478,91 @@ fn a_key_document_not_signed_by_the_pinned_root_is_refused_and_changes_nothing()
         "nothing changed"
     );
 }
+
+#[test]
+fn a_single_use_coupon_or_pickup_is_claimed_once_across_terminals_and_a_second_offline_use_is_flagged()
+ {
+    use smartstore::sync::claim_single_use;
+    use smartstore_protocol::wire::ClaimKind;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let addr = server::spawn(
+        HubDb::open(&hub_db).expect("hub"),
+        "127.0.0.1:0".parse().expect("addr"),
+    )
+    .expect("hub");
+    let url = format!("http://{addr}");
+    let terminal = |name: &str| {
+        let term = dir.path().join(name);
+        let token = HubDb::open(&hub_db)
+            .expect("hub")
+            .create_enrolment_tokens("SH001", 1)
+            .expect("token")
+            .remove(0);
+        let mut store = Store::open(&term.join("smartstore.db")).expect("store");
+        let client = PlatformClient::new(&url, Duration::from_secs(10)).expect("client");
+        enroll(&mut store, &term, &client, &token).expect("enrol");
+        (store, term)
+    };
+    let (mut a, a_dir) = terminal("a");
+    let (mut b, b_dir) = terminal("b");
+
+    // Online: the first claim wins; the same terminal may claim again; the other is refused
+    // with who used it, and nothing is stored.
+    claim_single_use(&a, &a_dir, ClaimKind::Coupon, "CP-ONCE").expect("a claims");
+    claim_single_use(&a, &a_dir, ClaimKind::Coupon, "CP-ONCE").expect("a again");
+    let e = claim_single_use(&b, &b_dir, ClaimKind::Coupon, "CP-ONCE").expect_err("b refused");
+    let SyncError::AlreadyClaimed {
+        terminal, store, ..
+    } = &e
+    else {
+        panic!("{e:?}");
+    };
+    assert_eq!((terminal.as_str(), store.as_str()), ("T01", "SH001"));
+    assert!(e.msg().render(Lang::Zh).contains("T01"));
+
+    // A pickup handed over at A (claimed online), then at B while B is offline: B accepts on
+    // its own rule, and the platform flags B's hand-over when it arrives.
+    HubDb::open(&hub_db)
+        .expect("hub")
+        .add_pickup(
+            "WEB-7",
+            "SH001",
+            &[smartstore_protocol::wire::PickupLine {
+                gtin: "06921000000019".into(),
+                quantity: 1,
+            }],
+        )
+        .expect("pickup");
+    let lines = [("06921000000019".to_owned(), 1)];
+    claim_single_use(&a, &a_dir, ClaimKind::Pickup, "WEB-7").expect("a claims");
+    a.collect_pickup("WEB-7", "SH001", &lines)
+        .expect("a hands over");
+    b.set_meta("platform_url", "http://127.0.0.1:9")
+        .expect("b offline");
+    claim_single_use(&b, &b_dir, ClaimKind::Pickup, "WEB-7").expect("offline: accepted");
+    b.collect_pickup("WEB-7", "SH001", &lines)
+        .expect("b hands over");
+    b.set_meta("platform_url", &url).expect("b online");
+    for (store, dir) in [(&mut b, &b_dir), (&mut a, &a_dir)] {
+        let device = Device::load(store, dir).expect("device");
+        let client = device.client(Duration::from_secs(10)).expect("client");
+        sync_once(store, &client, &device.key, 100).expect("sync");
+    }
+    let conflicts = HubDb::open(&hub_db)
+        .expect("hub")
+        .conflicts()
+        .expect("conflicts");
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let b_device = b.meta("device_id").expect("meta").expect("device");
+    assert_eq!(
+        conflicts[0].device, b_device,
+        "the terminal without the claim is flagged"
+    );
+    assert!(
+        conflicts[0]
+            .flag
+            .as_deref()
+            .is_some_and(|f| f.contains("WEB-7"))
+    );
+}

@@ -137,6 +137,15 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     let mut draft = OrderDraft::from_cart(&cart, fulfilment, payment)
         .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
     draft.member_id = member.map(|m| m.member_id);
+    if let (Some(coupon), true) = (&draft.coupon_id, draft.coupon_single_use) {
+        crate::sync::claim_single_use(
+            &store,
+            &ctx.data_dir,
+            smartstore_protocol::wire::ClaimKind::Coupon,
+            coupon,
+        )
+        .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
+    }
     if let Payment::Code { digits, .. } = &draft.payment {
         crate::sync::capture_payment(&store, &ctx.data_dir, digits, draft.totals.total)
             .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
@@ -276,6 +285,13 @@ pub fn pickup(ctx: &Context, args: &PickupArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let seq = if args.confirm {
+        crate::sync::claim_single_use(
+            &store,
+            &ctx.data_dir,
+            smartstore_protocol::wire::ClaimKind::Pickup,
+            &p.order_id,
+        )
+        .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
         let plain: Vec<(String, u32)> = p.lines.iter().map(|(g, q)| (g.as_str(), *q)).collect();
         Some(store.collect_pickup(&p.order_id, &p.store, &plain)?)
     } else {

@@ -347,6 +347,7 @@ fn step_id(step: &Step) -> &'static str {
         Step::Pull(_) => "pull",
         Step::Payment => "payment",
         Step::Time => "time",
+        Step::Claim => "claim",
     }
 }
 
@@ -401,6 +402,14 @@ impl Localize for SyncError {
             }
             SyncError::FingerprintMismatch => Msg::new("sync-fingerprint-mismatch"),
             SyncError::ForgedKeys { .. } => Msg::new("sync-forged-keys"),
+            SyncError::AlreadyClaimed {
+                store,
+                terminal,
+                at,
+            } => Msg::new("sync-already-claimed")
+                .arg("store", store)
+                .arg("terminal", terminal)
+                .arg("at", at),
             SyncError::PaymentReferenceConflict => Msg::new("payment-reference-conflict"),
             SyncError::PaymentNeedsPlatform => Msg::new("payment-needs-platform"),
             SyncError::PaymentOffline => Msg::new("payment-offline"),

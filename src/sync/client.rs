@@ -16,6 +16,7 @@ use smartstore_protocol::wire::{
     EnrolResponse, ErrorBody, PAYMENT_PATH, PULL_PATH, PaymentRequest, PaymentResponse,
     PullResponse, TIME_PATH, TimeResponse, error_code,
 };
+use smartstore_protocol::wire::{CLAIM_PATH, ClaimAnswer, ClaimKind, ClaimRequest};
 
 /// The refusals a terminal acts on, by the platform's error code.
 fn known_refusal(body: &ErrorBody) -> Option<SyncError> {
@@ -32,6 +33,14 @@ fn known_refusal(body: &ErrorBody) -> Option<SyncError> {
             message: body.message.chars().take(200).collect(),
         },
         (error_code::TOKEN_EXPIRED, _, _) => SyncError::TokenExpired,
+        (error_code::ALREADY_CLAIMED, _, _) => {
+            let by = body.claimed_by.clone()?;
+            SyncError::AlreadyClaimed {
+                store: by.store,
+                terminal: by.terminal,
+                at: by.at,
+            }
+        }
         (error_code::REFERENCE_CONFLICT, _, _) => SyncError::PaymentReferenceConflict,
         _ => return None,
     })
@@ -277,6 +286,26 @@ impl PlatformClient {
                 detail: "no keys in the answer".into(),
             }),
         }
+    }
+
+    /// Claims a single-use coupon or a pickup for this device before it is accepted.
+    pub fn claim(
+        &self,
+        key: &SigningKey,
+        kind: ClaimKind,
+        id: &str,
+    ) -> Result<ClaimAnswer, SyncError> {
+        Self::answer(
+            Step::Claim,
+            self.http
+                .post(format!("{}{CLAIM_PATH}", self.base))
+                .bearer_auth(Self::bearer(key))
+                .json(&ClaimRequest {
+                    kind,
+                    id: id.to_owned(),
+                })
+                .send(),
+        )
     }
 
     /// The platform's clock, Unix milliseconds.

@@ -139,6 +139,14 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             }
             Effect::Place(draft) => Outcome::Placed(place(store, data_dir, &draft)),
             Effect::Collect(p) => {
+                if let Err(e) = crate::sync::claim_single_use(
+                    store,
+                    data_dir,
+                    smartstore_protocol::wire::ClaimKind::Pickup,
+                    &p.order_id,
+                ) {
+                    return Ok(Outcome::Collected(Err(e.msg())));
+                }
                 let lines: Vec<(String, u32)> =
                     p.lines.iter().map(|(g, q)| (g.as_str(), *q)).collect();
                 Outcome::Collected(
@@ -222,6 +230,16 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
 }
 
 fn place(store: &mut Store, data_dir: &Path, draft: &OrderDraft) -> Result<Placed, Msg> {
+    // A single-use coupon is claimed at the platform (when it can be reached) before the sale.
+    if let (Some(coupon), true) = (&draft.coupon_id, draft.coupon_single_use) {
+        crate::sync::claim_single_use(
+            store,
+            data_dir,
+            smartstore_protocol::wire::ClaimKind::Coupon,
+            coupon,
+        )
+        .map_err(|e| e.msg())?;
+    }
     if let smartstore_domain::order::Payment::Code { digits, .. } = &draft.payment {
         crate::sync::capture_payment(store, data_dir, digits, draft.totals.total)
             .map_err(|e| e.msg())?;

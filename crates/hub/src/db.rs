@@ -37,6 +37,10 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0005_key_standing",
         sql: include_str!("../../../migrations/hub/0005_key_standing.sql"),
     },
+    Migration {
+        name: "hub/0006_claims",
+        sql: include_str!("../../../migrations/hub/0006_claims.sql"),
+    },
 ];
 
 /// The keys that sign: active, neither retired nor revoked.
@@ -68,6 +72,15 @@ pub enum HubError {
     UnknownDevice(String),
     #[error("no platform key {0}")]
     UnknownKey(String),
+    /// A single-use coupon or a pickup another terminal claimed first.
+    #[error("{kind} {id} was already used at terminal {terminal} of store {store} at {at}")]
+    AlreadyClaimed {
+        kind: &'static str,
+        id: String,
+        terminal: String,
+        store: String,
+        at: String,
+    },
     #[error("the batch is malformed: {0}")]
     BadBatch(String),
     /// A `(device, seq)` the platform holds arrived with another event id: the terminal's
@@ -321,6 +334,50 @@ impl HubDb {
         self.ensure_platform_key()
     }
 
+    /// Claims a single-use coupon or a pickup for `device`: the first claim wins; the same
+    /// device claiming again gets it again.
+    pub fn claim(
+        &mut self,
+        device: &str,
+        kind: smartstore_protocol::wire::ClaimKind,
+        id: &str,
+    ) -> Result<smartstore_protocol::wire::ClaimAnswer, HubError> {
+        self.conn
+            .execute(
+                "INSERT INTO claims (kind, id, device_id, claimed_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                params![kind.as_str(), id, device, now()],
+            )
+            .map_err(self.err())?;
+        let (by, at, terminal, store): (String, String, String, String) = self
+            .conn
+            .query_row(
+                "SELECT c.device_id, c.claimed_at, d.terminal_id, d.store_id FROM claims c JOIN devices d ON d.id = c.device_id
+                 WHERE c.kind = ?1 AND c.id = ?2",
+                params![kind.as_str(), id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .map_err(self.err())?;
+        if by != device {
+            return Err(HubError::AlreadyClaimed {
+                kind: kind.as_str(),
+                id: id.to_owned(),
+                terminal,
+                store,
+                at,
+            });
+        }
+        Ok(smartstore_protocol::wire::ClaimAnswer { claimed: true, at })
+    }
+
+    /// Events the platform flagged (a coupon or pickup used twice, a receipt issued twice).
+    pub fn conflicts(&self) -> Result<Vec<StoredEvent>, HubError> {
+        Ok(self
+            .events()?
+            .into_iter()
+            .filter(|e| e.flag.is_some())
+            .collect())
+    }
+
     /// Revokes a device: the platform answers it 401 from now on.
     pub fn revoke_device(&mut self, device_id: &str) -> Result<(), HubError> {
         let n = self
@@ -547,6 +604,26 @@ impl HubDb {
             let mut flag = tx
                 .prepare_cached("UPDATE events SET flag = ?3 WHERE device_id = ?1 AND seq = ?2")
                 .map_err(err)?;
+            let mut collect = tx
+                .prepare_cached(
+                    "INSERT INTO pickup_collections (order_id, device_id, seq) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                )
+                .map_err(err)?;
+            let mut claim_of = tx
+                .prepare_cached("SELECT device_id FROM claims WHERE kind = ?1 AND id = ?2")
+                .map_err(err)?;
+            // Who may use a single-use thing: the terminal that claimed it online, else the
+            // first whose use reaches the platform.
+            let mut second_use = |kind: &str, id: &str, first: bool| -> Result<bool, HubError> {
+                let claimed: Option<String> = claim_of
+                    .query_row(params![kind, id], |r| r.get(0))
+                    .optional()
+                    .map_err(err)?;
+                Ok(match claimed {
+                    Some(by) => by != batch.device_id,
+                    None => !first,
+                })
+            };
             for (e, view) in batch.events.iter().zip(&views) {
                 let inserted = if e.seq <= held {
                     0
@@ -587,17 +664,36 @@ impl HubDb {
                     }
                     continue;
                 }
+                if e.kind == EventKind::PickupCollected.as_str() {
+                    // A pickup handed over on two terminals (one of them offline).
+                    if let Some(order) = collected_order(e.body.get()) {
+                        let first = collect
+                            .execute(params![order, batch.device_id, e.seq])
+                            .map_err(err)?
+                            == 1;
+                        if second_use("pickup", &order, first)? {
+                            flag.execute(params![
+                                batch.device_id,
+                                e.seq,
+                                format!("pickup {order} handed over twice: another terminal had it first")
+                            ])
+                            .map_err(err)?;
+                        }
+                    }
+                    continue;
+                }
                 let Some(view) = view else { continue };
                 let mut flags = Vec::new();
-                // A single-use coupon redeemed on two offline terminals: the first accepted
-                // here wins, the later event is flagged.
-                if let Some(coupon) = view.single_use_coupon()
-                    && redeem
+                // A single-use coupon redeemed on two terminals (one of them offline): the one
+                // that claimed it wins, else the first accepted here; the other is flagged.
+                if let Some(coupon) = view.single_use_coupon() {
+                    let first = redeem
                         .execute(params![coupon, batch.device_id, e.seq, e.order_id])
                         .map_err(err)?
-                        == 0
-                {
-                    flags.push(format!("coupon {coupon} already redeemed elsewhere"));
+                        == 1;
+                    if second_use("coupon", coupon, first)? {
+                        flags.push(format!("coupon {coupon} already redeemed elsewhere"));
+                    }
                 }
                 // A receipt number issued twice (a restored or cloned terminal printed it
                 // before the platform could say so).
@@ -1048,6 +1144,18 @@ fn check_event(e: &BatchEvent) -> Result<Option<PlacedView>, HubError> {
         ));
     }
     Ok(Some(view))
+}
+
+/// The order a `pickup.collected` event hands over.
+fn collected_order(body: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Collected {
+        order_id: String,
+    }
+    serde_json::from_str::<Collected>(body)
+        .ok()
+        .map(|c| c.order_id)
+        .filter(|o| !o.is_empty())
 }
 
 #[derive(Debug, Clone)]

@@ -99,6 +99,10 @@ enum Command {
     Events {
         #[arg(long)]
         json: bool,
+        /// Only the events flagged as conflicts: a single-use coupon or a pickup used twice, a
+        /// receipt number issued twice.
+        #[arg(long)]
+        conflicts: bool,
     },
 }
 
@@ -609,8 +613,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("pickup {order} recorded for store {store}");
         }
         Command::Issue(cmd) => issue(&mut db, cmd)?,
-        Command::Events { json } => {
-            for e in db.events()? {
+        Command::Events { json, conflicts } => {
+            let events = if conflicts {
+                db.conflicts()?
+            } else {
+                db.events()?
+            };
+            for e in events {
                 if json {
                     let mut obj = serde_json::from_str::<serde_json::Value>(&e.body)
                         .unwrap_or(serde_json::Value::Null);
@@ -628,11 +637,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     println!("{obj}");
                 } else {
                     println!(
-                        "{} {:>8} {:16} {}",
+                        "{} {:>8} {:16} {}{}",
                         e.device,
                         e.seq,
                         e.kind,
-                        e.order_id.unwrap_or_default()
+                        e.order_id.unwrap_or_default(),
+                        e.flag.map(|f| format!("  ! {f}")).unwrap_or_default()
                     );
                 }
             }

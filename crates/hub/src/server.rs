@@ -44,6 +44,7 @@ impl ApiError {
                 message,
                 seq: None,
                 now: None,
+                claimed_by: None,
             },
         }
     }
@@ -74,6 +75,25 @@ impl From<HubError> for ApiError {
                 error_code::REFERENCE_CONFLICT,
                 e.to_string(),
             ),
+            HubError::AlreadyClaimed {
+                ref terminal,
+                ref store,
+                ref at,
+                ..
+            } => {
+                let by = smartstore_protocol::wire::ClaimedBy {
+                    store: store.clone(),
+                    terminal: terminal.clone(),
+                    at: at.clone(),
+                };
+                let mut api = ApiError::new(
+                    StatusCode::CONFLICT,
+                    error_code::ALREADY_CLAIMED,
+                    e.to_string(),
+                );
+                api.body.claimed_by = Some(by);
+                api
+            }
             HubError::UnknownKey(_) => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
             }
@@ -345,6 +365,28 @@ async fn keys(State(hub): State<Hub>) -> Result<Response, ApiError> {
     Ok(axum::Json(answer).into_response())
 }
 
+/// A terminal claims a single-use coupon or a pickup before accepting it.
+async fn claim(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let (device, _) = hub.authorise(&headers).await?;
+    let req: smartstore_protocol::wire::ClaimRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    if req.id.is_empty() || req.id.len() > 128 {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "the id is 1 to 128 bytes".into(),
+        ));
+    }
+    let answer = hub
+        .with_db(move |db| db.claim(&device, req.kind, &req.id))
+        .await?;
+    Ok(axum::Json(answer).into_response())
+}
+
 async fn clock(State(hub): State<Hub>) -> Response {
     let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
         + hub.clock_offset * 1000;
@@ -387,6 +429,14 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
         .route(
             PAYMENT_PATH,
             post(payment)
+                .layer(DefaultBodyLimit::max(PAYMENT_BODY_BYTES))
+                .layer(axum::middleware::from_fn(|req, next| {
+                    declared_within(PAYMENT_BODY_BYTES, req, next)
+                })),
+        )
+        .route(
+            smartstore_protocol::wire::CLAIM_PATH,
+            post(claim)
                 .layer(DefaultBodyLimit::max(PAYMENT_BODY_BYTES))
                 .layer(axum::middleware::from_fn(|req, next| {
                     declared_within(PAYMENT_BODY_BYTES, req, next)

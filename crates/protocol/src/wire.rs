@@ -11,6 +11,7 @@ pub const BATCH_PATH: &str = "/v1/batches";
 pub const PULL_PATH: &str = "/v1/pull";
 pub const PAYMENT_PATH: &str = "/v1/payments";
 pub const TIME_PATH: &str = "/v1/time";
+pub const CLAIM_PATH: &str = "/v1/claims";
 pub const BEARER_AUDIENCE: &str = "smartstore-platform";
 /// The longest a bearer token may live.
 pub const BEARER_MAX_SECONDS: i64 = 300;
@@ -157,6 +158,17 @@ pub struct ErrorBody {
     /// seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<i64>,
+    /// Who used a single-use coupon or pickup first (`already_claimed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_by: Option<ClaimedBy>,
+}
+
+/// The terminal that claimed something first, and when (RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimedBy {
+    pub store: String,
+    pub terminal: String,
+    pub at: String,
 }
 
 /// Error codes of [`ErrorBody::error`] a terminal acts on.
@@ -172,6 +184,8 @@ pub mod error_code {
     pub const WRONG_STORE: &str = "wrong_store";
     /// 403: an enrolment token past its validity.
     pub const TOKEN_EXPIRED: &str = "token_expired";
+    /// 409: a single-use coupon or a pickup another terminal claimed first.
+    pub const ALREADY_CLAIMED: &str = "already_claimed";
     /// 409: a payment reference already used by another device, code or amount.
     pub const REFERENCE_CONFLICT: &str = "reference_conflict";
 }
@@ -195,3 +209,35 @@ pub const MAX_EVENT_BYTES: usize = 256 * 1024;
 /// The type of the placeholder a terminal sends in place of an event it set aside: the
 /// sequence stays gap-free and the platform learns that something was held back.
 pub const QUARANTINED_TYPE: &str = "event.quarantined";
+
+/// What a terminal claims before accepting it, online (issue 13).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimKind {
+    Coupon,
+    Pickup,
+}
+
+impl ClaimKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimKind::Coupon => "coupon",
+            ClaimKind::Pickup => "pickup",
+        }
+    }
+}
+
+/// `POST /v1/claims` with a bearer token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRequest {
+    pub kind: ClaimKind,
+    pub id: String,
+}
+
+/// The answer to a claim: 200 when this device holds it (now or from before); 409
+/// `already_claimed` with [`ClaimedElsewhere`] in the error body's message otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimAnswer {
+    pub claimed: bool,
+    pub at: String,
+}
