@@ -2,8 +2,8 @@
 //! doctor` prints them and the setup mode's diagnostics page shows them.
 //!
 //! The checks run in a fixed order and each gives one line (or one JSON object with `--json`):
-//! `owner`, `camera`, `database`, `disk`, `unsynced`, `quarantine`, `identity`, `enrolment`, `key`,
-//! `clock`, `platform`, `pin`.
+//! `owner`, `camera`, `database`, `disk`, `unsynced`, `quarantine`, `identity`, `conflicts`,
+//! `enrolment`, `key`, `clock`, `platform`, `pin`.
 //! docs/troubleshooting.md is keyed by these names and their messages.
 
 use std::path::Path;
@@ -399,7 +399,7 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
     let database_ok = out.iter().all(|c| c.status == Status::Pass);
     out.push(disk_check(&ctx.data_dir));
     if !database_ok {
-        for name in ["unsynced", "quarantine", "identity"] {
+        for name in ["unsynced", "quarantine", "identity", "conflicts"] {
             out.push(Check::skipped(
                 name,
                 "the database cannot be trusted",
@@ -412,6 +412,13 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
                 out.push(unsynced_check(s.unsynced, s.oldest_unsynced_at.as_deref()));
                 out.push(quarantine_check(s.quarantined));
                 out.push(identity_check(s.sequence_conflict));
+                let flagged = store
+                    .meta("store_conflicts")
+                    .ok()
+                    .flatten()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0);
+                out.push(conflicts_check(flagged));
             }
             Err(e) => out.push(Check::fail("unsynced", e.to_string(), "check the database")),
         }
@@ -724,6 +731,24 @@ fn identity_check(conflict: Option<u64>) -> Check {
             ),
             "get a fresh enrolment token for this store and run `smartstore recover --token TOKEN`",
         ),
+    }
+}
+
+/// Uses the platform flagged for this store, as of the last sync.
+fn conflicts_check(count: u64) -> Check {
+    if count == 0 {
+        Check::pass(
+            "conflicts",
+            "the platform flagged no double use for this store",
+        )
+    } else {
+        Check::warn(
+            "conflicts",
+            format!(
+                "the platform flagged {count} events of this store's terminals: a single-use coupon or pickup used twice (one terminal offline), or a receipt number issued twice"
+            ),
+            "the platform's operator lists them with `smartstore-hub events --conflicts`; settle each with the shopper",
+        )
     }
 }
 

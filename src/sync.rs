@@ -555,6 +555,10 @@ pub fn sync_once(
         "platform_keys",
         &serde_json::to_string(&set).map_err(|e| StoreError::Inconsistent(e.to_string()))?,
     )?;
+    // What the platform flagged for this store (a single-use code or pickup used twice, a
+    // receipt issued twice): doctor shows the count on every terminal of the store.
+    let conflicts = client.conflicts(key)?;
+    store.set_meta("store_conflicts", &conflicts.to_string())?;
     store.record_sync_ok()?;
     Ok(report)
 }

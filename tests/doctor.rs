@@ -183,6 +183,7 @@ fn demo_terminal_warns_that_it_is_not_enrolled_and_passes() {
             "unsynced",
             "quarantine",
             "identity",
+            "conflicts",
             "enrolment",
             "key",
             "clock",
@@ -325,7 +326,14 @@ fn damaged_pages_fail_the_database_check() {
     assert_eq!(r.failed(), ["database"], "{}", r.text);
     assert!(r.detail("database").contains("damaged"), "{}", r.text);
     assert!(r.fix("database").contains("salvage"), "{}", r.text);
-    for name in ["unsynced", "quarantine", "identity", "enrolment", "key"] {
+    for name in [
+        "unsynced",
+        "quarantine",
+        "identity",
+        "conflicts",
+        "enrolment",
+        "key",
+    ] {
         assert!(r.detail(name).starts_with("not checked"), "{}", r.text);
     }
 }

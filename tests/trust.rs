@@ -565,4 +565,11 @@ fn a_single_use_coupon_or_pickup_is_claimed_once_across_terminals_and_a_second_o
             .as_deref()
             .is_some_and(|f| f.contains("WEB-7"))
     );
+    // Every terminal of the store learns the count at its sync (doctor's `conflicts` check).
+    for store in [&a, &b] {
+        assert_eq!(
+            store.meta("store_conflicts").expect("meta").as_deref(),
+            Some("1")
+        );
+    }
 }

@@ -259,6 +259,7 @@ doctor-check = { $check ->
     [quarantine] Set aside
     [identity] Identity
     [pin] Staff PIN
+    [conflicts] Double use
    *[platform] Platform
 }
 doctor-summary = { $check ->
@@ -308,6 +309,10 @@ doctor-summary = { $check ->
         [pass] The kiosk's staff PIN is set.
         [warn] The kiosk's staff PIN is the demo PIN or an old hash: a technician should set a new one.
        *[other] The kiosk has no usable staff PIN and does not start: a technician must set one.
+    }
+    [conflicts] { $status ->
+        [pass] The platform flagged no double use for this store.
+       *[other] The platform flagged a coupon or pickup used twice, or a receipt issued twice, at this store: the platform's operator has the list.
     }
    *[platform] { $status ->
         [pass] The platform accepts this terminal.

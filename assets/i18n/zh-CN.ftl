@@ -258,6 +258,7 @@ doctor-check = { $check ->
     [quarantine] 隔离事件
     [identity] 终端身份
     [pin] 员工密码
+    [conflicts] 重复使用
    *[platform] 平台
 }
 doctor-summary = { $check ->
@@ -307,6 +308,10 @@ doctor-summary = { $check ->
         [pass] 自助机员工密码已设置。
         [warn] 自助机员工密码是演示密码或旧格式：请技术人员重新设置。
        *[other] 自助机没有可用的员工密码，无法启动：需由技术人员设置。
+    }
+    [conflicts] { $status ->
+        [pass] 平台未发现本门店有重复使用。
+       *[other] 平台发现本门店有优惠券或自提被重复使用，或小票号重复：平台运营方有详细清单。
     }
    *[platform] { $status ->
         [pass] 平台接受本终端。

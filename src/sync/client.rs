@@ -16,7 +16,9 @@ use smartstore_protocol::wire::{
     EnrolResponse, ErrorBody, PAYMENT_PATH, PULL_PATH, PaymentRequest, PaymentResponse,
     PullResponse, TIME_PATH, TimeResponse, error_code,
 };
-use smartstore_protocol::wire::{CLAIM_PATH, ClaimAnswer, ClaimKind, ClaimRequest};
+use smartstore_protocol::wire::{
+    CLAIM_PATH, CONFLICTS_PATH, ClaimAnswer, ClaimKind, ClaimRequest, ConflictCount,
+};
 
 /// The refusals a terminal acts on, by the platform's error code.
 fn known_refusal(body: &ErrorBody) -> Option<SyncError> {
@@ -286,6 +288,18 @@ impl PlatformClient {
                 detail: "no keys in the answer".into(),
             }),
         }
+    }
+
+    /// How many events of this terminal's store the platform flagged.
+    pub fn conflicts(&self, key: &SigningKey) -> Result<u64, SyncError> {
+        Self::answer::<ConflictCount>(
+            Step::Pull("conflicts".into()),
+            self.http
+                .get(format!("{}{CONFLICTS_PATH}", self.base))
+                .bearer_auth(Self::bearer(key))
+                .send(),
+        )
+        .map(|c| c.count)
     }
 
     /// Claims a single-use coupon or a pickup for this device before it is accepted.

@@ -369,6 +369,18 @@ impl HubDb {
         Ok(smartstore_protocol::wire::ClaimAnswer { claimed: true, at })
     }
 
+    /// How many events of a store's terminals are flagged.
+    pub fn store_conflicts(&self, store: &str) -> Result<u64, HubError> {
+        self.conn
+            .query_row(
+                "SELECT count(*) FROM events e JOIN devices d ON d.id = e.device_id
+                 WHERE e.flag IS NOT NULL AND d.store_id = ?1",
+                [store],
+                |r| r.get(0),
+            )
+            .map_err(self.err())
+    }
+
     /// Events the platform flagged (a coupon or pickup used twice, a receipt issued twice).
     pub fn conflicts(&self) -> Result<Vec<StoredEvent>, HubError> {
         Ok(self

@@ -365,6 +365,13 @@ async fn keys(State(hub): State<Hub>) -> Result<Response, ApiError> {
     Ok(axum::Json(answer).into_response())
 }
 
+/// How many events of the asking terminal's store are flagged.
+async fn conflicts(State(hub): State<Hub>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (_, store) = hub.authorise(&headers).await?;
+    let count = hub.with_db(move |db| db.store_conflicts(&store)).await?;
+    Ok(axum::Json(smartstore_protocol::wire::ConflictCount { count }).into_response())
+}
+
 /// A terminal claims a single-use coupon or a pickup before accepting it.
 async fn claim(
     State(hub): State<Hub>,
@@ -442,6 +449,7 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
                     declared_within(PAYMENT_BODY_BYTES, req, next)
                 })),
         )
+        .route(smartstore_protocol::wire::CONFLICTS_PATH, get(conflicts))
         .route(TIME_PATH, get(clock))
         .route(smartstore_protocol::keydoc::KEYS_PATH, get(keys))
         .layer(axum::middleware::from_fn(move |req, next| {

@@ -12,6 +12,7 @@ pub const PULL_PATH: &str = "/v1/pull";
 pub const PAYMENT_PATH: &str = "/v1/payments";
 pub const TIME_PATH: &str = "/v1/time";
 pub const CLAIM_PATH: &str = "/v1/claims";
+pub const CONFLICTS_PATH: &str = "/v1/conflicts";
 pub const BEARER_AUDIENCE: &str = "smartstore-platform";
 /// The longest a bearer token may live.
 pub const BEARER_MAX_SECONDS: i64 = 300;
@@ -240,4 +241,11 @@ pub struct ClaimRequest {
 pub struct ClaimAnswer {
     pub claimed: bool,
     pub at: String,
+}
+
+/// `GET /v1/conflicts` with a bearer token: how many events of the device's store the platform
+/// flagged (a single-use coupon or pickup used twice, a receipt number issued twice).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictCount {
+    pub count: u64,
 }
