@@ -29,6 +29,7 @@ fn options(dir: &std::path::Path) -> Options {
         currency: Currency::CNY,
         store_id: "DEMO".into(),
         pin_hash: String::new(),
+        pin_guard: Default::default(),
         scans: vec![],
         screenshot: None,
         screenshot_after: Duration::ZERO,

@@ -288,7 +288,9 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let screen = args.screen.as_deref().unwrap_or("");
+    let pin_guard = store.kept_pin_guard()?;
     let options = Options {
+        pin_guard,
         data_dir: ctx.data_dir.clone(),
         mode,
         lang,

@@ -61,6 +61,7 @@ impl Term {
             currency: Currency::CNY,
             store_id,
             pin_hash: PIN_HASH.clone(),
+            pin_guard: Default::default(),
             scans: vec![],
             screenshot: None,
             screenshot_after: Duration::ZERO,
@@ -77,6 +78,35 @@ impl Term {
 
     fn data_dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The window closed and opened again on the same database (a restart, a pulled plug), as
+    /// `smartstore` opens it: with the staff PIN guard it kept.
+    fn restart(self) -> Term {
+        let Term { app, store, dir } = self;
+        let mode = app.mode;
+        drop(app);
+        let store_id = store.receipt_prefix().expect("store id").0;
+        let app = App::new(Options {
+            data_dir: dir.path().to_owned(),
+            mode,
+            lang: EN,
+            camera: "none".into(),
+            currency: Currency::CNY,
+            store_id,
+            pin_hash: PIN_HASH.clone(),
+            pin_guard: store.kept_pin_guard().expect("kept guard"),
+            scans: vec![],
+            screenshot: None,
+            screenshot_after: Duration::ZERO,
+            kiosk_shopping: false,
+            setup_step: None,
+            address: None,
+            place: false,
+        });
+        let mut term = Term { app, store, dir };
+        term.run(vec![(Target::App, Effect::Refresh)]);
+        term
     }
 
     /// Sends a message and runs every effect it leads to, feeding each outcome back.
@@ -573,6 +603,34 @@ fn three_wrong_pins_lock_the_staff_exit() {
     assert_eq!(term.app.mode, Mode::Setup);
     term.assert_sees(&t(EN, "setup-title"));
     term.assert_not_sees(&t(EN, "pin-title"));
+}
+
+#[test]
+fn a_staff_pin_lockout_survives_a_restart() {
+    let mut term = Term::new(Mode::Kiosk);
+    term.send(Message::TickAt(10_000));
+    term.click(&t(EN, "kiosk-exit"));
+    for wrong in ["1357", "0000", "9999"] {
+        term.enter_pin(wrong);
+    }
+    let kept = term.store.kept_pin_guard().expect("kept");
+    let lockout = smartstore_domain::kiosk::PIN_LOCKOUT_MS;
+    assert!(kept.locked_for_ms > lockout / 2, "{kept:?}");
+
+    // The plug is pulled and the kiosk starts again: still locked, even for the right PIN.
+    let mut term = term.restart();
+    term.send(Message::TickAt(1_000));
+    term.click(&t(EN, "kiosk-exit"));
+    term.enter_pin(PIN);
+    assert_eq!(term.app.mode, Mode::Kiosk);
+    // After the lock's time the right PIN opens it, and the kept guard is cleared.
+    term.send(Message::TickAt(1_000 + lockout));
+    term.enter_pin(PIN);
+    assert_eq!(term.app.mode, Mode::Setup);
+    assert_eq!(
+        term.store.kept_pin_guard().expect("kept"),
+        smartstore_domain::kiosk::PinGuardState::default()
+    );
 }
 
 #[test]

@@ -266,6 +266,36 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(self.sql_err())
     }
 
+    /// Keeps the kiosk's staff PIN guard, its lock as a wall-clock time (a restart, or a pulled
+    /// plug, does not lift it).
+    pub fn keep_pin_guard(
+        &self,
+        state: &smartstore_domain::kiosk::PinGuardState,
+    ) -> Result<(), StoreError> {
+        let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+        let kept = serde_json::json!({
+            "failures": state.failures,
+            "lockouts": state.lockouts,
+            "locked_until_unix_ms": now_ms.saturating_add(state.locked_for_ms as i64),
+        });
+        self.set_meta("kiosk_pin_guard", &kept.to_string())
+    }
+
+    /// The kiosk's staff PIN guard as kept, at this moment.
+    pub fn kept_pin_guard(&self) -> Result<smartstore_domain::kiosk::PinGuardState, StoreError> {
+        let Some(text) = self.meta("kiosk_pin_guard")? else {
+            return Ok(Default::default());
+        };
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+        let until = v["locked_until_unix_ms"].as_i64().unwrap_or(0);
+        Ok(smartstore_domain::kiosk::PinGuardState {
+            failures: v["failures"].as_u64().unwrap_or(0) as u32,
+            lockouts: v["lockouts"].as_u64().unwrap_or(0) as u32,
+            locked_for_ms: until.saturating_sub(now_ms).max(0) as u64,
+        })
+    }
+
     /// Records that the platform holds another event under `seq` of this identity.
     pub fn record_sequence_conflict(&self, seq: u64) -> Result<(), StoreError> {
         self.set_meta("sequence_conflict", &seq.to_string())

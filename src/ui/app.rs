@@ -77,6 +77,8 @@ pub struct Options {
     pub currency: smartstore_domain::money::Currency,
     pub store_id: String,
     pub pin_hash: String,
+    /// The staff PIN guard kept from before a restart (a lockout runs on).
+    pub pin_guard: smartstore_domain::kiosk::PinGuardState,
     /// Texts to scan at start (demos and screenshots).
     pub scans: Vec<String>,
     /// Save a screenshot of the window to this file after `screenshot_after`, then exit.
@@ -123,6 +125,7 @@ impl App {
             options.currency,
             &options.store_id,
             options.pin_hash.clone(),
+            options.pin_guard,
         );
         if options.kiosk_shopping {
             kiosk.stage = kiosk::Stage::Shopping;

@@ -34,6 +34,8 @@ pub enum Effect {
     ListCameras,
     /// Remember the chosen camera in config.toml.
     SaveCamera(String),
+    /// Keep the kiosk's staff PIN guard (failures, lockout) across a restart.
+    KeepPinGuard(smartstore_domain::kiosk::PinGuardState),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +206,10 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     .map_err(|e| config_failed(data_dir, &e))?;
                 Ok(spec)
             })()),
+            Effect::KeepPinGuard(state) => {
+                store.keep_pin_guard(&state).map_err(|e| e.msg())?;
+                Outcome::Saved(Ok(String::new()))
+            }
             Effect::Doctor => {
                 let ctx = crate::config::Context::new(Some(data_dir))
                     .map_err(|e| config_failed(data_dir, &e))?;

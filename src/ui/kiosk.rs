@@ -62,7 +62,12 @@ pub struct Kiosk {
 }
 
 impl Kiosk {
-    pub fn new(currency: Currency, store_id: &str, pin_hash: String) -> Kiosk {
+    pub fn new(
+        currency: Currency,
+        store_id: &str,
+        pin_hash: String,
+        pin_guard: smartstore_domain::kiosk::PinGuardState,
+    ) -> Kiosk {
         Kiosk {
             stage: Stage::Attract,
             session: Session::new(currency),
@@ -73,7 +78,8 @@ impl Kiosk {
             help_called: false,
             pin_entry: None,
             pin_message: None,
-            pin_guard: PinGuard::default(),
+            // A lockout kept from before a restart runs on (the run's clock starts at 0).
+            pin_guard: PinGuard::restore(pin_guard, 0),
             pin_hash,
         }
     }
@@ -189,10 +195,13 @@ impl Kiosk {
                 // A locked guard refuses before the (slow, deliberate) PBKDF2 check runs.
                 let correct = self.pin_guard.locked(self.now_ms).is_none()
                     && smartstore_protocol::staff_pin::verify_pin(&entered, &self.pin_hash);
-                match self.pin_guard.attempt(correct, self.now_ms) {
+                let outcome = self.pin_guard.attempt(correct, self.now_ms);
+                // Kept at once: a restart does not lift a lockout nor forget failures.
+                let keep = Effect::KeepPinGuard(self.pin_guard.state(self.now_ms));
+                match outcome {
                     PinOutcome::Accepted => {
                         self.reset();
-                        return (vec![], Some(Event::StaffExit));
+                        return (vec![keep], Some(Event::StaffExit));
                     }
                     PinOutcome::Wrong { attempts_left } => {
                         self.pin_message = Some(tr(
@@ -211,6 +220,7 @@ impl Kiosk {
                         self.pin_entry = Some(String::new());
                     }
                 }
+                return (vec![keep], None);
             }
         }
         (vec![], None)

@@ -42,6 +42,16 @@ impl IdlePolicy {
     }
 }
 
+/// What a [`PinGuard`] keeps across a restart of the kiosk: a lockout is not lifted by
+/// pulling the plug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PinGuardState {
+    pub failures: u32,
+    pub lockouts: u32,
+    /// How much longer the exit stays locked.
+    pub locked_for_ms: u64,
+}
+
 /// Failed staff PIN attempts lock the exit for a while, longer after each lockout.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PinGuard {
@@ -76,6 +86,26 @@ pub enum PinOutcome {
 }
 
 impl PinGuard {
+    /// The guard's state at `now_ms`, to keep.
+    pub fn state(&self, now_ms: u64) -> PinGuardState {
+        PinGuardState {
+            failures: self.failures,
+            lockouts: self.lockouts,
+            locked_for_ms: self.locked_until_ms.saturating_sub(now_ms),
+        }
+    }
+
+    /// A guard as it was kept, at `now_ms` of a new run (a kept lock runs on; counts are held
+    /// to what the rules can produce).
+    pub fn restore(state: PinGuardState, now_ms: u64) -> PinGuard {
+        let longest = PIN_LOCKOUT_MS.saturating_mul(1 << 6);
+        PinGuard {
+            failures: state.failures.min(PIN_ATTEMPTS - 1),
+            lockouts: state.lockouts.min(64),
+            locked_until_ms: now_ms.saturating_add(state.locked_for_ms.min(longest)),
+        }
+    }
+
     /// Whether an attempt may be checked now.
     pub fn locked(&self, now_ms: u64) -> Option<u64> {
         (now_ms < self.locked_until_ms).then(|| (self.locked_until_ms - now_ms).div_ceil(1000))
@@ -143,6 +173,33 @@ mod tests {
         ] {
             assert_eq!(is_valid_staff_pin(pin), ok, "{pin:?}");
         }
+    }
+
+    #[test]
+    fn a_kept_lockout_runs_on_after_a_restart() {
+        let mut g = PinGuard::default();
+        for _ in 0..PIN_ATTEMPTS {
+            g.attempt(false, 1_000);
+        }
+        let kept = g.state(21_000); // 20 s into a 60 s lock
+        assert_eq!(kept.locked_for_ms, 40_000);
+        let mut after = PinGuard::restore(kept, 0); // the kiosk restarted
+        assert_eq!(after.locked(0), Some(40));
+        assert!(matches!(
+            after.attempt(true, 39_999),
+            PinOutcome::Locked { .. }
+        ));
+        assert_eq!(after.attempt(true, 40_000), PinOutcome::Accepted);
+        // A doctored state cannot lock longer than the rules could.
+        let forever = PinGuard::restore(
+            PinGuardState {
+                failures: 99,
+                lockouts: 99,
+                locked_for_ms: u64::MAX,
+            },
+            0,
+        );
+        assert_eq!(forever.locked(0), Some(PIN_LOCKOUT_MS * 64 / 1000));
     }
 
     #[test]
