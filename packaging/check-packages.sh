@@ -93,7 +93,9 @@ check "Recommends (not Depends): fonts-noto-cjk" \
 check "no Depends on fonts-noto-cjk" bash -c '! grep -q fonts-noto-cjk <<<"$1"' _ "$depends"
 check "binary /usr/bin/smartstore 0755 root" has_file "$term_deb" -rwxr-xr-x usr/bin/smartstore
 check "helper /usr/sbin/smartstore-admin 0755" has_file "$term_deb" -rwxr-xr-x usr/sbin/smartstore-admin
-for f in etc/smartstore/config.toml etc/smartstore/environment etc/pam.d/smartstore-kiosk \
+# config.toml holds the kiosk's staff PIN hash: readable by root and the terminal's group only.
+check "file /etc/smartstore/config.toml 0640 root" has_file "$term_deb" -rw-r----- etc/smartstore/config.toml
+for f in etc/smartstore/environment etc/pam.d/smartstore-kiosk \
     usr/lib/udev/rules.d/70-smartstore-cameras.rules usr/lib/systemd/system/smartstore.service \
     usr/share/smartstore/demo-catalog.csv usr/share/smartstore/test-card.png \
     usr/share/smartstore/test-card.txt usr/share/doc/smartstore/install-terminal.md \
