@@ -573,3 +573,85 @@ fn a_single_use_coupon_or_pickup_is_claimed_once_across_terminals_and_a_second_o
         );
     }
 }
+
+#[test]
+fn the_documented_key_document_vector_verifies_and_a_changed_byte_does_not() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/sync-protocol.md"
+    ))
+    .expect("doc");
+    let section = doc
+        .split("### The key document")
+        .nth(1)
+        .expect("the key document vectors");
+    let pem: String = section
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE-----"))
+        .take_while(|l| !l.starts_with("-----END"))
+        .chain(["-----END CERTIFICATE-----"])
+        .collect::<Vec<_>>()
+        .join("\n");
+    let ca = {
+        use rustls::pki_types::pem::PemObject;
+        rustls::pki_types::CertificateDer::from_pem_slice(pem.as_bytes())
+            .expect("a PEM certificate")
+            .to_vec()
+    };
+    let jws = section
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("eyJhbGciOiJFUzI1NiIs"))
+        .expect("the document");
+    let verified = smartstore::sync::pin::verify_document(&ca, jws).expect("the vector verifies");
+    let key = &verified.keys.keys[0];
+    assert_eq!(key.kid.as_deref(), Some("kPrK_qmx"));
+    assert_eq!(
+        key.status,
+        Some(smartstore_protocol::keys::KeyStatus::Retired)
+    );
+    assert_eq!(
+        (key.retired_at, verified.issued_at),
+        (Some(1_795_334_400), 1_795_334_460)
+    );
+    // One byte of the payload changed: refused.
+    let mut parts: Vec<String> = jws.split('.').map(str::to_owned).collect();
+    let mut payload = smartstore_protocol::keys::unb64(&parts[1]).expect("b64");
+    let at = payload.len() - 3;
+    payload[at] ^= 1;
+    parts[1] = smartstore_protocol::keys::b64(&payload);
+    assert!(smartstore::sync::pin::verify_document(&ca, &parts.join(".")).is_err());
+}
+
+#[test]
+fn the_documented_claim_messages_are_the_protocol_s() {
+    use smartstore_protocol::wire::{ClaimAnswer, ClaimKind, ClaimRequest, ErrorBody, error_code};
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/sync-protocol.md"
+    ))
+    .expect("doc");
+    let section = doc
+        .split("### The claim")
+        .nth(1)
+        .expect("the claim vectors");
+    let json: Vec<&str> = section
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('{'))
+        .collect();
+    assert_eq!(json.len(), 3, "{section}");
+    let req: ClaimRequest = serde_json::from_str(json[0]).expect("request");
+    assert_eq!(
+        (req.kind, req.id.as_str()),
+        (ClaimKind::Coupon, "CP-47d41e46405e")
+    );
+    assert_eq!(serde_json::to_string(&req).expect("json"), json[0]);
+    let ok: ClaimAnswer = serde_json::from_str(json[1]).expect("answer");
+    assert!(ok.claimed);
+    assert_eq!(serde_json::to_string(&ok).expect("json"), json[1]);
+    let refused: ErrorBody = serde_json::from_str(json[2]).expect("refusal");
+    assert_eq!(refused.error, error_code::ALREADY_CLAIMED);
+    assert_eq!(refused.claimed_by.expect("who").terminal, "T01");
+}

@@ -188,7 +188,7 @@ pub(crate) fn is_certificate_refusal(e: &(dyn std::error::Error + 'static)) -> b
 
 /// The key document's signature checked against the pinned CA's public key. Returns the
 /// document, or why it is refused.
-pub(crate) fn verify_document(
+pub fn verify_document(
     ca_der: &[u8],
     jws: &str,
 ) -> Result<smartstore_protocol::keydoc::KeyDocument, String> {
