@@ -97,6 +97,11 @@ pub enum SyncError {
     /// The key document is not signed by the pinned root (or not signed at all).
     #[error("the platform's key document is refused ({detail}); the keys held are kept")]
     ForgedKeys { detail: String },
+    /// An HTTPS request answered in plain text: a downgrade on the way.
+    #[error(
+        "{step}: the platform's address answered without encryption where HTTPS was expected; nothing was sent"
+    )]
+    NotTls { step: Step },
     #[error("'{text}' is not a certificate fingerprint (64 hex digits)")]
     BadFingerprint { text: String },
     #[error(

@@ -497,6 +497,7 @@ fn sync_errors() -> Vec<SyncError> {
         SyncError::ForgedKeys {
             detail: "it is not signed by the pinned root".into(),
         },
+        SyncError::NotTls { step: Step::Push },
         SyncError::AlreadyClaimed {
             store: "SH001".into(),
             terminal: "T02".into(),
@@ -586,6 +587,7 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::FingerprintMismatch => 26,
         SyncError::ForgedKeys { .. } => 27,
         SyncError::AlreadyClaimed { .. } => 28,
+        SyncError::NotTls { .. } => 29,
     }
 }
 
@@ -619,7 +621,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
-    covers("SyncError", &sync_errors(), sync_variant, 29);
+    covers("SyncError", &sync_errors(), sync_variant, 30);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));

@@ -200,10 +200,8 @@ fn a_terminal_pins_the_platform_and_refuses_an_impostor_or_a_downgrade() {
     // A downgrade to plain HTTP: no TLS, no request.
     on_path.set(PLAIN_HTTP);
     let e = sync(&mut store).expect_err("downgrade");
-    assert!(
-        e.is_transient() || matches!(e, SyncError::Untrusted { .. }),
-        "{e:?}"
-    );
+    assert!(matches!(e, SyncError::NotTls { .. }), "{e:?}");
+    assert!(e.msg().render(Lang::En).contains("without encryption"));
     assert_eq!((events(&hub_db), events(&evil_db)), (0, 0));
     assert_eq!(store.sync_status().expect("status").unsynced, 3);
     assert_eq!(store.meta("platform_keys").expect("keys"), keys_before);
@@ -563,7 +561,7 @@ fn a_single_use_coupon_or_pickup_is_claimed_once_across_terminals_and_a_second_o
         conflicts[0]
             .flag
             .as_deref()
-            .is_some_and(|f| f.contains("WEB-7"))
+            .is_some_and(|f| f.contains("WEB-7") && f.contains("terminal T01"))
     );
     // Every terminal of the store learns the count at its sync (doctor's `conflicts` check).
     for store in [&a, &b] {

@@ -231,6 +231,7 @@ sync-untrusted = The platform's certificate is not the one this terminal pinned 
 sync-bad-fingerprint = “{ $text }” is not a certificate fingerprint (64 hexadecimal digits).
 sync-fingerprint-mismatch = The fingerprint typed differs from the one the enrolment token carries; nothing was sent. Check both with the platform's operator.
 sync-forged-keys = The platform's key list is not signed by the platform this terminal pinned: it was refused and the keys held are kept. Someone may be between the terminal and the platform; tell the platform's operator.
+sync-not-tls = The platform's address answered without encryption ({ step }) where HTTPS was expected: someone may be between the terminal and the platform. Nothing was sent; orders are safe here. Tell the platform's operator.
 sync-already-claimed = This code was already used at terminal { $terminal } of store { $store } ({ $at }); it cannot be used again. Nothing was stored.
 payment-reference-conflict = The platform refused the payment because its reference was already used for another payment; nothing was charged. Try the payment again.
 sync-store-not-writable = Nothing is sent from a database that cannot be written: see the message in the status bar.

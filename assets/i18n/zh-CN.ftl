@@ -231,6 +231,7 @@ sync-untrusted = 平台证书不是本终端固定的证书（{ step }）：可�
 sync-bad-fingerprint = “{ $text }”不是证书指纹（应为 64 位十六进制数字）。
 sync-fingerprint-mismatch = 输入的指纹与注册令牌中的指纹不一致；未发送任何内容。请与平台运营方核对。
 sync-forged-keys = 平台密钥列表未经本终端固定的平台签名：已拒绝，继续使用已有的密钥。可能有人在终端和平台之间拦截；请通知平台运营方。
+sync-not-tls = 平台地址以未加密方式应答（{ step }），而本应使用加密连接（https）：可能有人在终端和平台之间拦截。未发送任何内容；订单已安全保存在本机。请通知平台运营方。
 sync-already-claimed = 此码已在门店 { $store } 的终端 { $terminal } 使用过（{ $at }），不能再次使用。未保存任何内容。
 payment-reference-conflict = 平台拒绝了此笔支付：其支付编号已用于另一笔支付；未扣款。请重新发起支付。
 sync-store-not-writable = 数据库无法写入，不会上传任何内容：请查看状态栏中的提示。

@@ -402,6 +402,7 @@ impl Localize for SyncError {
             }
             SyncError::FingerprintMismatch => Msg::new("sync-fingerprint-mismatch"),
             SyncError::ForgedKeys { .. } => Msg::new("sync-forged-keys"),
+            SyncError::NotTls { step } => Msg::new("sync-not-tls").arg("step", step_id(step)),
             SyncError::AlreadyClaimed {
                 store,
                 terminal,

@@ -138,6 +138,7 @@ impl PlatformClient {
                     detail: describe(&e),
                 });
             }
+            Err(e) if pin::is_plain_answer(&e) => return Err(SyncError::NotTls { step }),
             Err(e) => {
                 return Err(SyncError::Unreachable {
                     step,

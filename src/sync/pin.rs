@@ -162,6 +162,27 @@ pub fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// Whether an HTTPS request was answered in plain text (a downgrade): the first bytes back were
+/// not a TLS record.
+pub(crate) fn is_plain_answer(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        let rustls_error = err.downcast_ref::<rustls::Error>().or_else(|| {
+            err.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+        });
+        if let Some(rustls::Error::InvalidMessage(_)) = rustls_error {
+            return true;
+        }
+        if err.to_string().contains("corrupt message") {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 /// Whether an HTTP error is TLS refusing the platform's certificate.
 pub(crate) fn is_certificate_refusal(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut cur = Some(e);

@@ -624,17 +624,56 @@ impl HubDb {
             let mut claim_of = tx
                 .prepare_cached("SELECT device_id FROM claims WHERE kind = ?1 AND id = ?2")
                 .map_err(err)?;
+            // The first use a later one is measured against: the claim made online, else the
+            // use that reached the platform first (its receipt when it is an order).
+            let mut first_use = tx
+                .prepare_cached(
+                    "SELECT d.terminal_id, d.store_id, c.claimed_at, NULL FROM claims c JOIN devices d ON d.id = c.device_id
+                       WHERE c.kind = ?1 AND c.id = ?2
+                     UNION ALL
+                     SELECT d.terminal_id, d.store_id, NULL, e.receipt FROM coupon_redemptions r
+                       JOIN devices d ON d.id = r.device_id
+                       LEFT JOIN events e ON e.device_id = r.device_id AND e.seq = r.seq
+                       WHERE ?1 = 'coupon' AND r.coupon_id = ?2
+                     UNION ALL
+                     SELECT d.terminal_id, d.store_id, NULL, 'event ' || p.seq FROM pickup_collections p
+                       JOIN devices d ON d.id = p.device_id
+                       WHERE ?1 = 'pickup' AND p.order_id = ?2
+                     LIMIT 1",
+                )
+                .map_err(err)?;
             // Who may use a single-use thing: the terminal that claimed it online, else the
-            // first whose use reaches the platform.
-            let mut second_use = |kind: &str, id: &str, first: bool| -> Result<bool, HubError> {
+            // first whose use reaches the platform. A later use gets a flag naming the first.
+            let mut second_use = |kind: &str,
+                                  id: &str,
+                                  first: bool|
+             -> Result<Option<String>, HubError> {
                 let claimed: Option<String> = claim_of
                     .query_row(params![kind, id], |r| r.get(0))
                     .optional()
                     .map_err(err)?;
-                Ok(match claimed {
+                let second = match claimed {
                     Some(by) => by != batch.device_id,
                     None => !first,
-                })
+                };
+                if !second {
+                    return Ok(None);
+                }
+                let other: Option<(String, String, Option<String>, Option<String>)> = first_use
+                    .query_row(params![kind, id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .optional()
+                    .map_err(err)?;
+                Ok(Some(match other {
+                    Some((terminal, store, Some(at), _)) => {
+                        format!("claimed online by terminal {terminal} of store {store} at {at}")
+                    }
+                    Some((terminal, store, None, Some(receipt))) => {
+                        format!("first used by terminal {terminal} of store {store}: {receipt}")
+                    }
+                    _ => "first used on another terminal".to_owned(),
+                }))
             };
             for (e, view) in batch.events.iter().zip(&views) {
                 let inserted = if e.seq <= held {
@@ -683,11 +722,11 @@ impl HubDb {
                             .execute(params![order, batch.device_id, e.seq])
                             .map_err(err)?
                             == 1;
-                        if second_use("pickup", &order, first)? {
+                        if let Some(other) = second_use("pickup", &order, first)? {
                             flag.execute(params![
                                 batch.device_id,
                                 e.seq,
-                                format!("pickup {order} handed over twice: another terminal had it first")
+                                format!("pickup {order} handed over twice: {other}")
                             ])
                             .map_err(err)?;
                         }
@@ -703,8 +742,11 @@ impl HubDb {
                         .execute(params![coupon, batch.device_id, e.seq, e.order_id])
                         .map_err(err)?
                         == 1;
-                    if second_use("coupon", coupon, first)? {
-                        flags.push(format!("coupon {coupon} already redeemed elsewhere"));
+                    if let Some(other) = second_use("coupon", coupon, first)? {
+                        flags.push(format!(
+                            "coupon {coupon} already redeemed elsewhere ({other}); this use: {}",
+                            view.receipt
+                        ));
                     }
                 }
                 // A receipt number issued twice (a restored or cloned terminal printed it

@@ -327,10 +327,9 @@ fn page<T: serde::Serialize>((items, cursor): (Vec<T>, u64), limit: u32) -> Resp
 
 async fn payment(
     State(hub): State<Hub>,
-    headers: HeaderMap,
+    axum::Extension(BearerDevice(device)): axum::Extension<BearerDevice>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let (device, _) = hub.authorise(&headers).await?;
     let req: PaymentRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
     let resp = hub
@@ -375,10 +374,9 @@ async fn conflicts(State(hub): State<Hub>, headers: HeaderMap) -> Result<Respons
 /// A terminal claims a single-use coupon or a pickup before accepting it.
 async fn claim(
     State(hub): State<Hub>,
-    headers: HeaderMap,
+    axum::Extension(BearerDevice(device)): axum::Extension<BearerDevice>,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let (device, _) = hub.authorise(&headers).await?;
     let req: smartstore_protocol::wire::ClaimRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
     if req.id.is_empty() || req.id.len() > 128 {
@@ -439,7 +437,11 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
                 .layer(DefaultBodyLimit::max(PAYMENT_BODY_BYTES))
                 .layer(axum::middleware::from_fn(|req, next| {
                     declared_within(PAYMENT_BODY_BYTES, req, next)
-                })),
+                }))
+                .layer(axum::middleware::from_fn_with_state(
+                    hub.clone(),
+                    device_first,
+                )),
         )
         .route(
             smartstore_protocol::wire::CLAIM_PATH,
@@ -447,7 +449,11 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
                 .layer(DefaultBodyLimit::max(PAYMENT_BODY_BYTES))
                 .layer(axum::middleware::from_fn(|req, next| {
                     declared_within(PAYMENT_BODY_BYTES, req, next)
-                })),
+                }))
+                .layer(axum::middleware::from_fn_with_state(
+                    hub.clone(),
+                    device_first,
+                )),
         )
         .route(smartstore_protocol::wire::CONFLICTS_PATH, get(conflicts))
         .route(TIME_PATH, get(clock))
