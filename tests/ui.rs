@@ -42,6 +42,28 @@ struct Term {
     dir: tempfile::TempDir,
 }
 
+/// The window's options on a test database, as `smartstore` gives them: the staff PIN, and the
+/// PIN guard the database kept.
+fn options(dir: &tempfile::TempDir, store: &Store, mode: Mode) -> Options {
+    Options {
+        data_dir: dir.path().to_owned(),
+        mode,
+        lang: EN,
+        camera: "none".into(),
+        currency: Currency::CNY,
+        store_id: store.receipt_prefix().expect("store id").0,
+        pin_hash: PIN_HASH.clone(),
+        pin_guard: store.kept_pin_guard().expect("kept guard"),
+        scans: vec![],
+        screenshot: None,
+        screenshot_after: Duration::ZERO,
+        kiosk_shopping: false,
+        setup_step: None,
+        address: None,
+        place: false,
+    }
+}
+
 impl Term {
     fn new(mode: Mode) -> Term {
         Term::with(mode, |_| {})
@@ -52,24 +74,7 @@ impl Term {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&dir.path().join("smartstore.db")).expect("open the store");
         prepare(&store);
-        let store_id = store.receipt_prefix().expect("store id").0;
-        let app = App::new(Options {
-            data_dir: dir.path().to_owned(),
-            mode,
-            lang: EN,
-            camera: "none".into(),
-            currency: Currency::CNY,
-            store_id,
-            pin_hash: PIN_HASH.clone(),
-            pin_guard: Default::default(),
-            scans: vec![],
-            screenshot: None,
-            screenshot_after: Duration::ZERO,
-            kiosk_shopping: false,
-            setup_step: None,
-            address: None,
-            place: false,
-        });
+        let app = App::new(options(&dir, &store, mode));
         let mut term = Term { app, store, dir };
         // As `App::boot` does: the status bar's first figures.
         term.run(vec![(Target::App, Effect::Refresh)]);
@@ -86,24 +91,7 @@ impl Term {
         let Term { app, store, dir } = self;
         let mode = app.mode;
         drop(app);
-        let store_id = store.receipt_prefix().expect("store id").0;
-        let app = App::new(Options {
-            data_dir: dir.path().to_owned(),
-            mode,
-            lang: EN,
-            camera: "none".into(),
-            currency: Currency::CNY,
-            store_id,
-            pin_hash: PIN_HASH.clone(),
-            pin_guard: store.kept_pin_guard().expect("kept guard"),
-            scans: vec![],
-            screenshot: None,
-            screenshot_after: Duration::ZERO,
-            kiosk_shopping: false,
-            setup_step: None,
-            address: None,
-            place: false,
-        });
+        let app = App::new(options(&dir, &store, mode));
         let mut term = Term { app, store, dir };
         term.run(vec![(Target::App, Effect::Refresh)]);
         term

@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use serde::Deserialize;
 
 use super::db::{HubDb, HubError};
@@ -405,27 +405,12 @@ const PAYMENT_BODY_BYTES: usize = 16 * 1024;
 pub fn router(hub: Hub, options: &ServeOptions) -> Router {
     let request_timeout = options.request_timeout;
     Router::new()
-        .route(
-            ENROL_PATH,
-            post(enrol)
-                .layer(DefaultBodyLimit::max(ENROL_BODY_BYTES))
-                .layer(axum::middleware::from_fn(|req, next| {
-                    declared_within(ENROL_BODY_BYTES, req, next)
-                })),
-        )
-        // A batch is read only after its bearer token names an enrolled device: a stranger's
-        // body is never buffered.
+        .route(ENROL_PATH, bounded(post(enrol), ENROL_BODY_BYTES))
+        // A batch, a payment or a claim is read only after its bearer token names an enrolled
+        // device: a stranger's body is never buffered.
         .route(
             BATCH_PATH,
-            post(batch)
-                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-                .layer(axum::middleware::from_fn(|req, next| {
-                    declared_within(MAX_BODY_BYTES, req, next)
-                }))
-                .layer(axum::middleware::from_fn_with_state(
-                    hub.clone(),
-                    device_first,
-                )),
+            device_first_of(bounded(post(batch), MAX_BODY_BYTES), &hub),
         )
         .route(
             &format!("{}/{{kind}}", smartstore_protocol::wire::PULL_PATH),
@@ -433,27 +418,11 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
         )
         .route(
             PAYMENT_PATH,
-            post(payment)
-                .layer(DefaultBodyLimit::max(PAYMENT_BODY_BYTES))
-                .layer(axum::middleware::from_fn(|req, next| {
-                    declared_within(PAYMENT_BODY_BYTES, req, next)
-                }))
-                .layer(axum::middleware::from_fn_with_state(
-                    hub.clone(),
-                    device_first,
-                )),
+            device_first_of(bounded(post(payment), PAYMENT_BODY_BYTES), &hub),
         )
         .route(
             smartstore_protocol::wire::CLAIM_PATH,
-            post(claim)
-                .layer(DefaultBodyLimit::max(PAYMENT_BODY_BYTES))
-                .layer(axum::middleware::from_fn(|req, next| {
-                    declared_within(PAYMENT_BODY_BYTES, req, next)
-                }))
-                .layer(axum::middleware::from_fn_with_state(
-                    hub.clone(),
-                    device_first,
-                )),
+            device_first_of(bounded(post(claim), PAYMENT_BODY_BYTES), &hub),
         )
         .route(smartstore_protocol::wire::CONFLICTS_PATH, get(conflicts))
         .route(TIME_PATH, get(clock))
@@ -462,6 +431,23 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
             within(request_timeout, req, next)
         }))
         .with_state(hub)
+}
+
+/// A route whose body is at most `limit` bytes (see [`declared_within`]).
+fn bounded(route: MethodRouter<Hub>, limit: usize) -> MethodRouter<Hub> {
+    route
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            declared_within(limit, req, next)
+        }))
+}
+
+/// A route that checks the bearer token before anything else (see [`device_first`]).
+fn device_first_of(route: MethodRouter<Hub>, hub: &Hub) -> MethodRouter<Hub> {
+    route.layer(axum::middleware::from_fn_with_state(
+        hub.clone(),
+        device_first,
+    ))
 }
 
 /// A declared body length past `limit` is refused from the headers (413) before a byte of the
