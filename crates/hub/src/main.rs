@@ -470,6 +470,18 @@ fn fleet_tokens(
     Ok(())
 }
 
+/// This process's soft limit of open files (Linux: /proc/self/limits).
+fn open_files_limit() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/limits")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("Max open files"))?
+        .split_whitespace()
+        .nth(3)?
+        .parse()
+        .ok()
+}
+
 /// A validity as `30m`, `12h` or `7d` (at most 90 days).
 fn parse_validity(text: &str) -> Result<time::Duration, String> {
     let (number, unit) = text.split_at(text.len().saturating_sub(1));
@@ -511,6 +523,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             };
             let scheme = if tls.is_some() { "https" } else { "http" };
+            // Never more connections than descriptors: past the limit, accept() would fail for
+            // everyone; under it, one more connection is closed at once and the rest go on.
+            let max_connections = match open_files_limit() {
+                Some(limit) if (limit as usize).saturating_sub(64) < max_connections => {
+                    let capped = (limit as usize).saturating_sub(64).max(16);
+                    eprintln!(
+                        "warning: {limit} open files allowed (ulimit -n): serving at most {capped} connections instead of {max_connections}"
+                    );
+                    capped
+                }
+                _ => max_connections,
+            };
             let options = ServeOptions {
                 tls,
                 max_connections,

@@ -117,3 +117,29 @@ fn a_payment_reference_belongs_to_one_device_code_and_amount() {
         );
     }
 }
+
+#[test]
+fn the_hub_serves_no_more_connections_than_it_has_descriptors() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("hub.db");
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -n 256 && exec "$HUB" --db "$DB" serve --listen 127.0.0.1:0"#)
+        .env("HUB", env!("CARGO_BIN_EXE_smartstore-hub"))
+        .env("DB", &db)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("hub");
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().expect("stderr"))
+        .read_line(&mut line)
+        .expect("a line");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        line.contains("256 open files allowed") && line.contains("at most 192 connections"),
+        "{line}"
+    );
+}
