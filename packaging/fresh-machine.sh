@@ -358,7 +358,8 @@ cargo_step() { # cargo_step NAME COMMAND: run it, output to the log and $steps/N
 }
 diagnose() { # diagnose FILE: why a build failed, in a few words
     local f=$1
-    if grep -q "Unable to find libclang" "$f"; then echo "build needs libclang (bindgen): Unable to find libclang"
+    if grep -qE "No space left on device|signal 7 \[Bus error\]" "$f"; then echo "the disk is full (no space left, or the linker died of SIGBUS): free space and run again"
+    elif grep -q "Unable to find libclang" "$f"; then echo "build needs libclang (bindgen): Unable to find libclang"
     elif grep -qE "pkg-config|could not find system library" "$f"; then echo "build needs pkg-config or a system -dev library"
     elif grep -qE "linking with \`cc\` failed|undefined reference|cannot find -l" "$f"; then echo "link error"
     elif grep -q "panicked at" "$f"; then echo "panic: $(grep -m1 -A1 'panicked at' "$f" | tr '\n' ' ')"
