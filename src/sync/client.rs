@@ -97,12 +97,12 @@ impl PlatformClient {
             .pool_max_idle_per_host(0)
             // Never follow a redirect: it could lead to plain HTTP or another host.
             .redirect(reqwest::redirect::Policy::none());
-        if let Some(config) = pin::client_config(&trust, learned.clone()).map_err(|detail| {
-            SyncError::Unreachable {
+        if let Some(config) =
+            pin::client_config(&trust, learned.clone()).map_err(|e| SyncError::Unreachable {
                 step: Step::Enrolment,
-                detail,
-            }
-        })? {
+                detail: format!("the kept platform certificate is unusable: {e}"),
+            })?
+        {
             builder = builder.use_preconfigured_tls(config);
         }
         let http = builder.build().map_err(|e| SyncError::Unreachable {
@@ -271,9 +271,13 @@ impl PlatformClient {
             (Trust::None, _) => None,
         };
         match (root, answer.document, answer.keys) {
-            (Some(ca), Some(doc), _) => pin::verify_document(&ca, &doc)
-                .map(|d| d.keys)
-                .map_err(|detail| SyncError::ForgedKeys { detail }),
+            (Some(ca), Some(doc), _) => {
+                pin::verify_document(&ca, &doc)
+                    .map(|d| d.keys)
+                    .map_err(|e| SyncError::ForgedKeys {
+                        detail: e.to_string(),
+                    })
+            }
             (Some(_), None, _) => Err(SyncError::ForgedKeys {
                 detail: "the platform sent keys without the root's signature".into(),
             }),

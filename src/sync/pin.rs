@@ -50,17 +50,14 @@ pub(crate) fn provider() -> Arc<CryptoProvider> {
 pub(crate) fn client_config(
     trust: &Trust,
     learned: Arc<Mutex<Option<Vec<u8>>>>,
-) -> Result<Option<rustls::ClientConfig>, String> {
+) -> Result<Option<rustls::ClientConfig>, rustls::Error> {
     let builder = rustls::ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?;
+        .with_safe_default_protocol_versions()?;
     Ok(Some(match trust {
         Trust::None => return Ok(None),
         Trust::Ca(der) => {
             let mut roots = RootCertStore::empty();
-            roots
-                .add(CertificateDer::from(der.clone()))
-                .map_err(|e| format!("the kept platform certificate is unusable: {e}"))?;
+            roots.add(CertificateDer::from(der.clone()))?;
             builder.with_root_certificates(roots).with_no_client_auth()
         }
         Trust::Fingerprint(fp) => builder
@@ -207,23 +204,36 @@ pub(crate) fn is_certificate_refusal(e: &(dyn std::error::Error + 'static)) -> b
     false
 }
 
+/// Why a key document is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentRefusal {
+    #[error(transparent)]
+    Malformed(#[from] smartstore_protocol::keydoc::DocumentError),
+    #[error("the signature is not 64 bytes")]
+    SignatureLength,
+    #[error("the pinned certificate cannot be read: {0}")]
+    Root(webpki::Error),
+    #[error("it is not signed by the pinned root")]
+    NotSignedByRoot,
+}
+
 /// The key document's signature checked against the pinned CA's public key. Returns the
 /// document, or why it is refused.
 pub fn verify_document(
     ca_der: &[u8],
     jws: &str,
-) -> Result<smartstore_protocol::keydoc::KeyDocument, String> {
+) -> Result<smartstore_protocol::keydoc::KeyDocument, DocumentRefusal> {
     use smartstore_protocol::keydoc;
-    let unverified = keydoc::open(jws).map_err(|e| e.to_string())?;
-    let signature = keydoc::der_signature(&unverified.signature)
-        .ok_or_else(|| "the signature is not 64 bytes".to_owned())?;
+    let unverified = keydoc::open(jws)?;
+    let signature =
+        keydoc::der_signature(&unverified.signature).ok_or(DocumentRefusal::SignatureLength)?;
     let ca = CertificateDer::from(ca_der.to_vec());
-    let cert = webpki::EndEntityCert::try_from(&ca).map_err(|e| e.to_string())?;
+    let cert = webpki::EndEntityCert::try_from(&ca).map_err(DocumentRefusal::Root)?;
     cert.verify_signature(
         webpki::ring::ECDSA_P256_SHA256,
         unverified.signing_input.as_bytes(),
         &signature,
     )
-    .map_err(|_| "it is not signed by the pinned root".to_owned())?;
+    .map_err(|_| DocumentRefusal::NotSignedByRoot)?;
     Ok(unverified.document)
 }
