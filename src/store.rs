@@ -12,7 +12,7 @@ use smartstore_sqlite::{MigrateError, Migration};
 use std::path::{Path, PathBuf};
 
 pub use catalog::ImportReport;
-pub use durability::{QuarantinedEvent, RESERVE_FILE, reserve_path};
+pub use durability::QuarantinedEvent;
 pub use error::StoreError;
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 

@@ -25,11 +25,7 @@ pub enum Trust {
 
 /// Hex SHA-256 of a certificate's DER.
 pub fn fingerprint(der: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, der)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    smartstore_protocol::keys::sha256_hex(der)
 }
 
 /// A fingerprint as typed: 64 hex digits, colons and spaces allowed, any case.

@@ -51,12 +51,10 @@ pub const DEFAULT_TOKEN_VALIDITY: time::Duration = time::Duration::days(7);
 
 /// What the platform keeps of an enrolment token: its SHA-256, never the token.
 pub fn token_digest(token: &str) -> String {
-    let d = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-    let mut out = String::from("sha256:");
-    for b in d.as_ref() {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
+    format!(
+        "sha256:{}",
+        smartstore_protocol::keys::sha256_hex(token.as_bytes())
+    )
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -47,11 +47,7 @@ pub struct Initialised {
 
 /// Hex SHA-256 of a certificate's DER.
 pub fn fingerprint(der: &[u8]) -> String {
-    ring::digest::digest(&ring::digest::SHA256, der)
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    smartstore_protocol::keys::sha256_hex(der)
 }
 
 fn generate(e: rcgen::Error) -> TlsError {

@@ -25,6 +25,16 @@ pub fn b64(bytes: &[u8]) -> String {
     B64.encode(bytes)
 }
 
+/// Lower-case hex of the SHA-256 of `bytes`: a certificate's fingerprint (what terminals pin),
+/// an enrolment token's digest.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 pub fn unb64(text: &str) -> Option<Vec<u8>> {
     B64.decode(text).ok()
 }
