@@ -78,7 +78,7 @@ fn scan_to_cart(scans: usize) {
                 let before = app
                     .counter
                     .session
-                    .cart
+                    .cart()
                     .totals()
                     .map(|t| t.items)
                     .unwrap_or(0);
@@ -94,7 +94,7 @@ fn scan_to_cart(scans: usize) {
                 let after = app
                     .counter
                     .session
-                    .cart
+                    .cart()
                     .totals()
                     .map(|t| t.items)
                     .unwrap_or(0);
@@ -103,7 +103,7 @@ fn scan_to_cart(scans: usize) {
                 if app
                     .counter
                     .session
-                    .cart
+                    .cart()
                     .lines()
                     .iter()
                     .any(|l| l.quantity > 900)

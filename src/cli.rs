@@ -46,6 +46,8 @@ pub enum Command {
     Orders(order::OrdersArgs),
     /// Hand over an online order against its pickup code.
     Pickup(order::PickupArgs),
+    /// Payments by shopper code this terminal asked the platform for, and what became of them.
+    Payments(order::PaymentsArgs),
     /// Read the codes in image files, or from a camera.
     Scan(scan::ScanArgs),
     /// List cameras and their formats.
@@ -203,6 +205,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Order(c) => order::run(&ctx, c),
         Command::Orders(a) => order::list(&ctx, &a),
         Command::Pickup(a) => order::pickup(&ctx, &a),
+        Command::Payments(a) => order::payments(&ctx, &a),
         Command::Doctor(a) => doctor::run(&ctx, &a),
         Command::Enroll(a) => sync::run_enroll(&ctx, &a),
         Command::Sync(a) => sync::run_sync(&ctx, &a),

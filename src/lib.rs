@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod i18n;
+pub mod sale;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -4,6 +4,7 @@ mod catalog;
 mod durability;
 mod error;
 mod orders;
+mod payments;
 mod pulls;
 pub mod salvage;
 
@@ -15,6 +16,7 @@ pub use catalog::ImportReport;
 pub use durability::QuarantinedEvent;
 pub use error::StoreError;
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
+pub use payments::{IntentStatus, PaymentIntent, masked};
 
 /// The migrations, in order; `PRAGMA user_version` counts how many were applied.
 const MIGRATIONS: &[Migration] = &[
@@ -33,6 +35,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0004_quarantine",
         sql: include_str!("../migrations/0004_quarantine.sql"),
+    },
+    Migration {
+        name: "0005_payments",
+        sql: include_str!("../migrations/0005_payments.sql"),
     },
 ];
 

@@ -177,6 +177,24 @@ pub enum SyncError {
     PaymentOffline,
     #[error("payment declined: {}", reason.as_deref().unwrap_or("no reason given"))]
     PaymentDeclined { reason: Option<String> },
+    /// The platform's answer to a charge was lost: the charge may or may not stand. The same
+    /// tender retried asks again under the same reference, never charging twice.
+    #[error(
+        "the platform's answer to the payment was lost: press Pay again to ask once more (the shopper is not charged twice), or void the sale"
+    )]
+    PaymentAnswerLost,
+    /// The charge was voided (given back) before it could stand.
+    #[error("this payment was cancelled and given back: take the payment again")]
+    PaymentVoided,
+    /// No charge with this reference reached the platform.
+    #[error("no payment with this reference reached the platform")]
+    PaymentUnknown,
+    /// Earlier charges whose answers were lost are not settled yet: nothing more is charged by
+    /// code until they are.
+    #[error(
+        "{count} earlier payment(s) by code are not settled with the platform yet, which cannot be reached: take cash or card, or try again when online"
+    )]
+    PaymentsUnreconciled { count: usize },
     #[error(transparent)]
     Key(#[from] KeyError),
     #[error(transparent)]
@@ -640,40 +658,6 @@ pub fn claim_single_use(
                 kind.as_str()
             );
             Ok(())
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// Captures a payment by shopper code online, before the order is committed (a fresh
-/// reference, so the platform never charges a retry twice). Returns the payment id.
-pub fn capture_payment(
-    store: &Store,
-    data_dir: &Path,
-    digits: &str,
-    total: smartstore_domain::money::Money,
-) -> Result<String, SyncError> {
-    let device = match Device::load(store, data_dir) {
-        Ok(d) => d,
-        Err(SyncError::NotEnrolled) => return Err(SyncError::PaymentNeedsPlatform),
-        Err(e) => return Err(e),
-    };
-    let client = device.client(Duration::from_secs(15))?;
-    let req = smartstore_protocol::wire::PaymentRequest {
-        code: digits.to_owned(),
-        amount: total.minor,
-        currency: total.currency.code().to_owned(),
-        reference: Uuid::now_v7().to_string(),
-    };
-    match client.pay(&device.key, &req) {
-        Ok(r) if r.status == "approved" => {
-            tracing::info!(payment = r.payment_id, "payment approved");
-            Ok(r.payment_id)
-        }
-        Ok(r) => Err(SyncError::PaymentDeclined { reason: r.reason }),
-        Err(e) if e.is_transient() => {
-            tracing::warn!("payment by code: {e}");
-            Err(SyncError::PaymentOffline)
         }
         Err(e) => Err(e),
     }

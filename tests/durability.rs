@@ -791,3 +791,99 @@ fn enrolment_retried_after_a_failed_write_keeps_one_identity() {
     assert!(Device::load(&store, &term).is_ok());
     assert!(!term.join(smartstore::sync::PENDING_KEY_FILE).exists());
 }
+
+#[test]
+fn a_sale_that_cannot_be_stored_after_its_approval_gives_the_payment_back() {
+    use smartstore_testkit::relay::{Fault, Relay};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let relay = Relay::start(spawn_hub(&hub_db), "POST", "/v1/payments");
+    let mnt = dir.path().join("disk");
+    let sig = dir.path().join("signals");
+    std::fs::create_dir_all(&mnt).expect("mkdir");
+    std::fs::create_dir_all(&sig).expect("mkdir");
+    // The platform's answer waits while the disk fills: the approval then meets a full disk.
+    relay.arm(Fault::Hold);
+    let script = format!(
+        r#"
+        mount -t tmpfs -o size=24m tmpfs "$MNT" || exit 97
+        export SMARTSTORE_DATA_DIR="$MNT"
+        "$SMARTSTORE" enroll --platform {url} --token {token} >/dev/null || exit 98
+        "$SMARTSTORE" catalog import "$CATALOG" >/dev/null || exit 99
+        "$SMARTSTORE" order create --fulfil deliver --scan 6921000000019 --address "88 Century Ave" --pay code:281234567890123456 >"$SIG/create.out" 2>&1 &
+        pid=$!
+        while [ ! -f "$SIG/approved" ]; do sleep 0.05; done
+        dd if=/dev/zero of="$MNT/filler" bs=1M 2>/dev/null
+        dd if=/dev/zero of="$MNT/filler2" bs=1k 2>/dev/null
+        dd if=/dev/zero of="$MNT/filler3" bs=1 2>/dev/null
+        touch "$SIG/filled"
+        wait $pid; rc=$?
+        echo "== create"; cat "$SIG/create.out"; echo "rc=$rc"
+        rm -f "$MNT"/filler*
+        echo "== payments"; "$SMARTSTORE" payments --json; echo "rc=$?"
+        echo "== orders"; "$SMARTSTORE" orders --json; echo "rc=$?"
+        echo "== end"
+        "#,
+        url = relay.url(),
+        token = token(&hub_db, "SH001"),
+    );
+    let hub_payments = || {
+        HubDb::open(&hub_db)
+            .expect("hub")
+            .payments()
+            .expect("payments")
+    };
+    let out = std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            // Signals through files the script polls; bounded, never timed.
+            for _ in 0..6000 {
+                if hub_payments().iter().any(|p| p.status == "approved") {
+                    std::fs::write(sig.join("approved"), b"").expect("signal");
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            for _ in 0..6000 {
+                if sig.join("filled").exists() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            relay.release();
+        });
+        let out = in_mount_namespace(
+            &script,
+            &[("MNT", &mnt), ("CATALOG", &demo_catalog()), ("SIG", &sig)],
+        );
+        // The script is over: free the watcher however it ended.
+        std::fs::write(sig.join("approved"), b"").expect("signal");
+        std::fs::write(sig.join("filled"), b"").expect("signal");
+        watcher.join().expect("watcher");
+        out
+    });
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", text(&out));
+    let create = section(&stdout, "create");
+    assert!(create.ends_with("rc=1"), "{}", text(&out));
+    assert!(
+        create.contains("is full") && create.contains("payment by code was given back"),
+        "{}",
+        text(&out)
+    );
+    let rows = hub_payments();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].status, "voided", "{rows:?}");
+    assert!(rows[0].voided_at.is_some());
+    let payments = section(&stdout, "payments");
+    assert!(
+        payments.contains("\"status\":\"voided\"") && payments.ends_with("rc=0"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        section(&stdout, "orders"),
+        "rc=0",
+        "no order: {}",
+        text(&out)
+    );
+}

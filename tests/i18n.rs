@@ -9,10 +9,12 @@ use std::path::PathBuf;
 
 use smartstore::checkout::ScanRefusal;
 use smartstore::i18n::{Arg, Lang, Localize, Msg, problems};
+use smartstore::sale::SaleError;
 use smartstore::store::StoreError;
 use smartstore::sync::{Step, SyncError};
 use smartstore_domain::cart::CartError;
 use smartstore_domain::catalog::RowError;
+use smartstore_domain::checkout::{CheckoutError, CheckoutState};
 use smartstore_domain::coupon::CouponRefusal;
 use smartstore_domain::gtin::{Gtin, GtinError};
 use smartstore_domain::money::{Currency, Money, MoneyError};
@@ -469,6 +471,10 @@ fn store_variant(e: &StoreError) -> usize {
 fn sync_errors() -> Vec<SyncError> {
     let mut out = vec![
         SyncError::NotEnrolled,
+        SyncError::PaymentAnswerLost,
+        SyncError::PaymentVoided,
+        SyncError::PaymentUnknown,
+        SyncError::PaymentsUnreconciled { count: 3 },
         SyncError::SequenceConflict { seq: 6 },
         SyncError::EventRefused {
             seq: 7,
@@ -588,6 +594,83 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::ForgedKeys { .. } => 27,
         SyncError::AlreadyClaimed { .. } => 28,
         SyncError::NotTls { .. } => 29,
+        SyncError::PaymentAnswerLost => 30,
+        SyncError::PaymentVoided => 31,
+        SyncError::PaymentUnknown => 32,
+        SyncError::PaymentsUnreconciled { .. } => 33,
+    }
+}
+
+fn checkout_errors() -> Vec<CheckoutError> {
+    let cny = |m| Money::new(m, Currency::CNY);
+    vec![
+        CheckoutError::Closed(CheckoutState::Committed),
+        CheckoutError::CartLocked,
+        CheckoutError::EmptyCart,
+        CheckoutError::NothingDue,
+        CheckoutError::OverTender {
+            method: "card",
+            amount: cny(2500),
+            due: cny(2000),
+        },
+        CheckoutError::ZeroAmount,
+        CheckoutError::LaterMixed,
+        CheckoutError::TooManyTenders,
+        CheckoutError::UnknownTender("A-9".into()),
+        CheckoutError::TenderPending("A-1".into()),
+        CheckoutError::NotPaid { due: cny(1500) },
+        CheckoutError::NeedsApproval,
+        CheckoutError::Cart(CartError::TooManyLines),
+        CheckoutError::Order(OrderError::MissingAddress),
+        CheckoutError::Money(MoneyError::Overflow),
+    ]
+}
+
+fn checkout_variant(e: &CheckoutError) -> usize {
+    match e {
+        CheckoutError::Closed(_) => 0,
+        CheckoutError::CartLocked => 1,
+        CheckoutError::EmptyCart => 2,
+        CheckoutError::NothingDue => 3,
+        CheckoutError::OverTender { .. } => 4,
+        CheckoutError::ZeroAmount => 5,
+        CheckoutError::LaterMixed => 6,
+        CheckoutError::TooManyTenders => 7,
+        CheckoutError::UnknownTender(_) => 8,
+        CheckoutError::TenderPending(_) => 9,
+        CheckoutError::NotPaid { .. } => 10,
+        CheckoutError::NeedsApproval => 11,
+        CheckoutError::Cart(_) => 12,
+        CheckoutError::Order(_) => 13,
+        CheckoutError::Money(_) => 14,
+    }
+}
+
+fn sale_errors() -> Vec<SaleError> {
+    let full = || StoreError::DiskFull {
+        path: PathBuf::from("/var/lib/smartstore/smartstore.db"),
+    };
+    vec![
+        SaleError::Checkout(CheckoutError::NeedsApproval),
+        SaleError::Payment(SyncError::PaymentAnswerLost),
+        SaleError::Store(full()),
+        SaleError::NotCommitted {
+            store: full(),
+            given_back: true,
+        },
+        SaleError::NotCommitted {
+            store: full(),
+            given_back: false,
+        },
+    ]
+}
+
+fn sale_variant(e: &SaleError) -> usize {
+    match e {
+        SaleError::Checkout(_) => 0,
+        SaleError::Payment(_) => 1,
+        SaleError::Store(_) => 2,
+        SaleError::NotCommitted { .. } => 3,
     }
 }
 
@@ -621,7 +704,9 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
-    covers("SyncError", &sync_errors(), sync_variant, 30);
+    covers("SyncError", &sync_errors(), sync_variant, 34);
+    covers("CheckoutError", &checkout_errors(), checkout_variant, 15);
+    covers("SaleError", &sale_errors(), sale_variant, 4);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));
@@ -637,6 +722,8 @@ fn all_messages() -> Vec<(String, Msg)> {
     out.extend(named(key_errors()));
     out.extend(named(store_errors()));
     out.extend(named(sync_errors()));
+    out.extend(named(checkout_errors()));
+    out.extend(named(sale_errors()));
     for (e, m) in &mut out {
         // Through the stored form too, as the status bar reads the last sync error.
         let stored = Msg::from_stored(&m.to_stored());

@@ -240,7 +240,7 @@ fn a_scan_adds_a_cart_line() {
     term.assert_sees(&added(&tea, 2));
     term.assert_sees(&items(2));
     term.assert_sees(&tea.price.checked_mul(2).expect("money").to_string());
-    assert_eq!(term.app.counter.session.cart.lines().len(), 1);
+    assert_eq!(term.app.counter.session.cart().lines().len(), 1);
 
     // A keyboard-wedge scanner (or the clerk) types into the scan box and presses Enter.
     let oolong = term.item(OOLONG);
@@ -256,7 +256,7 @@ fn a_scan_adds_a_cart_line() {
     term.assert_sees(&oolong.name);
     term.assert_sees(&added(&oolong, 1));
     term.assert_sees(&items(3));
-    assert_eq!(term.app.counter.session.cart.lines().len(), 2);
+    assert_eq!(term.app.counter.session.cart().lines().len(), 2);
     // The box is empty again for the next scan.
     assert_eq!(term.app.counter.input, "");
 }
@@ -396,7 +396,7 @@ fn a_pickup_is_handed_over() {
         term.assert_sees(&format!("{qty} × {}  {name}", gtin.display_form()));
     }
     // A pickup is not a sale: the cart stays empty.
-    assert!(term.app.counter.session.cart.is_empty());
+    assert!(term.app.counter.session.cart().is_empty());
     assert!(term.store.outbox_after(0, 10).expect("outbox").is_empty());
 
     term.click(&t(EN, "pickup-confirm"));
@@ -463,7 +463,7 @@ fn a_refused_coupon_shows_its_reason() {
     }
     .render(EN);
     term.assert_sees(&tr(EN, "refused", &[("reason", reason)]));
-    assert!(term.app.counter.session.cart.coupon().is_none());
+    assert!(term.app.counter.session.cart().coupon().is_none());
     term.assert_not_sees(&tr(EN, "coupon-line", &[("id", "SPRING50".into())]));
 
     // For another store: refused when verified, before it reaches the cart.
@@ -479,7 +479,7 @@ fn a_refused_coupon_shows_its_reason() {
     );
     assert!(notice.text.starts_with("Not added: "), "{notice:?}");
     term.assert_sees(&notice.text);
-    assert!(term.app.counter.session.cart.coupon().is_none());
+    assert!(term.app.counter.session.cart().coupon().is_none());
 
     // A good coupon for this store is applied, so the refusals were the coupons' own.
     let good = issuer
@@ -533,7 +533,7 @@ fn the_kiosk_warns_when_idle_then_resets() {
     term.assert_sees(&t(EN, "kiosk-touch"));
     term.assert_not_sees(&t(EN, "kiosk-continue"));
     assert_eq!(term.app.kiosk.stage, kiosk::Stage::Attract);
-    assert!(term.app.kiosk.session.cart.is_empty());
+    assert!(term.app.kiosk.session.cart().is_empty());
     term.click(Lang::En.native_name());
     term.assert_sees(&t(EN, "cart-empty"));
     term.assert_not_sees(&tea.name);
@@ -644,7 +644,7 @@ fn the_setup_wizard_with_the_demo_store_ends_on_the_counter() {
     let config = smartstore::config::Config::load(term.data_dir()).expect("config");
     assert_eq!(config.camera.as_deref(), Some(camera.as_str()));
     // A scan in setup is a test: nothing goes into a cart.
-    assert!(term.app.counter.session.cart.is_empty());
+    assert!(term.app.counter.session.cart().is_empty());
     term.click(&t(EN, "next"));
 
     term.assert_sees(&t(EN, "setup-connection"));
@@ -744,7 +744,7 @@ fn a_usb_scanner_adds_to_the_cart_whatever_has_the_focus() {
     term.send(Message::Counter(smartstore::ui::counter::Message::Submit));
     type_fast(&mut term, "6921000000019", true);
     term.assert_sees(&added(&tea, 3));
-    assert_eq!(term.app.counter.session.cart.lines()[0].quantity, 3);
+    assert_eq!(term.app.counter.session.cart().lines()[0].quantity, 3);
 }
 
 #[test]
@@ -764,7 +764,7 @@ fn the_counter_works_from_the_keyboard_alone() {
         captured: false,
     });
     term.send(Message::Shortcut(Shortcut::MoreOfLast));
-    assert_eq!(term.app.counter.session.cart.lines()[0].quantity, 2);
+    assert_eq!(term.app.counter.session.cart().lines()[0].quantity, 2);
     term.send(Message::Shortcut(Shortcut::ToggleFulfil));
     term.send(Message::Shortcut(Shortcut::Cash));
     term.send(Message::Shortcut(Shortcut::PlaceOrder));
@@ -780,5 +780,7 @@ fn the_counter_works_from_the_keyboard_alone() {
         &[("receipt", orders[0].receipt.clone())],
     ));
     term.send(Message::Shortcut(Shortcut::Escape));
-    assert!(term.app.counter.session.placed.is_none() && term.app.counter.session.cart.is_empty());
+    assert!(
+        term.app.counter.session.placed.is_none() && term.app.counter.session.cart().is_empty()
+    );
 }

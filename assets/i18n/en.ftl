@@ -323,3 +323,23 @@ doctor-summary = { $check ->
 camera-demo-frames = Demo frames
 camera-failed-retrying = The camera stopped or cannot be opened; trying again. Check the cable, or choose a camera in setup.
 doctor-skipped = Not checked: the terminal is not enrolled yet, or a check above must be put right first.
+
+# Money: one checkout owns a sale (issue 14)
+payment-answer-lost = The platform's answer to the payment was lost. Press the button again to ask once more: the shopper is never charged twice. Or void the sale.
+payment-voided = This payment was cancelled and given back to the shopper: take the payment again.
+payment-unknown-reference = No payment with this reference reached the platform.
+payments-unreconciled = { $count } earlier payment(s) by code are not settled with the platform yet, and it cannot be reached: take cash or card, or try again when online.
+checkout-closed = This sale is already finished; start a new one.
+checkout-cart-locked = Payment has begun: the cart cannot change now. Void the sale to change it.
+checkout-nothing-due = Nothing is left to pay.
+checkout-over-tender = { $amount } by { $method } is more than the { $due } left to pay; only cash gives change.
+checkout-zero-amount = An amount must be more than zero.
+checkout-later-mixed = "Pay later" covers the whole sale and cannot be mixed with other payments.
+checkout-too-many-tenders = At most { $max } payments per sale.
+checkout-unknown-tender = This sale has no payment { $reference }.
+checkout-tender-pending = Payment { $reference } is waiting for the platform's answer: press the button again.
+checkout-not-paid = { $due } is still to pay.
+checkout-needs-approval = This needs a supervisor's approval.
+sale-not-committed = The order could not be stored, so nothing was sold.
+sale-payment-given-back = The payment by code was given back to the shopper.
+sale-payment-give-back-later = The payment by code will be given back to the shopper as soon as the platform can be reached.

@@ -322,3 +322,23 @@ doctor-summary = { $check ->
 camera-demo-frames = 演示画面
 camera-failed-retrying = 摄像头已停止或无法打开，正在重试。请检查连接线，或在设置中选择摄像头。
 doctor-skipped = 未检查：终端尚未注册，或需先解决上面的问题。
+
+# Money: one checkout owns a sale (issue 14)
+payment-answer-lost = 平台对这笔支付的回复丢失了。请再按一次按钮重新查询：顾客绝不会被重复扣款。或作废这笔交易。
+payment-voided = 这笔支付已取消并退还给顾客：请重新收款。
+payment-unknown-reference = 没有此编号的支付到达平台。
+payments-unreconciled = 之前有 { $count } 笔付款码支付尚未与平台核对，而平台暂时无法连接：请收取现金或刷卡，或联网后再试。
+checkout-closed = 这笔交易已经结束，请开始新的交易。
+checkout-cart-locked = 已开始收款：购物车现在不能修改。如需修改，请作废这笔交易。
+checkout-nothing-due = 已无待付金额。
+checkout-over-tender = { $method } { $amount } 超过了待付的 { $due }；只有现金可以找零。
+checkout-zero-amount = 金额必须大于零。
+checkout-later-mixed = “稍后支付”须覆盖整笔交易，不能与其他支付方式混用。
+checkout-too-many-tenders = 每笔交易最多 { $max } 种支付。
+checkout-unknown-tender = 这笔交易没有支付 { $reference }。
+checkout-tender-pending = 支付 { $reference } 正在等待平台回复：请再按一次按钮。
+checkout-not-paid = 还需支付 { $due }。
+checkout-needs-approval = 此操作需要主管批准。
+sale-not-committed = 订单未能保存，因此未完成销售。
+sale-payment-given-back = 付款码支付已退还给顾客。
+sale-payment-give-back-later = 平台可连接后，付款码支付将立即退还给顾客。

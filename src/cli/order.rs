@@ -6,8 +6,11 @@ use time::format_description::well_known::Rfc3339;
 
 use super::{Context, print_json};
 use crate::checkout::{Applied, CodeContext, scan_into_cart};
+use crate::sale::SaleError;
 use smartstore_domain::cart::Cart;
-use smartstore_domain::order::{Fulfilment, OrderDraft, Payment};
+use smartstore_domain::checkout::{Checkout, TenderKind, TenderStatus};
+use smartstore_domain::money::{Currency, Money};
+use smartstore_domain::order::{Fulfilment, Payment};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FulfilArg {
@@ -32,9 +35,11 @@ pub struct CreateArgs {
     /// Delivery address (required with --fulfil deliver).
     #[arg(long)]
     pub address: Option<String>,
-    /// cash, card:REF, code:DIGITS or later.
-    #[arg(long, default_value = "later")]
-    pub pay: String,
+    /// How the sale is paid; repeat to split it: cash[:AMOUNT] (AMOUNT handed over, change
+    /// given), card:REF[:AMOUNT], code:DIGITS[:AMOUNT] or later. A tender without an amount
+    /// pays what is left. Default: later (or the payment code scanned).
+    #[arg(long = "pay", value_name = "TENDER")]
+    pub pay: Vec<String>,
     /// Store where a collect order is picked up (default: this store).
     #[arg(long)]
     pub collect_store: Option<String>,
@@ -68,6 +73,41 @@ struct OrderJson<'a> {
     total: i64,
     currency: &'a str,
     synced: bool,
+    /// What paid for it (`order create` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tenders: Option<Vec<TenderJson>>,
+    /// Change given in cash, minor units (`order create` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct TenderJson {
+    method: &'static str,
+    amount: i64,
+    tendered: i64,
+    reference: String,
+    payment_id: Option<String>,
+}
+
+/// One `--pay`: cash[:AMOUNT], card:REF[:AMOUNT], code:DIGITS[:AMOUNT] or later.
+fn parse_tender(text: &str, currency: Currency) -> anyhow::Result<(TenderKind, Option<Money>)> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    let amount = |t: &str| {
+        Money::parse(t, currency)
+            .map_err(|e| anyhow::Error::new(e).context(format!("--pay '{text}'")))
+    };
+    let (payment, amount) = match parts.as_slice() {
+        [m, a] if m.eq_ignore_ascii_case("cash") => (Payment::Cash, Some(amount(a)?)),
+        [m, x, a] if m.eq_ignore_ascii_case("card") || m.eq_ignore_ascii_case("code") => {
+            (format!("{m}:{x}").parse::<Payment>()?, Some(amount(a)?))
+        }
+        _ => (text.parse::<Payment>()?, None),
+    };
+    if payment == Payment::Split {
+        anyhow::bail!("--pay '{text}': give each tender with its own --pay");
+    }
+    Ok((TenderKind::from(payment), amount))
 }
 
 pub fn run(ctx: &Context, cmd: OrderCommand) -> anyhow::Result<ExitCode> {
@@ -77,11 +117,16 @@ pub fn run(ctx: &Context, cmd: OrderCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
-    let mut payment: Payment = args.pay.parse()?;
+    let currency = ctx.config.currency()?;
+    let mut tenders = Vec::with_capacity(args.pay.len());
+    for p in &args.pay {
+        tenders.push(parse_tender(p, currency)?);
+    }
     let mut store = ctx.open_store()?;
-    let mut cart = Cart::new(ctx.config.currency()?);
+    let mut cart = Cart::new(currency);
     let codes = CodeContext::load(&store)?;
     let mut member: Option<smartstore_protocol::codes::Member> = None;
+    let mut scanned_code: Option<TenderKind> = None;
     for text in &args.scans {
         match scan_into_cart(&store, &mut cart, text, None, &codes)? {
             Err(reason) => {
@@ -101,8 +146,10 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
                 "that is the pickup code of online order {}: hand it over with `smartstore pickup --scan CODE`; nothing was stored",
                 pickup.order_id
             ),
-            // A payment code scanned at checkout pays for the order (captured online below).
-            Ok(Applied::Payment { scheme, digits }) => payment = Payment::Code { digits, scheme },
+            // A payment code scanned at checkout pays what the --pay tenders leave.
+            Ok(Applied::Payment { scheme, digits }) => {
+                scanned_code = Some(TenderKind::Code { digits, scheme })
+            }
         }
     }
     let fulfilment = match args.fulfil {
@@ -134,37 +181,62 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     if args.address.is_some() && matches!(fulfilment, Fulfilment::Collect { .. }) {
         anyhow::bail!("--address is for delivery orders; a collect order is picked up at a store");
     }
-    let mut draft = OrderDraft::from_cart(&cart, fulfilment, payment)
-        .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
-    draft.member_id = member.map(|m| m.member_id);
-    if let (Some(coupon), true) = (&draft.coupon_id, draft.coupon_single_use) {
-        crate::sync::claim_single_use(
-            &store,
-            &ctx.data_dir,
-            smartstore_protocol::wire::ClaimKind::Coupon,
-            coupon,
-        )
-        .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
+    let nothing_stored = |e: SaleError| anyhow::Error::new(e).context("nothing was stored");
+    let mut checkout = Checkout::new(uuid::Uuid::now_v7().to_string(), cart);
+    checkout
+        .check(&fulfilment)
+        .map_err(|e| nothing_stored(e.into()))?;
+    if tenders.is_empty() && scanned_code.is_none() {
+        tenders.push((TenderKind::Later, None));
     }
-    if let Payment::Code { digits, .. } = &draft.payment {
-        crate::sync::capture_payment(&store, &ctx.data_dir, digits, draft.totals.total)
-            .map_err(|e| anyhow::Error::new(e).context("nothing was stored"))?;
+    tenders.extend(scanned_code.map(|k| (k, None)));
+    for (kind, amount) in tenders {
+        checkout
+            .tender(kind, amount)
+            .map_err(|e| nothing_stored(e.into()))?;
     }
-    let placed = store.place_order(&draft)?;
+    let member_id = member.map(|m| m.member_id);
+    let placed = crate::sale::place(
+        &mut store,
+        &ctx.data_dir,
+        &mut checkout,
+        fulfilment.clone(),
+        member_id,
+    )
+    .map_err(nothing_stored)?;
+    let change = checkout.change()?;
     if args.json {
         print_json(&OrderJson {
             id: &placed.id.to_string(),
             receipt: &placed.receipt,
-            fulfil: draft.fulfilment.kind(),
+            fulfil: fulfilment.kind(),
             total: placed.total.minor,
             currency: placed.total.currency.code(),
             synced: false,
+            tenders: Some(
+                checkout
+                    .tenders()
+                    .iter()
+                    .filter(|t| t.status == TenderStatus::Approved)
+                    .map(|t| TenderJson {
+                        method: t.kind.method(),
+                        amount: t.amount.minor,
+                        tendered: t.tendered.minor,
+                        reference: t.reference.clone(),
+                        payment_id: t.payment_id.clone(),
+                    })
+                    .collect(),
+            ),
+            change: Some(change.minor),
         })?;
     } else {
         println!(
             "order {} placed: receipt {}, total {}",
             placed.id, placed.receipt, placed.total
         );
+        if change.minor > 0 {
+            println!("change to give in cash: {change}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -207,6 +279,8 @@ pub fn list(ctx: &Context, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
                 total: o.total,
                 currency: &o.currency,
                 synced: o.synced,
+                tenders: None,
+                change: None,
             })?;
         } else {
             let total = smartstore_domain::money::Money::new(
@@ -318,6 +392,52 @@ pub fn pickup(ctx: &Context, args: &PickupArgs) -> anyhow::Result<ExitCode> {
         match seq {
             Some(_) => println!("handed over; the platform will be told at the next sync"),
             None => println!("check the goods, then run again with --confirm to hand them over"),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PaymentsArgs {
+    /// Only the unresolved ones: asked without an answer kept, or approved without an order.
+    #[arg(long)]
+    pub pending: bool,
+    /// First settle with the platform those no running checkout owns (voided there when they
+    /// stand without an order).
+    #[arg(long)]
+    pub reconcile: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `smartstore payments`: the terminal's side of the payments by code.
+pub fn payments(ctx: &Context, args: &PaymentsArgs) -> anyhow::Result<ExitCode> {
+    if args.reconcile {
+        let store = ctx.open_store()?;
+        let r = crate::sale::reconcile(&store, &ctx.data_dir, None)?;
+        eprintln!(
+            "reconciled: {} voided, {} declined, {} still in a running checkout",
+            r.voided, r.declined, r.in_progress
+        );
+    }
+    let (store, _) = ctx.open_store_to_read()?;
+    for i in store.payment_intents(args.pending)? {
+        if args.json {
+            print_json(&i)?;
+        } else {
+            let amount = smartstore_domain::money::Money::new(
+                i.amount,
+                Currency::parse(&i.currency).unwrap_or_default(),
+            );
+            println!(
+                "{}  {:9}  {:>12}  {}  {}  {}",
+                i.created_at,
+                i.status.as_str(),
+                amount.to_string(),
+                i.code,
+                i.reference,
+                i.order_id.as_deref().unwrap_or("-")
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@
 
 use smartstore_domain::cart::CartError;
 use smartstore_domain::catalog::RowError;
+use smartstore_domain::checkout::CheckoutError;
 use smartstore_domain::coupon::CouponRefusal;
 use smartstore_domain::gtin::GtinError;
 use smartstore_domain::money::MoneyError;
@@ -140,6 +141,50 @@ impl Localize for OrderError {
             OrderError::MissingCardReference => Msg::new("order-missing-card-reference"),
             OrderError::Money(e) => e.msg(),
         }
+    }
+}
+
+impl Localize for CheckoutError {
+    fn msg(&self) -> Msg {
+        match self {
+            CheckoutError::Closed(_) => Msg::new("checkout-closed"),
+            CheckoutError::CartLocked => Msg::new("checkout-cart-locked"),
+            CheckoutError::EmptyCart => Msg::new("order-empty-cart"),
+            CheckoutError::NothingDue => Msg::new("checkout-nothing-due"),
+            CheckoutError::OverTender {
+                method,
+                amount,
+                due,
+            } => Msg::new("checkout-over-tender")
+                .arg_msg("method", tender_method(method))
+                .arg("amount", amount)
+                .arg("due", due),
+            CheckoutError::ZeroAmount => Msg::new("checkout-zero-amount"),
+            CheckoutError::LaterMixed => Msg::new("checkout-later-mixed"),
+            CheckoutError::TooManyTenders => Msg::new("checkout-too-many-tenders")
+                .arg("max", smartstore_domain::checkout::MAX_TENDERS),
+            CheckoutError::UnknownTender(r) => {
+                Msg::new("checkout-unknown-tender").arg("reference", r)
+            }
+            CheckoutError::TenderPending(r) => {
+                Msg::new("checkout-tender-pending").arg("reference", r)
+            }
+            CheckoutError::NotPaid { due } => Msg::new("checkout-not-paid").arg("due", due),
+            CheckoutError::NeedsApproval => Msg::new("checkout-needs-approval"),
+            CheckoutError::Cart(e) => e.msg(),
+            CheckoutError::Order(e) => e.msg(),
+            CheckoutError::Money(e) => e.msg(),
+        }
+    }
+}
+
+/// A tender's method in the user's words.
+fn tender_method(method: &str) -> Msg {
+    match method {
+        "cash" => Msg::new("pay-cash"),
+        "card" => Msg::new("pay-card"),
+        "later" => Msg::new("pay-later"),
+        _ => Msg::new("pay-code").arg("digits", ""),
     }
 }
 
@@ -415,6 +460,12 @@ impl Localize for SyncError {
             SyncError::PaymentNeedsPlatform => Msg::new("payment-needs-platform"),
             SyncError::PaymentOffline => Msg::new("payment-offline"),
             SyncError::PaymentDeclined { .. } => Msg::new("payment-declined"),
+            SyncError::PaymentAnswerLost => Msg::new("payment-answer-lost"),
+            SyncError::PaymentVoided => Msg::new("payment-voided"),
+            SyncError::PaymentUnknown => Msg::new("payment-unknown-reference"),
+            SyncError::PaymentsUnreconciled { count } => {
+                Msg::new("payments-unreconciled").arg("count", *count)
+            }
             SyncError::Key(e) => e.msg(),
             SyncError::Store(e) => e.msg(),
         }

@@ -84,12 +84,39 @@ impl Store {
         let path = self.path.clone();
         let err = |e| StoreError::from_sqlite(&path, e);
         let created_at = now_rfc3339();
-        let id = Uuid::now_v7();
+        // A checkout's attempt id is its order's id: the same attempt committed again (a retry
+        // after an answer was lost) finds its order instead of storing a second one.
+        let id = match &draft.attempt_id {
+            Some(a) => Uuid::parse_str(a)
+                .map_err(|e| StoreError::Inconsistent(format!("checkout attempt id '{a}': {e}")))?,
+            None => Uuid::now_v7(),
+        };
         let event_id = Uuid::now_v7();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
+        if draft.attempt_id.is_some() {
+            let existing: Option<(u64, String, String, u64)> = tx
+                .query_row(
+                    "SELECT o.number, o.receipt, o.created_at, COALESCE((SELECT seq FROM outbox WHERE order_id = o.id), 0)
+                     FROM orders o WHERE o.id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .optional()
+                .map_err(err)?;
+            if let Some((number, receipt, created_at, seq)) = existing {
+                return Ok(PlacedOrder {
+                    id,
+                    number,
+                    receipt,
+                    seq,
+                    created_at,
+                    total: draft.totals.total,
+                });
+            }
+        }
         let number: u64 = tx
             .query_row("SELECT COALESCE(MAX(number), 0) + 1 FROM orders", [], |r| {
                 r.get(0)
@@ -185,6 +212,7 @@ impl Store {
             discount: t.discount.minor,
             total: t.total.minor,
             currency: t.total.currency.code().to_owned(),
+            tenders: draft.tenders.clone(),
         };
         let payload =
             serde_json::to_string(&event).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
@@ -203,6 +231,33 @@ impl Store {
                 }
                 e => err(e),
             })?;
+        }
+        for (i, tender) in draft.tenders.iter().enumerate() {
+            tx.prepare_cached(
+                "INSERT INTO order_tenders (order_id, line_no, method, amount_minor, tendered_minor, reference, payment_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    id.to_string(),
+                    i as i64 + 1,
+                    tender.kind.method(),
+                    tender.amount.minor,
+                    tender.tendered.minor,
+                    tender.reference,
+                    tender.payment_id
+                ])
+            })
+            .map_err(err)?;
+            if tender.kind.needs_platform() {
+                // The charge and its order, together: never an approval the terminal forgets.
+                tx.prepare_cached(
+                    "UPDATE payment_intents SET status = 'committed', order_id = ?2, updated_at = ?3
+                     WHERE reference = ?1",
+                )
+                .and_then(|mut s| s.execute(params![tender.reference, id.to_string(), created_at]))
+                .map_err(err)?;
+            }
         }
         tx.commit().map_err(err)?;
         Ok(PlacedOrder {

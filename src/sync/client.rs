@@ -44,6 +44,7 @@ fn known_refusal(body: &ErrorBody) -> Option<SyncError> {
             }
         }
         (error_code::REFERENCE_CONFLICT, _, _) => SyncError::PaymentReferenceConflict,
+        (error_code::UNKNOWN_PAYMENT, _, _) => SyncError::PaymentUnknown,
         _ => return None,
     })
 }
@@ -245,12 +246,53 @@ impl PlatformClient {
         key: &SigningKey,
         req: &PaymentRequest,
     ) -> Result<PaymentResponse, SyncError> {
+        let sent = self
+            .http
+            .post(format!("{}{PAYMENT_PATH}", self.base))
+            .bearer_auth(Self::bearer(key))
+            .json(req)
+            .send();
+        // No connection, so no byte of the charge left the terminal: the platform is offline,
+        // which is not an answer lost.
+        if let Err(e) = &sent
+            && e.is_connect()
+            && !pin::is_certificate_refusal(e)
+        {
+            tracing::warn!("payment by code: {}", describe(e));
+            return Err(SyncError::PaymentOffline);
+        }
+        Self::answer(Step::Payment, sent)
+    }
+
+    /// What became of one of this device's payments: `None` when the charge never arrived.
+    pub fn payment_status(
+        &self,
+        key: &SigningKey,
+        reference: &str,
+    ) -> Result<Option<PaymentResponse>, SyncError> {
+        let url = format!("{}{PAYMENT_PATH}/{reference}", self.base);
+        match Self::answer(
+            Step::Payment,
+            self.http.get(url).bearer_auth(Self::bearer(key)).send(),
+        ) {
+            Ok(r) => Ok(Some(r)),
+            Err(SyncError::PaymentUnknown) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Voids one of this device's payments (an approval given back, or a reference closed
+    /// before its charge arrived). Idempotent.
+    pub fn void_payment(
+        &self,
+        key: &SigningKey,
+        reference: &str,
+    ) -> Result<PaymentResponse, SyncError> {
         Self::answer(
             Step::Payment,
             self.http
-                .post(format!("{}{PAYMENT_PATH}", self.base))
+                .post(format!("{}{PAYMENT_PATH}/{reference}/void", self.base))
                 .bearer_auth(Self::bearer(key))
-                .json(req)
                 .send(),
         )
     }

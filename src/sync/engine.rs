@@ -119,6 +119,22 @@ impl<S: BorrowMut<Store>> Engine<S> {
             }
             Err(e) => Err(e),
         };
+        if result.is_ok() {
+            // Charges whose answers were lost by a process that is gone: settled with the
+            // platform while it answers (a failure here waits for the next pass).
+            let data_dir = self.data_dir.clone();
+            match crate::sale::reconcile(self.store(), &data_dir, None) {
+                Ok(r) if r.voided + r.declined > 0 => {
+                    tracing::info!(
+                        voided = r.voided,
+                        declined = r.declined,
+                        "payments reconciled"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!("payment reconciliation: {e}"),
+            }
+        }
         let next = match &result {
             Ok(_) => {
                 self.failures = 0;

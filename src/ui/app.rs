@@ -254,7 +254,7 @@ impl App {
                     }
                     (Target::Counter, o) => {
                         let placed =
-                            matches!(o, Outcome::Placed(Ok(_)) | Outcome::Collected(Ok(_)));
+                            matches!(o, Outcome::Placed(Ok(_), _) | Outcome::Collected(Ok(_)));
                         let resolved = matches!(o, Outcome::Resolved { .. });
                         self.counter.outcome(o, lang);
                         if placed {
@@ -270,7 +270,7 @@ impl App {
                         }
                     }
                     (Target::Kiosk, o) => {
-                        let placed = matches!(o, Outcome::Placed(Ok(_)));
+                        let placed = matches!(o, Outcome::Placed(Ok(_), _));
                         self.kiosk.outcome(o, lang);
                         if placed {
                             more.push((Target::App, Effect::Refresh));

@@ -70,7 +70,7 @@ impl Counter {
 
     /// A function key: the same messages the mouse sends.
     pub fn shortcut(&mut self, sc: Shortcut, lang: Lang) -> Vec<Effect> {
-        let last = self.session.cart.lines().last().map(|l| l.gtin);
+        let last = self.session.cart().lines().last().map(|l| l.gtin);
         let msg = match sc {
             Shortcut::Cash => Message::Pay(PayKind::Cash),
             Shortcut::Card => Message::Pay(PayKind::Card),
@@ -144,7 +144,7 @@ impl Counter {
                 if s.busy {
                     return vec![];
                 }
-                match s.draft(&self.store_id, time::OffsetDateTime::now_utc()) {
+                match s.place_request(&self.store_id, time::OffsetDateTime::now_utc()) {
                     Ok(d) => {
                         s.busy = true;
                         s.notice = Some(Notice {
@@ -182,8 +182,9 @@ impl Counter {
             Outcome::Resolved {
                 resolution, codes, ..
             } => s.on_resolved(resolution, &codes, lang),
-            Outcome::Placed(r) => {
+            Outcome::Placed(r, checkout) => {
                 s.busy = false;
+                s.checkout = *checkout;
                 match r {
                     Ok(p) => {
                         // The e-receipt: the receipt number and order id, scannable by the shopper.
@@ -422,7 +423,7 @@ impl Counter {
                 .padding(12)
                 .width(Fill)
                 .style(button::success);
-            checkout = checkout.push(if s.busy || s.cart.is_empty() {
+            checkout = checkout.push(if s.busy || s.cart().is_empty() {
                 place
             } else {
                 place.on_press(Message::Checkout)

@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::checkout::{CodeContext, Resolution, resolve};
 use crate::i18n::{Localize as _, Msg};
 use crate::store::{Store, SyncStatus};
-use smartstore_domain::order::OrderDraft;
+use smartstore_domain::checkout::Checkout;
 use smartstore_domain::scan::Symbology;
 use smartstore_protocol::codes::Pickup;
 
@@ -18,8 +18,8 @@ pub enum Effect {
         text: String,
         symbology: Option<Symbology>,
     },
-    /// Commit an order (payment by code is captured online first).
-    Place(Box<OrderDraft>),
+    /// Place a sale (payment by code is charged online first, under the checkout's reference).
+    Place(Box<super::session::PlaceRequest>),
     /// Hand an online order over.
     Collect(Pickup),
     /// Read the status bar's figures.
@@ -71,7 +71,9 @@ pub enum Outcome {
         resolution: Resolution,
         codes: CodeContext,
     },
-    Placed(Result<Placed, Msg>),
+    /// The sale placed, or why not; with the checkout as it now stands (its tenders keep their
+    /// references for a retry).
+    Placed(Result<Placed, Msg>, Box<Checkout>),
     Collected(Result<String, Msg>),
     Status(TerminalStatus),
     Enrolled(Result<String, Msg>),
@@ -139,7 +141,24 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     codes,
                 }
             }
-            Effect::Place(draft) => Outcome::Placed(place(store, data_dir, &draft)),
+            Effect::Place(request) => {
+                let mut request = *request;
+                let result = crate::sale::place_paid_by(
+                    store,
+                    data_dir,
+                    &mut request.checkout,
+                    request.tender,
+                    request.fulfilment,
+                    request.member_id,
+                )
+                .map(|p| Placed {
+                    id: p.id.to_string(),
+                    receipt: p.receipt,
+                    total: p.total.to_string(),
+                })
+                .map_err(|e| e.msg());
+                Outcome::Placed(result, Box::new(request.checkout))
+            }
             Effect::Collect(p) => {
                 if let Err(e) = crate::sync::claim_single_use(
                     store,
@@ -233,27 +252,4 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
         })
     })();
     result.unwrap_or_else(Outcome::Failed)
-}
-
-fn place(store: &mut Store, data_dir: &Path, draft: &OrderDraft) -> Result<Placed, Msg> {
-    // A single-use coupon is claimed at the platform (when it can be reached) before the sale.
-    if let (Some(coupon), true) = (&draft.coupon_id, draft.coupon_single_use) {
-        crate::sync::claim_single_use(
-            store,
-            data_dir,
-            smartstore_protocol::wire::ClaimKind::Coupon,
-            coupon,
-        )
-        .map_err(|e| e.msg())?;
-    }
-    if let smartstore_domain::order::Payment::Code { digits, .. } = &draft.payment {
-        crate::sync::capture_payment(store, data_dir, digits, draft.totals.total)
-            .map_err(|e| e.msg())?;
-    }
-    let p = store.place_order(draft).map_err(|e| e.msg())?;
-    Ok(Placed {
-        id: p.id.to_string(),
-        receipt: p.receipt,
-        total: p.total.to_string(),
-    })
 }

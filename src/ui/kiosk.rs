@@ -138,7 +138,7 @@ impl Kiosk {
             }
             Message::Cart(a) => s.cart_action(a, lang),
             Message::ToCheckout => {
-                if !s.cart.is_empty() {
+                if !s.cart().is_empty() {
                     self.stage = Stage::Checkout;
                 }
             }
@@ -149,7 +149,7 @@ impl Kiosk {
                 if s.pay != PayKind::Code {
                     s.pay = PayKind::Later;
                 }
-                match s.draft(&self.store_id, time::OffsetDateTime::now_utc()) {
+                match s.place_request(&self.store_id, time::OffsetDateTime::now_utc()) {
                     Ok(d) if !s.busy => {
                         s.busy = true;
                         s.notice = Some(Notice {
@@ -232,8 +232,9 @@ impl Kiosk {
             Outcome::Resolved {
                 resolution, codes, ..
             } => s.on_resolved(resolution, &codes, lang),
-            Outcome::Placed(r) => {
+            Outcome::Placed(r, checkout) => {
                 s.busy = false;
+                s.checkout = *checkout;
                 match r {
                     Ok(p) => {
                         s.placed = Some(p);
@@ -293,7 +294,7 @@ impl Kiosk {
                 .width(Length::FillPortion(2)),
                 column![
                     widgets::cart(s, lang, true).map(Message::Cart),
-                    if s.cart.is_empty() {
+                    if s.cart().is_empty() {
                         Self::big_button(t(lang, "kiosk-checkout"), Message::ToCheckout)
                             .on_press_maybe(None)
                     } else {

@@ -4,8 +4,9 @@
 
 use crate::checkout::{Applied, CodeContext, Resolution, apply};
 use smartstore_domain::cart::Cart;
+use smartstore_domain::checkout::{Checkout, CheckoutError, TenderKind};
 use smartstore_domain::money::Currency;
-use smartstore_domain::order::{Fulfilment, OrderDraft, OrderError, Payment};
+use smartstore_domain::order::Fulfilment;
 use smartstore_domain::scan::PaymentScheme;
 use smartstore_protocol::codes::{Member, Pickup};
 
@@ -36,9 +37,24 @@ pub struct Notice {
     pub text: String,
 }
 
+/// A sale to place: the checkout (its attempt and the tenders already taken), how it is paid
+/// and fulfilled.
+#[derive(Debug, Clone)]
+pub struct PlaceRequest {
+    pub checkout: Checkout,
+    pub tender: TenderKind,
+    pub fulfilment: Fulfilment,
+    pub member_id: Option<String>,
+}
+
+fn new_checkout(currency: Currency) -> Checkout {
+    Checkout::new(uuid::Uuid::now_v7().to_string(), Cart::new(currency))
+}
+
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub cart: Cart,
+    /// The sale in progress: one attempt from the first scan to the order (or its void).
+    pub checkout: Checkout,
     pub member: Option<Member>,
     pub fulfil: FulfilKind,
     pub address: String,
@@ -60,7 +76,7 @@ pub struct Session {
 impl Session {
     pub fn new(currency: Currency) -> Session {
         Session {
-            cart: Cart::new(currency),
+            checkout: new_checkout(currency),
             member: None,
             fulfil: FulfilKind::Deliver,
             address: String::new(),
@@ -76,26 +92,32 @@ impl Session {
         }
     }
 
+    /// The cart of the sale in progress.
+    pub fn cart(&self) -> &Cart {
+        self.checkout.cart()
+    }
+
     /// A cart edit from the screen (−, +, remove); a refusal becomes the notice.
     pub fn cart_action(&mut self, action: super::widgets::CartAction, lang: Lang) {
         use super::widgets::CartAction;
-        let quantity = |cart: &Cart, g| {
-            cart.lines()
-                .iter()
-                .find(|l| l.gtin == g)
-                .map_or(0, |l| l.quantity)
-        };
-        let r = match action {
-            CartAction::Inc(g) => self.cart.set_quantity(g, quantity(&self.cart, g) + 1),
-            CartAction::Dec(g) => self
-                .cart
-                .set_quantity(g, quantity(&self.cart, g).saturating_sub(1)),
-            CartAction::Remove(g) => self.cart.remove(g),
-            CartAction::RemoveCoupon => {
-                self.cart.remove_coupon();
-                Ok(())
+        let r = (|| {
+            let cart = self.checkout.cart_mut()?;
+            let quantity = |cart: &Cart, g| {
+                cart.lines()
+                    .iter()
+                    .find(|l| l.gtin == g)
+                    .map_or(0, |l| l.quantity)
+            };
+            match action {
+                CartAction::Inc(g) => cart.set_quantity(g, quantity(cart, g) + 1)?,
+                CartAction::Dec(g) => cart.set_quantity(g, quantity(cart, g).saturating_sub(1))?,
+                CartAction::Remove(g) => cart.remove(g)?,
+                CartAction::RemoveCoupon => {
+                    cart.remove_coupon();
+                }
             }
-        };
+            Ok::<(), CheckoutError>(())
+        })();
         if let Err(e) = r {
             self.notice = Some(Notice {
                 ok: false,
@@ -106,7 +128,7 @@ impl Session {
 
     /// Empties everything (a new order, or the kiosk's idle reset).
     pub fn reset(&mut self) {
-        *self = Session::new(self.cart.currency());
+        *self = Session::new(self.cart().currency());
     }
 
     /// Applies a looked-up scan to the cart; sets the notice.
@@ -117,7 +139,11 @@ impl Session {
             self.reset();
             self.scans = 1;
         }
-        let notice = match apply(&mut self.cart, resolution, codes) {
+        let applied = match self.checkout.cart_mut() {
+            Ok(cart) => apply(cart, resolution, codes).map_err(|r| r.render(lang)),
+            Err(e) => Err(e.render(lang)),
+        };
+        let notice = match applied {
             Ok(Applied::Added { item, quantity }) => Notice {
                 ok: true,
                 text: tr(
@@ -170,18 +196,18 @@ impl Session {
             }
             Err(reason) => Notice {
                 ok: false,
-                text: tr(lang, "refused", &[("reason", reason.render(lang))]),
+                text: tr(lang, "refused", &[("reason", reason)]),
             },
         };
         self.notice = Some(notice);
     }
 
-    /// The order to commit, checked by the domain.
-    pub fn draft(
+    /// The sale to place, checked by the domain before anything is charged.
+    pub fn place_request(
         &self,
         store_id: &str,
         now: time::OffsetDateTime,
-    ) -> Result<OrderDraft, OrderError> {
+    ) -> Result<PlaceRequest, CheckoutError> {
         use time::format_description::well_known::Rfc3339;
         let fulfilment = match self.fulfil {
             FulfilKind::Deliver => Fulfilment::Deliver {
@@ -194,19 +220,27 @@ impl Session {
                     .unwrap_or_default(),
             },
         };
-        let payment = match (self.pay, &self.payment_code) {
-            (PayKind::Cash, _) => Payment::Cash,
-            (PayKind::Card, _) => Payment::Card {
-                reference: self.card_ref.trim().to_owned(),
-            },
-            (PayKind::Code, Some((scheme, digits))) => Payment::Code {
+        self.checkout.check(&fulfilment)?;
+        let tender = match (self.pay, &self.payment_code) {
+            (PayKind::Cash, _) => TenderKind::Cash,
+            (PayKind::Card, _) => {
+                let reference = self.card_ref.trim().to_owned();
+                if reference.is_empty() {
+                    return Err(smartstore_domain::order::OrderError::MissingCardReference.into());
+                }
+                TenderKind::Card { reference }
+            }
+            (PayKind::Code, Some((scheme, digits))) => TenderKind::Code {
                 digits: digits.clone(),
                 scheme: *scheme,
             },
-            _ => Payment::Later,
+            _ => TenderKind::Later,
         };
-        let mut draft = OrderDraft::from_cart(&self.cart, fulfilment, payment)?;
-        draft.member_id = self.member.as_ref().map(|m| m.member_id.clone());
-        Ok(draft)
+        Ok(PlaceRequest {
+            checkout: self.checkout.clone(),
+            tender,
+            fulfilment,
+            member_id: self.member.as_ref().map(|m| m.member_id.clone()),
+        })
     }
 }

@@ -35,13 +35,13 @@ pub fn notice<'a, M: 'a>(n: Option<&Notice>, size: u32) -> Element<'a, M> {
 pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
     let size = if big { 26 } else { 17 };
     let pad = if big { 14 } else { 6 };
-    if s.cart.is_empty() {
+    if s.cart().is_empty() {
         return container(text(t(lang, "cart-empty")).size(size))
             .padding(pad)
             .into();
     }
     let mut rows = column![].spacing(if big { 10 } else { 4 });
-    for line in s.cart.lines() {
+    for line in s.cart().lines() {
         let name = match (&line.name_zh, lang) {
             (Some(zh), Lang::Zh) if !zh.is_empty() => zh.clone(),
             _ => line.name.clone(),
@@ -73,7 +73,7 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
             .align_y(Alignment::Center),
         );
     }
-    if let Some(c) = s.cart.coupon() {
+    if let Some(c) = s.cart().coupon() {
         rows = rows.push(
             row![
                 text(tr(lang, "coupon-line", &[("id", c.id.clone())]))
@@ -86,7 +86,7 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
             .spacing(8),
         );
     }
-    let totals = s.cart.totals().ok();
+    let totals = s.cart().totals().ok();
     let money = |f: fn(&smartstore_domain::cart::Totals) -> smartstore_domain::money::Money| {
         totals
             .as_ref()

@@ -2,6 +2,7 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod coupon;
 pub mod gtin;
 pub mod kiosk;

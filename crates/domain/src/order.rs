@@ -43,6 +43,8 @@ pub enum Payment {
     },
     /// Paid on delivery or at collection.
     Later,
+    /// More than one tender (the order's `tenders` say which).
+    Split,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -97,6 +99,7 @@ impl fmt::Display for Payment {
             Payment::Card { reference } => write!(f, "card:{reference}"),
             Payment::Code { digits, .. } => write!(f, "code:{digits}"),
             Payment::Later => f.write_str("later"),
+            Payment::Split => f.write_str("split"),
         }
     }
 }
@@ -131,6 +134,12 @@ pub struct OrderDraft {
     pub payment: Payment,
     pub totals: Totals,
     pub member_id: Option<String>,
+    /// The checkout attempt that made it: the order's id, so committing it twice stores it once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempt_id: Option<String>,
+    /// What paid for it (from the checkout); empty for an order drafted without one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenders: Vec<crate::checkout::Tender>,
 }
 
 impl OrderDraft {
@@ -179,6 +188,8 @@ impl OrderDraft {
             payment,
             totals: cart.totals()?,
             member_id: None,
+            attempt_id: None,
+            tenders: Vec::new(),
         })
     }
 }

@@ -41,7 +41,29 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0006_claims",
         sql: include_str!("../../../migrations/hub/0006_claims.sql"),
     },
+    Migration {
+        name: "hub/0007_payment_voids",
+        sql: include_str!("../../../migrations/hub/0007_payment_voids.sql"),
+    },
 ];
+
+/// One payment at the platform, as `smartstore-hub payments --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PaymentRow {
+    pub reference: String,
+    pub device: String,
+    pub payment_id: String,
+    /// The shopper's payment code; empty for a tombstone (voided before the charge arrived).
+    pub code: String,
+    /// Minor units.
+    pub amount: i64,
+    pub currency: String,
+    /// `approved`, `declined` or `voided`.
+    pub status: String,
+    pub reason: Option<String>,
+    pub created_at: String,
+    pub voided_at: Option<String>,
+}
 
 /// The keys that sign: active, neither retired nor revoked.
 const SIGNING: &str = "active = 1 AND retired_at IS NULL AND revoked_at IS NULL";
@@ -1014,6 +1036,15 @@ impl HubDb {
             .optional()
             .map_err(self.err())?;
         if let Some((payment_id, status, reason, by, code, amount, currency)) = existing {
+            // A reference the terminal voided (a tombstone when the charge had not arrived)
+            // stays voided: a late or retried charge with it is never approved.
+            if status == "voided" && by == device {
+                return Ok(PaymentResponse {
+                    status,
+                    reason,
+                    payment_id,
+                });
+            }
             // The same attempt retried gets its answer again; anything else with this
             // reference (another device, code or amount) is refused, never answered with
             // someone else's result.
@@ -1055,6 +1086,139 @@ impl HubDb {
             reason,
             payment_id,
         })
+    }
+
+    /// The platform's answer for one of `device`'s payment references, `None` when it never
+    /// arrived (the terminal reconciles a payment whose answer it lost with this).
+    pub fn payment_status(
+        &self,
+        device: &str,
+        reference: &str,
+    ) -> Result<Option<smartstore_protocol::wire::PaymentResponse>, HubError> {
+        let row: Option<(String, String, Option<String>, String)> = self
+            .conn
+            .query_row(
+                "SELECT payment_id, status, reason, device_id FROM payments WHERE reference = ?1",
+                [reference],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(self.err())?;
+        match row {
+            None => Ok(None),
+            Some((_, _, _, by)) if by != device => Err(HubError::ReferenceConflict {
+                reference: reference.to_owned(),
+            }),
+            Some((payment_id, status, reason, _)) => {
+                Ok(Some(smartstore_protocol::wire::PaymentResponse {
+                    status,
+                    reason,
+                    payment_id,
+                }))
+            }
+        }
+    }
+
+    /// Voids one of `device`'s payments: an approval becomes `voided` (the money goes back to
+    /// the shopper), a declined one stays declined, and a reference never seen is kept as a
+    /// voided tombstone so that its charge, if it arrives late, is never approved. Idempotent.
+    pub fn void_payment(
+        &mut self,
+        device: &str,
+        reference: &str,
+    ) -> Result<smartstore_protocol::wire::PaymentResponse, HubError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| HubError::Db {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            })?;
+        let path = self.path.clone();
+        let err = move |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let row: Option<(String, String, Option<String>, String)> = tx
+            .query_row(
+                "SELECT payment_id, status, reason, device_id FROM payments WHERE reference = ?1",
+                [reference],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(err.clone())?;
+        let answer = match row {
+            Some((_, _, _, by)) if by != device => {
+                return Err(HubError::ReferenceConflict {
+                    reference: reference.to_owned(),
+                });
+            }
+            Some((payment_id, status, reason, _)) if status != "approved" => {
+                smartstore_protocol::wire::PaymentResponse {
+                    status,
+                    reason,
+                    payment_id,
+                }
+            }
+            Some((payment_id, _, _, _)) => {
+                tx.execute(
+                    "UPDATE payments SET status = 'voided', voided_at = ?2 WHERE reference = ?1",
+                    params![reference, now()],
+                )
+                .map_err(err.clone())?;
+                smartstore_protocol::wire::PaymentResponse {
+                    status: "voided".into(),
+                    reason: None,
+                    payment_id,
+                }
+            }
+            None => {
+                let payment_id = Uuid::now_v7().to_string();
+                let reason = "voided before the charge arrived".to_owned();
+                let at = now();
+                tx.execute(
+                    "INSERT INTO payments (reference, device_id, payment_id, code, amount, currency, status, reason, created_at, voided_at)
+                     VALUES (?1, ?2, ?3, '', 0, '', 'voided', ?4, ?5, ?5)",
+                    params![reference, device, payment_id, reason, at],
+                )
+                .map_err(err.clone())?;
+                smartstore_protocol::wire::PaymentResponse {
+                    status: "voided".into(),
+                    reason: Some(reason),
+                    payment_id,
+                }
+            }
+        };
+        tx.commit().map_err(err)?;
+        Ok(answer)
+    }
+
+    /// Every payment the platform holds, oldest first.
+    pub fn payments(&self) -> Result<Vec<PaymentRow>, HubError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT reference, device_id, payment_id, code, amount, currency, status, reason, created_at, voided_at
+                 FROM payments ORDER BY created_at, reference",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(PaymentRow {
+                    reference: r.get(0)?,
+                    device: r.get(1)?,
+                    payment_id: r.get(2)?,
+                    code: r.get(3)?,
+                    amount: r.get(4)?,
+                    currency: r.get(5)?,
+                    status: r.get(6)?,
+                    reason: r.get(7)?,
+                    created_at: r.get(8)?,
+                    voided_at: r.get(9)?,
+                })
+            })
+            .map_err(self.err())?;
+        rows.collect::<Result<_, _>>().map_err(self.err())
     }
 
     /// Every stored event, oldest first per device.

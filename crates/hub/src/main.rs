@@ -95,6 +95,12 @@ enum Command {
     /// Issue a signed shopper code: prints its text alone; `--png FILE` also writes its QR.
     #[command(subcommand)]
     Issue(IssueCommand),
+    /// Every payment by shopper code: approved, declined, voided (one JSON object per line with
+    /// --json).
+    Payments {
+        #[arg(long)]
+        json: bool,
+    },
     /// Every event the terminals sent.
     Events {
         #[arg(long)]
@@ -637,6 +643,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("pickup {order} recorded for store {store}");
         }
         Command::Issue(cmd) => issue(&mut db, cmd)?,
+        Command::Payments { json } => {
+            for p in db.payments()? {
+                if json {
+                    println!("{}", serde_json::to_string(&p)?);
+                } else {
+                    println!(
+                        "{} {:>10} {:3} {:9} {} {}",
+                        p.created_at,
+                        smartstore_domain::money::Money::new(
+                            p.amount,
+                            smartstore_domain::money::Currency::parse(&p.currency)
+                                .unwrap_or_default()
+                        )
+                        .to_decimal(),
+                        p.currency,
+                        p.status,
+                        p.device,
+                        p.reference
+                    );
+                }
+            }
+        }
         Command::Events { json, conflicts } => {
             let events = if conflicts {
                 db.conflicts()?

@@ -338,6 +338,47 @@ async fn payment(
     Ok(axum::Json(resp).into_response())
 }
 
+/// A terminal asks what became of one of its payments (an answer it lost): 404
+/// `unknown_payment` when the charge never arrived.
+async fn payment_status(
+    State(hub): State<Hub>,
+    axum::extract::Path(reference): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (device, _) = hub.authorise(&headers).await?;
+    let answer = hub
+        .with_db(move |db| db.payment_status(&device, &reference))
+        .await?;
+    match answer {
+        Some(a) => Ok(axum::Json(a).into_response()),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            error_code::UNKNOWN_PAYMENT,
+            "no payment with this reference arrived".into(),
+        )),
+    }
+}
+
+/// A terminal voids one of its payments: an approval whose order it could not commit, or a
+/// charge whose answer it lost and gave up on.
+async fn payment_void(
+    State(hub): State<Hub>,
+    axum::Extension(BearerDevice(device)): axum::Extension<BearerDevice>,
+    axum::extract::Path(reference): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
+    if reference.is_empty() || reference.len() > 128 {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "the reference is 1 to 128 bytes".into(),
+        ));
+    }
+    let answer = hub
+        .with_db(move |db| db.void_payment(&device, &reference))
+        .await?;
+    Ok(axum::Json(answer).into_response())
+}
+
 /// The platform keys with their standing: a document signed by the root when the platform has
 /// one, else (a demo on loopback) the keys alone.
 async fn keys(State(hub): State<Hub>) -> Result<Response, ApiError> {
@@ -419,6 +460,14 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
         .route(
             PAYMENT_PATH,
             device_first_of(bounded(post(payment), PAYMENT_BODY_BYTES), &hub),
+        )
+        .route(
+            &format!("{PAYMENT_PATH}/{{reference}}"),
+            get(payment_status),
+        )
+        .route(
+            &format!("{PAYMENT_PATH}/{{reference}}/void"),
+            device_first_of(bounded(post(payment_void), PAYMENT_BODY_BYTES), &hub),
         )
         .route(
             smartstore_protocol::wire::CLAIM_PATH,

@@ -3,6 +3,7 @@
 //! (`event_id`, `seq`, `type`, `created_at`) so a stored body stands on its own.
 
 use serde::{Deserialize, Serialize};
+use smartstore_domain::checkout::Tender;
 use smartstore_domain::order::{Fulfilment, Payment};
 
 /// The `type` of each event.
@@ -69,6 +70,10 @@ pub struct OrderPlaced {
     pub discount: i64,
     pub total: i64,
     pub currency: String,
+    /// What paid for it, one entry per tender (cash, card, code); empty for orders of terminals
+    /// older than split tender, whose `payment` says it all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenders: Vec<Tender>,
 }
 
 /// One line handed over at a pickup.
@@ -159,6 +164,7 @@ mod tests {
             discount: 0,
             total: 0,
             currency: "CNY".into(),
+            tenders: vec![],
         };
         let json = serde_json::to_string(&placed).expect("json");
         let view: PlacedView = serde_json::from_str(&json).expect("view");

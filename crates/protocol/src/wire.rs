@@ -135,7 +135,7 @@ pub struct PaymentRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentResponse {
-    /// `approved` or `declined`.
+    /// `approved`, `declined` or `voided`.
     pub status: String,
     #[serde(default)]
     pub reason: Option<String>,
@@ -189,6 +189,8 @@ pub mod error_code {
     pub const ALREADY_CLAIMED: &str = "already_claimed";
     /// 409: a payment reference already used by another device, code or amount.
     pub const REFERENCE_CONFLICT: &str = "reference_conflict";
+    /// 404: no payment with this reference reached the platform.
+    pub const UNKNOWN_PAYMENT: &str = "unknown_payment";
 }
 
 /// Separates an enrolment token's secret from the platform's CA fingerprint it carries

@@ -6,6 +6,7 @@ pub mod code_vectors;
 #[cfg(feature = "terminal")]
 pub mod crash;
 pub mod proxy;
+pub mod relay;
 #[cfg(feature = "terminal")]
 pub mod restore_clone;
 pub mod scene;

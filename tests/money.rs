@@ -1,0 +1,327 @@
+//! Money end to end: the real hub on loopback, the terminal's real binary killed in the middle
+//! of a payment, and a relay that takes the platform's answer away after the platform has
+//! committed it. Nothing charged twice, nothing charged without an order.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use smartstore::i18n::Msg;
+use smartstore::store::{IntentStatus, Store};
+use smartstore::ui::effect::{Effect, Outcome, execute};
+use smartstore::ui::session::PlaceRequest;
+use smartstore_domain::cart::Cart;
+use smartstore_domain::checkout::{Checkout, TenderKind, TenderStatus};
+use smartstore_domain::gtin::Gtin;
+use smartstore_domain::money::Currency;
+use smartstore_domain::order::Fulfilment;
+use smartstore_domain::scan::PaymentScheme;
+use smartstore_hub::db::{HubDb, PaymentRow};
+use smartstore_hub::server;
+use smartstore_testkit::relay::{Fault, Relay};
+
+const CODE: &str = "281234567890123456";
+const PAYMENTS: &str = "/v1/payments";
+
+fn spawn_hub(db: &Path) -> SocketAddr {
+    server::spawn(
+        HubDb::open(db).expect("hub db"),
+        "127.0.0.1:0".parse().expect("addr"),
+    )
+    .expect("hub")
+}
+
+fn smartstore(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_smartstore"))
+        .args(args)
+        .env("SMARTSTORE_DATA_DIR", data)
+        .env("SMARTSTORE_LANG", "en")
+        .env_remove("DISPLAY")
+        .output()
+        .expect("run smartstore")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn demo_catalog() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-catalog.csv")
+}
+
+/// A terminal of store SH001 enrolled through `platform`, with the demo catalog.
+fn enrolled(dir: &Path, hub_db: &Path, platform: &str) {
+    let token = HubDb::open(hub_db)
+        .expect("hub db")
+        .create_enrolment_tokens("SH001", 1)
+        .expect("token")
+        .remove(0);
+    let out = smartstore(dir, &["enroll", "--platform", platform, "--token", &token]);
+    assert!(out.status.success(), "{}", text(&out));
+    let catalog = demo_catalog();
+    let out = smartstore(
+        dir,
+        &["catalog", "import", catalog.to_str().expect("utf-8 path")],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+fn payments(hub_db: &Path) -> Vec<PaymentRow> {
+    HubDb::open(hub_db)
+        .expect("hub db")
+        .payments()
+        .expect("payments")
+}
+
+fn count(rows: &[PaymentRow], status: &str) -> usize {
+    rows.iter().filter(|p| p.status == status).count()
+}
+
+const SALE: [&str; 11] = [
+    "order",
+    "create",
+    "--fulfil",
+    "deliver",
+    "--scan",
+    "6921000000019",
+    "--address",
+    "88 Century Ave",
+    "--pay",
+    "code:281234567890123456",
+    "--json",
+];
+
+/// Waits until `done` holds, looking every 10 ms; gives up (failing the test with `what`)
+/// after 3,000 looks, far beyond what a loaded machine needs.
+fn wait_for(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..3000 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("never happened: {what}");
+}
+
+#[test]
+fn an_approval_whose_answer_is_lost_then_a_killed_terminal_never_charges_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let relay = Relay::start(spawn_hub(&hub_db), "POST", PAYMENTS);
+    let term = dir.path().join("term");
+    enrolled(&term, &hub_db, &relay.url());
+    const ROUNDS: usize = 100;
+    let mut paid_by = HashSet::new();
+    for round in 0..ROUNDS {
+        // The platform approves; its answer never reaches the terminal, which is killed while
+        // it waits.
+        relay.arm(Fault::Hold);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore"))
+            .args(SALE)
+            .env("SMARTSTORE_DATA_DIR", &term)
+            .env("SMARTSTORE_LANG", "en")
+            .env_remove("DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        wait_for("the platform approves this round's charge", || {
+            count(&payments(&hub_db), "approved") == round + 1
+        });
+        child.kill().expect("kill");
+        child.wait().expect("reaped");
+        relay.release();
+        // Restarted, the sale is tried again: the lost charge is settled first.
+        let out = smartstore(&term, &SALE);
+        assert!(out.status.success(), "round {round}: {}", text(&out));
+        let placed: serde_json::Value =
+            serde_json::from_slice(&out.stdout).expect("order create --json");
+        let id = placed["tenders"][0]["payment_id"]
+            .as_str()
+            .expect("the order names its payment")
+            .to_owned();
+        assert!(paid_by.insert(id), "round {round}: a payment paid twice");
+    }
+    assert_eq!(relay.taken.load(std::sync::atomic::Ordering::SeqCst), 100);
+    let rows = payments(&hub_db);
+    let approved: HashSet<String> = rows
+        .iter()
+        .filter(|p| p.status == "approved")
+        .map(|p| p.payment_id.clone())
+        .collect();
+    assert_eq!(approved.len(), ROUNDS, "one approved payment per sale");
+    assert_eq!(
+        count(&rows, "voided"),
+        ROUNDS,
+        "each lost charge given back"
+    );
+    assert_eq!(approved, paid_by, "every approved payment paid one order");
+    let orders = smartstore(&term, &["orders", "--json"]);
+    assert_eq!(
+        String::from_utf8_lossy(&orders.stdout).lines().count(),
+        ROUNDS,
+        "one order per sale"
+    );
+    let pending = smartstore(&term, &["payments", "--pending", "--json"]);
+    assert!(pending.status.success(), "{}", text(&pending));
+    assert_eq!(
+        String::from_utf8_lossy(&pending.stdout),
+        "",
+        "nothing unresolved"
+    );
+    // And the platform receives each order once.
+    let sync = smartstore(&term, &["sync", "--once"]);
+    assert!(sync.status.success(), "{}", text(&sync));
+    let events = HubDb::open(&hub_db).expect("hub").events().expect("events");
+    assert_eq!(events.len(), ROUNDS);
+}
+
+fn place_request(checkout: Checkout) -> Box<PlaceRequest> {
+    Box::new(PlaceRequest {
+        checkout,
+        tender: TenderKind::Code {
+            digits: CODE.into(),
+            scheme: PaymentScheme::Alipay,
+        },
+        fulfilment: Fulfilment::Deliver {
+            address: "88 Century Ave".into(),
+        },
+        member_id: None,
+    })
+}
+
+#[test]
+fn the_window_retries_a_lost_answer_under_the_same_reference() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let relay = Relay::start(spawn_hub(&hub_db), "POST", PAYMENTS);
+    let term = dir.path().join("term");
+    enrolled(&term, &hub_db, &relay.url());
+    let mut store = Store::open(&term.join("smartstore.db")).expect("store");
+    let item = store
+        .item(Gtin::parse("6921000000019").expect("gtin"))
+        .expect("read")
+        .expect("in the demo catalog");
+    let mut cart = Cart::new(Currency::CNY);
+    cart.add(&item, 2).expect("add");
+    let checkout = Checkout::new(uuid::Uuid::now_v7().to_string(), cart);
+
+    // Place order: approved at the platform, the answer dropped.
+    relay.arm(Fault::Drop);
+    let (first, checkout) = match execute(&mut store, &term, Effect::Place(place_request(checkout)))
+    {
+        Outcome::Placed(r, c) => (r, *c),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        first.expect_err("the answer was lost"),
+        Msg::new("payment-answer-lost")
+    );
+    let reference = checkout.tenders()[0].reference.clone();
+    assert_eq!(checkout.tenders()[0].status, TenderStatus::Pending);
+    assert_eq!(count(&payments(&hub_db), "approved"), 1);
+
+    // Another process reconciling meanwhile leaves the window's sale alone: it is running.
+    let other = smartstore(&term, &["payments", "--reconcile", "--pending", "--json"]);
+    assert!(other.status.success(), "{}", text(&other));
+    assert!(
+        String::from_utf8_lossy(&other.stderr).contains("1 still in a running checkout"),
+        "{}",
+        text(&other)
+    );
+
+    // Pressed again: the same reference, the platform's first answer, one order.
+    let (second, checkout) =
+        match execute(&mut store, &term, Effect::Place(place_request(checkout))) {
+            Outcome::Placed(r, c) => (r, *c),
+            other => panic!("{other:?}"),
+        };
+    let placed = second.expect("placed on the retry");
+    assert_eq!(checkout.tenders().len(), 1);
+    assert_eq!(checkout.tenders()[0].reference, reference);
+    let rows = payments(&hub_db);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].status, "approved");
+    assert_eq!(store.order_count().expect("count"), 1);
+    let intents = store.payment_intents(false).expect("intents");
+    assert_eq!(intents.len(), 1);
+    assert_eq!(intents[0].status, IntentStatus::Committed);
+    assert_eq!(intents[0].order_id.as_deref(), Some(placed.id.as_str()));
+}
+
+#[test]
+fn split_tender_on_the_command_line_gives_change_only_in_cash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let url = format!("http://{}", spawn_hub(&hub_db));
+    let term = dir.path().join("term");
+    enrolled(&term, &hub_db, &url);
+    let sale = |pays: &[&str]| {
+        let mut args = vec![
+            "order",
+            "create",
+            "--fulfil",
+            "deliver",
+            "--scan",
+            "6921000000019",
+            "--scan",
+            "6921000000019",
+            "--address",
+            "1 Road",
+            "--json",
+        ];
+        for p in pays {
+            args.extend(["--pay", p]);
+        }
+        smartstore(&term, &args)
+    };
+    let one = sale(&[]);
+    assert!(one.status.success(), "{}", text(&one));
+    let total = serde_json::from_slice::<serde_json::Value>(&one.stdout).expect("json")["total"]
+        .as_i64()
+        .expect("total");
+    assert!(
+        total > 300,
+        "two items of the demo catalog cost more than 3.00"
+    );
+    // Code for 1.00, card for 2.00, the rest in cash from a 500.00 note.
+    let split = sale(&[
+        &format!("code:{CODE}:1.00"),
+        "card:AUTH-77:2.00",
+        "cash:500.00",
+    ]);
+    assert!(split.status.success(), "{}", text(&split));
+    let v: serde_json::Value = serde_json::from_slice(&split.stdout).expect("json");
+    let tenders = v["tenders"].as_array().expect("tenders");
+    let methods: Vec<&str> = tenders
+        .iter()
+        .map(|t| t["method"].as_str().expect("method"))
+        .collect();
+    assert_eq!(methods, ["code", "card", "cash"]);
+    let amounts: Vec<i64> = tenders
+        .iter()
+        .map(|t| t["amount"].as_i64().expect("amount"))
+        .collect();
+    assert_eq!(amounts, [100, 200, total - 300]);
+    assert_eq!(v["change"].as_i64(), Some(50_000 - (total - 300)));
+    let rows = payments(&hub_db);
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].amount, rows[0].status.as_str()), (100, "approved"));
+    // A card for more than is due is refused (only cash gives change); nothing is stored.
+    let over = sale(&["card:AUTH-78:9999.00"]);
+    assert!(!over.status.success());
+    assert!(
+        String::from_utf8_lossy(&over.stderr).contains("only cash gives change"),
+        "{}",
+        text(&over)
+    );
+    let orders = smartstore(&term, &["orders", "--json"]);
+    assert_eq!(String::from_utf8_lossy(&orders.stdout).lines().count(), 2);
+}
