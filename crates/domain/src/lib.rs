@@ -8,5 +8,6 @@ pub mod gtin;
 pub mod kiosk;
 pub mod money;
 pub mod order;
+pub mod returns;
 pub mod scan;
 pub mod sync;

@@ -10,6 +10,7 @@ use smartstore_domain::money::Currency;
 use smartstore_protocol::catalog_csv::{self, CatalogRefusal, ImportFailure};
 use smartstore_protocol::events::EventKind;
 use smartstore_protocol::events::PlacedView;
+use smartstore_protocol::events::OrderPlaced;
 use smartstore_protocol::keys::{Jwk, JwkSet, KeyStatus, SigningKey, b64};
 use smartstore_protocol::wire::{
     BatchEvent, BatchPayload, CatalogChange, EnrolRequest, EnrolResponse, MAX_EVENT_BYTES, Pickup,
@@ -45,6 +46,10 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0007_payment_voids",
         sql: include_str!("../../../migrations/hub/0007_payment_voids.sql"),
     },
+    Migration {
+        name: "hub/0008_staff_returns",
+        sql: include_str!("../../../migrations/hub/0008_staff_returns.sql"),
+    },
 ];
 
 /// One payment at the platform, as `smartstore-hub payments --json` prints it.
@@ -63,6 +68,21 @@ pub struct PaymentRow {
     pub reason: Option<String>,
     pub created_at: String,
     pub voided_at: Option<String>,
+}
+
+/// One order in the platform's ledger (`smartstore-hub ledger --json`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LedgerRow {
+    pub order_id: String,
+    pub receipt: String,
+    /// Minor units.
+    pub sold: i64,
+    pub refunded: i64,
+    pub net: i64,
+    pub returns: u32,
+    pub currency: String,
+    /// Never more refunded than sold.
+    pub balanced: bool,
 }
 
 /// The keys that sign: active, neither retired nor revoked.
@@ -88,6 +108,14 @@ pub enum HubError {
     /// A payment reference used again with another device, code or amount.
     #[error("payment reference {reference} was used for another payment; nothing was charged")]
     ReferenceConflict { reference: String },
+    #[error("no approved payment {reference} of this store to refund")]
+    UnknownPayment { reference: String },
+    #[error("a refund of {asked} is more than the {left} payment {reference} has left to refund")]
+    RefundExceeds {
+        reference: String,
+        asked: i64,
+        left: i64,
+    },
     #[error("unknown device {0}")]
     UnknownDevice(String),
     #[error("no platform key {0}")]
@@ -735,6 +763,15 @@ impl HubDb {
                     }
                     continue;
                 }
+                if e.kind == EventKind::OrderReturned.as_str() {
+                    // A return: kept for the store's terminals (the returns pull) and the
+                    // ledger; one that takes back more than the sale sold is flagged.
+                    if let Some(flag_text) = record_return(&tx, &batch.device_id, e)? {
+                        flag.execute(params![batch.device_id, e.seq, flag_text])
+                            .map_err(err)?;
+                    }
+                    continue;
+                }
                 if e.kind == EventKind::PickupCollected.as_str() {
                     // A pickup handed over on two terminals (one of them offline).
                     if let Some(order) = collected_order(e.body.get()) {
@@ -1221,6 +1258,276 @@ impl HubDb {
         rows.collect::<Result<_, _>>().map_err(self.err())
     }
 
+    /// Adds a member of staff to a store, or changes their role, name or PIN (`pin_hash` is the
+    /// Argon2id hash; the PIN itself never reaches the platform's database).
+    pub fn add_staff(
+        &mut self,
+        store: &str,
+        staff_id: &str,
+        role: &str,
+        name: Option<&str>,
+        pin_hash: &str,
+    ) -> Result<(), HubError> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let v = Self::next_version(&tx).map_err(err)?;
+        tx.execute(
+            "INSERT INTO staff (store_id, staff_id, role, name, pin_hash, active, version) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)
+             ON CONFLICT (store_id, staff_id) DO UPDATE SET role = excluded.role, name = excluded.name,
+               pin_hash = excluded.pin_hash, active = 1, version = excluded.version",
+            params![store, staff_id, role, name, pin_hash, v],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)
+    }
+
+    /// The store's staff changed since `cursor`.
+    pub fn staff_after(
+        &self,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<smartstore_protocol::wire::StaffMember>, u64), HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT staff_id, role, name, pin_hash, active, version FROM staff WHERE store_id = ?1 AND version > ?2 ORDER BY version LIMIT ?3")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![store, cursor, limit], |r| {
+                Ok((
+                    smartstore_protocol::wire::StaffMember {
+                        staff_id: r.get(0)?,
+                        role: r.get(1)?,
+                        name: r.get(2)?,
+                        pin_hash: r.get(3)?,
+                        active: r.get::<_, i64>(4)? != 0,
+                    },
+                    r.get::<_, u64>(5)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for row in rows {
+            let (m, v) = row.map_err(self.err())?;
+            last = v;
+            out.push(m);
+        }
+        Ok((out, last))
+    }
+
+    /// The store's terminals and their public keys, after `cursor` (a device's row number).
+    pub fn devices_after(
+        &self,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<smartstore_protocol::wire::DeviceKey>, u64), HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, terminal_id, public_key, rowid FROM devices WHERE store_id = ?1 AND rowid > ?2 AND revoked = 0 ORDER BY rowid LIMIT ?3")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![store, cursor, limit], |r| {
+                Ok((
+                    smartstore_protocol::wire::DeviceKey {
+                        device_id: r.get(0)?,
+                        terminal: r.get(1)?,
+                        public_key: smartstore_protocol::keys::b64(&r.get::<_, Vec<u8>>(2)?),
+                    },
+                    r.get::<_, u64>(3)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for row in rows {
+            let (d, v) = row.map_err(self.err())?;
+            last = v;
+            out.push(d);
+        }
+        Ok((out, last))
+    }
+
+    /// The returns of the store's terminals the platform received since `cursor`.
+    pub fn returns_after(
+        &self,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<smartstore_protocol::wire::KnownReturn>, u64), HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT body, version FROM returns WHERE store_id = ?1 AND version > ?2 ORDER BY version LIMIT ?3")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![store, cursor, limit], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?))
+            })
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for row in rows {
+            let (body, v) = row.map_err(self.err())?;
+            last = v;
+            let e: smartstore_protocol::events::OrderReturned =
+                serde_json::from_str(&body).map_err(|e| HubError::BadBatch(e.to_string()))?;
+            out.push(smartstore_protocol::wire::KnownReturn {
+                return_id: e.return_id,
+                order_id: e.order_id,
+                lines: e.lines,
+                refunds: e.refunds,
+            });
+        }
+        Ok((out, last))
+    }
+
+    /// Refunds part or all of an approved payment of the device's store, once per reference,
+    /// never past what the payment has left.
+    pub fn refund(
+        &mut self,
+        device: &str,
+        req: &smartstore_protocol::wire::RefundRequest,
+    ) -> Result<smartstore_protocol::wire::RefundResponse, HubError> {
+        let path = self.path.clone();
+        let err = |e: rusqlite::Error| HubError::Db {
+            path: path.clone(),
+            detail: e.to_string(),
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let unknown = || HubError::UnknownPayment {
+            reference: req.payment_reference.clone(),
+        };
+        // The payment, approved, taken by a terminal of the asking device's store.
+        let paid: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT p.amount, p.currency FROM payments p
+                   JOIN devices d ON d.id = p.device_id
+                   JOIN devices me ON me.id = ?2 AND me.store_id = d.store_id
+                 WHERE p.reference = ?1 AND p.status = 'approved'",
+                params![req.payment_reference, device],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(err)?;
+        let (amount, currency) = paid.ok_or_else(unknown)?;
+        let refunded = |tx: &rusqlite::Transaction<'_>| -> Result<i64, HubError> {
+            tx.query_row(
+                "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_reference = ?1",
+                [&req.payment_reference],
+                |r| r.get(0),
+            )
+            .map_err(err)
+        };
+        let existing: Option<(String, String, i64, String)> = tx
+            .query_row(
+                "SELECT refund_id, payment_reference, amount, device_id FROM refunds WHERE reference = ?1",
+                [&req.reference],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(err)?;
+        if let Some((refund_id, payment, a, by)) = existing {
+            if (payment.as_str(), a, by.as_str()) != (req.payment_reference.as_str(), req.amount, device) {
+                return Err(HubError::ReferenceConflict {
+                    reference: req.reference.clone(),
+                });
+            }
+            let remaining = amount - refunded(&tx)?;
+            return Ok(smartstore_protocol::wire::RefundResponse {
+                refund_id,
+                remaining,
+            });
+        }
+        if currency != req.currency {
+            return Err(unknown());
+        }
+        let left = amount - refunded(&tx)?;
+        if req.amount <= 0 || req.amount > left {
+            return Err(HubError::RefundExceeds {
+                reference: req.payment_reference.clone(),
+                asked: req.amount,
+                left,
+            });
+        }
+        let refund_id = Uuid::now_v7().to_string();
+        tx.execute(
+            "INSERT INTO refunds (reference, payment_reference, device_id, refund_id, amount, currency, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![req.reference, req.payment_reference, device, refund_id, req.amount, req.currency, now()],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(smartstore_protocol::wire::RefundResponse {
+            refund_id,
+            remaining: left - req.amount,
+        })
+    }
+
+    /// Per order: what was sold, what its returns refunded, what stands; an order whose returns
+    /// passed what it sold is marked.
+    pub fn ledger(&self) -> Result<Vec<LedgerRow>, HubError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT e.order_id, e.receipt, e.body,
+                   (SELECT COALESCE(SUM(r.total), 0) FROM returns r WHERE r.order_id = e.order_id),
+                   (SELECT COUNT(*) FROM returns r WHERE r.order_id = e.order_id)
+                 FROM events e WHERE e.type = 'order.placed' ORDER BY e.received_at, e.device_id, e.seq",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, u32>(4)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (order_id, receipt, body, refunded, returns) = row.map_err(self.err())?;
+            let sold: smartstore_protocol::events::OrderPlaced =
+                serde_json::from_str(&body).map_err(|e| HubError::BadBatch(e.to_string()))?;
+            out.push(LedgerRow {
+                order_id: order_id.unwrap_or_default(),
+                receipt: receipt.unwrap_or_default(),
+                sold: sold.total,
+                refunded,
+                net: sold.total - refunded,
+                returns,
+                currency: sold.currency,
+                balanced: refunded <= sold.total,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every refund to a payment code, oldest first.
+    pub fn refunds(&self) -> Result<Vec<(String, String, i64)>, HubError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT reference, payment_reference, amount FROM refunds ORDER BY created_at, reference")
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(self.err())?;
+        rows.collect::<Result<_, _>>().map_err(self.err())
+    }
+
     /// Every stored event, oldest first per device.
     pub fn events(&self) -> Result<Vec<StoredEvent>, HubError> {
         let mut stmt = self
@@ -1360,6 +1667,86 @@ fn check_event(e: &BatchEvent) -> Result<Option<PlacedView>, HubError> {
         ));
     }
     Ok(Some(view))
+}
+
+/// Stores a return and says what is wrong with it, if anything: more taken back than sold, or
+/// more refunded than the sale's total (across every return the platform holds).
+fn record_return(
+    tx: &rusqlite::Transaction<'_>,
+    device: &str,
+    e: &BatchEvent,
+) -> Result<Option<String>, HubError> {
+    let db = |x: rusqlite::Error| HubError::Db {
+        path: PathBuf::new(),
+        detail: x.to_string(),
+    };
+    let Ok(r) = serde_json::from_str::<smartstore_protocol::events::OrderReturned>(e.body.get())
+    else {
+        return Ok(Some("not a readable order.returned".into()));
+    };
+    let store: String = tx
+        .query_row("SELECT store_id FROM devices WHERE id = ?1", [device], |x| {
+            x.get(0)
+        })
+        .map_err(db)?;
+    let v = HubDb::next_version(tx).map_err(db)?;
+    tx.execute(
+        "INSERT INTO returns (return_id, store_id, device_id, seq, order_id, total, body, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (return_id) DO NOTHING",
+        params![r.return_id, store, device, e.seq, r.order_id, r.total, e.body.get(), v],
+    )
+    .map_err(db)?;
+    let sold: Option<String> = tx
+        .query_row(
+            "SELECT body FROM events WHERE type = 'order.placed' AND order_id = ?1 LIMIT 1",
+            [&r.order_id],
+            |x| x.get(0),
+        )
+        .optional()
+        .map_err(db)?;
+    // The sale may arrive later (sold offline on another terminal): then it is checked then.
+    let Some(sold) = sold.and_then(|b| serde_json::from_str::<OrderPlaced>(&b).ok()) else {
+        return Ok(None);
+    };
+    let mut stmt = tx
+        .prepare_cached("SELECT body FROM returns WHERE order_id = ?1")
+        .map_err(db)?;
+    let bodies: Vec<String> = stmt
+        .query_map([&r.order_id], |x| x.get(0))
+        .map_err(db)?
+        .collect::<Result<_, _>>()
+        .map_err(db)?;
+    let mut back: std::collections::BTreeMap<String, i64> = Default::default();
+    let mut refunded = 0i64;
+    for b in &bodies {
+        if let Ok(other) = serde_json::from_str::<smartstore_protocol::events::OrderReturned>(b) {
+            refunded += other.total;
+            for l in other.lines {
+                *back.entry(l.gtin).or_default() += i64::from(l.quantity);
+            }
+        }
+    }
+    for (gtin, qty) in &back {
+        let bought: i64 = sold
+            .lines
+            .iter()
+            .filter(|l| &l.gtin == gtin)
+            .map(|l| i64::from(l.quantity))
+            .sum();
+        if *qty > bought {
+            return Ok(Some(format!(
+                "{gtin} of {} returned {qty} times, sold {bought}",
+                sold.receipt
+            )));
+        }
+    }
+    if refunded > sold.total {
+        return Ok(Some(format!(
+            "{} refunded {refunded}, sold for {}",
+            sold.receipt, sold.total
+        )));
+    }
+    Ok(None)
 }
 
 /// The order a `pickup.collected` event hands over.

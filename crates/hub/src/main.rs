@@ -95,6 +95,15 @@ enum Command {
     /// Issue a signed shopper code: prints its text alone; `--png FILE` also writes its QR.
     #[command(subcommand)]
     Issue(IssueCommand),
+    /// The stores' staff: clerks and supervisors with their own PINs.
+    #[command(subcommand)]
+    Staff(StaffCommand),
+    /// Per order: sold, refunded by its returns, what stands (one JSON object per line with
+    /// --json); an order refunded past its sale is marked unbalanced.
+    Ledger {
+        #[arg(long)]
+        json: bool,
+    },
     /// Every payment by shopper code: approved, declined, voided (one JSON object per line with
     /// --json).
     Payments {
@@ -109,6 +118,23 @@ enum Command {
         /// receipt number issued twice.
         #[arg(long)]
         conflicts: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StaffCommand {
+    /// Add a member of staff to a store (or change their role, name or PIN): the PIN is read
+    /// from standard input and stored only as its Argon2id hash; the store's terminals pull it.
+    Add {
+        #[arg(long)]
+        store: String,
+        #[arg(long)]
+        id: String,
+        /// clerk or supervisor (a supervisor approves voids, returns and refunds).
+        #[arg(long, default_value = "clerk")]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -643,6 +669,49 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("pickup {order} recorded for store {store}");
         }
         Command::Issue(cmd) => issue(&mut db, cmd)?,
+        Command::Staff(StaffCommand::Add {
+            store,
+            id,
+            role,
+            name,
+        }) => {
+            if !matches!(role.as_str(), "clerk" | "supervisor") {
+                anyhow::bail!("--role is clerk or supervisor, not '{role}'");
+            }
+            if id.trim().is_empty() || id.len() > 64 || store.trim().is_empty() {
+                anyhow::bail!("--store and --id are 1 to 64 characters");
+            }
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let pin = line.trim_end_matches(['\r', '\n']);
+            if !smartstore_domain::kiosk::is_valid_staff_pin(pin) {
+                anyhow::bail!(
+                    "a staff PIN is {} to {} digits: type it on standard input followed by Enter",
+                    smartstore_domain::kiosk::PIN_MIN_DIGITS,
+                    smartstore_domain::kiosk::PIN_MAX_DIGITS
+                );
+            }
+            let hash = smartstore_protocol::staff_pin::hash_pin(pin);
+            db.add_staff(store.trim(), id.trim(), &role, name.as_deref(), &hash)?;
+            println!("{role} {} of store {} added", id.trim(), store.trim());
+        }
+        Command::Ledger { json } => {
+            for row in db.ledger()? {
+                if json {
+                    println!("{}", serde_json::to_string(&row)?);
+                } else {
+                    println!(
+                        "{} {:>10} {:>10} {:>10} {}{}",
+                        row.receipt,
+                        row.sold,
+                        row.refunded,
+                        row.net,
+                        row.currency,
+                        if row.balanced { "" } else { "  UNBALANCED" }
+                    );
+                }
+            }
+        }
         Command::Payments { json } => {
             for p in db.payments()? {
                 if json {

@@ -94,6 +94,12 @@ impl From<HubError> for ApiError {
                 api.body.claimed_by = Some(by);
                 api
             }
+            HubError::UnknownPayment { .. } => {
+                ApiError::new(StatusCode::NOT_FOUND, error_code::UNKNOWN_PAYMENT, e.to_string())
+            }
+            HubError::RefundExceeds { .. } => {
+                ApiError::new(StatusCode::CONFLICT, error_code::REFUND_EXCEEDS, e.to_string())
+            }
             HubError::UnknownKey(_) => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
             }
@@ -305,6 +311,21 @@ async fn pull(
                 .await?,
             limit,
         ),
+        "staff" => page(
+            hub.with_db(move |db| db.staff_after(&store, cursor, limit))
+                .await?,
+            limit,
+        ),
+        "devices" => page(
+            hub.with_db(move |db| db.devices_after(&store, cursor, limit))
+                .await?,
+            limit,
+        ),
+        "returns" => page(
+            hub.with_db(move |db| db.returns_after(&store, cursor, limit))
+                .await?,
+            limit,
+        ),
         other => {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,
@@ -376,6 +397,25 @@ async fn payment_void(
     let answer = hub
         .with_db(move |db| db.void_payment(&device, &reference))
         .await?;
+    Ok(axum::Json(answer).into_response())
+}
+
+/// A terminal refunds part of a payment by code (a return), once per refund reference.
+async fn refund(
+    State(hub): State<Hub>,
+    axum::Extension(BearerDevice(device)): axum::Extension<BearerDevice>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let req: smartstore_protocol::wire::RefundRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    if req.reference.is_empty() || req.reference.len() > 128 {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "the reference is 1 to 128 bytes".into(),
+        ));
+    }
+    let answer = hub.with_db(move |db| db.refund(&device, &req)).await?;
     Ok(axum::Json(answer).into_response())
 }
 
@@ -468,6 +508,10 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
         .route(
             &format!("{PAYMENT_PATH}/{{reference}}/void"),
             device_first_of(bounded(post(payment_void), PAYMENT_BODY_BYTES), &hub),
+        )
+        .route(
+            smartstore_protocol::wire::REFUND_PATH,
+            device_first_of(bounded(post(refund), PAYMENT_BODY_BYTES), &hub),
         )
         .route(
             smartstore_protocol::wire::CLAIM_PATH,

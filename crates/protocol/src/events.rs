@@ -13,15 +13,22 @@ pub enum EventKind {
     OrderPlaced,
     #[serde(rename = "pickup.collected")]
     PickupCollected,
+    #[serde(rename = "order.returned")]
+    OrderReturned,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 2] = [EventKind::OrderPlaced, EventKind::PickupCollected];
+    pub const ALL: [EventKind; 3] = [
+        EventKind::OrderPlaced,
+        EventKind::PickupCollected,
+        EventKind::OrderReturned,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             EventKind::OrderPlaced => "order.placed",
             EventKind::PickupCollected => "pickup.collected",
+            EventKind::OrderReturned => "order.returned",
         }
     }
 
@@ -95,6 +102,32 @@ pub struct PickupCollected {
     pub store: String,
     pub terminal: String,
     pub lines: Vec<CollectedLine>,
+}
+
+/// `order.returned`: goods of a sale taken back (a return against its receipt, or a void of
+/// the whole sale or one line in the same shift) and the refunds made for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderReturned {
+    pub event_id: String,
+    pub seq: u64,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub created_at: String,
+    pub return_id: String,
+    /// `return` or `void`.
+    pub reason: String,
+    pub order_id: String,
+    pub receipt: String,
+    /// The store and terminal that took the goods back.
+    pub store: String,
+    pub terminal: String,
+    pub lines: Vec<smartstore_domain::returns::ReturnedLine>,
+    pub refunds: Vec<smartstore_domain::returns::Refund>,
+    /// Minor units.
+    pub total: i64,
+    pub currency: String,
+    /// The supervisor who approved it.
+    pub approved_by: String,
 }
 
 impl OrderPlaced {

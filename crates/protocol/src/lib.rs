@@ -8,5 +8,6 @@ pub mod events;
 pub mod jws;
 pub mod keydoc;
 pub mod keys;
+pub mod receipt;
 pub mod staff_pin;
 pub mod wire;

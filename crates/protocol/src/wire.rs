@@ -13,6 +13,7 @@ pub const PAYMENT_PATH: &str = "/v1/payments";
 pub const TIME_PATH: &str = "/v1/time";
 pub const CLAIM_PATH: &str = "/v1/claims";
 pub const CONFLICTS_PATH: &str = "/v1/conflicts";
+pub const REFUND_PATH: &str = "/v1/refunds";
 pub const BEARER_AUDIENCE: &str = "smartstore-platform";
 /// The longest a bearer token may live.
 pub const BEARER_MAX_SECONDS: i64 = 300;
@@ -142,6 +143,56 @@ pub struct PaymentResponse {
     pub payment_id: String,
 }
 
+/// A refund to a shopper's payment code, against the charge it gives back to. `reference` is
+/// the refund's idempotency key: the same refund asked again is made once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRequest {
+    pub reference: String,
+    pub payment_reference: String,
+    pub amount: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundResponse {
+    pub refund_id: String,
+    /// What the charge has left to refund after this one.
+    pub remaining: i64,
+}
+
+/// A member of the store's staff, as the `staff` pull brings it: the PIN only as its Argon2id
+/// hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub staff_id: String,
+    /// `clerk` or `supervisor`.
+    pub role: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub pin_hash: String,
+    pub active: bool,
+}
+
+/// A terminal of the store and its public key (the `devices` pull): another terminal verifies
+/// its receipt codes offline with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceKey {
+    pub device_id: String,
+    pub terminal: String,
+    /// Ed25519, base64url.
+    pub public_key: String,
+}
+
+/// A return made on one of the store's terminals (the `returns` pull): what came back of which
+/// order and what was refunded to which tender, so that no terminal takes back more.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownReturn {
+    pub return_id: String,
+    pub order_id: String,
+    pub lines: Vec<smartstore_domain::returns::ReturnedLine>,
+    pub refunds: Vec<smartstore_domain::returns::Refund>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimeResponse {
     /// The platform's clock, Unix milliseconds.
@@ -191,6 +242,8 @@ pub mod error_code {
     pub const REFERENCE_CONFLICT: &str = "reference_conflict";
     /// 404: no payment with this reference reached the platform.
     pub const UNKNOWN_PAYMENT: &str = "unknown_payment";
+    /// 409: a refund past what the payment has left (approved, less what was refunded).
+    pub const REFUND_EXCEEDS: &str = "refund_exceeds";
 }
 
 /// Separates an enrolment token's secret from the platform's CA fingerprint it carries
