@@ -48,6 +48,12 @@ pub enum Command {
     Pickup(order::PickupArgs),
     /// Payments by shopper code this terminal asked the platform for, and what became of them.
     Payments(order::PaymentsArgs),
+    /// Void a sale of today on this terminal (or one of its lines), refunding its tenders; a
+    /// supervisor approves (the PIN on standard input).
+    Void(order::VoidArgs),
+    /// Take goods back against a receipt (its number, or the text of its QR code: another
+    /// terminal's receipt is verified from it offline); a supervisor approves (PIN on stdin).
+    Return(order::ReturnArgs),
     /// Read the codes in image files, or from a camera.
     Scan(scan::ScanArgs),
     /// List cameras and their formats.
@@ -206,6 +212,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Orders(a) => order::list(&ctx, &a),
         Command::Pickup(a) => order::pickup(&ctx, &a),
         Command::Payments(a) => order::payments(&ctx, &a),
+        Command::Void(a) => order::void(&ctx, &a),
+        Command::Return(a) => order::take_return(&ctx, &a),
         Command::Doctor(a) => doctor::run(&ctx, &a),
         Command::Enroll(a) => sync::run_enroll(&ctx, &a),
         Command::Sync(a) => sync::run_sync(&ctx, &a),

@@ -36,6 +36,9 @@ pub struct Config {
     /// The kiosk's staff PIN as `smartstore pin` prints it (Argon2id; older PBKDF2 hashes still
     /// verify); the demo PIN 2468 when absent on the demo store, none on an enrolled terminal.
     pub staff_pin_hash: Option<String>,
+    /// The store's offset from UTC (`+08:00` when absent): its local day bounds what a void may
+    /// reach until shifts open and close it.
+    pub utc_offset: Option<String>,
 }
 
 impl Config {
@@ -79,6 +82,16 @@ impl Config {
             Some(c) => smartstore_domain::money::Currency::parse(c)
                 .map_err(|e| anyhow::anyhow!("config.toml: {e}")),
         }
+    }
+
+    /// The store's UTC offset (`utc_offset = "+08:00"`; +08:00 when absent).
+    pub fn utc_offset(&self) -> anyhow::Result<time::UtcOffset> {
+        let text = self.utc_offset.as_deref().unwrap_or("+08:00");
+        let format =
+            time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+        time::UtcOffset::parse(text.trim(), &format).map_err(|e| {
+            anyhow::anyhow!("config.toml: utc_offset '{text}' is not an offset such as +08:00: {e}")
+        })
     }
 }
 

@@ -199,6 +199,10 @@ pub fn localize(e: &(dyn std::error::Error + 'static)) -> Option<Msg> {
         };
     }
     first!(
+        crate::sale::SaleError,
+        crate::returns::ReturnRefusal,
+        crate::staff::ApprovalRefusal,
+        smartstore_domain::checkout::CheckoutError,
         crate::store::StoreError,
         crate::sync::SyncError,
         crate::checkout::ScanRefusal,

@@ -393,6 +393,31 @@ pub fn place(
     }
 }
 
+/// The receipt code of one of this terminal's sales, as its QR carries it: a link to the
+/// platform's receipt page whose token is the sale signed with this terminal's key (another
+/// terminal of the store verifies it offline for a return). `None` on a terminal that is not
+/// enrolled (the demo store): it has no key to sign with.
+pub fn receipt_code(
+    store: &Store,
+    data_dir: &Path,
+    order_id: &str,
+) -> Result<Option<String>, SyncError> {
+    let device = match Device::load(store, data_dir) {
+        Ok(d) => d,
+        Err(SyncError::NotEnrolled) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(code) = store.sale(order_id)? else {
+        return Ok(None);
+    };
+    let token = smartstore_protocol::receipt::sign(&device.key, &code);
+    Ok(Some(format!(
+        "{}{}{token}",
+        device.platform_url.trim_end_matches('/'),
+        smartstore_protocol::receipt::RECEIPT_PATH
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

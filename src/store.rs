@@ -6,6 +6,7 @@ mod error;
 mod orders;
 mod payments;
 mod pulls;
+mod returns;
 pub mod salvage;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -17,6 +18,7 @@ pub use durability::QuarantinedEvent;
 pub use error::StoreError;
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 pub use payments::{IntentStatus, PaymentIntent, masked};
+pub use returns::{NewReturn, OwedRefund, Staff, StoredReturn};
 
 /// The migrations, in order; `PRAGMA user_version` counts how many were applied.
 const MIGRATIONS: &[Migration] = &[
@@ -39,6 +41,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0005_payments",
         sql: include_str!("../migrations/0005_payments.sql"),
+    },
+    Migration {
+        name: "0006_staff_returns",
+        sql: include_str!("../migrations/0006_staff_returns.sql"),
     },
 ];
 

@@ -398,6 +398,10 @@ pub struct SyncReport {
     pub catalog: usize,
     pub pickups: usize,
     pub revocations: usize,
+    /// Members of staff added or changed.
+    pub staff: usize,
+    /// Returns of the store's terminals the platform reported.
+    pub returns: usize,
 }
 
 /// Builds the signed batch `first..=last` (fewer events if the bytes bound is reached first).
@@ -563,6 +567,9 @@ pub fn sync_once(
     report.pickups = pull_all::<Pickup>(store, client, key, "pickups", Store::save_pickups)?;
     report.revocations =
         pull_all::<Revocation>(store, client, key, "revocations", Store::save_revocations)?;
+    report.staff = pull_all(store, client, key, "staff", Store::save_staff)?;
+    pull_all(store, client, key, "devices", Store::save_device_keys)?;
+    report.returns = pull_all(store, client, key, "returns", Store::save_known_returns)?;
     let set = client.keys()?;
     let (retired, revoked) = standing_changes(store.meta("platform_keys")?.as_deref(), &set);
     if retired + revoked > 0 {

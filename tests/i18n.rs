@@ -9,7 +9,9 @@ use std::path::PathBuf;
 
 use smartstore::checkout::ScanRefusal;
 use smartstore::i18n::{Arg, Lang, Localize, Msg, problems};
+use smartstore::returns::ReturnRefusal;
 use smartstore::sale::SaleError;
+use smartstore::staff::ApprovalRefusal;
 use smartstore::store::StoreError;
 use smartstore::sync::{Step, SyncError};
 use smartstore_domain::cart::CartError;
@@ -19,10 +21,12 @@ use smartstore_domain::coupon::CouponRefusal;
 use smartstore_domain::gtin::{Gtin, GtinError};
 use smartstore_domain::money::{Currency, Money, MoneyError};
 use smartstore_domain::order::{OrderError, PaymentParseError};
+use smartstore_domain::returns::ReturnError;
 use smartstore_domain::scan::{ShopperCodeKind, Unusable};
 use smartstore_protocol::catalog_csv::{CatalogRefusal, Problem, ProblemKind};
 use smartstore_protocol::codes::CodeRefusal;
 use smartstore_protocol::keys::KeyError;
+use smartstore_protocol::receipt::ReceiptRefusal;
 
 fn gtin() -> Gtin {
     Gtin::parse("6921000000019").expect("gtin")
@@ -665,6 +669,58 @@ fn sale_errors() -> Vec<SaleError> {
     ]
 }
 
+fn return_refusals() -> Vec<ReturnRefusal> {
+    let gtin = || Gtin::parse("6921000000019").expect("gtin");
+    vec![
+        ReturnRefusal::Receipt(ReceiptRefusal::NotAReceipt),
+        ReturnRefusal::Receipt(ReceiptRefusal::UnknownTerminal("dev-9".into())),
+        ReturnRefusal::Receipt(ReceiptRefusal::Forged),
+        ReturnRefusal::NotFound("SH001-T09-000001".into()),
+        ReturnRefusal::OtherStore {
+            store: "BJ001".into(),
+        },
+        ReturnRefusal::Plan(ReturnError::NoLines),
+        ReturnRefusal::Plan(ReturnError::NotOnReceipt { gtin: gtin() }),
+        ReturnRefusal::Plan(ReturnError::MoreThanBought {
+            gtin: gtin(),
+            bought: 2,
+            returned: 1,
+            asked: 2,
+        }),
+        ReturnRefusal::Plan(ReturnError::TenderNotUsed {
+            method: "card".into(),
+        }),
+        ReturnRefusal::Plan(ReturnError::TenderNotUsed {
+            method: "code".into(),
+        }),
+        ReturnRefusal::Plan(ReturnError::NothingPaid),
+        ReturnRefusal::Plan(ReturnError::Money(MoneyError::Overflow)),
+        ReturnRefusal::VoidAfterShift {
+            receipt: "SH001-T01-000001".into(),
+        },
+        ReturnRefusal::Approval(ApprovalRefusal::UnknownStaff("S9".into())),
+        ReturnRefusal::Approval(ApprovalRefusal::Inactive("S2".into())),
+        ReturnRefusal::Approval(ApprovalRefusal::WrongPin { attempts_left: 2 }),
+        ReturnRefusal::Approval(ApprovalRefusal::Locked { seconds_left: 60 }),
+        ReturnRefusal::Approval(ApprovalRefusal::NotSupervisor("C1".into())),
+        ReturnRefusal::Store(StoreError::DiskFull {
+            path: PathBuf::from("/var/lib/smartstore/smartstore.db"),
+        }),
+    ]
+}
+
+fn return_variant(e: &ReturnRefusal) -> usize {
+    match e {
+        ReturnRefusal::Receipt(_) => 0,
+        ReturnRefusal::NotFound(_) => 1,
+        ReturnRefusal::OtherStore { .. } => 2,
+        ReturnRefusal::Plan(_) => 3,
+        ReturnRefusal::VoidAfterShift { .. } => 4,
+        ReturnRefusal::Approval(_) => 5,
+        ReturnRefusal::Store(_) => 6,
+    }
+}
+
 fn sale_variant(e: &SaleError) -> usize {
     match e {
         SaleError::Checkout(_) => 0,
@@ -707,6 +763,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("SyncError", &sync_errors(), sync_variant, 34);
     covers("CheckoutError", &checkout_errors(), checkout_variant, 15);
     covers("SaleError", &sale_errors(), sale_variant, 4);
+    covers("ReturnRefusal", &return_refusals(), return_variant, 7);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));
@@ -724,6 +781,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     out.extend(named(sync_errors()));
     out.extend(named(checkout_errors()));
     out.extend(named(sale_errors()));
+    out.extend(named(return_refusals()));
     for (e, m) in &mut out {
         // Through the stored form too, as the status bar reads the last sync error.
         let stored = Msg::from_stored(&m.to_stored());

@@ -325,3 +325,324 @@ fn split_tender_on_the_command_line_gives_change_only_in_cash() {
     let orders = smartstore(&term, &["orders", "--json"]);
     assert_eq!(String::from_utf8_lossy(&orders.stdout).lines().count(), 2);
 }
+
+/// Runs the terminal with `input` on standard input (a PIN).
+fn smartstore_in(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore"))
+        .args(args)
+        .env("SMARTSTORE_DATA_DIR", data)
+        .env("SMARTSTORE_LANG", "en")
+        .env_remove("DISPLAY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("pin");
+    child.wait_with_output().expect("run")
+}
+
+const TEA: &str = "6921000000019";
+const BIG_TEA: &str = "6921000000026";
+
+fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", text(out));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn refused_with(out: &Output, words: &str) {
+    assert!(!out.status.success(), "{}", text(out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(words),
+        "expected '{words}': {}",
+        text(out)
+    );
+}
+
+#[test]
+fn returns_across_two_terminals_offline_then_synced_never_refund_more_than_the_sale() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let url = format!("http://{}", spawn_hub(&hub_db));
+    {
+        let mut hub = HubDb::open(&hub_db).expect("hub");
+        let hash = smartstore_protocol::staff_pin::hash_pin;
+        hub.add_staff("SH001", "S1", "supervisor", Some("Li"), &hash("2468"))
+            .expect("staff");
+        hub.add_staff("SH001", "C1", "clerk", None, &hash("1357"))
+            .expect("staff");
+    }
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    enrolled(&a, &hub_db, &url);
+    enrolled(&b, &hub_db, &url);
+    for t in [&a, &b] {
+        let out = smartstore(t, &["sync", "--once"]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+
+    // Sold on A: 2 × 3.50 + 9.80 = 16.80, 5.00 by code and the rest in cash. A does not sync.
+    let sale = json(&smartstore(
+        &a,
+        &[
+            "order",
+            "create",
+            "--fulfil",
+            "deliver",
+            "--scan",
+            TEA,
+            "--scan",
+            TEA,
+            "--scan",
+            BIG_TEA,
+            "--address",
+            "1 Road",
+            "--pay",
+            &format!("code:{CODE}:5.00"),
+            "--pay",
+            "cash:20.00",
+            "--json",
+        ],
+    ));
+    assert_eq!(sale["total"], 1680);
+    assert_eq!(sale["change"], 820);
+    let receipt_code = sale["receipt_code"]
+        .as_str()
+        .expect("a receipt code")
+        .to_owned();
+    assert!(
+        receipt_code.starts_with(&format!("{url}/r/")),
+        "{receipt_code}"
+    );
+
+    // B is offline: the receipt is verified from its code alone.
+    let dead = format!("http://127.0.0.1:{}", {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    });
+    let b_store = Store::open(&b.join("smartstore.db")).expect("b");
+    b_store.set_meta("platform_url", &dead).expect("offline");
+    let ret = |t: &Path, lines: &[&str], extra: &[&str], pin: &str| {
+        let mut args = vec!["return", "--receipt", receipt_code.as_str(), "--json"];
+        for l in lines {
+            args.extend(["--line", l]);
+        }
+        args.extend(extra);
+        smartstore_in(t, &args, &format!("{pin}\n"))
+    };
+    let s1 = ["--staff", "S1"];
+    // Each refusal stores nothing.
+    refused_with(&ret(&b, &[&format!("{TEA}:1")], &s1, "0000"), "Wrong PIN");
+    refused_with(
+        &ret(&b, &[&format!("{TEA}:1")], &["--staff", "C1"], "1357"),
+        "a supervisor must approve",
+    );
+    refused_with(
+        &ret(&b, &[&format!("{TEA}:3")], &s1, "2468"),
+        "bought 2 time(s) and 0 already came back",
+    );
+    refused_with(
+        &ret(
+            &b,
+            &[&format!("{TEA}:1")],
+            &["--staff", "S1", "--refund", "card"],
+            "2468",
+        ),
+        "was not paid by",
+    );
+    let forged = receipt_code.replace(".ey", ".eX");
+    refused_with(
+        &smartstore_in(
+            &b,
+            &[
+                "return",
+                "--receipt",
+                &forged,
+                "--line",
+                &format!("{TEA}:1"),
+                "--staff",
+                "S1",
+            ],
+            "2468\n",
+        ),
+        "altered or forged",
+    );
+    let first = json(&ret(&b, &[&format!("{TEA}:1")], &s1, "2468"));
+    assert_eq!(first["total"], 350);
+    assert_eq!(first["refunds"][0]["method"], "code");
+    assert_eq!(first["refunds"][0]["status"], "owed", "offline: owed");
+    assert_eq!(first["approved_by"], "S1");
+    // A void on B of A's sale: not its own sale of today.
+    refused_with(
+        &smartstore_in(
+            &b,
+            &["void", "--receipt", &receipt_code, "--staff", "S1"],
+            "2468\n",
+        ),
+        "can no longer be voided",
+    );
+
+    // Both sync: B first (its return reaches the platform before the sale), then A.
+    b_store.set_meta("platform_url", &url).expect("online");
+    for t in [&b, &a] {
+        let out = smartstore(t, &["sync", "--once"]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    // A now knows B's return: two more teas cannot come back, one and the big one can.
+    refused_with(
+        &ret(&a, &[&format!("{TEA}:2")], &s1, "2468"),
+        "1 already came back",
+    );
+    let last = json(&ret(
+        &a,
+        &[&format!("{TEA}:1"), &format!("{BIG_TEA}:1")],
+        &s1,
+        "2468",
+    ));
+    assert_eq!(last["total"], 1680 - 350, "the rest of the sale, exactly");
+    let refunds: Vec<(String, i64, String)> = last["refunds"]
+        .as_array()
+        .expect("refunds")
+        .iter()
+        .map(|r| {
+            (
+                r["method"].as_str().expect("m").to_owned(),
+                r["amount"].as_i64().expect("a"),
+                r["status"].as_str().expect("s").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        refunds,
+        [
+            ("code".to_owned(), 150, "done".to_owned()),
+            ("cash".to_owned(), 1180, "done".to_owned())
+        ]
+    );
+    for t in [&a, &b] {
+        let out = smartstore(t, &["sync", "--once"]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+
+    // The platform holds the sale once, each return once, and refunds the code exactly what
+    // it paid; the ledger balances.
+    let hub = HubDb::open(&hub_db).expect("hub");
+    let events = hub.events().expect("events");
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "order.placed").count(), 1);
+    assert_eq!(kinds.iter().filter(|k| **k == "order.returned").count(), 2);
+    assert!(hub.conflicts().expect("flags").is_empty());
+    let refunds = hub.refunds().expect("refunds");
+    assert_eq!(
+        refunds.iter().map(|r| r.2).collect::<Vec<_>>(),
+        [350, 150],
+        "{refunds:?}"
+    );
+    let ledger = hub.ledger().expect("ledger");
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(
+        (
+            ledger[0].sold,
+            ledger[0].refunded,
+            ledger[0].net,
+            ledger[0].balanced
+        ),
+        (1680, 1680, 0, true)
+    );
+    // A refund past what the payment has left is refused by the platform itself.
+    let more = smartstore_hub::db::HubDb::open(&hub_db)
+        .expect("hub")
+        .refund(
+            &events[0].device,
+            &smartstore_protocol::wire::RefundRequest {
+                reference: "X-1".into(),
+                payment_reference: refunds[0].1.clone().to_string(),
+                amount: 1,
+                currency: "CNY".into(),
+            },
+        );
+    assert!(more.is_err());
+}
+
+#[test]
+fn a_sale_of_today_is_voided_with_its_tenders_given_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = dir.path().join("hub.db");
+    let url = format!("http://{}", spawn_hub(&hub_db));
+    HubDb::open(&hub_db)
+        .expect("hub")
+        .add_staff(
+            "SH001",
+            "S1",
+            "supervisor",
+            None,
+            &smartstore_protocol::staff_pin::hash_pin("2468"),
+        )
+        .expect("staff");
+    let t = dir.path().join("t");
+    enrolled(&t, &hub_db, &url);
+    assert!(smartstore(&t, &["sync", "--once"]).status.success());
+    let sale = json(&smartstore(
+        &t,
+        &[
+            "order",
+            "create",
+            "--fulfil",
+            "deliver",
+            "--scan",
+            TEA,
+            "--scan",
+            BIG_TEA,
+            "--address",
+            "1 Road",
+            "--pay",
+            &format!("code:{CODE}"),
+            "--json",
+        ],
+    ));
+    let receipt = sale["receipt"].as_str().expect("receipt").to_owned();
+    // One line first, then the rest: the whole sale back, never more.
+    let line = json(&smartstore_in(
+        &t,
+        &[
+            "void",
+            "--receipt",
+            &receipt,
+            "--line",
+            BIG_TEA,
+            "--staff",
+            "S1",
+            "--json",
+        ],
+        "2468\n",
+    ));
+    assert_eq!(line["total"], 980);
+    assert_eq!(line["reason"], "void");
+    let rest = json(&smartstore_in(
+        &t,
+        &["void", "--receipt", &receipt, "--staff", "S1", "--json"],
+        "2468\n",
+    ));
+    assert_eq!(rest["total"], 350);
+    assert_eq!(rest["refunds"][0]["status"], "done");
+    refused_with(
+        &smartstore_in(
+            &t,
+            &["void", "--receipt", &receipt, "--staff", "S1"],
+            "2468\n",
+        ),
+        "at least one line",
+    );
+    let rows = payments(&hub_db);
+    assert_eq!((rows.len(), rows[0].amount), (1, 1330));
+    let refunds = HubDb::open(&hub_db)
+        .expect("hub")
+        .refunds()
+        .expect("refunds");
+    assert_eq!(refunds.iter().map(|r| r.2).sum::<i64>(), 1330);
+}

@@ -343,3 +343,21 @@ checkout-needs-approval = This needs a supervisor's approval.
 sale-not-committed = The order could not be stored, so nothing was sold.
 sale-payment-given-back = The payment by code was given back to the shopper.
 sale-payment-give-back-later = The payment by code will be given back to the shopper as soon as the platform can be reached.
+
+# Returns, voids and staff approval (issue 14)
+return-not-a-receipt = This is not a receipt: scan the QR code printed on the receipt, or type its number.
+return-unknown-terminal = This receipt comes from a terminal this one does not know yet: sync, then scan it again.
+return-forged-receipt = This receipt's code was altered or forged: nothing can be taken back against it.
+return-not-found = Receipt { $receipt } is not one of this terminal's: scan its QR code instead (another terminal's receipt is read from it).
+return-other-store = This receipt is from store { $store }: goods go back to the store that sold them.
+return-no-lines = Choose at least one line to take back.
+return-not-on-receipt = Product { $gtin } is not on this receipt.
+return-more-than-bought = Product { $gtin } was bought { $bought } time(s) and { $returned } already came back: { $asked } more cannot be taken back.
+return-tender-not-used = The sale was not paid by { $method }: refund to the original payment, or in cash.
+return-nothing-paid = This sale is paid on delivery or collection: there is nothing to refund.
+void-after-shift = Receipt { $receipt } is not from today's sales on this terminal, so it can no longer be voided: take a return instead.
+staff-unknown = There is no member of staff { $id } at this store. Sync to bring the staff list, or check the number.
+staff-inactive = { $id } is no longer active at this store.
+staff-wrong-pin = Wrong PIN: { $left } attempt(s) left before a lockout.
+staff-locked = Locked after wrong PINs: try again in { $seconds } seconds.
+staff-not-supervisor = { $id } is a clerk: a supervisor must approve this.

@@ -342,3 +342,21 @@ checkout-needs-approval = 此操作需要主管批准。
 sale-not-committed = 订单未能保存，因此未完成销售。
 sale-payment-given-back = 付款码支付已退还给顾客。
 sale-payment-give-back-later = 平台可连接后，付款码支付将立即退还给顾客。
+
+# Returns, voids and staff approval (issue 14)
+return-not-a-receipt = 这不是小票：请扫描小票上的二维码，或输入小票号。
+return-unknown-terminal = 这张小票来自本机尚不认识的收银终端：请先同步，再扫一次。
+return-forged-receipt = 这张小票的二维码被改动或伪造：不能凭它退货。
+return-not-found = 小票 { $receipt } 不是本机开出的：请改为扫描它的二维码（其他终端的小票可从二维码读取）。
+return-other-store = 这张小票来自门店 { $store }：商品须退回售出的门店。
+return-no-lines = 请至少选择一行退货。
+return-not-on-receipt = 商品 { $gtin } 不在这张小票上。
+return-more-than-bought = 商品 { $gtin } 购买了 { $bought } 件，已退回 { $returned } 件：不能再退 { $asked } 件。
+return-tender-not-used = 这笔交易没有使用{ $method }支付：请退回原支付方式，或退现金。
+return-nothing-paid = 这笔交易为货到付款或到店付款：没有可退的款项。
+void-after-shift = 小票 { $receipt } 不是本机今天的销售，已不能作废：请改为办理退货。
+staff-unknown = 本店没有员工 { $id }。请同步员工名单，或核对工号。
+staff-inactive = { $id } 已不再是本店在职员工。
+staff-wrong-pin = 员工密码错误：还可尝试 { $left } 次，之后将被锁定。
+staff-locked = 员工密码错误次数过多，已锁定：请 { $seconds } 秒后再试。
+staff-not-supervisor = { $id } 是收银员：此操作须由主管批准。

@@ -79,6 +79,10 @@ struct OrderJson<'a> {
     /// Change given in cash, minor units (`order create` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     change: Option<i64>,
+    /// What the receipt's QR carries: a link to the platform's receipt page whose token is the
+    /// signed sale (`order create` on an enrolled terminal only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receipt_code: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -205,6 +209,11 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     )
     .map_err(nothing_stored)?;
     let change = checkout.change()?;
+    let receipt_code = crate::sale::receipt_code(&store, &ctx.data_dir, &placed.id.to_string())
+        .unwrap_or_else(|e| {
+            tracing::warn!("no receipt code: {e}");
+            None
+        });
     if args.json {
         print_json(&OrderJson {
             id: &placed.id.to_string(),
@@ -228,6 +237,7 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
                     .collect(),
             ),
             change: Some(change.minor),
+            receipt_code,
         })?;
     } else {
         println!(
@@ -281,6 +291,7 @@ pub fn list(ctx: &Context, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
                 synced: o.synced,
                 tenders: None,
                 change: None,
+                receipt_code: None,
             })?;
         } else {
             let total = smartstore_domain::money::Money::new(
@@ -441,4 +452,197 @@ pub fn payments(ctx: &Context, args: &PaymentsArgs) -> anyhow::Result<ExitCode> 
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VoidArgs {
+    /// The receipt number (or the text of its QR code).
+    #[arg(long)]
+    pub receipt: String,
+    /// Only this line (its GTIN), all of its quantity.
+    #[arg(long)]
+    pub line: Option<String>,
+    /// The supervisor who approves; the PIN is read from standard input.
+    #[arg(long)]
+    pub staff: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReturnArgs {
+    /// The receipt: its number (this terminal's), or the text of its QR code.
+    #[arg(long)]
+    pub receipt: String,
+    /// A line to take back: GTIN:QTY, or GTIN:QTY:damaged when it is not restocked; repeat.
+    #[arg(long = "line", value_name = "GTIN:QTY", required = true)]
+    pub lines: Vec<String>,
+    /// original (the tenders the sale used: code and card first, then cash), cash, card or code.
+    #[arg(long, default_value = "original")]
+    pub refund: String,
+    /// The supervisor who approves; the PIN is read from standard input.
+    #[arg(long)]
+    pub staff: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One `--line GTIN:QTY[:damaged]`.
+fn parse_line(text: &str) -> anyhow::Result<smartstore_domain::returns::Wanted> {
+    let mut parts = text.trim().split(':');
+    let gtin = parts.next().unwrap_or("");
+    let gtin = smartstore_domain::gtin::Gtin::parse(gtin)
+        .map_err(|e| anyhow::Error::new(e).context(format!("--line '{text}'")))?;
+    let quantity = match parts.next() {
+        None => 1,
+        Some(q) => q
+            .parse::<u32>()
+            .ok()
+            .filter(|q| *q > 0 && *q <= smartstore_domain::cart::MAX_QUANTITY)
+            .ok_or_else(|| {
+                anyhow::anyhow!("--line '{text}': the quantity is a whole number from 1")
+            })?,
+    };
+    let restock = match parts.next() {
+        None => true,
+        Some("damaged") => false,
+        Some(other) => anyhow::bail!("--line '{text}': '{other}' is not 'damaged'"),
+    };
+    Ok(smartstore_domain::returns::Wanted {
+        gtin,
+        quantity,
+        restock,
+    })
+}
+
+/// Reads a PIN from standard input (never echoed back, never stored).
+fn read_pin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn print_return(done: &crate::returns::ReturnDone, json: bool) -> anyhow::Result<()> {
+    if json {
+        return print_json(done);
+    }
+    let currency = Currency::parse(&done.currency).unwrap_or_default();
+    println!(
+        "{} of receipt {} taken: {} refunded, approved by {}",
+        done.reason,
+        done.receipt,
+        Money::new(done.total, currency),
+        done.approved_by
+    );
+    for r in &done.refunds {
+        println!(
+            "  {:5} {:>10}  {}",
+            r.method,
+            Money::new(r.amount, currency).to_string(),
+            match r.status.as_str() {
+                "owed" => "owed: made when the platform can be reached",
+                "refused" => "refused by the platform: refund it another way",
+                _ if r.method == "cash" => "give it from the drawer",
+                _ if r.method == "card" => "refund it on the card terminal",
+                _ => "refunded",
+            }
+        );
+    }
+    Ok(())
+}
+
+fn take_back(
+    ctx: &Context,
+    receipt: &str,
+    wanted: &[smartstore_domain::returns::Wanted],
+    refund: smartstore_domain::returns::RefundTo,
+    staff: &str,
+    reason: crate::returns::Reason,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let offset = ctx.config.utc_offset()?;
+    let pin = read_pin()?;
+    let mut store = ctx.open_store()?;
+    let refused =
+        |e: crate::returns::ReturnRefusal| anyhow::Error::new(e).context("nothing was taken back");
+    let approval =
+        crate::staff::approve(&store, staff, &pin, true).map_err(|e| refused(e.into()))?;
+    let done = crate::returns::take_back(
+        &mut store,
+        &ctx.data_dir,
+        receipt,
+        wanted,
+        refund,
+        &approval,
+        reason,
+        offset,
+    )
+    .map_err(refused)?;
+    print_return(&done, json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `smartstore void`: a sale of today on this terminal, or one of its lines.
+pub fn void(ctx: &Context, args: &VoidArgs) -> anyhow::Result<ExitCode> {
+    let wanted = match &args.line {
+        None => Vec::new(),
+        Some(gtin) => {
+            let store = ctx.open_store()?;
+            let code = crate::returns::find_sale(&store, &args.receipt)
+                .map_err(|e| anyhow::Error::new(e).context("nothing was voided"))?;
+            let g = smartstore_domain::gtin::Gtin::parse(gtin)
+                .map_err(|e| anyhow::Error::new(e).context(format!("--line '{gtin}'")))?;
+            let quantity = code
+                .lines
+                .iter()
+                .filter(|(l, _, _)| smartstore_domain::gtin::Gtin::parse(l).ok() == Some(g))
+                .map(|(_, q, _)| *q)
+                .sum::<u32>()
+                .saturating_sub(
+                    store
+                        .returned_before(&code.order_id)?
+                        .quantities
+                        .get(&g)
+                        .copied()
+                        .unwrap_or(0),
+                );
+            vec![smartstore_domain::returns::Wanted {
+                gtin: g,
+                quantity,
+                restock: true,
+            }]
+        }
+    };
+    take_back(
+        ctx,
+        &args.receipt,
+        &wanted,
+        smartstore_domain::returns::RefundTo::Original,
+        &args.staff,
+        crate::returns::Reason::Void,
+        args.json,
+    )
+}
+
+/// `smartstore return`: goods back against a receipt.
+pub fn take_return(ctx: &Context, args: &ReturnArgs) -> anyhow::Result<ExitCode> {
+    let refund = smartstore_domain::returns::RefundTo::parse(&args.refund).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--refund is original, cash, card or code, not '{}'",
+            args.refund
+        )
+    })?;
+    let mut wanted = Vec::new();
+    for l in &args.lines {
+        wanted.push(parse_line(l)?);
+    }
+    take_back(
+        ctx,
+        &args.receipt,
+        &wanted,
+        refund,
+        &args.staff,
+        crate::returns::Reason::Return,
+        args.json,
+    )
 }

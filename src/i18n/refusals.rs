@@ -17,8 +17,12 @@ use smartstore_protocol::keys::KeyError;
 
 use super::{Localize, Msg};
 use crate::checkout::ScanRefusal;
+use crate::returns::ReturnRefusal;
+use crate::staff::ApprovalRefusal;
 use crate::store::StoreError;
 use crate::sync::{Step, SyncError};
+use smartstore_domain::returns::ReturnError;
+use smartstore_protocol::receipt::ReceiptRefusal;
 
 fn kind_id(kind: ShopperCodeKind) -> &'static str {
     match kind {
@@ -185,6 +189,65 @@ fn tender_method(method: &str) -> Msg {
         "card" => Msg::new("pay-card"),
         "later" => Msg::new("pay-later"),
         _ => Msg::new("pay-code").arg("digits", ""),
+    }
+}
+
+impl Localize for ReturnRefusal {
+    fn msg(&self) -> Msg {
+        match self {
+            ReturnRefusal::Receipt(r) => match r {
+                ReceiptRefusal::NotAReceipt => Msg::new("return-not-a-receipt"),
+                ReceiptRefusal::UnknownTerminal(_) => Msg::new("return-unknown-terminal"),
+                ReceiptRefusal::Forged => Msg::new("return-forged-receipt"),
+            },
+            ReturnRefusal::NotFound(r) => Msg::new("return-not-found").arg("receipt", r),
+            ReturnRefusal::OtherStore { store } => {
+                Msg::new("return-other-store").arg("store", store)
+            }
+            ReturnRefusal::Plan(e) => match e {
+                ReturnError::NoLines => Msg::new("return-no-lines"),
+                ReturnError::NotOnReceipt { gtin } => {
+                    Msg::new("return-not-on-receipt").arg("gtin", gtin.display_form())
+                }
+                ReturnError::MoreThanBought {
+                    gtin,
+                    bought,
+                    returned,
+                    asked,
+                } => Msg::new("return-more-than-bought")
+                    .arg("gtin", gtin.display_form())
+                    .arg("bought", bought)
+                    .arg("returned", returned)
+                    .arg("asked", asked),
+                ReturnError::TenderNotUsed { method } => {
+                    Msg::new("return-tender-not-used").arg_msg("method", tender_method(method))
+                }
+                ReturnError::NothingPaid => Msg::new("return-nothing-paid"),
+                ReturnError::Money(m) => m.msg(),
+            },
+            ReturnRefusal::VoidAfterShift { receipt } => {
+                Msg::new("void-after-shift").arg("receipt", receipt)
+            }
+            ReturnRefusal::Approval(a) => a.msg(),
+            ReturnRefusal::Store(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for ApprovalRefusal {
+    fn msg(&self) -> Msg {
+        match self {
+            ApprovalRefusal::UnknownStaff(id) => Msg::new("staff-unknown").arg("id", id),
+            ApprovalRefusal::Inactive(id) => Msg::new("staff-inactive").arg("id", id),
+            ApprovalRefusal::WrongPin { attempts_left } => {
+                Msg::new("staff-wrong-pin").arg("left", attempts_left)
+            }
+            ApprovalRefusal::Locked { seconds_left } => {
+                Msg::new("staff-locked").arg("seconds", seconds_left)
+            }
+            ApprovalRefusal::NotSupervisor(id) => Msg::new("staff-not-supervisor").arg("id", id),
+            ApprovalRefusal::Store(e) => e.msg(),
+        }
     }
 }
 

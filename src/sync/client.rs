@@ -297,6 +297,26 @@ impl PlatformClient {
         )
     }
 
+    /// Refunds part of a payment by code (a return), once per refund reference.
+    pub fn refund(
+        &self,
+        key: &SigningKey,
+        req: &smartstore_protocol::wire::RefundRequest,
+    ) -> Result<smartstore_protocol::wire::RefundResponse, SyncError> {
+        Self::answer(
+            Step::Payment,
+            self.http
+                .post(format!(
+                    "{}{}",
+                    self.base,
+                    smartstore_protocol::wire::REFUND_PATH
+                ))
+                .bearer_auth(Self::bearer(key))
+                .json(req)
+                .send(),
+        )
+    }
+
     /// The platform keys with their standing. Over a pinned connection only from the document
     /// the pinned root signed; a forged, unsigned or altered document is refused and nothing
     /// of it is used. Without a pin (plain HTTP on loopback: demos and tests) as the platform

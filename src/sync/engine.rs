@@ -134,6 +134,12 @@ impl<S: BorrowMut<Store>> Engine<S> {
                 Ok(_) => {}
                 Err(e) => tracing::warn!("payment reconciliation: {e}"),
             }
+            // Refunds by code owed for returns taken offline.
+            match crate::returns::settle_refunds(self.store(), &data_dir) {
+                Ok(n) if n > 0 => tracing::info!(refunds = n, "refunds by code made"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!("refunds by code: {e}"),
+            }
         }
         let next = match &result {
             Ok(_) => {

@@ -188,11 +188,11 @@ impl Counter {
                 match r {
                     Ok(p) => {
                         // The e-receipt: the receipt number and order id, scannable by the shopper.
-                        self.qr = qr_code::Data::new(format!(
-                            "smartstore:receipt:{}:{}",
-                            p.receipt, p.id
-                        ))
-                        .ok();
+                        // On the demo store (no key to sign with) the number and order id.
+                        let text = p.receipt_code.clone().unwrap_or_else(|| {
+                            format!("smartstore:receipt:{}:{}", p.receipt, p.id)
+                        });
+                        self.qr = qr_code::Data::new(text).ok();
                         s.notice = None;
                         s.placed = Some(p);
                     }

@@ -43,6 +43,8 @@ pub struct Placed {
     pub id: String,
     pub receipt: String,
     pub total: String,
+    /// What the receipt's QR carries (the signed receipt link); `None` on the demo store.
+    pub receipt_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -152,6 +154,11 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     request.member_id,
                 )
                 .map(|p| Placed {
+                    receipt_code: crate::sale::receipt_code(store, data_dir, &p.id.to_string())
+                        .unwrap_or_else(|e| {
+                            tracing::warn!("no receipt code: {e}");
+                            None
+                        }),
                     id: p.id.to_string(),
                     receipt: p.receipt,
                     total: p.total.to_string(),

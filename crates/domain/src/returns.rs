@@ -187,8 +187,8 @@ pub fn plan_return(
     let total = if everything_back {
         sale.total.minor - refunded_before
     } else if sale.subtotal.minor > 0 {
-        ((i128::from(value.minor) * i128::from(sale.total.minor))
-            / i128::from(sale.subtotal.minor)) as i64
+        ((i128::from(value.minor) * i128::from(sale.total.minor)) / i128::from(sale.subtotal.minor))
+            as i64
     } else {
         0
     }
@@ -318,8 +318,20 @@ mod tests {
 
     #[test]
     fn returns_are_checked_and_refunded_to_the_original_tenders() {
-        let cases: Vec<(&str, Vec<Wanted>, Before, RefundTo, Result<Vec<(&str, i64)>, ReturnError>)> = vec![
-            ("nothing", vec![], Before::default(), RefundTo::Original, Err(ReturnError::NoLines)),
+        let cases: Vec<(
+            &str,
+            Vec<Wanted>,
+            Before,
+            RefundTo,
+            Result<Vec<(&str, i64)>, ReturnError>,
+        )> = vec![
+            (
+                "nothing",
+                vec![],
+                Before::default(),
+                RefundTo::Original,
+                Err(ReturnError::NoLines),
+            ),
             (
                 "one tea: its share of the discount kept, to the code",
                 vec![want(TEA, 1)],
@@ -349,36 +361,64 @@ mod tests {
                 vec![want(TEA, 4)],
                 Before::default(),
                 RefundTo::Original,
-                Err(ReturnError::MoreThanBought { gtin: g(TEA), bought: 3, returned: 0, asked: 4 }),
+                Err(ReturnError::MoreThanBought {
+                    gtin: g(TEA),
+                    bought: 3,
+                    returned: 0,
+                    asked: 4,
+                }),
             ),
             (
                 "more than bought across returns",
                 vec![want(TEA, 2)],
-                Before { quantities: [(g(TEA), 2)].into(), refunded: Default::default() },
+                Before {
+                    quantities: [(g(TEA), 2)].into(),
+                    refunded: Default::default(),
+                },
                 RefundTo::Original,
-                Err(ReturnError::MoreThanBought { gtin: g(TEA), bought: 3, returned: 2, asked: 2 }),
+                Err(ReturnError::MoreThanBought {
+                    gtin: g(TEA),
+                    bought: 3,
+                    returned: 2,
+                    asked: 2,
+                }),
             ),
             (
                 "not on the receipt",
                 vec![want("4006381333931", 1)],
                 Before::default(),
                 RefundTo::Original,
-                Err(ReturnError::NotOnReceipt { gtin: g("4006381333931") }),
+                Err(ReturnError::NotOnReceipt {
+                    gtin: g("4006381333931"),
+                }),
             ),
             (
                 "to a card the sale did not use",
                 vec![want(TEA, 1)],
                 Before::default(),
                 RefundTo::Card,
-                Err(ReturnError::TenderNotUsed { method: "card".into() }),
+                Err(ReturnError::TenderNotUsed {
+                    method: "card".into(),
+                }),
             ),
-            ("in cash", vec![want(TEA, 1)], Before::default(), RefundTo::Cash, Ok(vec![("cash", 900)])),
+            (
+                "in cash",
+                vec![want(TEA, 1)],
+                Before::default(),
+                RefundTo::Cash,
+                Ok(vec![("cash", 900)]),
+            ),
             (
                 "the same line asked twice is summed",
                 vec![want(TEA, 2), want(TEA, 2)],
                 Before::default(),
                 RefundTo::Original,
-                Err(ReturnError::MoreThanBought { gtin: g(TEA), bought: 3, returned: 0, asked: 4 }),
+                Err(ReturnError::MoreThanBought {
+                    gtin: g(TEA),
+                    bought: 3,
+                    returned: 0,
+                    asked: 4,
+                }),
             ),
         ];
         for (name, wanted, before, to, expected) in cases {
@@ -409,7 +449,10 @@ mod tests {
                 let plan = plan_return(&sale(), &before, &[want(units[i], 1)], RefundTo::Original)
                     .expect("plan");
                 for r in &plan.refunds {
-                    *before.refunded.entry(r.tender_reference.clone()).or_default() += r.amount;
+                    *before
+                        .refunded
+                        .entry(r.tender_reference.clone())
+                        .or_default() += r.amount;
                 }
                 *before.quantities.entry(g(units[i])).or_default() += 1;
                 sum += plan.total.minor;

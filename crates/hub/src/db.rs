@@ -9,8 +9,8 @@ use uuid::Uuid;
 use smartstore_domain::money::Currency;
 use smartstore_protocol::catalog_csv::{self, CatalogRefusal, ImportFailure};
 use smartstore_protocol::events::EventKind;
-use smartstore_protocol::events::PlacedView;
 use smartstore_protocol::events::OrderPlaced;
+use smartstore_protocol::events::PlacedView;
 use smartstore_protocol::keys::{Jwk, JwkSet, KeyStatus, SigningKey, b64};
 use smartstore_protocol::wire::{
     BatchEvent, BatchPayload, CatalogChange, EnrolRequest, EnrolResponse, MAX_EVENT_BYTES, Pickup,
@@ -1438,7 +1438,9 @@ impl HubDb {
             .optional()
             .map_err(err)?;
         if let Some((refund_id, payment, a, by)) = existing {
-            if (payment.as_str(), a, by.as_str()) != (req.payment_reference.as_str(), req.amount, device) {
+            if (payment.as_str(), a, by.as_str())
+                != (req.payment_reference.as_str(), req.amount, device)
+            {
                 return Err(HubError::ReferenceConflict {
                     reference: req.reference.clone(),
                 });
@@ -1685,15 +1687,26 @@ fn record_return(
         return Ok(Some("not a readable order.returned".into()));
     };
     let store: String = tx
-        .query_row("SELECT store_id FROM devices WHERE id = ?1", [device], |x| {
-            x.get(0)
-        })
+        .query_row(
+            "SELECT store_id FROM devices WHERE id = ?1",
+            [device],
+            |x| x.get(0),
+        )
         .map_err(db)?;
     let v = HubDb::next_version(tx).map_err(db)?;
     tx.execute(
         "INSERT INTO returns (return_id, store_id, device_id, seq, order_id, total, body, version)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (return_id) DO NOTHING",
-        params![r.return_id, store, device, e.seq, r.order_id, r.total, e.body.get(), v],
+        params![
+            r.return_id,
+            store,
+            device,
+            e.seq,
+            r.order_id,
+            r.total,
+            e.body.get(),
+            v
+        ],
     )
     .map_err(db)?;
     let sold: Option<String> = tx

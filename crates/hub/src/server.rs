@@ -94,12 +94,16 @@ impl From<HubError> for ApiError {
                 api.body.claimed_by = Some(by);
                 api
             }
-            HubError::UnknownPayment { .. } => {
-                ApiError::new(StatusCode::NOT_FOUND, error_code::UNKNOWN_PAYMENT, e.to_string())
-            }
-            HubError::RefundExceeds { .. } => {
-                ApiError::new(StatusCode::CONFLICT, error_code::REFUND_EXCEEDS, e.to_string())
-            }
+            HubError::UnknownPayment { .. } => ApiError::new(
+                StatusCode::NOT_FOUND,
+                error_code::UNKNOWN_PAYMENT,
+                e.to_string(),
+            ),
+            HubError::RefundExceeds { .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                error_code::REFUND_EXCEEDS,
+                e.to_string(),
+            ),
             HubError::UnknownKey(_) => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
             }

@@ -45,7 +45,9 @@ pub struct ReceiptCode {
 pub enum ReceiptRefusal {
     #[error("this is not a receipt code")]
     NotAReceipt,
-    #[error("the receipt was signed by terminal key {0}, which this terminal does not know: sync, then scan it again")]
+    #[error(
+        "the receipt was signed by terminal key {0}, which this terminal does not know: sync, then scan it again"
+    )]
     UnknownTerminal(String),
     #[error("the receipt's signature does not verify: it was altered or forged")]
     Forged,
