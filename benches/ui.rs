@@ -37,6 +37,7 @@ fn options(dir: &std::path::Path) -> Options {
         setup_step: None,
         address: None,
         place: false,
+        counter_opening: None,
     }
 }
 

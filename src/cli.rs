@@ -92,7 +92,8 @@ pub struct UiArgs {
     pub screenshot: Option<PathBuf>,
     #[arg(long, default_value_t = 2500)]
     pub screenshot_after_ms: u64,
-    /// Open a particular screen: kiosk-shopping, setup-enrol, setup-camera, setup-connection, setup-diagnostics.
+    /// Open a particular screen: kiosk-shopping, setup-enrol, setup-camera, setup-connection,
+    /// setup-diagnostics, counter-returns (the --scan texts are receipts), counter-void.
     #[arg(long)]
     pub screen: Option<String>,
     /// Counter: the delivery address to start with.
@@ -326,6 +327,11 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
         },
         address: args.address.clone(),
         place: args.place,
+        counter_opening: match screen {
+            "counter-returns" => Some(crate::ui::counter::Opening::Returns),
+            "counter-void" => Some(crate::ui::counter::Opening::VoidSale),
+            _ => None,
+        },
     };
     crate::ui::run(options, store)?;
     Ok(ExitCode::SUCCESS)

@@ -22,6 +22,10 @@ pub enum ApprovalRefusal {
     Store(#[from] StoreError),
 }
 
+/// The demo store's supervisor and PIN (the same demo PIN as the demo kiosk's).
+pub const DEMO_SUPERVISOR: &str = "demo";
+const DEMO_PIN: &str = "2468";
+
 fn now_ms() -> u64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).max(0) as u64
 }
@@ -34,9 +38,24 @@ pub fn approve(
     pin: &str,
     supervisor: bool,
 ) -> Result<Approval, ApprovalRefusal> {
-    let member = store
-        .staff_member(staff_id.trim())?
-        .ok_or_else(|| ApprovalRefusal::UnknownStaff(staff_id.trim().to_owned()))?;
+    let member = match store.staff_member(staff_id.trim())? {
+        Some(m) => m,
+        // The demo store (never enrolled, so no staff list) has one supervisor, `demo`, with
+        // the demo PIN: voids and returns can be tried there. An enrolled terminal never has it.
+        None if staff_id.trim() == DEMO_SUPERVISOR && store.meta("device_id")?.is_none() => {
+            return if pin == DEMO_PIN {
+                Ok(Approval {
+                    staff_id: DEMO_SUPERVISOR.to_owned(),
+                    role: Role::Supervisor,
+                })
+            } else {
+                Err(ApprovalRefusal::WrongPin {
+                    attempts_left: smartstore_domain::kiosk::PIN_ATTEMPTS,
+                })
+            };
+        }
+        None => return Err(ApprovalRefusal::UnknownStaff(staff_id.trim().to_owned())),
+    };
     if !member.active {
         return Err(ApprovalRefusal::Inactive(member.staff_id));
     }

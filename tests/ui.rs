@@ -61,6 +61,7 @@ fn options(dir: &tempfile::TempDir, store: &Store, mode: Mode) -> Options {
         setup_step: None,
         address: None,
         place: false,
+        counter_opening: None,
     }
 }
 
@@ -783,4 +784,153 @@ fn the_counter_works_from_the_keyboard_alone() {
     assert!(
         term.app.counter.session.placed.is_none() && term.app.counter.session.cart().is_empty()
     );
+}
+
+/// Staff of the demo store: supervisor S1 (the test PIN) and clerk C1 (1357).
+fn with_staff(term: &mut Term) {
+    use smartstore_protocol::wire::StaffMember;
+    let member = |id: &str, role: &str, hash: String| StaffMember {
+        staff_id: id.into(),
+        role: role.into(),
+        name: None,
+        pin_hash: hash,
+        active: true,
+    };
+    term.store
+        .save_staff(
+            &[
+                member("S1", "supervisor", PIN_HASH.clone()),
+                member(
+                    "C1",
+                    "clerk",
+                    smartstore_protocol::staff_pin::hash_pin("1357"),
+                ),
+            ],
+            1,
+        )
+        .expect("staff");
+}
+
+fn approve(term: &mut Term, staff: &str, pin: &str) {
+    term.send(Message::Counter(counter::Message::StaffId(staff.into())));
+    term.send(Message::Counter(counter::Message::StaffPin(pin.into())));
+    term.click(&t(EN, "approve"));
+}
+
+fn place_cash_sale(term: &mut Term) -> String {
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.send(Message::Counter(counter::Message::Address("1 Road".into())));
+    term.send(Message::Counter(counter::Message::Pay(PayKind::Cash)));
+    term.click(&t(EN, "checkout"));
+    term.assert_sees(&t(EN, "placed-title"));
+    term.store.orders(false, 1).expect("orders")[0]
+        .receipt
+        .clone()
+}
+
+#[test]
+fn the_counter_voids_sales_and_takes_returns_with_a_supervisors_pin() {
+    let mut term = Term::new(Mode::Counter);
+    with_staff(&mut term);
+
+    // The sale in progress: voiding it asks a supervisor; a clerk is refused.
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "void-sale"));
+    term.assert_sees(&t(EN, "approve-void-sale"));
+    approve(&mut term, "C1", "1357");
+    term.assert_sees(&tr(EN, "staff-not-supervisor", &[("id", "C1".into())]));
+    assert_eq!(
+        term.app.counter.session.cart().lines().len(),
+        1,
+        "nothing voided"
+    );
+    term.click(&t(EN, "void-sale"));
+    approve(&mut term, "S1", "0000");
+    term.assert_sees(&tr(EN, "staff-wrong-pin", &[("left", "2".into())]));
+    term.click(&t(EN, "void-sale"));
+    approve(&mut term, "S1", PIN);
+    term.assert_sees(&t(EN, "sale-voided"));
+    assert!(term.app.counter.session.cart().is_empty());
+
+    // A sale placed, then voided from its confirmation.
+    let receipt = place_cash_sale(&mut term);
+    term.click(&t(EN, "void-placed"));
+    approve(&mut term, "S1", PIN);
+    term.assert_sees(&t(EN, "cart-empty"));
+    let outbox = term.store.outbox_after(0, 10).expect("outbox");
+    let voided = outbox
+        .iter()
+        .find(|e| e.kind == "order.returned")
+        .expect("a void event");
+    let doc: serde_json::Value = serde_json::from_str(&voided.payload).expect("json");
+    assert_eq!(doc["reason"], "void");
+    assert_eq!(doc["receipt"], receipt.as_str());
+    assert_eq!(doc["approved_by"], "S1");
+    assert_eq!(doc["total"], 700);
+
+    // Another sale, and one tea brought back at the returns desk.
+    let receipt = place_cash_sale(&mut term);
+    term.click(&t(EN, "new-order"));
+    term.click(&t(EN, "returns-open"));
+    term.assert_sees(&t(EN, "returns-title"));
+    term.send(Message::Counter(counter::Message::ReturnReceipt(
+        receipt.clone(),
+    )));
+    term.click(&t(EN, "returns-find"));
+    term.assert_sees(&tr(
+        EN,
+        "returns-line",
+        &[
+            ("bought", "2".into()),
+            ("left", "2".into()),
+            ("price", Money::new(350, Currency::CNY).to_string()),
+        ],
+    ));
+    term.click("+");
+    term.click(&t(EN, "returns-take"));
+    approve(&mut term, "S1", PIN);
+    let done = smartstore::i18n::Msg::new("return-done")
+        .arg("receipt", &receipt)
+        .arg("total", Money::new(350, Currency::CNY))
+        .line(
+            smartstore::i18n::Msg::new("refund-line-cash")
+                .arg("amount", Money::new(350, Currency::CNY)),
+        );
+    assert_eq!(
+        term.app
+            .counter
+            .session
+            .notice
+            .as_ref()
+            .map(|n| n.text.clone()),
+        Some(done.render(EN))
+    );
+    // The same receipt again: one tea may still come back.
+    term.click(&t(EN, "returns-open"));
+    term.send(Message::Counter(counter::Message::ReturnReceipt(receipt)));
+    term.click(&t(EN, "returns-find"));
+    term.assert_sees(&tr(
+        EN,
+        "returns-line",
+        &[
+            ("bought", "2".into()),
+            ("left", "1".into()),
+            ("price", Money::new(350, Currency::CNY).to_string()),
+        ],
+    ));
+}
+
+#[test]
+fn the_demo_store_has_a_demo_supervisor_and_an_enrolled_one_does_not() {
+    let mut term = Term::new(Mode::Counter);
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "void-sale"));
+    approve(&mut term, "demo", PIN);
+    term.assert_sees(&t(EN, "sale-voided"));
+    term.store.set_meta("device_id", "dev-1").expect("enrolled");
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "void-sale"));
+    approve(&mut term, "demo", PIN);
+    term.assert_sees(&tr(EN, "staff-unknown", &[("id", "demo".into())]));
 }

@@ -70,6 +70,7 @@ for size in 1366x768 1920x1080; do
 done
 fi
 
+if [ "${SHOTS:-all}" = all ] || [ "$SHOTS" = issue12 ]; then
 # Issues 12 and 13 (SHOTS=issue12): the diagnostics with the new checks; the counter on a damaged database (opened read-only, every sale refused with the
 # reason), and on a copied terminal the platform caught reusing sequence numbers, with an
 # event set aside. Needs sqlite3 (only to make the damage and the oversized event).
@@ -109,3 +110,20 @@ for size in 1366x768 1920x1080; do
         unset SMARTSTORE_WINDOW_SIZE
     done
 done
+fi
+
+# Issue 14 (SHOTS=issue14): the counter's void button and approval, the confirmation with its
+# void button, and the returns desk with a receipt found.
+if [ "${SHOTS:-all}" = all ] || [ "$SHOTS" = issue14 ]; then
+for size in 1366x768 1920x1080; do
+    for lang in en zh-CN; do
+        export SMARTSTORE_WINDOW_SIZE=$size
+        store="$WORK/returns-$lang-$size"
+        SMARTSTORE_DATA_DIR=$store "$BIN" order create --fulfil deliver "${CART[@]}" --address "$ADDRESS" --pay cash:100 >/dev/null
+        CAMERA=none XVFB_SCREEN=$size shot "counter-void-$lang-$size" "$WORK/v-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --screen counter-void
+        CAMERA=none XVFB_SCREEN=$size shot "counter-confirmation-$lang-$size" "$WORK/p-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --place
+        CAMERA=none XVFB_SCREEN=$size shot "counter-returns-$lang-$size" "$store" --mode counter --lang "$lang" --screen counter-returns --scan DEMO-T01-000001
+        unset SMARTSTORE_WINDOW_SIZE
+    done
+done
+fi

@@ -92,6 +92,9 @@ pub struct Options {
     pub address: Option<String>,
     /// Counter: place the order (cash) once the start scans are in (demos, screenshots).
     pub place: bool,
+    /// Counter: open on the returns desk (the start scans are receipts) or on the void
+    /// approval once the start scans are in (demos, screenshots).
+    pub counter_opening: Option<counter::Opening>,
 }
 
 pub struct App {
@@ -173,7 +176,16 @@ impl App {
         if let Some(a) = &app.options.address {
             app.counter.session.address.clone_from(a);
         }
+        let returns = app.mode == Mode::Counter
+            && app.options.counter_opening == Some(counter::Opening::Returns);
+        if returns {
+            app.counter.update(counter::Message::OpenReturns, app.lang);
+        }
         for s in app.options.scans.clone() {
+            if returns {
+                tasks.push(app.run(Target::Counter, Effect::FindReceipt(s)));
+                continue;
+            }
             let target = app.target();
             app.pending_scans += 1;
             tasks.push(app.run(
@@ -266,6 +278,11 @@ impl App {
                                 self.counter.session.pay = super::session::PayKind::Cash;
                                 let effects = self.counter.update(counter::Message::Checkout, lang);
                                 more.extend(effects.into_iter().map(|e| (Target::Counter, e)));
+                            }
+                            if self.pending_scans == 0
+                                && self.options.counter_opening == Some(counter::Opening::VoidSale)
+                            {
+                                self.counter.update(counter::Message::VoidSale, lang);
                             }
                         }
                     }

@@ -4,16 +4,19 @@
 use iced::widget::{button, column, container, qr_code, radio, row, text, text_input};
 use iced::{Alignment, Element, Fill, Length};
 
-use super::effect::{Effect, Outcome};
+use super::effect::{Effect, Outcome, ReceiptView, TakeBack};
 use super::session::{FulfilKind, Notice, PayKind, Session};
 use super::widgets::{self, CartAction};
 use crate::i18n::Localize as _;
 use crate::i18n::{Lang, t, tr};
 use smartstore_domain::money::Currency;
+use smartstore_domain::returns::RefundTo;
 
 pub const SCAN_INPUT: &str = "scan-input";
 pub const ADDRESS_INPUT: &str = "address-input";
 pub const CARD_INPUT: &str = "card-input";
+pub const STAFF_INPUT: &str = "staff-input";
+pub const RECEIPT_INPUT: &str = "receipt-input";
 
 /// The counter's function keys: a clerk with a USB scanner and no mouse does everything here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +49,56 @@ pub enum Message {
     NewOrder,
     ConfirmPickup,
     CancelPickup,
+    /// Void the sale in progress (a supervisor approves when anything is in it).
+    VoidSale,
+    /// Void the sale just placed (a supervisor approves).
+    VoidPlaced,
+    StaffId(String),
+    StaffPin(String),
+    Approve,
+    CancelApproval,
+    /// The returns desk: take goods back against a receipt.
+    OpenReturns,
+    CloseReturns,
+    ReturnReceipt(String),
+    FindReceipt,
+    /// Line `i` of the receipt: this many come back.
+    ReturnQty(usize, u32),
+    Refund(RefundTo),
+    TakeBack,
+}
+
+/// A counter screen to open on (demos and screenshots).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    Returns,
+    VoidSale,
+}
+
+/// What a supervisor's approval is asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApproveFor {
+    VoidSale,
+    VoidPlaced,
+    Return,
+}
+
+/// The approval being asked: staff number and PIN (never kept after the answer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ask {
+    pub what: ApproveFor,
+    pub staff: String,
+    pub pin: String,
+}
+
+/// The returns desk: the receipt, the sale found, how many of each line come back, where the
+/// refund goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnDesk {
+    pub receipt: String,
+    pub sale: Option<ReceiptView>,
+    pub quantities: Vec<u32>,
+    pub refund: RefundTo,
 }
 
 pub struct Counter {
@@ -55,6 +108,10 @@ pub struct Counter {
     qr: Option<qr_code::Data>,
     /// What the scan box submitted last, so a scanner's keys are not counted twice.
     last_submitted: Option<String>,
+    /// A supervisor's approval being asked for.
+    pub ask: Option<Ask>,
+    /// The returns desk, when open.
+    pub desk: Option<ReturnDesk>,
 }
 
 impl Counter {
@@ -65,6 +122,8 @@ impl Counter {
             store_id: store_id.to_owned(),
             qr: None,
             last_submitted: None,
+            ask: None,
+            desk: None,
         }
     }
 
@@ -117,6 +176,11 @@ impl Counter {
         text: String,
         symbology: Option<smartstore_domain::scan::Symbology>,
     ) -> Vec<Effect> {
+        // At the returns desk a scan is the receipt's QR.
+        if let Some(desk) = &mut self.desk {
+            desk.receipt = text.clone();
+            return vec![Effect::FindReceipt(text)];
+        }
         vec![Effect::Resolve { text, symbology }]
     }
 
@@ -128,10 +192,147 @@ impl Counter {
                 let text = std::mem::take(&mut self.input);
                 if !text.trim().is_empty() {
                     self.last_submitted = Some(text.trim().to_owned());
+                    if let Some(desk) = &mut self.desk {
+                        desk.receipt = text.clone();
+                        return vec![Effect::FindReceipt(text)];
+                    }
                     return vec![Effect::Resolve {
                         text,
                         symbology: None,
                     }];
+                }
+            }
+            Message::VoidSale => {
+                if s.cart().is_empty() && s.checkout.tenders().is_empty() {
+                    s.reset();
+                } else {
+                    self.ask = Some(Ask {
+                        what: ApproveFor::VoidSale,
+                        staff: String::new(),
+                        pin: String::new(),
+                    });
+                }
+            }
+            Message::VoidPlaced => {
+                self.ask = Some(Ask {
+                    what: ApproveFor::VoidPlaced,
+                    staff: String::new(),
+                    pin: String::new(),
+                })
+            }
+            Message::StaffId(v) => {
+                if let Some(a) = &mut self.ask {
+                    a.staff = v.chars().take(64).collect();
+                }
+            }
+            Message::StaffPin(v) => {
+                if let Some(a) = &mut self.ask {
+                    a.pin = v.chars().filter(char::is_ascii_digit).take(12).collect();
+                }
+            }
+            Message::CancelApproval => self.ask = None,
+            Message::Approve => {
+                let Some(ask) = self.ask.take() else {
+                    return vec![];
+                };
+                s.busy = true;
+                return match ask.what {
+                    ApproveFor::VoidSale => vec![Effect::VoidSale {
+                        checkout: Box::new(s.checkout.clone()),
+                        staff: ask.staff,
+                        pin: ask.pin,
+                    }],
+                    ApproveFor::VoidPlaced => match &s.placed {
+                        Some(p) => vec![Effect::TakeBack(Box::new(TakeBack {
+                            receipt: p.receipt.clone(),
+                            lines: Vec::new(),
+                            refund: RefundTo::Original,
+                            void: true,
+                            staff: ask.staff,
+                            pin: ask.pin,
+                        }))],
+                        None => {
+                            s.busy = false;
+                            vec![]
+                        }
+                    },
+                    ApproveFor::Return => match &self.desk {
+                        Some(ReturnDesk {
+                            sale: Some(sale),
+                            quantities,
+                            refund,
+                            ..
+                        }) => vec![Effect::TakeBack(Box::new(TakeBack {
+                            receipt: sale.text.clone(),
+                            lines: sale
+                                .lines
+                                .iter()
+                                .zip(quantities)
+                                .map(|(l, q)| (l.gtin, *q))
+                                .collect(),
+                            refund: *refund,
+                            void: false,
+                            staff: ask.staff,
+                            pin: ask.pin,
+                        }))],
+                        _ => {
+                            s.busy = false;
+                            vec![]
+                        }
+                    },
+                };
+            }
+            Message::OpenReturns => {
+                self.desk = Some(ReturnDesk {
+                    receipt: String::new(),
+                    sale: None,
+                    quantities: Vec::new(),
+                    refund: RefundTo::Original,
+                });
+                s.notice = None;
+            }
+            Message::CloseReturns => {
+                self.desk = None;
+                self.ask = None;
+            }
+            Message::ReturnReceipt(v) => {
+                if let Some(d) = &mut self.desk {
+                    d.receipt = v;
+                }
+            }
+            Message::FindReceipt => {
+                if let Some(d) = &self.desk
+                    && !d.receipt.trim().is_empty()
+                {
+                    return vec![Effect::FindReceipt(d.receipt.clone())];
+                }
+            }
+            Message::ReturnQty(i, q) => {
+                if let Some(d) = &mut self.desk
+                    && let (Some(q_now), Some(line)) = (
+                        d.quantities.get_mut(i),
+                        d.sale.as_ref().and_then(|v| v.lines.get(i)),
+                    )
+                {
+                    *q_now = q.min(line.left);
+                }
+            }
+            Message::Refund(r) => {
+                if let Some(d) = &mut self.desk {
+                    d.refund = r;
+                }
+            }
+            Message::TakeBack => {
+                if self
+                    .desk
+                    .as_ref()
+                    .is_some_and(|d| d.quantities.iter().any(|q| *q > 0))
+                {
+                    self.ask = Some(Ask {
+                        what: ApproveFor::Return,
+                        staff: String::new(),
+                        pin: String::new(),
+                    });
                 }
             }
             Message::Cart(a) => s.cart_action(a, lang),
@@ -222,6 +423,67 @@ impl Counter {
                     }
                 }
             }
+            Outcome::SaleVoided(r) => {
+                s.busy = false;
+                match r {
+                    Ok(()) => {
+                        s.reset();
+                        s.notice = Some(Notice {
+                            ok: true,
+                            text: t(lang, "sale-voided"),
+                        });
+                    }
+                    Err(e) => {
+                        s.notice = Some(Notice {
+                            ok: false,
+                            text: e.render(lang),
+                        })
+                    }
+                }
+            }
+            Outcome::Receipt(r) => match r {
+                Ok(view) => {
+                    if let Some(d) = &mut self.desk {
+                        d.receipt.clone_from(&view.receipt);
+                        d.quantities = vec![0; view.lines.len()];
+                        d.refund = RefundTo::Original;
+                        d.sale = Some(view);
+                    }
+                    s.notice = None;
+                }
+                Err(e) => {
+                    if let Some(d) = &mut self.desk {
+                        d.sale = None;
+                    }
+                    s.notice = Some(Notice {
+                        ok: false,
+                        text: e.render(lang),
+                    })
+                }
+            },
+            Outcome::TakenBack(r) => {
+                s.busy = false;
+                match r {
+                    Ok(done) => {
+                        // A void of the sale just placed ends it; a return closes the desk.
+                        if s.placed.is_some() {
+                            s.reset();
+                            self.qr = None;
+                        }
+                        self.desk = None;
+                        s.notice = Some(Notice {
+                            ok: true,
+                            text: done.render(lang),
+                        });
+                    }
+                    Err(e) => {
+                        s.notice = Some(Notice {
+                            ok: false,
+                            text: e.render(lang),
+                        })
+                    }
+                }
+            }
             Outcome::Failed(e) => {
                 s.busy = false;
                 s.notice = Some(Notice {
@@ -231,6 +493,177 @@ impl Counter {
             }
             _ => {}
         }
+    }
+
+    /// The supervisor's approval panel.
+    fn approval<'a>(&'a self, ask: &'a Ask, lang: Lang) -> Element<'a, Message> {
+        let title = match ask.what {
+            ApproveFor::VoidSale => "approve-void-sale",
+            ApproveFor::VoidPlaced => "approve-void-placed",
+            ApproveFor::Return => "approve-return",
+        };
+        let ok = button(text(t(lang, "approve")).size(20))
+            .padding(10)
+            .style(button::success);
+        let summary = match ask.what {
+            ApproveFor::VoidSale => self.session.cart().totals().ok().map(|totals| {
+                tr(
+                    lang,
+                    "approve-summary",
+                    &[
+                        (
+                            "items",
+                            tr(lang, "cart-items", &[("count", totals.items.to_string())]),
+                        ),
+                        ("total", totals.total.to_string()),
+                    ],
+                )
+            }),
+            ApproveFor::VoidPlaced => self.session.placed.as_ref().map(|p| {
+                tr(
+                    lang,
+                    "returns-sale",
+                    &[("receipt", p.receipt.clone()), ("total", p.total.clone())],
+                )
+            }),
+            ApproveFor::Return => None,
+        };
+        container(
+            column![
+                text(t(lang, title)).size(24),
+                text(summary.unwrap_or_default()).size(18),
+                text(t(lang, "approve-help")),
+                text_input(&t(lang, "staff-id-placeholder"), &ask.staff)
+                    .id(STAFF_INPUT)
+                    .on_input(Message::StaffId)
+                    .padding(8),
+                text_input(&t(lang, "staff-pin-placeholder"), &ask.pin)
+                    .secure(true)
+                    .on_input(Message::StaffPin)
+                    .on_submit(Message::Approve)
+                    .padding(8),
+                row![
+                    if ask.staff.trim().is_empty() || ask.pin.len() < 4 {
+                        ok
+                    } else {
+                        ok.on_press(Message::Approve)
+                    },
+                    button(text(t(lang, "approve-cancel")).size(20))
+                        .padding(10)
+                        .style(button::secondary)
+                        .on_press(Message::CancelApproval),
+                ]
+                .spacing(10),
+            ]
+            .spacing(10),
+        )
+        .padding(14)
+        .style(container::rounded_box)
+        .into()
+    }
+
+    /// The returns desk: scan or type the receipt, choose what comes back and where the refund
+    /// goes.
+    fn returns_desk<'a>(&'a self, desk: &'a ReturnDesk, lang: Lang) -> Element<'a, Message> {
+        let mut c = column![
+            text(t(lang, "returns-title")).size(26),
+            text(t(lang, "returns-help")),
+            row![
+                text_input(&t(lang, "receipt-placeholder"), &desk.receipt)
+                    .id(RECEIPT_INPUT)
+                    .on_input(Message::ReturnReceipt)
+                    .on_submit(Message::FindReceipt)
+                    .padding(8),
+                button(text(t(lang, "returns-find")))
+                    .padding(8)
+                    .on_press(Message::FindReceipt),
+            ]
+            .spacing(8),
+        ]
+        .spacing(10);
+        if let Some(sale) = &desk.sale {
+            c = c.push(
+                text(tr(
+                    lang,
+                    "returns-sale",
+                    &[
+                        ("receipt", sale.receipt.clone()),
+                        ("total", sale.total.clone()),
+                    ],
+                ))
+                .size(18),
+            );
+            for (i, line) in sale.lines.iter().enumerate() {
+                let name = match (&line.name_zh, lang) {
+                    (Some(zh), Lang::Zh) => zh.as_str(),
+                    _ => line.name.as_str(),
+                };
+                let q = desk.quantities.get(i).copied().unwrap_or(0);
+                let minus = button(text("−")).padding([2, 10]);
+                let plus = button(text("+")).padding([2, 10]);
+                c = c.push(
+                    row![
+                        text(format!("{name}  {}", line.gtin.display_form())).width(Fill),
+                        text(tr(
+                            lang,
+                            "returns-line",
+                            &[
+                                ("bought", line.bought.to_string()),
+                                ("left", line.left.to_string()),
+                                ("price", line.price.clone()),
+                            ],
+                        )),
+                        if q > 0 {
+                            minus.on_press(Message::ReturnQty(i, q - 1))
+                        } else {
+                            minus
+                        },
+                        text(q.to_string()).size(20),
+                        if q < line.left {
+                            plus.on_press(Message::ReturnQty(i, q + 1))
+                        } else {
+                            plus
+                        },
+                    ]
+                    .spacing(8)
+                    .align_y(Alignment::Center),
+                );
+            }
+            let mut refunds = row![radio(
+                t(lang, "refund-original"),
+                RefundTo::Original,
+                Some(desk.refund),
+                Message::Refund
+            )]
+            .spacing(16);
+            if sale.methods.iter().any(|m| m != "cash") {
+                refunds = refunds.push(radio(
+                    t(lang, "refund-cash"),
+                    RefundTo::Cash,
+                    Some(desk.refund),
+                    Message::Refund,
+                ));
+            }
+            c = c.push(text(t(lang, "refund-title")).size(18)).push(refunds);
+            let take = button(text(t(lang, "returns-take")).size(22))
+                .padding(12)
+                .width(Fill)
+                .style(button::success);
+            c = c.push(
+                if self.session.busy || !desk.quantities.iter().any(|q| *q > 0) {
+                    take
+                } else {
+                    take.on_press(Message::TakeBack)
+                },
+            );
+        }
+        c.push(
+            button(text(t(lang, "returns-close")))
+                .padding(8)
+                .style(button::secondary)
+                .on_press(Message::CloseReturns),
+        )
+        .into()
     }
 
     pub fn view<'a>(&'a self, lang: Lang, camera: Element<'a, Message>) -> Element<'a, Message> {
@@ -256,7 +689,11 @@ impl Counter {
         .spacing(10)
         .width(Length::FillPortion(2));
 
-        let right: Element<'a, Message> = if let Some(p) = &s.placed {
+        let right: Element<'a, Message> = if let Some(ask) = &self.ask {
+            self.approval(ask, lang)
+        } else if let Some(desk) = &self.desk {
+            self.returns_desk(desk, lang)
+        } else if let Some(p) = &s.placed {
             let mut c = column![
                 text(t(lang, "placed-title")).size(30),
                 text(tr(
@@ -275,9 +712,16 @@ impl Counter {
                     .push(text(t(lang, "placed-ereceipt")));
             }
             c.push(
-                button(text(t(lang, "new-order")).size(20))
-                    .on_press(Message::NewOrder)
-                    .padding(10),
+                row![
+                    button(text(t(lang, "new-order")).size(20))
+                        .on_press(Message::NewOrder)
+                        .padding(10),
+                    button(text(t(lang, "void-placed")).size(20))
+                        .on_press(Message::VoidPlaced)
+                        .padding(10)
+                        .style(button::danger),
+                ]
+                .spacing(12),
             )
             .into()
         } else if let Some((p, known, names)) = &s.pickup {
@@ -428,8 +872,27 @@ impl Counter {
             } else {
                 place.on_press(Message::Checkout)
             });
+            let mut desk_buttons = row![
+                button(text(t(lang, "returns-open")))
+                    .padding(6)
+                    .style(button::secondary)
+                    .on_press(Message::OpenReturns)
+            ]
+            .spacing(10);
+            if !s.cart().is_empty() || !s.checkout.tenders().is_empty() {
+                desk_buttons = desk_buttons.push(
+                    button(text(t(lang, "void-sale")))
+                        .padding(6)
+                        .style(button::danger)
+                        .on_press(Message::VoidSale),
+                );
+            }
             column![
-                text(t(lang, "cart-title")).size(22),
+                row![
+                    text(t(lang, "cart-title")).size(22).width(Fill),
+                    desk_buttons
+                ]
+                .align_y(Alignment::Center),
                 widgets::cart(s, lang, false).map(Message::Cart),
                 container(checkout)
                     .padding(10)

@@ -36,6 +36,53 @@ pub enum Effect {
     SaveCamera(String),
     /// Keep the kiosk's staff PIN guard (failures, lockout) across a restart.
     KeepPinGuard(smartstore_domain::kiosk::PinGuardState),
+    /// Void the sale in progress with a supervisor's approval, giving back what it took.
+    VoidSale {
+        checkout: Box<Checkout>,
+        staff: String,
+        pin: String,
+    },
+    /// Find the sale a scanned or typed receipt names, for a return.
+    FindReceipt(String),
+    /// Take goods back (a return, or a void of a sale of today) with a supervisor's approval.
+    TakeBack(Box<TakeBack>),
+}
+
+/// A return or a void the counter asks for.
+#[derive(Debug, Clone)]
+pub struct TakeBack {
+    /// The receipt as scanned or typed.
+    pub receipt: String,
+    /// (GTIN, quantity); empty with `void`: the whole sale.
+    pub lines: Vec<(smartstore_domain::gtin::Gtin, u32)>,
+    pub refund: smartstore_domain::returns::RefundTo,
+    pub void: bool,
+    pub staff: String,
+    pub pin: String,
+}
+
+/// A line of a sale found for a return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptLine {
+    pub gtin: smartstore_domain::gtin::Gtin,
+    pub name: String,
+    pub name_zh: Option<String>,
+    pub bought: u32,
+    /// What may still come back (bought, less every return known).
+    pub left: u32,
+    /// The unit price, shown.
+    pub price: String,
+}
+
+/// A sale found for a return: its lines with what may still come back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptView {
+    pub text: String,
+    pub receipt: String,
+    pub total: String,
+    pub lines: Vec<ReceiptLine>,
+    /// The methods the sale was paid by (cash, card, code, later).
+    pub methods: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +131,10 @@ pub enum Outcome {
     /// (spec, label) of each camera; the demo frames come first, with an empty label.
     Cameras(Vec<(String, String)>),
     Saved(Result<String, Msg>),
+    SaleVoided(Result<(), Msg>),
+    Receipt(Result<ReceiptView, Msg>),
+    /// A return or void done: its message (what was refunded, how), or why not.
+    TakenBack(Result<Msg, Msg>),
     /// The store thread failed; the message is for the status line.
     Failed(Msg),
 }
@@ -232,6 +283,13 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     .map_err(|e| config_failed(data_dir, &e))?;
                 Ok(spec)
             })()),
+            Effect::VoidSale {
+                checkout,
+                staff,
+                pin,
+            } => Outcome::SaleVoided(void_sale(store, data_dir, *checkout, &staff, &pin)),
+            Effect::FindReceipt(text) => Outcome::Receipt(find_receipt(store, &text)),
+            Effect::TakeBack(t) => Outcome::TakenBack(take_back(store, data_dir, &t)),
             Effect::KeepPinGuard(state) => {
                 store.keep_pin_guard(&state).map_err(|e| e.msg())?;
                 Outcome::Saved(Ok(String::new()))
@@ -259,4 +317,107 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
         })
     })();
     result.unwrap_or_else(Outcome::Failed)
+}
+
+/// Voids the sale in progress: a supervisor approves (unless nothing is in it), and what its
+/// tenders took is given back.
+fn void_sale(
+    store: &mut Store,
+    data_dir: &Path,
+    mut checkout: Checkout,
+    staff: &str,
+    pin: &str,
+) -> Result<(), Msg> {
+    let empty = checkout.cart().is_empty() && checkout.tenders().is_empty();
+    let approval = if empty {
+        None
+    } else {
+        Some(crate::staff::approve(store, staff, pin, true).map_err(|e| e.msg())?)
+    };
+    let back = checkout.void(approval).map_err(|e| e.msg())?;
+    crate::sale::give_back(store, data_dir, &mut checkout, &back).map_err(|e| e.msg())?;
+    Ok(())
+}
+
+fn find_receipt(store: &Store, text: &str) -> Result<ReceiptView, Msg> {
+    let code = crate::returns::find_sale(store, text).map_err(|e| e.msg())?;
+    let before = store.returned_before(&code.order_id).map_err(|e| e.msg())?;
+    let currency =
+        smartstore_domain::money::Currency::parse(&code.currency).map_err(|e| e.msg())?;
+    let money = |m| smartstore_domain::money::Money::new(m, currency).to_string();
+    let mut lines = Vec::new();
+    for (gtin, bought, unit) in &code.lines {
+        let Ok(g) = smartstore_domain::gtin::Gtin::parse(gtin) else {
+            continue;
+        };
+        let item = store.item(g).map_err(|e| e.msg())?;
+        let back = before.quantities.get(&g).copied().unwrap_or(0);
+        lines.push(ReceiptLine {
+            gtin: g,
+            name: item
+                .as_ref()
+                .map_or_else(|| g.display_form(), |i| i.name.clone()),
+            name_zh: item.and_then(|i| i.name_zh),
+            bought: *bought,
+            left: bought.saturating_sub(back),
+            price: money(*unit),
+        });
+    }
+    let mut methods: Vec<String> = code.tenders.iter().map(|t| t.0.clone()).collect();
+    methods.dedup();
+    Ok(ReceiptView {
+        text: text.trim().to_owned(),
+        receipt: code.receipt,
+        total: money(code.total),
+        lines,
+        methods,
+    })
+}
+
+fn take_back(store: &mut Store, data_dir: &Path, t: &TakeBack) -> Result<Msg, Msg> {
+    let offset = crate::config::Config::load(data_dir)
+        .and_then(|c| c.utc_offset())
+        .map_err(|e| config_failed(data_dir, &e))?;
+    let approval = crate::staff::approve(store, &t.staff, &t.pin, true).map_err(|e| e.msg())?;
+    let wanted: Vec<smartstore_domain::returns::Wanted> = t
+        .lines
+        .iter()
+        .filter(|(_, q)| *q > 0)
+        .map(|(gtin, quantity)| smartstore_domain::returns::Wanted {
+            gtin: *gtin,
+            quantity: *quantity,
+            restock: true,
+        })
+        .collect();
+    let done = crate::returns::take_back(
+        store,
+        data_dir,
+        &t.receipt,
+        &wanted,
+        t.refund,
+        &approval,
+        if t.void {
+            crate::returns::Reason::Void
+        } else {
+            crate::returns::Reason::Return
+        },
+        offset,
+    )
+    .map_err(|e| e.msg())?;
+    let currency = smartstore_domain::money::Currency::parse(&done.currency).unwrap_or_default();
+    let money = |m| smartstore_domain::money::Money::new(m, currency).to_string();
+    let mut msg = Msg::new(if t.void { "void-done" } else { "return-done" })
+        .arg("receipt", &done.receipt)
+        .arg("total", money(done.total));
+    for r in &done.refunds {
+        let key = match (r.method.as_str(), r.status.as_str()) {
+            ("code", "owed") => "refund-line-code-owed",
+            ("code", "refused") => "refund-line-code-refused",
+            ("code", _) => "refund-line-code",
+            ("card", _) => "refund-line-card",
+            _ => "refund-line-cash",
+        };
+        msg = msg.line(Msg::new(key).arg("amount", money(r.amount)));
+    }
+    Ok(msg)
 }
