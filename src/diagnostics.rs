@@ -3,6 +3,7 @@
 //!
 //! The checks run in a fixed order and each gives one line (or one JSON object with `--json`):
 //! `owner`, `camera`, `database`, `disk`, `unsynced`, `quarantine`, `identity`, `conflicts`,
+//! `payments`,
 //! `enrolment`, `key`, `clock`, `platform`, `pin`.
 //! docs/troubleshooting.md is keyed by these names and their messages.
 
@@ -399,7 +400,13 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
     let database_ok = out.iter().all(|c| c.status == Status::Pass);
     out.push(disk_check(&ctx.data_dir));
     if !database_ok {
-        for name in ["unsynced", "quarantine", "identity", "conflicts"] {
+        for name in [
+            "unsynced",
+            "quarantine",
+            "identity",
+            "conflicts",
+            "payments",
+        ] {
             out.push(Check::skipped(
                 name,
                 "the database cannot be trusted",
@@ -419,6 +426,7 @@ fn database_checks(ctx: &Context, store: Result<&Store, &StoreError>) -> Vec<Che
                     .and_then(|n| n.parse::<u64>().ok())
                     .unwrap_or(0);
                 out.push(conflicts_check(flagged));
+                out.push(payments_check(store));
             }
             Err(e) => out.push(Check::fail("unsynced", e.to_string(), "check the database")),
         }
@@ -703,6 +711,35 @@ fn accepts_check(
             "check that the URL is this store's platform; call support with this message",
         ),
     }
+}
+
+/// Money waiting for the platform: charges by code not settled (a lost answer), refunds by
+/// code owed, and refunds the platform refused (a shopper still to be paid back).
+fn payments_check(store: &Store) -> Check {
+    let unsettled = store.payment_intents(true).map(|v| v.len()).unwrap_or(0);
+    let (owed, refused) = store.refund_counts().unwrap_or((0, 0));
+    if refused > 0 {
+        return Check::fail(
+            "payments",
+            format!(
+                "the platform refused {refused} refunds to a payment code: those shoppers were not paid back"
+            ),
+            "refund them in cash; `smartstore payments` and the returns' receipts say who and how much",
+        );
+    }
+    if unsettled + owed == 0 {
+        return Check::pass(
+            "payments",
+            "no payment or refund by code waits for the platform",
+        );
+    }
+    Check::warn(
+        "payments",
+        format!(
+            "{unsettled} payments by code are not settled with the platform and {owed} refunds by code are owed"
+        ),
+        "they are settled at the next sync with the platform; `smartstore payments --pending` lists the payments",
+    )
 }
 
 /// Events set aside are kept, but the platform lacks them: somebody must look.

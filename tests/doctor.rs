@@ -184,6 +184,7 @@ fn demo_terminal_warns_that_it_is_not_enrolled_and_passes() {
             "quarantine",
             "identity",
             "conflicts",
+            "payments",
             "enrolment",
             "key",
             "clock",
@@ -331,6 +332,7 @@ fn damaged_pages_fail_the_database_check() {
         "quarantine",
         "identity",
         "conflicts",
+        "payments",
         "enrolment",
         "key",
     ] {

@@ -261,6 +261,7 @@ doctor-check = { $check ->
     [identity] Identity
     [pin] Staff PIN
     [conflicts] Double use
+    [payments] Payments
    *[platform] Platform
 }
 doctor-summary = { $check ->
@@ -314,6 +315,11 @@ doctor-summary = { $check ->
     [conflicts] { $status ->
         [pass] The platform flagged no double use for this store.
        *[other] The platform flagged a coupon or pickup used twice, or a receipt issued twice, at this store: the platform's operator has the list.
+    }
+    [payments] { $status ->
+        [pass] No payment or refund by code waits for the platform.
+        [warn] Payments or refunds by code wait for the platform: they are settled at the next sync.
+       *[other] The platform refused a refund to a payment code: pay that shopper back in cash and call support.
     }
    *[platform] { $status ->
         [pass] The platform accepts this terminal.

@@ -260,6 +260,7 @@ doctor-check = { $check ->
     [identity] 终端身份
     [pin] 员工密码
     [conflicts] 重复使用
+    [payments] 付款码收退款
    *[platform] 平台
 }
 doctor-summary = { $check ->
@@ -313,6 +314,11 @@ doctor-summary = { $check ->
     [conflicts] { $status ->
         [pass] 平台未发现本门店有重复使用。
        *[other] 平台发现本门店有优惠券或自提被重复使用，或小票号重复：平台运营方有详细清单。
+    }
+    [payments] { $status ->
+        [pass] 没有等待平台处理的付款码收款或退款。
+        [warn] 有付款码收款或退款等待平台处理：下次同步时会自动处理。
+       *[other] 平台拒绝了一笔付款码退款：请以现金退还顾客，并联系技术支持。
     }
    *[platform] { $status ->
         [pass] 平台接受本终端。

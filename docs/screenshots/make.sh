@@ -123,6 +123,8 @@ for size in 1366x768 1920x1080; do
         CAMERA=none XVFB_SCREEN=$size shot "counter-void-$lang-$size" "$WORK/v-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --screen counter-void
         CAMERA=none XVFB_SCREEN=$size shot "counter-confirmation-$lang-$size" "$WORK/p-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --place
         CAMERA=none XVFB_SCREEN=$size shot "counter-returns-$lang-$size" "$store" --mode counter --lang "$lang" --screen counter-returns --scan DEMO-T01-000001
+        # The diagnostics gained the payments check.
+        XVFB_SCREEN=$size shot "setup-diagnostics-$lang-$size" "$WORK/d14-$lang-$size" --mode setup --lang "$lang" --screen setup-diagnostics
         unset SMARTSTORE_WINDOW_SIZE
     done
 done

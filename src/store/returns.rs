@@ -450,6 +450,18 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(self.sql_err())
     }
 
+    /// Refunds by code of this terminal's returns: (owed, refused by the platform).
+    pub fn refund_counts(&self) -> Result<(usize, usize), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(SUM(f.status = 'owed'), 0), COALESCE(SUM(f.status = 'refused'), 0)
+                 FROM refunds f JOIN returns r ON r.return_id = f.return_id WHERE r.here = 1",
+                [],
+                |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
+            )
+            .map_err(self.sql_err())
+    }
+
     /// The status of each refund of a return (`done`, `owed`, `refused`), in order.
     pub fn refund_statuses(&self, return_id: &str) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
