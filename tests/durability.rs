@@ -22,11 +22,7 @@ use smartstore_hub::server;
 const DB: &str = "smartstore.db";
 
 fn spawn_hub(db: &Path) -> SocketAddr {
-    server::spawn(
-        HubDb::open(db).expect("hub db"),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .expect("hub")
+    smartstore_testkit::spawn_hub(db)
 }
 
 fn token(hub_db: &Path, store: &str) -> String {
@@ -86,12 +82,7 @@ fn smartstore(data: &Path, args: &[&str]) -> Output {
 }
 
 fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    smartstore_testkit::output_text(out)
 }
 
 // 1. ------------------------------------------------------------------------------------------

@@ -19,18 +19,13 @@ use smartstore_domain::money::Currency;
 use smartstore_domain::order::Fulfilment;
 use smartstore_domain::scan::PaymentScheme;
 use smartstore_hub::db::{HubDb, PaymentRow};
-use smartstore_hub::server;
 use smartstore_testkit::relay::{Fault, Relay};
 
 const CODE: &str = "281234567890123456";
 const PAYMENTS: &str = "/v1/payments";
 
 fn spawn_hub(db: &Path) -> SocketAddr {
-    server::spawn(
-        HubDb::open(db).expect("hub db"),
-        "127.0.0.1:0".parse().expect("addr"),
-    )
-    .expect("hub")
+    smartstore_testkit::spawn_hub(db)
 }
 
 fn smartstore(data: &Path, args: &[&str]) -> Output {
@@ -44,12 +39,7 @@ fn smartstore(data: &Path, args: &[&str]) -> Output {
 }
 
 fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    smartstore_testkit::output_text(out)
 }
 
 fn demo_catalog() -> PathBuf {

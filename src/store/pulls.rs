@@ -50,11 +50,7 @@ impl Store {
                     .map_err(err)?;
             }
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('cursor_catalog', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [cursor.to_string()],
-        )
-        .map_err(err)?;
+        set_cursor(&tx, "catalog", cursor).map_err(err)?;
         tx.commit().map_err(err)
     }
 
@@ -72,11 +68,7 @@ impl Store {
             )
             .map_err(err)?;
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('cursor_pickups', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [cursor.to_string()],
-        )
-        .map_err(err)?;
+        set_cursor(&tx, "pickups", cursor).map_err(err)?;
         tx.commit().map_err(err)
     }
 
@@ -95,11 +87,7 @@ impl Store {
             )
             .map_err(err)?;
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('cursor_revocations', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [cursor.to_string()],
-        )
-        .map_err(err)?;
+        set_cursor(&tx, "revocations", cursor).map_err(err)?;
         tx.commit().map_err(err)
     }
 
@@ -234,4 +222,16 @@ pub(super) fn put_meta(
         [key, value],
     )
     .map(|_| ())
+}
+
+/// Stores a pull's cursor (`cursor_KIND` in meta) in the page's transaction.
+pub(super) fn set_cursor(
+    tx: &rusqlite::Transaction<'_>,
+    kind: &str,
+    cursor: u64,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![format!("cursor_{kind}"), cursor.to_string()],
+    )
 }

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
 use super::orders::now_rfc3339;
+use super::pulls::set_cursor;
 use super::{Store, StoreError};
 use smartstore_domain::kiosk::PinGuardState;
 use smartstore_domain::returns::{Before, Refund, ReturnedLine};
@@ -494,11 +495,4 @@ impl Store {
             .map(|_| ())
             .map_err(self.sql_err())
     }
-}
-
-fn set_cursor(tx: &rusqlite::Transaction<'_>, kind: &str, cursor: u64) -> rusqlite::Result<usize> {
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![format!("cursor_{kind}"), cursor.to_string()],
-    )
 }

@@ -1288,6 +1288,30 @@ impl HubDb {
         tx.commit().map_err(err)
     }
 
+    /// One page of a pull: `sql` selects rows after `?2` (the cursor) for store `?1`, at most
+    /// `?3`; `row` reads an item and its version. Returns the items and the last version.
+    fn page_of<T>(
+        &self,
+        sql: &str,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<(T, u64)>,
+    ) -> Result<(Vec<T>, u64), HubError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![store, cursor, limit], row)
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for r in rows {
+            let (item, v) = r.map_err(self.err())?;
+            last = v;
+            out.push(item);
+        }
+        Ok((out, last))
+    }
+
     /// The store's staff changed since `cursor`.
     pub fn staff_after(
         &self,
@@ -1295,12 +1319,12 @@ impl HubDb {
         cursor: u64,
         limit: u32,
     ) -> Result<(Vec<smartstore_protocol::wire::StaffMember>, u64), HubError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT staff_id, role, name, pin_hash, active, version FROM staff WHERE store_id = ?1 AND version > ?2 ORDER BY version LIMIT ?3")
-            .map_err(self.err())?;
-        let rows = stmt
-            .query_map(params![store, cursor, limit], |r| {
+        self.page_of(
+            "SELECT staff_id, role, name, pin_hash, active, version FROM staff WHERE store_id = ?1 AND version > ?2 ORDER BY version LIMIT ?3",
+            store,
+            cursor,
+            limit,
+            |r| {
                 Ok((
                     smartstore_protocol::wire::StaffMember {
                         staff_id: r.get(0)?,
@@ -1309,18 +1333,10 @@ impl HubDb {
                         pin_hash: r.get(3)?,
                         active: r.get::<_, i64>(4)? != 0,
                     },
-                    r.get::<_, u64>(5)?,
+                    r.get(5)?,
                 ))
-            })
-            .map_err(self.err())?;
-        let mut out = Vec::new();
-        let mut last = cursor;
-        for row in rows {
-            let (m, v) = row.map_err(self.err())?;
-            last = v;
-            out.push(m);
-        }
-        Ok((out, last))
+            },
+        )
     }
 
     /// The store's terminals and their public keys, after `cursor` (a device's row number).
@@ -1330,30 +1346,22 @@ impl HubDb {
         cursor: u64,
         limit: u32,
     ) -> Result<(Vec<smartstore_protocol::wire::DeviceKey>, u64), HubError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, terminal_id, public_key, rowid FROM devices WHERE store_id = ?1 AND rowid > ?2 AND revoked = 0 ORDER BY rowid LIMIT ?3")
-            .map_err(self.err())?;
-        let rows = stmt
-            .query_map(params![store, cursor, limit], |r| {
+        self.page_of(
+            "SELECT id, terminal_id, public_key, rowid FROM devices WHERE store_id = ?1 AND rowid > ?2 AND revoked = 0 ORDER BY rowid LIMIT ?3",
+            store,
+            cursor,
+            limit,
+            |r| {
                 Ok((
                     smartstore_protocol::wire::DeviceKey {
                         device_id: r.get(0)?,
                         terminal: r.get(1)?,
                         public_key: smartstore_protocol::keys::b64(&r.get::<_, Vec<u8>>(2)?),
                     },
-                    r.get::<_, u64>(3)?,
+                    r.get(3)?,
                 ))
-            })
-            .map_err(self.err())?;
-        let mut out = Vec::new();
-        let mut last = cursor;
-        for row in rows {
-            let (d, v) = row.map_err(self.err())?;
-            last = v;
-            out.push(d);
-        }
-        Ok((out, last))
+            },
+        )
     }
 
     /// The returns of the store's terminals the platform received since `cursor`.
@@ -1363,20 +1371,15 @@ impl HubDb {
         cursor: u64,
         limit: u32,
     ) -> Result<(Vec<smartstore_protocol::wire::KnownReturn>, u64), HubError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT body, version FROM returns WHERE store_id = ?1 AND version > ?2 ORDER BY version LIMIT ?3")
-            .map_err(self.err())?;
-        let rows = stmt
-            .query_map(params![store, cursor, limit], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?))
-            })
-            .map_err(self.err())?;
-        let mut out = Vec::new();
-        let mut last = cursor;
-        for row in rows {
-            let (body, v) = row.map_err(self.err())?;
-            last = v;
+        let (bodies, last) = self.page_of(
+            "SELECT body, version FROM returns WHERE store_id = ?1 AND version > ?2 ORDER BY version LIMIT ?3",
+            store,
+            cursor,
+            limit,
+            |r| Ok((r.get::<_, String>(0)?, r.get(1)?)),
+        )?;
+        let mut out = Vec::with_capacity(bodies.len());
+        for body in bodies {
             let e: smartstore_protocol::events::OrderReturned =
                 serde_json::from_str(&body).map_err(|e| HubError::BadBatch(e.to_string()))?;
             out.push(smartstore_protocol::wire::KnownReturn {

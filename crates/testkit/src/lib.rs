@@ -34,3 +34,23 @@ pub fn hub_binary() -> std::path::PathBuf {
 }
 #[cfg(feature = "terminal")]
 pub use demo::{DEMO_GTINS, demo_draft, open_demo};
+
+/// The reference platform in this process on a free loopback port, on the database at `db`.
+#[cfg(feature = "terminal")]
+pub fn spawn_hub(db: &std::path::Path) -> std::net::SocketAddr {
+    smartstore_hub::server::spawn(
+        smartstore_hub::db::HubDb::open(db).expect("hub db"),
+        "127.0.0.1:0".parse().expect("addr"),
+    )
+    .expect("hub")
+}
+
+/// A finished command's status, standard output and standard error, for an assertion message.
+pub fn output_text(out: &std::process::Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
