@@ -53,3 +53,14 @@ CREATE TABLE refunds (
     refund_id        TEXT,
     PRIMARY KEY (return_id, line_no)
 ) STRICT;
+
+-- Every approval given at this terminal that leaves no event of its own (a sale voided before
+-- it was placed, a cart cleared): who approved what, when. Returns and voids of placed sales
+-- name their approver in their order.returned event.
+CREATE TABLE approvals (
+    at         TEXT NOT NULL,
+    staff_id   TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    attempt_id TEXT,
+    detail     TEXT
+) STRICT;

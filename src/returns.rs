@@ -74,7 +74,12 @@ pub struct ReturnDone {
 /// the store's terminal that sold), or this terminal's receipt number.
 pub fn find_sale(store: &Store, text: &str) -> Result<ReceiptCode, ReturnRefusal> {
     let token = receipt::token_of(text);
+    let (own_store, _) = store.receipt_prefix()?;
     let code = if token.split('.').count() == 3 {
+        // Another store's receipt is refused as such: its terminals' keys are not here.
+        if let Some(other) = receipt::claimed_store(token).filter(|s| *s != own_store) {
+            return Err(ReturnRefusal::OtherStore { store: other });
+        }
         let key = match smartstore_protocol::jws::jws_kid(token) {
             Some(kid) => store.device_key(&kid)?,
             None => None,
@@ -85,7 +90,6 @@ pub fn find_sale(store: &Store, text: &str) -> Result<ReceiptCode, ReturnRefusal
             .sale(token)?
             .ok_or_else(|| ReturnRefusal::NotFound(token.chars().take(64).collect()))?
     };
-    let (own_store, _) = store.receipt_prefix()?;
     if code.store != own_store {
         return Err(ReturnRefusal::OtherStore { store: code.store });
     }

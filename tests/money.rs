@@ -462,6 +462,72 @@ fn returns_across_two_terminals_offline_then_synced_never_refund_more_than_the_s
         ),
         "altered or forged",
     );
+    // Three wrong PINs lock that member out on this terminal.
+    let c1 = ["--staff", "C1"];
+    refused_with(&ret(&b, &[&format!("{TEA}:1")], &c1, "0000"), "Wrong PIN");
+    refused_with(&ret(&b, &[&format!("{TEA}:1")], &c1, "0000"), "Wrong PIN");
+    refused_with(
+        &ret(&b, &[&format!("{TEA}:1")], &c1, "0000"),
+        "Locked after wrong PINs",
+    );
+    refused_with(
+        &ret(&b, &[&format!("{TEA}:1")], &c1, "1357"),
+        "Locked after wrong PINs",
+    );
+    // A receipt of another store.
+    let c = dir.path().join("c");
+    {
+        let token = HubDb::open(&hub_db)
+            .expect("hub")
+            .create_enrolment_tokens("BJ001", 1)
+            .expect("token")
+            .remove(0);
+        let out = smartstore(&c, &["enroll", "--platform", &url, "--token", &token]);
+        assert!(out.status.success(), "{}", text(&out));
+        let catalog = demo_catalog();
+        let out = smartstore(&c, &["catalog", "import", catalog.to_str().expect("utf-8")]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let beijing = json(&smartstore(
+        &c,
+        &[
+            "order",
+            "create",
+            "--fulfil",
+            "deliver",
+            "--scan",
+            TEA,
+            "--address",
+            "2 Road",
+            "--pay",
+            "cash",
+            "--json",
+        ],
+    ));
+    refused_with(
+        &smartstore_in(
+            &b,
+            &[
+                "return",
+                "--receipt",
+                beijing["receipt_code"].as_str().expect("code"),
+                "--line",
+                &format!("{TEA}:1"),
+                "--staff",
+                "S1",
+            ],
+            "2468\n",
+        ),
+        "is from store BJ001",
+    );
+    // Nothing of all that was stored.
+    assert!(
+        b_store
+            .outbox_after(0, 100)
+            .expect("outbox")
+            .iter()
+            .all(|e| e.kind != "order.returned")
+    );
     let first = json(&ret(&b, &[&format!("{TEA}:1")], &s1, "2468"));
     assert_eq!(first["total"], 350);
     assert_eq!(first["refunds"][0]["method"], "code");
@@ -564,16 +630,41 @@ fn a_sale_of_today_is_voided_with_its_tenders_given_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let hub_db = dir.path().join("hub.db");
     let url = format!("http://{}", spawn_hub(&hub_db));
-    HubDb::open(&hub_db)
-        .expect("hub")
-        .add_staff(
-            "SH001",
-            "S1",
-            "supervisor",
-            None,
-            &smartstore_protocol::staff_pin::hash_pin("2468"),
-        )
-        .expect("staff");
+    // The platform's operator adds the supervisor, the PIN on standard input.
+    {
+        use std::io::Write;
+        let mut hub = Command::new(smartstore_testkit::hub_binary())
+            .arg("--db")
+            .arg(&hub_db)
+            .args([
+                "staff",
+                "add",
+                "--store",
+                "SH001",
+                "--id",
+                "S1",
+                "--role",
+                "supervisor",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("hub");
+        hub.stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"2468\n")
+            .expect("pin");
+        let out = hub.wait_with_output().expect("hub");
+        assert!(out.status.success(), "{}", text(&out));
+        let (staff, _) = HubDb::open(&hub_db)
+            .expect("hub")
+            .staff_after("SH001", 0, 10)
+            .expect("staff");
+        assert_eq!(staff.len(), 1);
+        assert!(staff[0].pin_hash.starts_with("argon2id$") && !staff[0].pin_hash.contains("2468"));
+    }
     let t = dir.path().join("t");
     enrolled(&t, &hub_db, &url);
     assert!(smartstore(&t, &["sync", "--once"]).status.success());

@@ -852,6 +852,12 @@ fn the_counter_voids_sales_and_takes_returns_with_a_supervisors_pin() {
     approve(&mut term, "S1", PIN);
     term.assert_sees(&t(EN, "sale-voided"));
     assert!(term.app.counter.session.cart().is_empty());
+    let approvals = term.store.approvals().expect("approvals");
+    assert_eq!(approvals.len(), 1, "{approvals:?}");
+    assert_eq!(
+        (approvals[0].1.as_str(), approvals[0].2.as_str()),
+        ("S1", "void_sale")
+    );
 
     // A sale placed, then voided from its confirmation.
     let receipt = place_cash_sale(&mut term);

@@ -451,6 +451,36 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(self.sql_err())
     }
 
+    /// Records an approval that leaves no event of its own (a sale voided before it was
+    /// placed): who, what, which checkout attempt.
+    pub fn record_approval(
+        &self,
+        staff_id: &str,
+        action: &str,
+        attempt_id: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO approvals (at, staff_id, action, attempt_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![now_rfc3339(), staff_id, action, attempt_id, detail],
+            )
+            .map(|_| ())
+            .map_err(self.sql_err())
+    }
+
+    /// Approvals recorded, oldest first: (at, staff id, action, attempt id).
+    pub fn approvals(&self) -> Result<Vec<(String, String, String, Option<String>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT at, staff_id, action, attempt_id FROM approvals ORDER BY rowid")
+            .map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(self.sql_err())?;
+        rows.collect::<Result<_, _>>().map_err(self.sql_err())
+    }
+
     /// Refunds by code of this terminal's returns: (owed, refused by the platform).
     pub fn refund_counts(&self) -> Result<(usize, usize), StoreError> {
         self.conn

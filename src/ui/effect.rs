@@ -334,7 +334,18 @@ fn void_sale(
     } else {
         Some(crate::staff::approve(store, staff, pin, true).map_err(|e| e.msg())?)
     };
-    let back = checkout.void(approval).map_err(|e| e.msg())?;
+    let back = checkout.void(approval.clone()).map_err(|e| e.msg())?;
+    if let Some(a) = &approval {
+        let total = checkout.total().map(|t| t.to_string()).unwrap_or_default();
+        store
+            .record_approval(
+                &a.staff_id,
+                "void_sale",
+                Some(checkout.attempt()),
+                Some(&total),
+            )
+            .map_err(|e| e.msg())?;
+    }
     crate::sale::give_back(store, data_dir, &mut checkout, &back).map_err(|e| e.msg())?;
     Ok(())
 }

@@ -68,6 +68,16 @@ pub fn token_of(text: &str) -> &str {
     }
 }
 
+/// The store a receipt code names, read **without** verifying it: only to refuse a receipt of
+/// another store in those words (its terminals' keys are not pulled here). Never trust it.
+pub fn claimed_store(token: &str) -> Option<String> {
+    let payload = token.trim().split('.').nth(1)?;
+    let bytes = crate::keys::unb64(payload)?;
+    serde_json::from_slice::<ReceiptCode>(&bytes)
+        .ok()
+        .map(|c| c.store)
+}
+
 /// Verifies a receipt code with the device keys of the store (`key_for` gives a device's public
 /// key by its id) and reads the sale.
 pub fn verify(
