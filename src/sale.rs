@@ -14,7 +14,6 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::i18n::{Localize, Msg};
 use crate::store::{IntentStatus, PaymentIntent, PlacedOrder, Store, StoreError};
 use crate::sync::{Device, SyncError};
 use smartstore_domain::checkout::{Checkout, CheckoutError, Tender, TenderKind, TenderStatus};
@@ -33,23 +32,6 @@ pub enum SaleError {
     /// (`given_back`) or is left for reconciliation to void.
     #[error("{store}; nothing was sold, and the payment by code {}", if *given_back { "was given back" } else { "will be given back when the platform can be reached" })]
     NotCommitted { store: StoreError, given_back: bool },
-}
-
-impl Localize for SaleError {
-    fn msg(&self) -> Msg {
-        match self {
-            SaleError::Checkout(e) => e.msg(),
-            SaleError::Payment(e) => e.msg(),
-            SaleError::Store(e) => e.msg(),
-            SaleError::NotCommitted { store, given_back } => Msg::new("sale-not-committed")
-                .line(store.msg())
-                .line(Msg::new(if *given_back {
-                    "sale-payment-given-back"
-                } else {
-                    "sale-payment-give-back-later"
-                })),
-        }
-    }
 }
 
 /// This process, as intents name their owner: `pid:start-time` (the start time tells a pid

@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use smartstore::i18n::Msg;
 use smartstore::store::{IntentStatus, Store};
-use smartstore::ui::effect::{Effect, Outcome, execute};
-use smartstore::ui::session::PlaceRequest;
+use smartstore::ui::effect::{Effect, Outcome, PlaceRequest, execute};
 use smartstore_domain::cart::Cart;
 use smartstore_domain::checkout::{Checkout, TenderKind, TenderStatus};
 use smartstore_domain::gtin::Gtin;

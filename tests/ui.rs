@@ -894,8 +894,20 @@ fn the_counter_voids_sales_and_takes_returns_with_a_supervisors_pin() {
         ],
     ));
     term.click("+");
+    term.click(&t(EN, "returns-damaged"));
     term.click(&t(EN, "returns-take"));
     approve(&mut term, "S1", PIN);
+    let returned = term
+        .store
+        .outbox_after(0, 20)
+        .expect("outbox")
+        .into_iter()
+        .rfind(|e| e.kind == "order.returned")
+        .expect("the return's event");
+    let doc: serde_json::Value = serde_json::from_str(&returned.payload).expect("json");
+    assert_eq!(doc["reason"], "return");
+    assert_eq!(doc["lines"][0]["quantity"], 1);
+    assert_eq!(doc["lines"][0]["restock"], false, "marked damaged");
     let done = smartstore::i18n::Msg::new("return-done")
         .arg("receipt", &receipt)
         .arg("total", Money::new(350, Currency::CNY))

@@ -400,3 +400,4 @@ refund-line-code = { $amount } refunded to the payment code.
 refund-line-code-owed = { $amount } to the payment code, as soon as the platform can be reached.
 refund-line-code-refused = { $amount } could not be refunded to the payment code: refund it in cash.
 approve-summary = { $items }, total { $total }
+returns-damaged = damaged

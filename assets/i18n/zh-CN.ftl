@@ -399,3 +399,4 @@ refund-line-code = 已退 { $amount } 至付款码。
 refund-line-code-owed = { $amount } 将在平台可连接后立即退至付款码。
 refund-line-code-refused = { $amount } 无法退至付款码：请改退现金。
 approve-summary = { $items }，合计 { $total }
+returns-damaged = 已损坏

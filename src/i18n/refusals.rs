@@ -18,6 +18,7 @@ use smartstore_protocol::keys::KeyError;
 use super::{Localize, Msg};
 use crate::checkout::ScanRefusal;
 use crate::returns::ReturnRefusal;
+use crate::sale::SaleError;
 use crate::staff::ApprovalRefusal;
 use crate::store::StoreError;
 use crate::sync::{Step, SyncError};
@@ -247,6 +248,23 @@ impl Localize for ApprovalRefusal {
             }
             ApprovalRefusal::NotSupervisor(id) => Msg::new("staff-not-supervisor").arg("id", id),
             ApprovalRefusal::Store(e) => e.msg(),
+        }
+    }
+}
+
+impl Localize for SaleError {
+    fn msg(&self) -> Msg {
+        match self {
+            SaleError::Checkout(e) => e.msg(),
+            SaleError::Payment(e) => e.msg(),
+            SaleError::Store(e) => e.msg(),
+            SaleError::NotCommitted { store, given_back } => Msg::new("sale-not-committed")
+                .line(store.msg())
+                .line(Msg::new(if *given_back {
+                    "sale-payment-given-back"
+                } else {
+                    "sale-payment-give-back-later"
+                })),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The clerk's counter: scan (camera, USB scanner or typed), edit the cart, choose fulfilment
 //! and payment, place the order; hand online orders over against their pickup code.
 
-use iced::widget::{button, column, container, qr_code, radio, row, text, text_input};
+use iced::widget::{button, checkbox, column, container, qr_code, radio, row, text, text_input};
 use iced::{Alignment, Element, Fill, Length};
 
 use super::effect::{Effect, Outcome, ReceiptView, TakeBack};
@@ -64,6 +64,8 @@ pub enum Message {
     FindReceipt,
     /// Line `i` of the receipt: this many come back.
     ReturnQty(usize, u32),
+    /// Line `i` comes back damaged (not restocked).
+    ReturnDamaged(usize, bool),
     Refund(RefundTo),
     TakeBack,
 }
@@ -98,6 +100,8 @@ pub struct ReturnDesk {
     pub receipt: String,
     pub sale: Option<ReceiptView>,
     pub quantities: Vec<u32>,
+    /// Per line: damaged, so not back on the shelf.
+    pub damaged: Vec<bool>,
     pub refund: RefundTo,
 }
 
@@ -260,6 +264,7 @@ impl Counter {
                         Some(ReturnDesk {
                             sale: Some(sale),
                             quantities,
+                            damaged,
                             refund,
                             ..
                         }) => vec![Effect::TakeBack(Box::new(TakeBack {
@@ -268,7 +273,8 @@ impl Counter {
                                 .lines
                                 .iter()
                                 .zip(quantities)
-                                .map(|(l, q)| (l.gtin, *q))
+                                .zip(damaged.iter().chain(std::iter::repeat(&false)))
+                                .map(|((l, q), d)| (l.gtin, *q, !*d))
                                 .collect(),
                             refund: *refund,
                             void: false,
@@ -287,6 +293,7 @@ impl Counter {
                     receipt: String::new(),
                     sale: None,
                     quantities: Vec::new(),
+                    damaged: Vec::new(),
                     refund: RefundTo::Original,
                 });
                 s.notice = None;
@@ -315,6 +322,11 @@ impl Counter {
                     )
                 {
                     *q_now = q.min(line.left);
+                }
+            }
+            Message::ReturnDamaged(i, d) => {
+                if let Some(flag) = self.desk.as_mut().and_then(|desk| desk.damaged.get_mut(i)) {
+                    *flag = d;
                 }
             }
             Message::Refund(r) => {
@@ -446,6 +458,7 @@ impl Counter {
                     if let Some(d) = &mut self.desk {
                         d.receipt.clone_from(&view.receipt);
                         d.quantities = vec![0; view.lines.len()];
+                        d.damaged = vec![false; view.lines.len()];
                         d.refund = RefundTo::Original;
                         d.sale = Some(view);
                     }
@@ -624,6 +637,9 @@ impl Counter {
                         } else {
                             plus
                         },
+                        checkbox(desk.damaged.get(i).copied().unwrap_or(false))
+                            .label(t(lang, "returns-damaged"))
+                            .on_toggle(move |d| Message::ReturnDamaged(i, d)),
                     ]
                     .spacing(8)
                     .align_y(Alignment::Center),

@@ -19,7 +19,7 @@ pub enum Effect {
         symbology: Option<Symbology>,
     },
     /// Place a sale (payment by code is charged online first, under the checkout's reference).
-    Place(Box<super::session::PlaceRequest>),
+    Place(Box<PlaceRequest>),
     /// Hand an online order over.
     Collect(Pickup),
     /// Read the status bar's figures.
@@ -48,13 +48,23 @@ pub enum Effect {
     TakeBack(Box<TakeBack>),
 }
 
+/// A sale to place: the checkout (its attempt and the tenders already taken), how it is paid
+/// and fulfilled.
+#[derive(Debug, Clone)]
+pub struct PlaceRequest {
+    pub checkout: Checkout,
+    pub tender: smartstore_domain::checkout::TenderKind,
+    pub fulfilment: smartstore_domain::order::Fulfilment,
+    pub member_id: Option<String>,
+}
+
 /// A return or a void the counter asks for.
 #[derive(Debug, Clone)]
 pub struct TakeBack {
     /// The receipt as scanned or typed.
     pub receipt: String,
-    /// (GTIN, quantity); empty with `void`: the whole sale.
-    pub lines: Vec<(smartstore_domain::gtin::Gtin, u32)>,
+    /// (GTIN, quantity, back on the shelf); empty with `void`: the whole sale.
+    pub lines: Vec<(smartstore_domain::gtin::Gtin, u32, bool)>,
     pub refund: smartstore_domain::returns::RefundTo,
     pub void: bool,
     pub staff: String,
@@ -393,12 +403,14 @@ fn take_back(store: &mut Store, data_dir: &Path, t: &TakeBack) -> Result<Msg, Ms
     let wanted: Vec<smartstore_domain::returns::Wanted> = t
         .lines
         .iter()
-        .filter(|(_, q)| *q > 0)
-        .map(|(gtin, quantity)| smartstore_domain::returns::Wanted {
-            gtin: *gtin,
-            quantity: *quantity,
-            restock: true,
-        })
+        .filter(|(_, q, _)| *q > 0)
+        .map(
+            |(gtin, quantity, restock)| smartstore_domain::returns::Wanted {
+                gtin: *gtin,
+                quantity: *quantity,
+                restock: *restock,
+            },
+        )
         .collect();
     let done = crate::returns::take_back(
         store,

@@ -10,7 +10,7 @@ use smartstore_domain::order::Fulfilment;
 use smartstore_domain::scan::PaymentScheme;
 use smartstore_protocol::codes::{Member, Pickup};
 
-use super::effect::Placed;
+use super::effect::{PlaceRequest, Placed};
 use crate::i18n::Localize as _;
 use crate::i18n::{Lang, tr};
 
@@ -35,16 +35,6 @@ pub enum PayKind {
 pub struct Notice {
     pub ok: bool,
     pub text: String,
-}
-
-/// A sale to place: the checkout (its attempt and the tenders already taken), how it is paid
-/// and fulfilled.
-#[derive(Debug, Clone)]
-pub struct PlaceRequest {
-    pub checkout: Checkout,
-    pub tender: TenderKind,
-    pub fulfilment: Fulfilment,
-    pub member_id: Option<String>,
 }
 
 fn new_checkout(currency: Currency) -> Checkout {

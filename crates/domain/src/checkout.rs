@@ -17,7 +17,7 @@ use crate::cart::{Cart, CartError};
 use crate::gtin::Gtin;
 use crate::money::{Money, MoneyError};
 use crate::order::{Fulfilment, OrderDraft, OrderError, Payment};
-use crate::scan::PaymentScheme;
+pub use crate::order::{Tender, TenderKind, TenderStatus};
 
 /// At most this many tenders per sale (declined and voided ones included).
 pub const MAX_TENDERS: usize = 8;
@@ -35,100 +35,6 @@ pub enum CheckoutState {
     Committed,
     /// Cancelled; its approved tenders are to be given back.
     Voided,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case")]
-pub enum TenderKind {
-    Cash,
-    Card {
-        reference: String,
-    },
-    Code {
-        digits: String,
-        scheme: PaymentScheme,
-    },
-    /// Paid on delivery or at collection: covers the whole sale.
-    Later,
-}
-
-impl TenderKind {
-    pub fn method(&self) -> &'static str {
-        match self {
-            TenderKind::Cash => "cash",
-            TenderKind::Card { .. } => "card",
-            TenderKind::Code { .. } => "code",
-            TenderKind::Later => "later",
-        }
-    }
-
-    /// The platform approves it (a charge by shopper code); the others stand when taken.
-    pub fn needs_platform(&self) -> bool {
-        matches!(self, TenderKind::Code { .. })
-    }
-
-    fn payment(&self) -> Payment {
-        match self {
-            TenderKind::Cash => Payment::Cash,
-            TenderKind::Card { reference } => Payment::Card {
-                reference: reference.clone(),
-            },
-            TenderKind::Code { digits, scheme } => Payment::Code {
-                digits: digits.clone(),
-                scheme: *scheme,
-            },
-            TenderKind::Later => Payment::Later,
-        }
-    }
-}
-
-impl From<Payment> for TenderKind {
-    fn from(p: Payment) -> TenderKind {
-        match p {
-            Payment::Cash | Payment::Split => TenderKind::Cash,
-            Payment::Card { reference } => TenderKind::Card { reference },
-            Payment::Code { digits, scheme } => TenderKind::Code { digits, scheme },
-            Payment::Later => TenderKind::Later,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TenderStatus {
-    /// Waiting for the platform's answer (or for it to be found again).
-    Pending,
-    Approved,
-    Declined,
-    /// Given back: voided at the platform, cash back from the drawer.
-    Voided,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tender {
-    pub kind: TenderKind,
-    /// What this tender pays toward the sale.
-    pub amount: Money,
-    /// What the shopper handed over: more than `amount` only for cash (the rest is change).
-    pub tendered: Money,
-    pub status: TenderStatus,
-    /// `ATTEMPT-N`: the idempotency key of its platform charge.
-    pub reference: String,
-    /// The platform's payment id once approved.
-    #[serde(default)]
-    pub payment_id: Option<String>,
-}
-
-impl Tender {
-    /// Change given for this tender (cash only).
-    pub fn change(&self) -> Result<Money, MoneyError> {
-        self.tendered.checked_sub(self.amount)
-    }
-
-    /// Counts toward the sale: approved, or still waiting for the platform.
-    fn live(&self) -> bool {
-        matches!(self.status, TenderStatus::Pending | TenderStatus::Approved)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -519,6 +425,7 @@ mod tests {
     use super::*;
     use crate::catalog::CatalogItem;
     use crate::money::Currency;
+    use crate::scan::PaymentScheme;
 
     fn cny(minor: i64) -> Money {
         Money::new(minor, Currency::CNY)

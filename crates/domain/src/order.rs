@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::cart::{Cart, CartLine, Totals};
-use super::money::MoneyError;
+use super::money::{Money, MoneyError};
 use super::scan::{PaymentScheme, payment_scheme};
 
 pub const MAX_ADDRESS_LEN: usize = 500;
@@ -45,6 +45,101 @@ pub enum Payment {
     Later,
     /// More than one tender (the order's `tenders` say which).
     Split,
+}
+
+/// How one part of a sale is paid (a checkout's tender).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum TenderKind {
+    Cash,
+    Card {
+        reference: String,
+    },
+    Code {
+        digits: String,
+        scheme: PaymentScheme,
+    },
+    /// Paid on delivery or at collection: covers the whole sale.
+    Later,
+}
+
+impl TenderKind {
+    pub fn method(&self) -> &'static str {
+        match self {
+            TenderKind::Cash => "cash",
+            TenderKind::Card { .. } => "card",
+            TenderKind::Code { .. } => "code",
+            TenderKind::Later => "later",
+        }
+    }
+
+    /// The platform approves it (a charge by shopper code); the others stand when taken.
+    pub fn needs_platform(&self) -> bool {
+        matches!(self, TenderKind::Code { .. })
+    }
+
+    pub(crate) fn payment(&self) -> Payment {
+        match self {
+            TenderKind::Cash => Payment::Cash,
+            TenderKind::Card { reference } => Payment::Card {
+                reference: reference.clone(),
+            },
+            TenderKind::Code { digits, scheme } => Payment::Code {
+                digits: digits.clone(),
+                scheme: *scheme,
+            },
+            TenderKind::Later => Payment::Later,
+        }
+    }
+}
+
+impl From<Payment> for TenderKind {
+    fn from(p: Payment) -> TenderKind {
+        match p {
+            Payment::Cash | Payment::Split => TenderKind::Cash,
+            Payment::Card { reference } => TenderKind::Card { reference },
+            Payment::Code { digits, scheme } => TenderKind::Code { digits, scheme },
+            Payment::Later => TenderKind::Later,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TenderStatus {
+    /// Waiting for the platform's answer (or for it to be found again).
+    Pending,
+    Approved,
+    Declined,
+    /// Given back: voided at the platform, cash back from the drawer.
+    Voided,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tender {
+    pub kind: TenderKind,
+    /// What this tender pays toward the sale.
+    pub amount: Money,
+    /// What the shopper handed over: more than `amount` only for cash (the rest is change).
+    pub tendered: Money,
+    pub status: TenderStatus,
+    /// `ATTEMPT-N`: the idempotency key of its platform charge.
+    pub reference: String,
+    /// The platform's payment id once approved.
+    #[serde(default)]
+    pub payment_id: Option<String>,
+}
+
+impl Tender {
+    /// Change given for this tender (cash only).
+    pub fn change(&self) -> Result<Money, MoneyError> {
+        self.tendered.checked_sub(self.amount)
+    }
+
+    /// Counts toward the sale: approved, or still waiting for the platform.
+    pub(crate) fn live(&self) -> bool {
+        matches!(self.status, TenderStatus::Pending | TenderStatus::Approved)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -139,7 +234,7 @@ pub struct OrderDraft {
     pub attempt_id: Option<String>,
     /// What paid for it (from the checkout); empty for an order drafted without one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tenders: Vec<crate::checkout::Tender>,
+    pub tenders: Vec<Tender>,
 }
 
 impl OrderDraft {
