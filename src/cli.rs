@@ -4,6 +4,7 @@ mod catalog;
 pub mod doctor;
 mod order;
 pub mod scan;
+mod shift;
 mod sync;
 
 use std::path::PathBuf;
@@ -51,6 +52,10 @@ pub enum Command {
     /// Void a sale of today on this terminal (or one of its lines), refunding its tenders; a
     /// supervisor approves (the PIN on standard input).
     Void(order::VoidArgs),
+    /// The store's day at this terminal: open with a float, cash in and out, blind close with
+    /// the Z report, the X report.
+    #[command(subcommand)]
+    Shift(shift::ShiftCommand),
     /// Take goods back against a receipt (its number, or the text of its QR code: another
     /// terminal's receipt is verified from it offline); a supervisor approves (PIN on stdin).
     Return(order::ReturnArgs),
@@ -214,6 +219,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Pickup(a) => order::pickup(&ctx, &a),
         Command::Payments(a) => order::payments(&ctx, &a),
         Command::Void(a) => order::void(&ctx, &a),
+        Command::Shift(c) => shift::run(&ctx, c),
         Command::Return(a) => order::take_return(&ctx, &a),
         Command::Doctor(a) => doctor::run(&ctx, &a),
         Command::Enroll(a) => sync::run_enroll(&ctx, &a),

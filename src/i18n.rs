@@ -200,6 +200,7 @@ pub fn localize(e: &(dyn std::error::Error + 'static)) -> Option<Msg> {
     }
     first!(
         crate::sale::SaleError,
+        crate::shift::ShiftRefusal,
         crate::returns::ReturnRefusal,
         crate::staff::ApprovalRefusal,
         smartstore_domain::checkout::CheckoutError,

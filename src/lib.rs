@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod i18n;
 pub mod returns;
 pub mod sale;
+pub mod shift;
 pub mod staff;
 pub mod store;
 pub mod sync;

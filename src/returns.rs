@@ -174,6 +174,7 @@ pub fn take_back(
             });
         }
     }
+    crate::shift::ensure_open(store, sale.total.currency)?;
     let before = store.returned_before(&code.order_id)?;
     // A void gives back to the tenders the sale used, whatever was asked.
     let to = if reason == Reason::Void {

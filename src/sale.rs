@@ -340,6 +340,8 @@ pub fn place(
     member_id: Option<String>,
 ) -> Result<PlacedOrder, SaleError> {
     checkout.check(&fulfilment)?;
+    // Nothing is sold outside a shift: the first sale opens one with a zero float.
+    crate::shift::ensure_open(store, checkout.cart().currency())?;
     // A single-use coupon is claimed at the platform (when it can be reached) before the sale.
     if let Some(c) = checkout.cart().coupon().filter(|c| c.single_use) {
         crate::sync::claim_single_use(

@@ -8,6 +8,7 @@ mod payments;
 mod pulls;
 mod returns;
 pub mod salvage;
+mod shifts;
 
 use rusqlite::{Connection, OptionalExtension};
 use smartstore_sqlite::{MigrateError, Migration};
@@ -19,6 +20,7 @@ pub use error::StoreError;
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 pub use payments::{IntentStatus, PaymentIntent, masked};
 pub use returns::{NewReturn, OwedRefund, Staff, StoredReturn};
+pub use shifts::OpenShift;
 
 /// The migrations, in order; `PRAGMA user_version` counts how many were applied.
 const MIGRATIONS: &[Migration] = &[
@@ -45,6 +47,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0006_staff_returns",
         sql: include_str!("../migrations/0006_staff_returns.sql"),
+    },
+    Migration {
+        name: "0007_shifts",
+        sql: include_str!("../migrations/0007_shifts.sql"),
     },
 ];
 

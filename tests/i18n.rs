@@ -11,6 +11,7 @@ use smartstore::checkout::ScanRefusal;
 use smartstore::i18n::{Arg, Lang, Localize, Msg, problems};
 use smartstore::returns::ReturnRefusal;
 use smartstore::sale::SaleError;
+use smartstore::shift::ShiftRefusal;
 use smartstore::staff::ApprovalRefusal;
 use smartstore::store::StoreError;
 use smartstore::sync::{Step, SyncError};
@@ -721,6 +722,33 @@ fn return_variant(e: &ReturnRefusal) -> usize {
     }
 }
 
+fn shift_refusals() -> Vec<ShiftRefusal> {
+    use smartstore_domain::shift::ShiftError;
+    vec![
+        ShiftRefusal::AlreadyOpen {
+            since: "2026-11-30T08:00:00Z".into(),
+        },
+        ShiftRefusal::NoneOpen,
+        ShiftRefusal::Shift(ShiftError::BadDenomination(0)),
+        ShiftRefusal::Shift(ShiftError::OutOfRange(Money::new(-1, Currency::CNY))),
+        ShiftRefusal::Shift(ShiftError::NoReason),
+        ShiftRefusal::Shift(ShiftError::ZeroMove),
+        ShiftRefusal::Shift(ShiftError::Money(MoneyError::Overflow)),
+        ShiftRefusal::Store(StoreError::DiskFull {
+            path: PathBuf::from("/var/lib/smartstore/smartstore.db"),
+        }),
+    ]
+}
+
+fn shift_variant(e: &ShiftRefusal) -> usize {
+    match e {
+        ShiftRefusal::AlreadyOpen { .. } => 0,
+        ShiftRefusal::NoneOpen => 1,
+        ShiftRefusal::Shift(_) => 2,
+        ShiftRefusal::Store(_) => 3,
+    }
+}
+
 fn sale_variant(e: &SaleError) -> usize {
     match e {
         SaleError::Checkout(_) => 0,
@@ -764,6 +792,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("CheckoutError", &checkout_errors(), checkout_variant, 15);
     covers("SaleError", &sale_errors(), sale_variant, 4);
     covers("ReturnRefusal", &return_refusals(), return_variant, 7);
+    covers("ShiftRefusal", &shift_refusals(), shift_variant, 4);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));
@@ -782,6 +811,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     out.extend(named(checkout_errors()));
     out.extend(named(sale_errors()));
     out.extend(named(return_refusals()));
+    out.extend(named(shift_refusals()));
     for (e, m) in &mut out {
         // Through the stored form too, as the status bar reads the last sync error.
         let stored = Msg::from_stored(&m.to_stored());

@@ -401,3 +401,11 @@ refund-line-code-owed = { $amount } to the payment code, as soon as the platform
 refund-line-code-refused = { $amount } could not be refunded to the payment code: refund it in cash.
 approve-summary = { $items }, total { $total }
 returns-damaged = damaged
+
+# Shifts (issue 15)
+shift-already-open = A shift is open already (since { $since }): close it first.
+shift-none-open = No shift is open: open one with its float first.
+shift-bad-denomination = { $value } is not a denomination.
+shift-out-of-range = { $amount } is out of range for a drawer.
+shift-no-reason = Cash put in or taken out needs a reason.
+shift-zero-move = Cash put in or taken out must be more than zero.

@@ -400,3 +400,11 @@ refund-line-code-owed = { $amount } 将在平台可连接后立即退至付款�
 refund-line-code-refused = { $amount } 无法退至付款码：请改退现金。
 approve-summary = { $items }，合计 { $total }
 returns-damaged = 已损坏
+
+# Shifts (issue 15)
+shift-already-open = 已有班次在进行中（自 { $since } 起）：请先结班。
+shift-none-open = 当前没有进行中的班次：请先清点备用金并开班。
+shift-bad-denomination = { $value } 不是有效的面额。
+shift-out-of-range = { $amount } 超出了钱箱的合理范围。
+shift-no-reason = 存入或取出现金须注明原因。
+shift-zero-move = 存入或取出的现金必须大于零。

@@ -186,6 +186,13 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--address is for delivery orders; a collect order is picked up at a store");
     }
     let nothing_stored = |e: SaleError| anyhow::Error::new(e).context("nothing was stored");
+    // Nothing is sold outside a shift: the first sale opens one with a zero float, and says so.
+    if let (open, true) = crate::shift::ensure_open(&mut store, currency)? {
+        eprintln!(
+            "no shift was open: opened shift {} with a zero float (count the drawer with `smartstore shift cash --in AMOUNT --reason float`)",
+            open.shift_id
+        );
+    }
     let mut checkout = Checkout::new(uuid::Uuid::now_v7().to_string(), cart);
     checkout
         .check(&fulfilment)

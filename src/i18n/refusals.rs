@@ -19,6 +19,7 @@ use super::{Localize, Msg};
 use crate::checkout::ScanRefusal;
 use crate::returns::ReturnRefusal;
 use crate::sale::SaleError;
+use crate::shift::ShiftRefusal;
 use crate::staff::ApprovalRefusal;
 use crate::store::StoreError;
 use crate::sync::{Step, SyncError};
@@ -265,6 +266,28 @@ impl Localize for SaleError {
                 } else {
                     "sale-payment-give-back-later"
                 })),
+        }
+    }
+}
+
+impl Localize for ShiftRefusal {
+    fn msg(&self) -> Msg {
+        use smartstore_domain::shift::ShiftError;
+        match self {
+            ShiftRefusal::AlreadyOpen { since } => {
+                Msg::new("shift-already-open").arg("since", since)
+            }
+            ShiftRefusal::NoneOpen => Msg::new("shift-none-open"),
+            ShiftRefusal::Shift(e) => match e {
+                ShiftError::BadDenomination(v) => {
+                    Msg::new("shift-bad-denomination").arg("value", v)
+                }
+                ShiftError::OutOfRange(m) => Msg::new("shift-out-of-range").arg("amount", m),
+                ShiftError::NoReason => Msg::new("shift-no-reason"),
+                ShiftError::ZeroMove => Msg::new("shift-zero-move"),
+                ShiftError::Money(m) => m.msg(),
+            },
+            ShiftRefusal::Store(e) => e.msg(),
         }
     }
 }

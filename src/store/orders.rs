@@ -138,8 +138,9 @@ impl Store {
         let payment = draft.payment.to_string();
         tx.prepare_cached(
             "INSERT INTO orders (id, number, receipt, created_at, fulfil, address, collect_store, pickup_at, payment,
-               member_id, coupon_id, subtotal_minor, discount_minor, total_minor, currency, line_count)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+               member_id, coupon_id, subtotal_minor, discount_minor, total_minor, currency, line_count, shift_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+               (SELECT shift_id FROM shifts WHERE closed_at IS NULL))",
         )
         .and_then(|mut s| {
             s.execute(params![

@@ -351,8 +351,8 @@ impl Store {
             .map_err(err)?
             .is_some();
         tx.execute(
-            "INSERT INTO returns (return_id, reason, order_id, receipt, total_minor, currency, approved_by, created_at, here)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)",
+            "INSERT INTO returns (return_id, reason, order_id, receipt, total_minor, currency, approved_by, created_at, here, shift_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, (SELECT shift_id FROM shifts WHERE closed_at IS NULL))",
             params![return_id, r.reason, r.order_id, r.receipt, r.total, r.currency, r.approved_by, created_at],
         )
         .map_err(err)?;

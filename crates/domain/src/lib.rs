@@ -10,4 +10,5 @@ pub mod money;
 pub mod order;
 pub mod returns;
 pub mod scan;
+pub mod shift;
 pub mod sync;

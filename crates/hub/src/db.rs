@@ -1521,6 +1521,42 @@ impl HubDb {
         Ok(out)
     }
 
+    /// The report of a store's day: the Z reports its terminals sent (`shift.closed`) for the
+    /// shifts closed on `day` in the store's local time (`offset` from UTC).
+    pub fn day_report(
+        &self,
+        store: &str,
+        day: time::Date,
+        offset: time::UtcOffset,
+    ) -> Result<smartstore_domain::shift::ShiftReport, HubError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT e.body FROM events e JOIN devices d ON d.id = e.device_id
+                 WHERE e.type = 'shift.closed' AND d.store_id = ?1 ORDER BY e.device_id, e.seq",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map([store], |r| r.get::<_, String>(0))
+            .map_err(self.err())?;
+        let mut reports = Vec::new();
+        for row in rows {
+            let body = row.map_err(self.err())?;
+            let Ok(r) = serde_json::from_str::<smartstore_domain::shift::ShiftReport>(&body) else {
+                continue;
+            };
+            let closed_day = r.closed_at.as_deref().and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                    .ok()
+                    .map(|t| t.to_offset(offset).date())
+            });
+            if closed_day == Some(day) {
+                reports.push(r);
+            }
+        }
+        Ok(smartstore_domain::shift::day_report(&reports))
+    }
+
     /// Every refund to a payment code, oldest first.
     pub fn refunds(&self) -> Result<Vec<(String, String, i64)>, HubError> {
         let mut stmt = self

@@ -98,6 +98,19 @@ enum Command {
     /// The stores' staff: clerks and supervisors with their own PINs.
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// A store's day: the sum of the Z reports of the shifts its terminals closed that day
+    /// (the store's local day: --utc-offset, +08:00 by default).
+    Report {
+        #[arg(long)]
+        store: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        day: String,
+        #[arg(long, default_value = "+08:00", allow_hyphen_values = true)]
+        utc_offset: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Per order: sold, refunded by its returns, what stands (one JSON object per line with
     /// --json); an order refunded past its sale is marked unbalanced.
     Ledger {
@@ -694,6 +707,41 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let hash = smartstore_protocol::staff_pin::hash_pin(pin);
             db.add_staff(store.trim(), id.trim(), &role, name.as_deref(), &hash)?;
             println!("{role} {} of store {} added", id.trim(), store.trim());
+        }
+        Command::Report {
+            store,
+            day,
+            utc_offset,
+            json,
+        } => {
+            let day = time::Date::parse(
+                &day,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .map_err(|e| anyhow::anyhow!("--day '{day}' is YYYY-MM-DD: {e}"))?;
+            let offset = time::UtcOffset::parse(
+                &utc_offset,
+                time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
+            )
+            .map_err(|e| anyhow::anyhow!("--utc-offset '{utc_offset}' is like +08:00: {e}"))?;
+            let r = db.day_report(&store, day, offset)?;
+            if json {
+                println!("{}", serde_json::to_string(&r)?);
+            } else {
+                println!(
+                    "{store} {day}: {} sales for {}, {} returns, {} voids, expected cash {}, counted {}, over/short {}",
+                    r.sales_count,
+                    r.sales,
+                    r.returns_count,
+                    r.voids_count,
+                    r.expected_cash,
+                    r.counted_cash.map_or("-".into(), |c| c.to_string()),
+                    r.over_short.map_or("-".into(), |c| c.to_string())
+                );
+                for (m, a) in &r.tenders {
+                    println!("  {m:6} {a:>12}");
+                }
+            }
         }
         Command::Ledger { json } => {
             for row in db.ledger()? {

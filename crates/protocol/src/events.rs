@@ -15,13 +15,19 @@ pub enum EventKind {
     PickupCollected,
     #[serde(rename = "order.returned")]
     OrderReturned,
+    #[serde(rename = "shift.opened")]
+    ShiftOpened,
+    #[serde(rename = "shift.closed")]
+    ShiftClosed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 3] = [
+    pub const ALL: [EventKind; 5] = [
         EventKind::OrderPlaced,
         EventKind::PickupCollected,
         EventKind::OrderReturned,
+        EventKind::ShiftOpened,
+        EventKind::ShiftClosed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +35,8 @@ impl EventKind {
             EventKind::OrderPlaced => "order.placed",
             EventKind::PickupCollected => "pickup.collected",
             EventKind::OrderReturned => "order.returned",
+            EventKind::ShiftOpened => "shift.opened",
+            EventKind::ShiftClosed => "shift.closed",
         }
     }
 
