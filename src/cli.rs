@@ -98,7 +98,8 @@ pub struct UiArgs {
     #[arg(long, default_value_t = 2500)]
     pub screenshot_after_ms: u64,
     /// Open a particular screen: kiosk-shopping, setup-enrol, setup-camera, setup-connection,
-    /// setup-diagnostics, counter-returns (the --scan texts are receipts), counter-void.
+    /// setup-diagnostics, counter-returns (the --scan texts are receipts), counter-void,
+    /// counter-shift.
     #[arg(long)]
     pub screen: Option<String>,
     /// Counter: the delivery address to start with.
@@ -336,6 +337,7 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
         counter_opening: match screen {
             "counter-returns" => Some(crate::ui::counter::Opening::Returns),
             "counter-void" => Some(crate::ui::counter::Opening::VoidSale),
+            "counter-shift" => Some(crate::ui::counter::Opening::Shift),
             _ => None,
         },
     };

@@ -207,8 +207,12 @@ fn member_coupon_and_basket_codes_go_into_orders_and_coupons_are_single_use() {
 
     text(&term(&data, &["sync", "--once"]));
     let events = text(&hub(&hub_db, &["events", "--json"]));
-    let first: serde_json::Value =
-        serde_json::from_str(events.lines().next().expect("one event")).expect("json");
+    // The first order (after the shift its sale opened).
+    let first: serde_json::Value = events
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .find(|e| e["type"] == "order.placed")
+        .expect("an order");
     assert_eq!(first["member_id"], "M-77");
     assert_eq!(first["fulfilment"]["address"], "88 Century Ave, Shanghai");
     assert_eq!(first["coupon_single_use"], true);

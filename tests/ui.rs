@@ -70,11 +70,26 @@ impl Term {
         Term::with(mode, |_| {})
     }
 
-    /// `prepare` runs on the fresh database (demo catalog loaded) before the window opens.
+    /// `prepare` runs on the fresh database (demo catalog loaded) before the window opens, with
+    /// a shift open (a float of zero) as the counter sells only in one.
     fn with(mode: Mode, prepare: impl FnOnce(&Store)) -> Term {
+        Term::build(mode, prepare, true)
+    }
+
+    /// A window on a database without an open shift.
+    fn without_shift(mode: Mode) -> Term {
+        Term::build(mode, |_| {}, false)
+    }
+
+    fn build(mode: Mode, prepare: impl FnOnce(&Store), shift: bool) -> Term {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&dir.path().join("smartstore.db")).expect("open the store");
+        let mut store = Store::open(&dir.path().join("smartstore.db")).expect("open the store");
         prepare(&store);
+        if shift {
+            store
+                .start_shift("test", Money::new(0, Currency::CNY), None)
+                .expect("open a shift");
+        }
         let app = App::new(options(&dir, &store, mode));
         let mut term = Term { app, store, dir };
         // As `App::boot` does: the status bar's first figures.
@@ -317,8 +332,8 @@ fn a_deliver_order_goes_from_scan_to_committed_order() {
     ));
     term.assert_sees(&tr(EN, "placed-total", &[("total", total.to_string())]));
     term.assert_sees(&t(EN, "placed-ereceipt"));
-    // The status bar counts the order as waiting for the platform.
-    term.assert_sees(&tr(EN, "status-unsynced", &[("count", "1".into())]));
+    // The status bar counts the order (and the shift's opening) as waiting for the platform.
+    term.assert_sees(&tr(EN, "status-unsynced", &[("count", "2".into())]));
 
     // What was committed: the address typed and cash.
     let events = term.store.outbox_after(0, 10).expect("outbox");
@@ -363,9 +378,14 @@ fn now() -> i64 {
 #[test]
 fn a_pickup_is_handed_over() {
     let mut issuer = None;
-    let mut term = Term::with(Mode::Counter, |store| {
-        issuer = Some(trusted_issuer(store, "SH001"));
-    });
+    // A hand-over is not a sale: no shift is needed.
+    let mut term = Term::build(
+        Mode::Counter,
+        |store| {
+            issuer = Some(trusted_issuer(store, "SH001"));
+        },
+        false,
+    );
     let issuer = issuer.expect("issuer");
     let pickup = Pickup {
         order_id: "WEB-20260501-0042".into(),
@@ -951,4 +971,30 @@ fn the_demo_store_has_a_demo_supervisor_and_an_enrolled_one_does_not() {
     term.click(&t(EN, "void-sale"));
     approve(&mut term, "demo", PIN);
     term.assert_sees(&tr(EN, "staff-unknown", &[("id", "demo".into())]));
+}
+
+#[test]
+fn a_counter_sale_without_an_open_shift_asks_for_the_float_first() {
+    let mut term = Term::without_shift(Mode::Counter);
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.send(Message::Counter(counter::Message::Address("1 Road".into())));
+    term.send(Message::Counter(counter::Message::Pay(PayKind::Cash)));
+    term.click(&t(EN, "checkout"));
+    term.assert_sees(&t(EN, "shift-open-title"));
+    assert!(term.store.orders(false, 1).expect("orders").is_empty());
+    term.send(Message::Counter(counter::Message::ShiftFloat("abc".into())));
+    term.click(&t(EN, "shift-open"));
+    assert!(
+        term.store.open_shift().expect("shift").is_none(),
+        "not a float"
+    );
+    term.send(Message::Counter(counter::Message::ShiftFloat(
+        "200.00".into(),
+    )));
+    term.click(&t(EN, "shift-open"));
+    // The shift opens with its float and the sale that asked for it goes on.
+    let shift = term.store.open_shift().expect("shift").expect("opened");
+    assert_eq!(shift.float, Money::new(20_000, Currency::CNY));
+    term.assert_sees(&t(EN, "placed-title"));
+    assert_eq!(term.store.orders(false, 1).expect("orders").len(), 1);
 }

@@ -113,7 +113,7 @@ done
 fi
 
 # Issue 14 (SHOTS=issue14): the counter's void button and approval, the confirmation with its
-# void button, and the returns desk with a receipt found.
+# void button, and the returns desk with a receipt found; issue 15's shift opening.
 if [ "${SHOTS:-all}" = all ] || [ "$SHOTS" = issue14 ]; then
 for size in 1366x768 1920x1080; do
     for lang in en zh-CN; do
@@ -123,6 +123,8 @@ for size in 1366x768 1920x1080; do
         CAMERA=none XVFB_SCREEN=$size shot "counter-void-$lang-$size" "$WORK/v-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --screen counter-void
         CAMERA=none XVFB_SCREEN=$size shot "counter-confirmation-$lang-$size" "$WORK/p-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --place
         CAMERA=none XVFB_SCREEN=$size shot "counter-returns-$lang-$size" "$store" --mode counter --lang "$lang" --screen counter-returns --scan DEMO-T01-000001
+        # Issue 15: the float asked for before the first sale.
+        CAMERA=none XVFB_SCREEN=$size shot "counter-shift-$lang-$size" "$WORK/sh-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --address "$ADDRESS" --screen counter-shift
         # The diagnostics gained the payments check.
         XVFB_SCREEN=$size shot "setup-diagnostics-$lang-$size" "$WORK/d14-$lang-$size" --mode setup --lang "$lang" --screen setup-diagnostics
         unset SMARTSTORE_WINDOW_SIZE

@@ -260,6 +260,7 @@ impl App {
                 let mut more = Vec::new();
                 match (target, outcome) {
                     (_, Outcome::Status(s)) => {
+                        self.counter.shift_open = s.shift_open;
                         self.status = s;
                         self.counter.store_id.clone_from(&self.status.store_id);
                         self.kiosk.store_id.clone_from(&self.status.store_id);
@@ -268,7 +269,13 @@ impl App {
                         let placed =
                             matches!(o, Outcome::Placed(Ok(_), _) | Outcome::Collected(Ok(_)));
                         let resolved = matches!(o, Outcome::Resolved { .. });
+                        let shift_opened = matches!(o, Outcome::ShiftOpened(Ok(_)));
                         self.counter.outcome(o, lang);
+                        if shift_opened {
+                            // The sale that asked for the shift goes on.
+                            let effects = self.counter.update(counter::Message::Checkout, lang);
+                            more.extend(effects.into_iter().map(|e| (Target::Counter, e)));
+                        }
                         if placed {
                             more.push((Target::App, Effect::Refresh));
                         }
@@ -276,13 +283,24 @@ impl App {
                             self.pending_scans -= 1;
                             if self.pending_scans == 0 && self.options.place {
                                 self.counter.session.pay = super::session::PayKind::Cash;
-                                let effects = self.counter.update(counter::Message::Checkout, lang);
+                                // Demos and screenshots: a shift with a zero float first.
+                                let effects = if self.counter.shift_open {
+                                    self.counter.update(counter::Message::Checkout, lang)
+                                } else {
+                                    vec![Effect::OpenShift(String::new())]
+                                };
                                 more.extend(effects.into_iter().map(|e| (Target::Counter, e)));
                             }
-                            if self.pending_scans == 0
-                                && self.options.counter_opening == Some(counter::Opening::VoidSale)
-                            {
-                                self.counter.update(counter::Message::VoidSale, lang);
+                            if self.pending_scans == 0 {
+                                match self.options.counter_opening {
+                                    Some(counter::Opening::VoidSale) => {
+                                        self.counter.update(counter::Message::VoidSale, lang);
+                                    }
+                                    Some(counter::Opening::Shift) => {
+                                        self.counter.update(counter::Message::Checkout, lang);
+                                    }
+                                    _ => {}
+                                }
                             }
                         }
                     }

@@ -17,6 +17,7 @@ pub const ADDRESS_INPUT: &str = "address-input";
 pub const CARD_INPUT: &str = "card-input";
 pub const STAFF_INPUT: &str = "staff-input";
 pub const RECEIPT_INPUT: &str = "receipt-input";
+pub const FLOAT_INPUT: &str = "float-input";
 
 /// The counter's function keys: a clerk with a USB scanner and no mouse does everything here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,9 @@ pub enum Message {
     ReturnDamaged(usize, bool),
     Refund(RefundTo),
     TakeBack,
+    ShiftFloat(String),
+    OpenShift,
+    CancelShift,
 }
 
 /// A counter screen to open on (demos and screenshots).
@@ -75,6 +79,8 @@ pub enum Message {
 pub enum Opening {
     Returns,
     VoidSale,
+    /// The float asked for before the first sale (on a database with no open shift).
+    Shift,
 }
 
 /// What a supervisor's approval is asked for.
@@ -116,6 +122,10 @@ pub struct Counter {
     pub ask: Option<Ask>,
     /// The returns desk, when open.
     pub desk: Option<ReturnDesk>,
+    /// A shift is open (from the status): a sale without one asks for the float first.
+    pub shift_open: bool,
+    /// The float being typed to open the shift.
+    pub shift_ask: Option<String>,
 }
 
 impl Counter {
@@ -128,6 +138,8 @@ impl Counter {
             last_submitted: None,
             ask: None,
             desk: None,
+            shift_open: false,
+            shift_ask: None,
         }
     }
 
@@ -206,6 +218,17 @@ impl Counter {
                     }];
                 }
             }
+            Message::ShiftFloat(v) => {
+                if let Some(f) = &mut self.shift_ask {
+                    *f = v.chars().take(16).collect();
+                }
+            }
+            Message::OpenShift => {
+                if let Some(f) = &self.shift_ask {
+                    return vec![Effect::OpenShift(f.clone())];
+                }
+            }
+            Message::CancelShift => self.shift_ask = None,
             Message::VoidSale => {
                 if s.cart().is_empty() && s.checkout.tenders().is_empty() {
                     s.reset();
@@ -357,6 +380,11 @@ impl Counter {
                 if s.busy {
                     return vec![];
                 }
+                if !self.shift_open {
+                    // Counter sales need an open shift: count the float first.
+                    self.shift_ask = Some(String::new());
+                    return vec![];
+                }
                 match s.place_request(&self.store_id, time::OffsetDateTime::now_utc()) {
                     Ok(d) => {
                         s.busy = true;
@@ -435,6 +463,22 @@ impl Counter {
                     }
                 }
             }
+            Outcome::ShiftOpened(r) => match r {
+                Ok(float) => {
+                    self.shift_open = true;
+                    self.shift_ask = None;
+                    s.notice = Some(Notice {
+                        ok: true,
+                        text: tr(lang, "shift-opened", &[("float", float)]),
+                    });
+                }
+                Err(e) => {
+                    s.notice = Some(Notice {
+                        ok: false,
+                        text: e.render(lang),
+                    })
+                }
+            },
             Outcome::SaleVoided(r) => {
                 s.busy = false;
                 match r {
@@ -705,7 +749,34 @@ impl Counter {
         .spacing(10)
         .width(Length::FillPortion(2));
 
-        let right: Element<'a, Message> = if let Some(ask) = &self.ask {
+        let right: Element<'a, Message> = if let Some(float) = &self.shift_ask {
+            container(
+                column![
+                    text(t(lang, "shift-open-title")).size(24),
+                    text(t(lang, "shift-open-help")),
+                    text_input(&t(lang, "shift-float-placeholder"), float)
+                        .id(FLOAT_INPUT)
+                        .on_input(Message::ShiftFloat)
+                        .on_submit(Message::OpenShift)
+                        .padding(8),
+                    row![
+                        button(text(t(lang, "shift-open")).size(20))
+                            .padding(10)
+                            .style(button::success)
+                            .on_press(Message::OpenShift),
+                        button(text(t(lang, "approve-cancel")).size(20))
+                            .padding(10)
+                            .style(button::secondary)
+                            .on_press(Message::CancelShift),
+                    ]
+                    .spacing(10),
+                ]
+                .spacing(10),
+            )
+            .padding(14)
+            .style(container::rounded_box)
+            .into()
+        } else if let Some(ask) = &self.ask {
             self.approval(ask, lang)
         } else if let Some(desk) = &self.desk {
             self.returns_desk(desk, lang)

@@ -42,6 +42,8 @@ pub enum Effect {
         staff: String,
         pin: String,
     },
+    /// Open the shift with the float counted in the drawer (as typed).
+    OpenShift(String),
     /// Find the sale a scanned or typed receipt names, for a return.
     FindReceipt(String),
     /// Take goods back (a return, or a void of a sale of today) with a supervisor's approval.
@@ -112,6 +114,8 @@ pub struct TerminalStatus {
     pub enrolled: bool,
     pub store_id: String,
     pub online: bool,
+    /// A shift is open (counter sales need one).
+    pub shift_open: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,6 +146,8 @@ pub enum Outcome {
     Cameras(Vec<(String, String)>),
     Saved(Result<String, Msg>),
     SaleVoided(Result<(), Msg>),
+    /// The shift opened, with its float shown; or why not.
+    ShiftOpened(Result<String, Msg>),
     Receipt(Result<ReceiptView, Msg>),
     /// A return or void done: its message (what was refunded, how), or why not.
     TakenBack(Result<Msg, Msg>),
@@ -252,6 +258,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     online: online(&sync),
                     enrolled: store.meta("device_id").map_err(|e| e.msg())?.is_some(),
                     store_id: store.receipt_prefix().map_err(|e| e.msg())?.0,
+                    shift_open: store.open_shift().map_err(|e| e.msg())?.is_some(),
                     sync: Some(sync),
                 })
             }
@@ -299,6 +306,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                 pin,
             } => Outcome::SaleVoided(void_sale(store, data_dir, *checkout, &staff, &pin)),
             Effect::FindReceipt(text) => Outcome::Receipt(find_receipt(store, &text)),
+            Effect::OpenShift(float) => Outcome::ShiftOpened(open_shift(store, data_dir, &float)),
             Effect::TakeBack(t) => Outcome::TakenBack(take_back(store, data_dir, &t)),
             Effect::KeepPinGuard(state) => {
                 store.keep_pin_guard(&state).map_err(|e| e.msg())?;
@@ -443,4 +451,22 @@ fn take_back(store: &mut Store, data_dir: &Path, t: &TakeBack) -> Result<Msg, Ms
         msg = msg.line(Msg::new(key).arg("amount", money(r.amount)));
     }
     Ok(msg)
+}
+
+/// Opens the shift with the float typed at the counter (a shift opened meanwhile elsewhere is
+/// kept: the counter goes on in it).
+fn open_shift(store: &mut Store, data_dir: &Path, float: &str) -> Result<String, Msg> {
+    let currency = crate::config::Config::load(data_dir)
+        .and_then(|c| c.currency())
+        .map_err(|e| config_failed(data_dir, &e))?;
+    let text = if float.trim().is_empty() {
+        "0"
+    } else {
+        float.trim()
+    };
+    let m = smartstore_domain::money::Money::parse(text, currency).map_err(|e| e.msg())?;
+    let m = smartstore_domain::shift::check_cash(m)
+        .map_err(|e| crate::shift::ShiftRefusal::from(e).msg())?;
+    store.start_shift("counter", m, None).map_err(|e| e.msg())?;
+    Ok(m.to_string())
 }
