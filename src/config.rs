@@ -39,6 +39,20 @@ pub struct Config {
     /// The store's offset from UTC (`+08:00` when absent): its local day bounds what a void may
     /// reach until shifts open and close it.
     pub utc_offset: Option<String>,
+    /// The tax included in prices, when the store's reports should show it (`tax_rate = "13%"`).
+    pub tax_rate: Option<String>,
+    /// The receipt printer: `tcp:HOST:PORT`, `/dev/usb/lp0` or `file:PATH` (none: no printing).
+    pub printer: Option<String>,
+    /// The printer's paper: `58` or `80` mm (80 when absent).
+    pub printer_paper: Option<u32>,
+    /// How Chinese text reaches the printer: `raster` (drawn as an image: every printer can,
+    /// the default) or `gb18030` (the printer's own Chinese font).
+    pub printer_text: Option<String>,
+    /// Open the cash drawer (wired to the printer) after a sale paid in cash (true when absent).
+    pub cash_drawer: Option<bool>,
+    /// The customer-facing display: the monitor's name (`HDMI-2`), `on` (the second monitor),
+    /// or `off`. Absent: on when a second monitor is found.
+    pub customer_display: Option<String>,
 }
 
 impl Config {
@@ -82,6 +96,26 @@ impl Config {
             Some(c) => smartstore_domain::money::Currency::parse(c)
                 .map_err(|e| anyhow::anyhow!("config.toml: {e}")),
         }
+    }
+
+    /// The tax rate in basis points (`tax_rate = "13%"` is 1300); none when not configured.
+    pub fn tax_rate_bp(&self) -> anyhow::Result<Option<u32>> {
+        let Some(text) = self.tax_rate.as_deref() else {
+            return Ok(None);
+        };
+        let bad = || {
+            anyhow::anyhow!(
+                "config.toml: tax_rate '{text}' is not a rate such as \"13%\" (0 to 100 %, two decimals at most)"
+            )
+        };
+        let digits = text.trim().trim_end_matches('%').trim();
+        let m =
+            smartstore_domain::money::Money::parse(digits, smartstore_domain::money::Currency::CNY)
+                .map_err(|_| bad())?;
+        if !(0..=10_000).contains(&m.minor) {
+            return Err(bad());
+        }
+        Ok(Some(u32::try_from(m.minor).map_err(|_| bad())?))
     }
 
     /// The store's UTC offset (`utc_offset = "+08:00"`; +08:00 when absent).

@@ -125,13 +125,6 @@ fn sale_of(code: &ReceiptCode) -> Result<Sale, ReturnRefusal> {
     })
 }
 
-/// The store's local day of an RFC 3339 time (`offset`: the store's UTC offset).
-fn local_day(t: &str, offset: time::UtcOffset) -> Option<time::Date> {
-    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-        .ok()
-        .map(|t| t.to_offset(offset).date())
-}
-
 /// Takes goods back from the sale `text` names. `wanted` empty with [`Reason::Void`]: the
 /// whole sale. Nothing is stored when anything is refused.
 #[allow(clippy::too_many_arguments)]
@@ -164,9 +157,9 @@ pub fn take_back(
         wanted.to_vec()
     };
     if reason == Reason::Void {
-        let today = local_day(&crate::store::now_rfc3339(), utc_offset);
+        let today = crate::shift::local_day(&crate::store::now_rfc3339(), utc_offset);
         if !store.sold_here(&code.order_id)?
-            || local_day(&code.created_at, utc_offset) != today
+            || crate::shift::local_day(&code.created_at, utc_offset) != today
             || today.is_none()
         {
             return Err(ReturnRefusal::VoidAfterShift {

@@ -2,8 +2,8 @@
 //! zero float when none is open (and say so), so nothing is sold outside a shift.
 
 use crate::store::{OpenShift, Store, StoreError};
-use smartstore_domain::money::Money;
-use smartstore_domain::shift::ShiftError;
+use smartstore_domain::money::{Currency, Money};
+use smartstore_domain::shift::{ShiftError, ShiftReport};
 
 /// Why a shift command was refused.
 #[derive(Debug, thiserror::Error)]
@@ -19,16 +19,56 @@ pub enum ShiftRefusal {
 }
 
 /// The open shift; when there is none, one is opened with a zero float (`Ok((shift, true))`).
-pub fn ensure_open(
-    store: &mut Store,
-    currency: smartstore_domain::money::Currency,
-) -> Result<(OpenShift, bool), StoreError> {
+pub fn ensure_open(store: &mut Store, currency: Currency) -> Result<(OpenShift, bool), StoreError> {
     if let Some(open) = store.open_shift()? {
         return Ok((open, false));
     }
     match store.start_shift("auto", Money::new(0, currency), None)? {
         Some(open) => Ok((open, true)),
         // Another process opened one between the two looks.
+        None => store
+            .open_shift()?
+            .map(|o| (o, false))
+            .ok_or_else(|| StoreError::Inconsistent("no open shift after opening one".into())),
+    }
+}
+
+/// The store's local day of an RFC 3339 time (`offset`: the store's UTC offset).
+pub fn local_day(t: &str, offset: time::UtcOffset) -> Option<time::Date> {
+    time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|t| t.to_offset(offset).date())
+}
+
+/// The kiosk's shift: one a day, which it opens itself. A shift still open from an earlier
+/// local day is closed first, at the cash it expects (a kiosk has no drawer for anyone to
+/// count: it takes payment codes and cards). `Ok((shift, true))` when a shift was opened.
+pub fn ensure_today(
+    store: &mut Store,
+    currency: Currency,
+    offset: time::UtcOffset,
+    tax_rate_bp: Option<u32>,
+) -> Result<(OpenShift, bool), StoreError> {
+    let today = time::OffsetDateTime::now_utc().to_offset(offset).date();
+    if let Some(open) = store.open_shift()? {
+        if local_day(&open.opened_at, offset).is_some_and(|d| d >= today) {
+            return Ok((open, false));
+        }
+        let totals = store.shift_totals(&open.shift_id)?;
+        let expected = ShiftReport::new(
+            &open.shift_id,
+            open.float.currency,
+            &open.opened_at,
+            None,
+            &totals,
+            None,
+        )
+        .expected_cash;
+        store.close_shift(Money::new(expected, open.float.currency), tax_rate_bp)?;
+        tracing::info!(shift = %open.shift_id, "the kiosk closed yesterday's shift");
+    }
+    match store.start_shift("kiosk", Money::new(0, currency), None)? {
+        Some(open) => Ok((open, true)),
         None => store
             .open_shift()?
             .map(|o| (o, false))

@@ -52,6 +52,10 @@ const MIGRATIONS: &[Migration] = &[
         name: "0007_shifts",
         sql: include_str!("../migrations/0007_shifts.sql"),
     },
+    Migration {
+        name: "0008_counter_sales",
+        sql: include_str!("../migrations/0008_counter_sales.sql"),
+    },
 ];
 
 /// The bundled demo catalog a new database starts with.
@@ -194,6 +198,10 @@ impl Store {
                 name,
                 detail: source.to_string(),
             }),
+            Err(e @ MigrateError::ForeignKeys { name, .. }) => Err(StoreError::Migration {
+                name,
+                detail: e.to_string(),
+            }),
             Err(MigrateError::Sqlite(e)) => Err(StoreError::from_sqlite(&self.path, e)),
         }
     }
@@ -266,5 +274,88 @@ impl Store {
         self.conn
             .pragma_update(None, "max_page_count", pages)
             .map_err(self.sql_err())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 0008 rebuilds the orders table (a new CHECK, a clerk column): every order of a
+    /// database at version 7 is kept with its lines, outbox event and shift, foreign keys hold,
+    /// and a plain counter sale can be stored afterwards.
+    #[test]
+    fn the_orders_table_rebuild_keeps_every_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("smartstore.db");
+        {
+            let mut conn = smartstore_sqlite::open(&path).expect("open");
+            smartstore_sqlite::migrate(&mut conn, &MIGRATIONS[..7]).expect("to 7");
+            conn.execute_batch(
+                "INSERT INTO shifts (shift_id, opened_at, opened_by, float_minor, currency)
+                   VALUES ('sh1', '2026-11-30T08:00:00Z', 'amy', 0, 'CNY');
+                 INSERT INTO orders (id, number, receipt, created_at, fulfil, address, payment,
+                   subtotal_minor, discount_minor, total_minor, currency, line_count, shift_id)
+                   VALUES ('o1', 1, 'DEMO-T01-000001', '2026-11-30T09:00:00Z', 'deliver', '1 Road',
+                   'cash', 350, 0, 350, 'CNY', 1, 'sh1');
+                 INSERT INTO order_lines (order_id, line_no, gtin, name, quantity, unit_price_minor)
+                   VALUES ('o1', 1, '06921000000019', 'Water', 1, 350);
+                 INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at)
+                   VALUES (1, 'e1', 'order.placed', 'o1', '{}', '2026-11-30T09:00:00Z');",
+            )
+            .expect("a version-7 order");
+        }
+        let store = Store::open(&path).expect("migrated");
+        let conn = &store.conn;
+        assert_eq!(
+            smartstore_sqlite::schema_version(conn).expect("version"),
+            MIGRATIONS.len() as i64
+        );
+        let row: (String, String, Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT receipt, fulfil, shift_id, clerk FROM orders WHERE id = 'o1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("kept");
+        assert_eq!(
+            row,
+            (
+                "DEMO-T01-000001".into(),
+                "deliver".into(),
+                Some("sh1".into()),
+                Some("amy".into())
+            )
+        );
+        let broken: i64 = conn
+            .query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .expect("fk check");
+        assert_eq!(broken, 0);
+        conn.execute(
+            "INSERT INTO orders (id, number, receipt, created_at, fulfil, payment, subtotal_minor,
+               discount_minor, total_minor, currency, line_count)
+             VALUES ('o2', 2, 'DEMO-T01-000002', '2026-11-30T10:00:00Z', 'now', 'cash', 1, 0, 1, 'CNY', 1)",
+            [],
+        )
+        .expect("a plain counter sale");
+        assert!(
+            conn.execute(
+                "INSERT INTO orders (id, number, receipt, created_at, fulfil, payment, subtotal_minor,
+                   discount_minor, total_minor, currency, line_count)
+                 VALUES ('o3', 3, 'DEMO-T01-000003', '2026-11-30T10:00:00Z', 'teleport', 'cash', 1, 0, 1, 'CNY', 1)",
+                [],
+            )
+            .is_err()
+        );
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND name = 'orders_by_shift'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("index");
+        assert_eq!(indexes, 1);
     }
 }

@@ -51,6 +51,7 @@ struct Sums {
     refunded: BTreeMap<String, i64>,
     cash_in: i64,
     cash_out: i64,
+    staff: BTreeMap<String, smartstore_domain::shift::StaffTotals>,
 }
 
 #[test]
@@ -97,10 +98,18 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
             .expect("second")
             .is_none()
     );
-    let boss = Approval {
-        staff_id: "S1".into(),
-        role: Role::Supervisor,
-    };
+    let bosses = [
+        Approval {
+            staff_id: "S1".into(),
+            role: Role::Supervisor,
+        },
+        Approval {
+            staff_id: "S2".into(),
+            role: Role::Supervisor,
+        },
+    ];
+    // Who rings each sale up: named, or (None) the shift's clerk who opened it.
+    let clerks = [Some("amy"), Some("bo"), None];
     let mut rng = Rng(0x5EED_1234_ABCD_0001);
     let mut sums = Sums::default();
     // Each sale: receipt, and what may still come back per product.
@@ -132,7 +141,9 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
                 cart.add(item, 1 + rng.below(3) as u32).expect("add");
             }
             let total = cart.totals().expect("totals").total;
-            let mut checkout = Checkout::new(uuid::Uuid::now_v7().to_string(), cart.clone());
+            let clerk = clerks[rng.below(clerks.len() as u64) as usize];
+            let mut checkout = Checkout::new(uuid::Uuid::now_v7().to_string(), cart.clone())
+                .with_clerk(clerk.map(str::to_owned));
             match rng.below(3) {
                 0 => {
                     let handed = total.minor + rng.below(2_000) as i64;
@@ -166,16 +177,26 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
                     }
                 }
             }
-            let placed = smartstore::sale::place(
-                &mut store,
-                &term,
-                &mut checkout,
-                Fulfilment::Deliver {
+            // Mostly carried out at once, some delivered, some collected later.
+            let fulfilment = match rng.below(4) {
+                0 => Fulfilment::Deliver {
                     address: "1 Road".into(),
                 },
-                None,
-            )
-            .expect("placed");
+                1 => Fulfilment::Collect {
+                    store: "SH001".into(),
+                    pickup_at: "2026-12-01T10:00:00+08:00".into(),
+                },
+                _ => Fulfilment::Now,
+            };
+            let placed =
+                smartstore::sale::place(&mut store, &term, &mut checkout, fulfilment, None)
+                    .expect("placed");
+            let st = sums
+                .staff
+                .entry(clerk.unwrap_or("S1").to_owned())
+                .or_default();
+            st.sales_count += 1;
+            st.sales += total.minor;
             sums.sales_count += 1;
             sums.sales += total.minor;
             for t in checkout
@@ -194,6 +215,7 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
         }
         let i = open[rng.below(open.len() as u64) as usize];
         let (receipt, left) = &mut sold[i];
+        let boss = &bosses[rng.below(2) as usize];
         let done = if roll < 9 {
             let choices: Vec<Gtin> = left
                 .iter()
@@ -216,7 +238,7 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
                     restock: rng.below(2) == 0,
                 }],
                 to,
-                &boss,
+                boss,
                 Reason::Return,
                 offset,
             )
@@ -231,7 +253,7 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
                 receipt,
                 &[],
                 RefundTo::Original,
-                &boss,
+                boss,
                 Reason::Void,
                 offset,
             )
@@ -240,9 +262,12 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
             sums.voids += 1;
             done
         };
+        let st = sums.staff.entry(boss.staff_id.clone()).or_default();
+        st.returns_count += 1;
         for r in &done.refunds {
             assert_ne!(r.status, "refused", "{done:?}");
             *sums.refunded.entry(r.method.clone()).or_default() += r.amount;
+            st.refunded += r.amount;
         }
     }
     assert!(sums.returns > 50 && sums.voids > 20, "{sums:?}");
@@ -253,9 +278,10 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
     }
     let expected_cash =
         20_000 + tenders.get("cash").copied().unwrap_or(0) + sums.cash_in - sums.cash_out;
-    // A blind close, 1.23 over.
+    let net: i64 = tenders.values().sum();
+    // A blind close, 1.23 over, in a store whose prices include 13 % tax.
     let z = store
-        .close_shift(cny(expected_cash + 123))
+        .close_shift(cny(expected_cash + 123), Some(1_300))
         .expect("close")
         .expect("a shift was open");
     let check = |r: &smartstore_domain::shift::ShiftReport, who: &str| {
@@ -269,9 +295,15 @@ fn the_z_report_of_1000_random_sales_returns_and_voids_adds_up_here_and_at_the_p
         assert_eq!(r.expected_cash, expected_cash, "{who}");
         assert_eq!(r.counted_cash, Some(expected_cash + 123), "{who}");
         assert_eq!(r.over_short, Some(123), "{who}");
+        assert_eq!(r.staff, sums.staff, "{who}");
+        assert_eq!(
+            r.tax,
+            Some(smartstore_domain::shift::included_tax(net, 1_300)),
+            "{who}"
+        );
     };
     check(&z, "terminal");
-    assert!(store.close_shift(cny(0)).expect("again").is_none());
+    assert!(store.close_shift(cny(0), None).expect("again").is_none());
 
     // At the platform, after a sync, for the store's day.
     let device = smartstore::sync::Device::load(&store, &term).expect("device");
@@ -384,4 +416,137 @@ fn the_shift_commands_open_move_cash_report_and_close_blind() {
     assert_eq!(z["tenders"]["cash"], 350);
     let none = run(d, &["shift", "report"]);
     assert!(String::from_utf8_lossy(&none.stderr).contains("No shift is open"));
+}
+
+#[test]
+fn a_plain_counter_sale_is_carried_out_paid_now_and_counted_per_clerk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("config.toml"), "tax_rate = \"13%\"\n").expect("config");
+    ok_json(&run(
+        d,
+        &[
+            "shift", "open", "--float", "100", "--staff", "amy", "--json",
+        ],
+    ));
+    // No --fulfil and no address: the counter's plain sale, carried out at once.
+    let now = ok_json(&run(
+        d,
+        &[
+            "order",
+            "create",
+            "--scan",
+            "6921000000019",
+            "--pay",
+            "cash:5.00",
+            "--json",
+        ],
+    ));
+    assert_eq!(now["fulfil"], "now");
+    assert_eq!(now["change"], 150);
+    // Carried out now is paid now: no "later", nothing stored.
+    let later = run(d, &["order", "create", "--scan", "6921000000019"]);
+    assert!(!later.status.success());
+    assert!(
+        String::from_utf8_lossy(&later.stderr).contains("paid now"),
+        "{}",
+        smartstore_testkit::output_text(&later)
+    );
+    let later = run(
+        d,
+        &[
+            "order",
+            "create",
+            "--fulfil",
+            "now",
+            "--scan",
+            "6921000000019",
+            "--pay",
+            "later",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&later.stderr).contains("paid now"));
+    // An address alone means delivery; another clerk rings it up.
+    let deliver = ok_json(&run(
+        d,
+        &[
+            "order",
+            "create",
+            "--scan",
+            "6921000000026",
+            "--address",
+            "1 Road",
+            "--staff",
+            "bo",
+            "--json",
+        ],
+    ));
+    assert_eq!(deliver["fulfil"], "deliver");
+    let listed = run(d, &["orders", "--json"]);
+    let fulfils: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("a json line")["fulfil"].to_string()
+        })
+        .collect();
+    assert_eq!(fulfils.len(), 2, "{fulfils:?}");
+    assert!(fulfils.contains(&"\"now\"".to_owned()), "{fulfils:?}");
+    let x = ok_json(&run(d, &["shift", "report", "--json"]));
+    assert_eq!(x["sales_count"], 2);
+    assert_eq!(x["staff"]["amy"]["sales_count"], 1);
+    assert_eq!(x["staff"]["amy"]["sales"], 350);
+    assert_eq!(x["staff"]["bo"]["sales_count"], 1);
+    assert_eq!(x["tax_rate_bp"], 1_300);
+    let net = x["tenders"]
+        .as_object()
+        .expect("tenders")
+        .values()
+        .filter_map(serde_json::Value::as_i64)
+        .sum::<i64>();
+    assert_eq!(
+        x["tax"].as_i64(),
+        Some(smartstore_domain::shift::included_tax(net, 1_300))
+    );
+    let text = run(d, &["shift", "report"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("staff amy: 1 sales"), "{text}");
+    assert!(text.contains("tax included at 13.00 %"), "{text}");
+}
+
+#[test]
+fn the_kiosk_runs_one_shift_a_day_and_closes_yesterdays() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("smartstore.db");
+    let mut store = Store::open(&db).expect("store");
+    let offset = time::UtcOffset::from_hms(8, 0, 0).expect("offset");
+    let (first, opened) =
+        smartstore::shift::ensure_today(&mut store, Currency::CNY, offset, None).expect("open");
+    assert!(opened);
+    assert_eq!(first.opened_by, "kiosk");
+    let (same, opened) =
+        smartstore::shift::ensure_today(&mut store, Currency::CNY, offset, None).expect("same");
+    assert!(!opened);
+    assert_eq!(same.shift_id, first.shift_id);
+    // The shift was opened two days ago (as a kiosk left on over the weekend would have it).
+    drop(store);
+    let conn = rusqlite::Connection::open(&db).expect("sqlite");
+    conn.execute(
+        "UPDATE shifts SET opened_at = ?1 WHERE shift_id = ?2",
+        rusqlite::params![
+            (time::OffsetDateTime::now_utc() - time::Duration::days(2))
+                .format(&time::format_description::well_known::Rfc3339)
+                .expect("time"),
+            first.shift_id
+        ],
+    )
+    .expect("age it");
+    drop(conn);
+    let mut store = Store::open(&db).expect("store");
+    let (today, opened) =
+        smartstore::shift::ensure_today(&mut store, Currency::CNY, offset, None).expect("today");
+    assert!(opened);
+    assert_ne!(today.shift_id, first.shift_id);
+    let outbox = store.outbox_after(0, 100).expect("outbox");
+    let kinds: Vec<&str> = outbox.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["shift.opened", "shift.closed", "shift.opened"]);
 }

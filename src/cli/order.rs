@@ -16,6 +16,8 @@ use smartstore_domain::order::{Fulfilment, Payment};
 pub enum FulfilArg {
     Deliver,
     Collect,
+    /// A plain counter sale: the shopper carries the goods out at once.
+    Now,
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,9 +28,10 @@ pub enum OrderCommand {
 
 #[derive(Debug, clap::Args)]
 pub struct CreateArgs {
-    /// deliver (to --address) or collect (at --collect-store from --pickup-at).
+    /// now (carried out at once, paid now), deliver (to --address) or collect (at
+    /// --collect-store from --pickup-at). Default: deliver when --address is given, else now.
     #[arg(long)]
-    pub fulfil: FulfilArg,
+    pub fulfil: Option<FulfilArg>,
     /// Exactly the text a camera or scanner read; repeat for each scan.
     #[arg(long = "scan", value_name = "TEXT", required = true)]
     pub scans: Vec<String>,
@@ -46,6 +49,10 @@ pub struct CreateArgs {
     /// When a collect order may be picked up, RFC 3339 (default: 24 hours from now).
     #[arg(long)]
     pub pickup_at: Option<String>,
+    /// The staff member ringing the sale up (default: whoever opened the shift); the shift's
+    /// reports total sales per staff member.
+    #[arg(long, value_name = "ID")]
+    pub staff: Option<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -156,7 +163,13 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let fulfilment = match args.fulfil {
+    let fulfil = args.fulfil.unwrap_or(if args.address.is_some() {
+        FulfilArg::Deliver
+    } else {
+        FulfilArg::Now
+    });
+    let fulfilment = match fulfil {
+        FulfilArg::Now => Fulfilment::Now,
         // A member code brings its delivery address when none was typed.
         FulfilArg::Deliver => Fulfilment::Deliver {
             address: args
@@ -185,6 +198,16 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     if args.address.is_some() && matches!(fulfilment, Fulfilment::Collect { .. }) {
         anyhow::bail!("--address is for delivery orders; a collect order is picked up at a store");
     }
+    if args.address.is_some() && fulfilment == Fulfilment::Now {
+        anyhow::bail!(
+            "--address is for delivery orders; a sale carried out now has none (use --fulfil deliver)"
+        );
+    }
+    if fulfilment == Fulfilment::Now && tenders.is_empty() && scanned_code.is_none() {
+        anyhow::bail!(
+            "a sale the shopper carries out now is paid now: add --pay cash[:AMOUNT], --pay card:REF or --pay code:DIGITS (or --fulfil deliver|collect to pay later); nothing was stored"
+        );
+    }
     let nothing_stored = |e: SaleError| anyhow::Error::new(e).context("nothing was stored");
     // Nothing is sold outside a shift: the first sale opens one with a zero float, and says so.
     if let (open, true) = crate::shift::ensure_open(&mut store, currency)? {
@@ -193,7 +216,8 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
             open.shift_id
         );
     }
-    let mut checkout = Checkout::new(uuid::Uuid::now_v7().to_string(), cart);
+    let mut checkout =
+        Checkout::new(uuid::Uuid::now_v7().to_string(), cart).with_clerk(args.staff.clone());
     checkout
         .check(&fulfilment)
         .map_err(|e| nothing_stored(e.into()))?;

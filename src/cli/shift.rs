@@ -113,6 +113,24 @@ fn print_report(r: &ShiftReport, json: bool) -> anyhow::Result<()> {
     if let (Some(c), Some(d)) = (r.counted_cash, r.over_short) {
         println!("  counted {}, over/short {}", m(c), m(d));
     }
+    if let (Some(tax), Some(bp)) = (r.tax, r.tax_rate_bp) {
+        println!(
+            "  tax included at {}.{:02} %: {}",
+            bp / 100,
+            bp % 100,
+            m(tax)
+        );
+    }
+    for (who, st) in &r.staff {
+        let who = if who.is_empty() { "(unknown)" } else { who };
+        println!(
+            "  staff {who}: {} sales for {}, {} returns/voids refunding {}",
+            st.sales_count,
+            m(st.sales),
+            st.returns_count,
+            m(st.refunded)
+        );
+    }
     Ok(())
 }
 
@@ -189,7 +207,9 @@ pub fn run(ctx: &Context, cmd: ShiftCommand) -> anyhow::Result<ExitCode> {
                 }
                 None => pieces(&counts, currency)?.0,
             };
-            let report = store.close_shift(total)?.ok_or(ShiftRefusal::NoneOpen)?;
+            let report = store
+                .close_shift(total, ctx.config.tax_rate_bp()?)?
+                .ok_or(ShiftRefusal::NoneOpen)?;
             print_report(&report, json)?;
         }
         ShiftCommand::Report { json } => {
@@ -202,7 +222,8 @@ pub fn run(ctx: &Context, cmd: ShiftCommand) -> anyhow::Result<ExitCode> {
                 None,
                 &totals,
                 None,
-            );
+            )
+            .with_tax(ctx.config.tax_rate_bp()?);
             print_report(&report, json)?;
         }
     }

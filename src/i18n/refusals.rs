@@ -167,6 +167,7 @@ impl Localize for CheckoutError {
                 .arg("due", due),
             CheckoutError::ZeroAmount => Msg::new("checkout-zero-amount"),
             CheckoutError::LaterMixed => Msg::new("checkout-later-mixed"),
+            CheckoutError::PayNow => Msg::new("checkout-pay-now"),
             CheckoutError::TooManyTenders => Msg::new("checkout-too-many-tenders")
                 .arg("max", smartstore_domain::checkout::MAX_TENDERS),
             CheckoutError::UnknownTender(r) => {

@@ -134,13 +134,26 @@ impl Store {
             Fulfilment::Collect { store, pickup_at } => {
                 (None, Some(store.as_str()), Some(pickup_at.as_str()))
             }
+            Fulfilment::Now => (None, None, None),
         };
         let payment = draft.payment.to_string();
+        // Who rang it up: the checkout's clerk, else whoever opened the shift.
+        let clerk: Option<String> = match &draft.clerk {
+            Some(c) => Some(c.clone()),
+            None => tx
+                .query_row(
+                    "SELECT opened_by FROM shifts WHERE closed_at IS NULL",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(err)?,
+        };
         tx.prepare_cached(
             "INSERT INTO orders (id, number, receipt, created_at, fulfil, address, collect_store, pickup_at, payment,
-               member_id, coupon_id, subtotal_minor, discount_minor, total_minor, currency, line_count, shift_id)
+               member_id, coupon_id, subtotal_minor, discount_minor, total_minor, currency, line_count, shift_id, clerk)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-               (SELECT shift_id FROM shifts WHERE closed_at IS NULL))",
+               (SELECT shift_id FROM shifts WHERE closed_at IS NULL), ?17)",
         )
         .and_then(|mut s| {
             s.execute(params![
@@ -159,7 +172,8 @@ impl Store {
                 t.discount.minor,
                 t.total.minor,
                 t.total.currency.code(),
-                draft.lines.len() as i64
+                draft.lines.len() as i64,
+                clerk
             ])
         })
         .map_err(err)?;
@@ -214,6 +228,7 @@ impl Store {
             total: t.total.minor,
             currency: t.total.currency.code().to_owned(),
             tenders: draft.tenders.clone(),
+            clerk: clerk.clone(),
         };
         let payload =
             serde_json::to_string(&event).map_err(|e| StoreError::Inconsistent(e.to_string()))?;

@@ -177,6 +177,50 @@ impl Store {
             let (m, a) = row.map_err(&e)?;
             t.refunded.insert(m, a);
         }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(clerk, ''), COUNT(*), SUM(total_minor) FROM orders WHERE shift_id = ?1 GROUP BY 1",
+            )
+            .map_err(&e)?;
+        for row in stmt
+            .query_map([shift_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(&e)?
+        {
+            let (who, n, sum) = row.map_err(&e)?;
+            let st = t.staff.entry(who).or_default();
+            st.sales_count = n;
+            st.sales = sum;
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT r.approved_by, COUNT(DISTINCT r.return_id), COALESCE(SUM(f.amount_minor), 0)
+                   FROM returns r LEFT JOIN refunds f ON f.return_id = r.return_id AND f.status != 'refused'
+                  WHERE r.shift_id = ?1 AND r.here = 1 GROUP BY 1",
+            )
+            .map_err(&e)?;
+        for row in stmt
+            .query_map([shift_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(&e)?
+        {
+            let (who, n, sum) = row.map_err(&e)?;
+            let st = t.staff.entry(who).or_default();
+            st.returns_count = n;
+            st.refunded = sum;
+        }
         (t.cash_in, t.cash_out) = self
             .conn
             .query_row(
@@ -191,8 +235,13 @@ impl Store {
     }
 
     /// Closes the open shift with the drawer `counted`: its Z report is stored and queued as
-    /// `shift.closed` in one transaction. `None` when no shift is open.
-    pub fn close_shift(&mut self, counted: Money) -> Result<Option<ShiftReport>, StoreError> {
+    /// `shift.closed` in one transaction. `None` when no shift is open. `tax_rate_bp`: the
+    /// store's tax rate, when configured (the report then shows the tax included).
+    pub fn close_shift(
+        &mut self,
+        counted: Money,
+        tax_rate_bp: Option<u32>,
+    ) -> Result<Option<ShiftReport>, StoreError> {
         self.writable()?;
         let Some(open) = self.open_shift()? else {
             return Ok(None);
@@ -206,7 +255,8 @@ impl Store {
             Some(&at),
             &totals,
             Some(counted.minor),
-        );
+        )
+        .with_tax(tax_rate_bp);
         let json =
             serde_json::to_value(&report).map_err(|e| StoreError::Inconsistent(e.to_string()))?;
         let path = self.path.clone();

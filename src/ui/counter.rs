@@ -131,7 +131,7 @@ pub struct Counter {
 impl Counter {
     pub fn new(currency: Currency, store_id: &str) -> Counter {
         Counter {
-            session: Session::new(currency),
+            session: Session::counter(currency),
             input: String::new(),
             store_id: store_id.to_owned(),
             qr: None,
@@ -151,8 +151,9 @@ impl Counter {
             Shortcut::Card => Message::Pay(PayKind::Card),
             Shortcut::Later => Message::Pay(PayKind::Later),
             Shortcut::ToggleFulfil => Message::Fulfil(match self.session.fulfil {
+                FulfilKind::Now => FulfilKind::Deliver,
                 FulfilKind::Deliver => FulfilKind::Collect,
-                FulfilKind::Collect => FulfilKind::Deliver,
+                FulfilKind::Collect => FulfilKind::Now,
             }),
             Shortcut::Address => return vec![],
             Shortcut::LessOfLast => match last {
@@ -845,6 +846,12 @@ impl Counter {
             checkout = checkout.push(
                 row![
                     radio(
+                        t(lang, "fulfil-now"),
+                        FulfilKind::Now,
+                        Some(s.fulfil),
+                        Message::Fulfil
+                    ),
+                    radio(
                         t(lang, "fulfil-deliver"),
                         FulfilKind::Deliver,
                         Some(s.fulfil),
@@ -864,6 +871,7 @@ impl Counter {
                     checkout.push(text(tr(lang, "member-line", &[("name", m.name.clone())])));
             }
             match s.fulfil {
+                FulfilKind::Now => {}
                 FulfilKind::Deliver => {
                     checkout = checkout.push(
                         text_input(&t(lang, "address-placeholder"), &s.address)

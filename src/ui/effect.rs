@@ -58,6 +58,8 @@ pub struct PlaceRequest {
     pub tender: smartstore_domain::checkout::TenderKind,
     pub fulfilment: smartstore_domain::order::Fulfilment,
     pub member_id: Option<String>,
+    /// The kiosk's sales: one shift a day, which it opens (and closes the day after) itself.
+    pub daily_shift: bool,
 }
 
 /// A return or a void the counter asks for.
@@ -212,6 +214,23 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             }
             Effect::Place(request) => {
                 let mut request = *request;
+                if request.daily_shift {
+                    let config = crate::config::Config::load(data_dir)
+                        .map_err(|e| config_failed(data_dir, &e))?;
+                    let offset = config
+                        .utc_offset()
+                        .map_err(|e| config_failed(data_dir, &e))?;
+                    let tax = config
+                        .tax_rate_bp()
+                        .map_err(|e| config_failed(data_dir, &e))?;
+                    crate::shift::ensure_today(
+                        store,
+                        request.checkout.cart().currency(),
+                        offset,
+                        tax,
+                    )
+                    .map_err(|e| e.msg())?;
+                }
                 let result = crate::sale::place_paid_by(
                     store,
                     data_dir,

@@ -150,7 +150,8 @@ impl Kiosk {
                     s.pay = PayKind::Later;
                 }
                 match s.place_request(&self.store_id, time::OffsetDateTime::now_utc()) {
-                    Ok(d) if !s.busy => {
+                    Ok(mut d) if !s.busy => {
+                        d.daily_shift = true;
                         s.busy = true;
                         s.notice = Some(Notice {
                             ok: true,

@@ -16,6 +16,8 @@ use crate::i18n::{Lang, tr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FulfilKind {
+    /// Carried out at once (the counter's default).
+    Now,
     #[default]
     Deliver,
     Collect,
@@ -61,17 +63,29 @@ pub struct Session {
     pub busy: bool,
     /// Scans since the session started (a counter the screens show as a mark).
     pub scans: u64,
+    /// What a new sale starts with (the counter: carried out, cash; the kiosk: delivered).
+    home: (FulfilKind, PayKind),
 }
 
 impl Session {
+    /// The kiosk's sale: delivered, paid by code or later.
     pub fn new(currency: Currency) -> Session {
+        Session::starting(currency, FulfilKind::Deliver, PayKind::Later)
+    }
+
+    /// The counter's sale: carried out at once, paid in cash unless the clerk picks otherwise.
+    pub fn counter(currency: Currency) -> Session {
+        Session::starting(currency, FulfilKind::Now, PayKind::Cash)
+    }
+
+    fn starting(currency: Currency, fulfil: FulfilKind, pay: PayKind) -> Session {
         Session {
             checkout: new_checkout(currency),
             member: None,
-            fulfil: FulfilKind::Deliver,
+            fulfil,
             address: String::new(),
             pickup_in_hours: 24,
-            pay: PayKind::Later,
+            pay,
             card_ref: String::new(),
             payment_code: None,
             pickup: None,
@@ -79,6 +93,7 @@ impl Session {
             notice: None,
             busy: false,
             scans: 0,
+            home: (fulfil, pay),
         }
     }
 
@@ -118,7 +133,8 @@ impl Session {
 
     /// Empties everything (a new order, or the kiosk's idle reset).
     pub fn reset(&mut self) {
-        *self = Session::new(self.cart().currency());
+        let (fulfil, pay) = self.home;
+        *self = Session::starting(self.cart().currency(), fulfil, pay);
     }
 
     /// Applies a looked-up scan to the cart; sets the notice.
@@ -200,6 +216,7 @@ impl Session {
     ) -> Result<PlaceRequest, CheckoutError> {
         use time::format_description::well_known::Rfc3339;
         let fulfilment = match self.fulfil {
+            FulfilKind::Now => Fulfilment::Now,
             FulfilKind::Deliver => Fulfilment::Deliver {
                 address: self.address.clone(),
             },
@@ -231,6 +248,7 @@ impl Session {
             tender,
             fulfilment,
             member_id: self.member.as_ref().map(|m| m.member_id.clone()),
+            daily_shift: false,
         })
     }
 }

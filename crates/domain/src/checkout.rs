@@ -79,6 +79,8 @@ pub enum CheckoutError {
     ZeroAmount,
     #[error("pay later covers the whole sale and cannot be mixed with other tenders")]
     LaterMixed,
+    #[error("a sale the shopper carries out now is paid now: take cash, a card or a payment code")]
+    PayNow,
     #[error("at most {MAX_TENDERS} tenders per sale")]
     TooManyTenders,
     #[error("no tender {0} in this sale")]
@@ -105,6 +107,7 @@ pub struct Checkout {
     tenders: Vec<Tender>,
     approvals: Vec<(Approved, Approval)>,
     state: CheckoutState,
+    clerk: Option<String>,
 }
 
 impl Checkout {
@@ -117,7 +120,14 @@ impl Checkout {
             tenders: Vec::new(),
             approvals: Vec::new(),
             state: CheckoutState::Open,
+            clerk: None,
         }
+    }
+
+    /// The staff member ringing the sale up (the order records it for per-staff totals).
+    pub fn with_clerk(mut self, clerk: Option<String>) -> Checkout {
+        self.clerk = clerk.filter(|c| !c.trim().is_empty());
+        self
     }
 
     pub fn attempt(&self) -> &str {
@@ -329,6 +339,14 @@ impl Checkout {
             _ => {}
         }
         OrderDraft::from_cart(&self.cart, fulfilment.clone(), Payment::Later)?;
+        if *fulfilment == Fulfilment::Now
+            && self.tenders.iter().any(|t| {
+                t.kind == TenderKind::Later
+                    && matches!(t.status, TenderStatus::Pending | TenderStatus::Approved)
+            })
+        {
+            return Err(CheckoutError::PayNow);
+        }
         Ok(())
     }
 
@@ -366,6 +384,7 @@ impl Checkout {
         draft.member_id = member_id;
         draft.attempt_id = Some(self.attempt.clone());
         draft.tenders = standing;
+        draft.clerk = self.clerk.clone();
         Ok(draft)
     }
 

@@ -19,6 +19,8 @@ pub enum Fulfilment {
     Deliver { address: String },
     /// Click-and-collect: the shopper collects at `store` from `pickup_at` (RFC 3339).
     Collect { store: String, pickup_at: String },
+    /// A plain counter sale: the shopper carries the goods out at once.
+    Now,
 }
 
 impl Fulfilment {
@@ -26,6 +28,7 @@ impl Fulfilment {
         match self {
             Fulfilment::Deliver { .. } => "deliver",
             Fulfilment::Collect { .. } => "collect",
+            Fulfilment::Now => "now",
         }
     }
 }
@@ -235,6 +238,10 @@ pub struct OrderDraft {
     /// What paid for it (from the checkout); empty for an order drafted without one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tenders: Vec<Tender>,
+    /// The staff member who rang the sale up (per-staff totals of the shift's reports); the
+    /// store fills in the shift's clerk when it is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clerk: Option<String>,
 }
 
 impl OrderDraft {
@@ -274,6 +281,7 @@ impl OrderDraft {
                     pickup_at: pickup_at.trim().to_owned(),
                 }
             }
+            Fulfilment::Now => Fulfilment::Now,
         };
         Ok(OrderDraft {
             lines: cart.lines().to_vec(),
@@ -285,6 +293,7 @@ impl OrderDraft {
             member_id: None,
             attempt_id: None,
             tenders: Vec::new(),
+            clerk: None,
         })
     }
 }

@@ -61,6 +61,38 @@ pub struct ShiftTotals {
     pub refunded: BTreeMap<String, i64>,
     pub cash_in: i64,
     pub cash_out: i64,
+    /// Per staff member: the sales they rang up, the returns and voids they approved.
+    #[serde(default)]
+    pub staff: BTreeMap<String, StaffTotals>,
+}
+
+/// One staff member's part of a shift (minor units).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffTotals {
+    pub sales_count: u64,
+    pub sales: i64,
+    /// Returns and voids approved.
+    pub returns_count: u64,
+    pub refunded: i64,
+}
+
+impl StaffTotals {
+    fn add(&mut self, o: &StaffTotals) {
+        self.sales_count += o.sales_count;
+        self.sales += o.sales;
+        self.returns_count += o.returns_count;
+        self.refunded += o.refunded;
+    }
+}
+
+/// The tax included in `gross` at `rate_bp` basis points (1300: 13 %), rounded half up: prices
+/// include tax, so the tax is gross × rate ÷ (1 + rate).
+pub fn included_tax(gross: i64, rate_bp: u32) -> i64 {
+    let rate = i128::from(rate_bp);
+    let num = i128::from(gross) * rate;
+    let den = 10_000 + rate;
+    let q = (2 * num + den * num.signum()) / (2 * den);
+    i64::try_from(q).unwrap_or(i64::MAX)
 }
 
 /// An X or Z report: the figures the issue names, with the drawer's expected cash and, at
@@ -85,6 +117,14 @@ pub struct ShiftReport {
     pub counted_cash: Option<i64>,
     /// counted − expected (negative: short).
     pub over_short: Option<i64>,
+    /// Per staff member.
+    #[serde(default)]
+    pub staff: BTreeMap<String, StaffTotals>,
+    /// The tax included in the net takings (sales − refunds) when the store configured a rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate_bp: Option<u32>,
 }
 
 impl ShiftReport {
@@ -120,7 +160,22 @@ impl ShiftReport {
             expected_cash,
             counted_cash: counted,
             over_short: counted.map(|c| c - expected_cash),
+            staff: t.staff.clone(),
+            tax: None,
+            tax_rate_bp: None,
         }
+    }
+
+    /// The net takings: sales less everything refunded.
+    pub fn net(&self) -> i64 {
+        self.tenders.values().sum()
+    }
+
+    /// With the tax included in the net takings at `rate_bp` (none configured: no tax line).
+    pub fn with_tax(mut self, rate_bp: Option<u32>) -> ShiftReport {
+        self.tax_rate_bp = rate_bp;
+        self.tax = rate_bp.map(|r| included_tax(self.net(), r));
+        self
     }
 }
 
@@ -150,6 +205,9 @@ pub fn day_report(reports: &[ShiftReport]) -> ShiftReport {
         expected_cash: 0,
         counted_cash: Some(0),
         over_short: Some(0),
+        staff: BTreeMap::new(),
+        tax: None,
+        tax_rate_bp: reports.first().and_then(|r| r.tax_rate_bp),
     };
     for r in reports {
         day.float += r.float;
@@ -171,6 +229,13 @@ pub fn day_report(reports: &[ShiftReport]) -> ShiftReport {
         day.over_short = match (day.over_short, r.over_short) {
             (Some(a), Some(b)) => Some(a + b),
             _ => None,
+        };
+        for (who, st) in &r.staff {
+            day.staff.entry(who.clone()).or_default().add(st);
+        }
+        day.tax = match (day.tax, r.tax) {
+            (None, t) | (t, None) => t,
+            (Some(a), Some(b)) => Some(a + b),
         };
     }
     day
@@ -204,6 +269,16 @@ mod tests {
             refunded: [("cash".into(), 1_000), ("code".into(), 500)].into(),
             cash_in: 2_000,
             cash_out: 500,
+            staff: [(
+                "amy".into(),
+                StaffTotals {
+                    sales_count: 3,
+                    sales: 9_000,
+                    returns_count: 0,
+                    refunded: 0,
+                },
+            )]
+            .into(),
         };
         let r = ShiftReport::new("S", Currency::CNY, "t0", Some("t1"), &t, Some(26_400));
         assert_eq!(r.tenders.get("cash"), Some(&5_000));
@@ -214,5 +289,16 @@ mod tests {
         assert_eq!(day.expected_cash, 2 * 26_500);
         assert_eq!(day.over_short, Some(-200));
         assert_eq!(day.tenders.get("code"), Some(&5_000));
+        assert_eq!(day.staff.get("amy").map(|s| s.sales), Some(18_000));
+    }
+
+    #[test]
+    fn tax_included_in_prices_is_rounded_half_up() {
+        // 113.00 at 13 %: 13.00 of it is tax.
+        assert_eq!(included_tax(11_300, 1_300), 1_300);
+        assert_eq!(included_tax(100, 1_300), 12); // 11.50 → 12
+        assert_eq!(included_tax(-11_300, 1_300), -1_300);
+        assert_eq!(included_tax(0, 600), 0);
+        assert_eq!(included_tax(10_600, 600), 600);
     }
 }

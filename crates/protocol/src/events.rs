@@ -89,6 +89,9 @@ pub struct OrderPlaced {
     /// older than split tender, whose `payment` says it all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tenders: Vec<Tender>,
+    /// The staff member who rang it up (per-staff totals); absent from older terminals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clerk: Option<String>,
 }
 
 /// One line handed over at a pickup.

@@ -34,6 +34,15 @@ pub enum MigrateError {
         name: &'static str,
         source: rusqlite::Error,
     },
+    /// A migration left rows whose foreign keys point nowhere; nothing of it was kept.
+    #[error(
+        "migration {name} would break {rows} foreign key(s) (table {table}); nothing of it was kept"
+    )]
+    ForeignKeys {
+        name: &'static str,
+        table: String,
+        rows: usize,
+    },
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
 }
@@ -103,7 +112,21 @@ pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Applies the migrations this database lacks, in order. Returns the version it was at before
 /// (0: a new database).
+///
+/// Each migration runs in its own transaction with foreign keys off (SQLite's way to rebuild a
+/// table another one references: create the new one, copy, drop the old, rename), and commits
+/// only when `PRAGMA foreign_key_check` finds no row pointing nowhere.
 pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<i64, MigrateError> {
+    conn.execute_batch("PRAGMA foreign_keys = OFF;")?;
+    let result = migrate_with_keys_off(conn, migrations);
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+    result
+}
+
+fn migrate_with_keys_off(
+    conn: &mut Connection,
+    migrations: &[Migration],
+) -> Result<i64, MigrateError> {
     let version = schema_version(conn)?;
     let known = migrations.len() as i64;
     if version > known {
@@ -119,6 +142,18 @@ pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<i64, M
                 name: m.name,
                 source,
             })?;
+        let broken: Vec<String> = {
+            let mut stmt = tx.prepare("SELECT \"table\" FROM pragma_foreign_key_check")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        if let Some(table) = broken.first() {
+            return Err(MigrateError::ForeignKeys {
+                name: m.name,
+                table: table.clone(),
+                rows: broken.len(),
+            });
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;
         tracing::info!(migration = m.name, "applied");
@@ -195,5 +230,47 @@ mod tests {
         );
         assert_eq!(std::fs::read(&path).expect("read"), text);
         assert!(!dir.path().join("t.db-wal").exists());
+    }
+
+    #[test]
+    fn a_migration_that_orphans_rows_is_refused_and_a_rebuild_that_keeps_them_lands() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut conn = open(&dir.path().join("fk.db")).expect("open");
+        let base = [Migration {
+            name: "0001_parent_child",
+            sql: "CREATE TABLE p (id INTEGER PRIMARY KEY, v TEXT CHECK (v IN ('a')));
+                  CREATE TABLE c (p_id INTEGER NOT NULL REFERENCES p (id));
+                  INSERT INTO p VALUES (1, 'a'); INSERT INTO c VALUES (1);",
+        }];
+        migrate(&mut conn, &base).expect("base");
+        let orphaning = [
+            base[0],
+            Migration {
+                name: "0002_orphans",
+                sql: "DELETE FROM p;",
+            },
+        ];
+        assert!(matches!(
+            migrate(&mut conn, &orphaning),
+            Err(MigrateError::ForeignKeys {
+                name: "0002_orphans",
+                rows: 1,
+                ..
+            })
+        ));
+        assert_eq!(schema_version(&conn).expect("version"), 1);
+        let rebuild = [
+            base[0],
+            Migration {
+                name: "0002_rebuild",
+                sql: "CREATE TABLE p2 (id INTEGER PRIMARY KEY, v TEXT CHECK (v IN ('a', 'b')));
+                      INSERT INTO p2 SELECT * FROM p; DROP TABLE p; ALTER TABLE p2 RENAME TO p;",
+            },
+        ];
+        migrate(&mut conn, &rebuild).expect("rebuild");
+        conn.execute("INSERT INTO p VALUES (2, 'b')", [])
+            .expect("the new check");
+        // Foreign keys are on again after migrating.
+        assert!(conn.execute("INSERT INTO c VALUES (99)", []).is_err());
     }
 }
