@@ -1663,6 +1663,76 @@ impl HubDb {
         Ok(out)
     }
 
+    /// A sale as the platform holds it, for its e-receipt page: the `order.placed` of `store`
+    /// with this receipt number and order id, the returns of the store against it (oldest
+    /// first) and the catalog's names of its products. `None` until the sale has synced.
+    pub fn receipt_record(
+        &self,
+        store: &str,
+        order_id: &str,
+        receipt: &str,
+    ) -> Result<Option<ReceiptRecord>, HubError> {
+        // By receipt number (indexed): a number issued twice (a cloned terminal) has two rows,
+        // and the order id tells them apart.
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT e.body FROM events e JOIN devices d ON d.id = e.device_id
+                 WHERE e.receipt = ?1 AND e.type = 'order.placed' AND d.store_id = ?2
+                 ORDER BY e.received_at, e.device_id, e.seq",
+            )
+            .map_err(self.err())?;
+        let bodies: Vec<String> = stmt
+            .query_map(params![receipt, store], |r| r.get(0))
+            .and_then(|rows| rows.collect::<Result<_, _>>())
+            .map_err(self.err())?;
+        let order = bodies
+            .iter()
+            .filter_map(|b| serde_json::from_str::<OrderPlaced>(b).ok())
+            .find(|o| o.order_id == order_id && o.store == store);
+        let Some(order) = order else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT body FROM returns WHERE order_id = ?1 AND store_id = ?2 ORDER BY version",
+            )
+            .map_err(self.err())?;
+        let returns: Vec<String> = stmt
+            .query_map(params![order_id, store], |r| r.get(0))
+            .and_then(|rows| rows.collect::<Result<_, _>>())
+            .map_err(self.err())?;
+        let returns = returns
+            .iter()
+            .filter_map(|b| {
+                serde_json::from_str::<smartstore_protocol::events::OrderReturned>(b).ok()
+            })
+            .collect();
+        let mut names = std::collections::BTreeMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT name, name_zh FROM catalog_items WHERE gtin = ?1")
+            .map_err(self.err())?;
+        for line in &order.lines {
+            if names.contains_key(&line.gtin) {
+                continue;
+            }
+            let found: Option<(String, Option<String>)> = stmt
+                .query_row([&line.gtin], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()
+                .map_err(self.err())?;
+            if let Some(n) = found {
+                names.insert(line.gtin.clone(), n);
+            }
+        }
+        Ok(Some(ReceiptRecord {
+            order,
+            returns,
+            names,
+        }))
+    }
+
     /// Enrolled devices, revoked or not.
     pub fn device_count(&self) -> Result<u64, HubError> {
         self.conn
@@ -1811,6 +1881,15 @@ fn collected_order(body: &str) -> Option<String> {
         .ok()
         .map(|c| c.order_id)
         .filter(|o| !o.is_empty())
+}
+
+/// A synced sale with what the platform knows about it (see [`HubDb::receipt_record`]).
+#[derive(Debug, Clone)]
+pub struct ReceiptRecord {
+    pub order: OrderPlaced,
+    pub returns: Vec<smartstore_protocol::events::OrderReturned>,
+    /// The catalog's names by GTIN: (name, Chinese name).
+    pub names: std::collections::BTreeMap<String, (String, Option<String>)>,
 }
 
 #[derive(Debug, Clone)]

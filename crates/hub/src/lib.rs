@@ -2,5 +2,6 @@
 //! protocol crates only: no terminal, no window, no camera.
 
 pub mod db;
+pub mod receipt_page;
 pub mod server;
 pub mod tls;

@@ -47,6 +47,9 @@ enum Command {
         /// `ca.key` beside it, as `cert init` writes it).
         #[arg(long, value_name = "FILE")]
         root_key: Option<PathBuf>,
+        /// The stores' offset from UTC: e-receipt pages (`/r/…`) show times in it.
+        #[arg(long, default_value = "+08:00", allow_hyphen_values = true)]
+        utc_offset: String,
     },
     /// Platform keys: rotate, retire or revoke one (with no action: print them).
     Keys {
@@ -545,6 +548,15 @@ fn parse_validity(text: &str) -> Result<time::Duration, String> {
     Ok(d)
 }
 
+/// `--utc-offset`: `+08:00`.
+fn parse_utc_offset(text: &str) -> anyhow::Result<time::UtcOffset> {
+    time::UtcOffset::parse(
+        text,
+        time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
+    )
+    .map_err(|e| anyhow::anyhow!("--utc-offset '{text}' is like +08:00: {e}"))
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut db = HubDb::open(&cli.db)?;
     match cli.command {
@@ -554,7 +566,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             tls_key,
             max_connections,
             root_key,
+            utc_offset,
         } => {
+            let utc_offset = parse_utc_offset(&utc_offset)?;
             let tls = match (&tls_cert, &tls_key) {
                 (Some(cert), Some(key)) => Some(smartstore_hub::tls::server_config(cert, key)?),
                 _ => {
@@ -592,7 +606,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .map(|d| d.join(smartstore_hub::tls::CA_KEY))
                     .filter(|p| p.exists())
             });
-            let mut hub = Hub::new(db);
+            let mut hub = Hub::new(db).with_utc_offset(utc_offset);
             match &root_key {
                 Some(path) => hub = hub.with_root_key(smartstore_hub::tls::read_root_key(path)?),
                 None if options.tls.is_some() => eprintln!(
@@ -719,11 +733,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 time::macros::format_description!("[year]-[month]-[day]"),
             )
             .map_err(|e| anyhow::anyhow!("--day '{day}' is YYYY-MM-DD: {e}"))?;
-            let offset = time::UtcOffset::parse(
-                &utc_offset,
-                time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]"),
-            )
-            .map_err(|e| anyhow::anyhow!("--utc-offset '{utc_offset}' is like +08:00: {e}"))?;
+            let offset = parse_utc_offset(&utc_offset)?;
             let r = db.day_report(&store, day, offset)?;
             if json {
                 println!("{}", serde_json::to_string(&r)?);

@@ -28,6 +28,8 @@ pub struct Hub {
     db: Arc<Mutex<HubDb>>,
     clock_offset: i64,
     root: Option<Arc<Vec<u8>>>,
+    /// The stores' offset from UTC, for the times on e-receipt pages.
+    utc_offset: time::UtcOffset,
 }
 
 struct ApiError {
@@ -157,6 +159,7 @@ impl Hub {
             db: Arc::new(Mutex::new(db)),
             clock_offset: offset,
             root: None,
+            utc_offset: time::macros::offset!(+8),
         }
     }
 
@@ -164,6 +167,13 @@ impl Hub {
     /// certificate terminals pin).
     pub fn with_root_key(mut self, pkcs8: Vec<u8>) -> Hub {
         self.root = Some(Arc::new(pkcs8));
+        self
+    }
+
+    /// E-receipt pages show times at `offset` from UTC (the stores' local time; +08:00 unless
+    /// told).
+    pub fn with_utc_offset(mut self, offset: time::UtcOffset) -> Hub {
+        self.utc_offset = offset;
         self
     }
 
@@ -477,6 +487,105 @@ async fn claim(
     Ok(axum::Json(answer).into_response())
 }
 
+/// What became of a receipt code at the platform.
+enum ReceiptLookup {
+    Found(Box<crate::db::ReceiptRecord>),
+    NotYet { store: String, receipt: String },
+    NotGenuine,
+}
+
+/// The e-receipt page of a receipt's QR (`/r/{token}`): verified with the selling device's
+/// key, shown from the sale the platform holds (see `receipt_page`).
+async fn receipt(
+    State(hub): State<Hub>,
+    token: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
+    use crate::receipt_page::{Lang, MAX_TOKEN_BYTES, Page, render};
+    let lang = Lang::choose(
+        uri.query(),
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let page =
+        |status: StatusCode, page: Page<'_>| receipt_response(status, lang, render(&page, lang));
+    let Ok(Path(token)) = token else {
+        return page(StatusCode::BAD_REQUEST, Page::NotGenuine);
+    };
+    if token.len() > MAX_TOKEN_BYTES {
+        return page(StatusCode::URI_TOO_LONG, Page::NotGenuine);
+    }
+    let found = hub
+        .with_db(move |db| {
+            let Some(kid) = smartstore_protocol::jws::jws_kid(&token) else {
+                return Ok(ReceiptLookup::NotGenuine);
+            };
+            let Some((key, store)) = db.device(&kid)? else {
+                return Ok(ReceiptLookup::NotGenuine);
+            };
+            let Ok(code) = smartstore_protocol::receipt::verify(&token, |_| Some(key)) else {
+                return Ok(ReceiptLookup::NotGenuine);
+            };
+            // Signed by a terminal of another store than the sale names: not a receipt of ours.
+            if code.store != store {
+                return Ok(ReceiptLookup::NotGenuine);
+            }
+            Ok(
+                match db.receipt_record(&store, &code.order_id, &code.receipt)? {
+                    Some(record) => ReceiptLookup::Found(Box::new(record)),
+                    None => ReceiptLookup::NotYet {
+                        store,
+                        receipt: code.receipt,
+                    },
+                },
+            )
+        })
+        .await;
+    match found {
+        Ok(ReceiptLookup::Found(record)) => page(
+            StatusCode::OK,
+            Page::Receipt {
+                record: &record,
+                offset: hub.utc_offset,
+            },
+        ),
+        Ok(ReceiptLookup::NotYet { store, receipt }) => page(
+            StatusCode::NOT_FOUND,
+            Page::NotYet {
+                store: &store,
+                receipt: &receipt,
+            },
+        ),
+        Ok(ReceiptLookup::NotGenuine) => page(StatusCode::BAD_REQUEST, Page::NotGenuine),
+        Err(_) => page(StatusCode::SERVICE_UNAVAILABLE, Page::Unavailable),
+    }
+}
+
+/// An HTML page with the headers every e-receipt page carries: never cached (a return may come
+/// later), nothing loaded from anywhere, no referrer.
+fn receipt_response(status: StatusCode, lang: crate::receipt_page::Lang, html: String) -> Response {
+    use axum::http::header;
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::CONTENT_LANGUAGE, lang.tag()),
+            (header::VARY, "Accept-Language"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
 async fn clock(State(hub): State<Hub>) -> Response {
     let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
         + hub.clock_offset * 1000;
@@ -523,6 +632,10 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
         )
         .route(smartstore_protocol::wire::CONFLICTS_PATH, get(conflicts))
         .route(TIME_PATH, get(clock))
+        .route(
+            &format!("{}{{token}}", smartstore_protocol::receipt::RECEIPT_PATH),
+            get(receipt),
+        )
         .route(smartstore_protocol::keydoc::KEYS_PATH, get(keys))
         .layer(axum::middleware::from_fn(move |req, next| {
             within(request_timeout, req, next)
