@@ -99,7 +99,8 @@ pub struct UiArgs {
     pub screenshot_after_ms: u64,
     /// Open a particular screen: kiosk-shopping, setup-enrol, setup-camera, setup-connection,
     /// setup-diagnostics, counter-returns (the --scan texts are receipts), counter-void,
-    /// counter-shift.
+    /// counter-shift, counter-x (the shift desk's X report), counter-close (its blind count),
+    /// customer (the customer display's window).
     #[arg(long)]
     pub screen: Option<String>,
     /// Counter: the delivery address to start with.
@@ -338,6 +339,8 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
             "counter-returns" => Some(crate::ui::counter::Opening::Returns),
             "counter-void" => Some(crate::ui::counter::Opening::VoidSale),
             "counter-shift" => Some(crate::ui::counter::Opening::Shift),
+            "counter-x" => Some(crate::ui::counter::Opening::ShiftDesk),
+            "counter-close" => Some(crate::ui::counter::Opening::ShiftCount),
             _ => None,
         },
     };

@@ -75,3 +75,41 @@ pub fn ensure_today(
             .ok_or_else(|| StoreError::Inconsistent("no open shift after opening one".into())),
     }
 }
+
+/// The open shift's X report (nothing changes).
+pub fn x_report(store: &Store, tax_rate_bp: Option<u32>) -> Result<ShiftReport, ShiftRefusal> {
+    let open = store.open_shift()?.ok_or(ShiftRefusal::NoneOpen)?;
+    let totals = store.shift_totals(&open.shift_id)?;
+    Ok(ShiftReport::new(
+        &open.shift_id,
+        open.float.currency,
+        &open.opened_at,
+        None,
+        &totals,
+        None,
+    )
+    .with_tax(tax_rate_bp))
+}
+
+/// The most characters a cash movement's reason may have.
+pub const MAX_REASON_CHARS: usize = 200;
+
+/// Cash put into (`cash_in`) or taken out of the open shift's drawer, with its reason.
+pub fn move_cash(
+    store: &Store,
+    cash_in: bool,
+    amount: Money,
+    reason: &str,
+) -> Result<(), ShiftRefusal> {
+    let open = store.open_shift()?.ok_or(ShiftRefusal::NoneOpen)?;
+    let amount = smartstore_domain::shift::check_cash(amount)?;
+    if amount.minor == 0 {
+        return Err(ShiftError::ZeroMove.into());
+    }
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(ShiftError::NoReason.into());
+    }
+    store.move_cash(&open.shift_id, cash_in, amount, reason)?;
+    Ok(())
+}

@@ -10,6 +10,7 @@ pub mod kiosk;
 pub mod services;
 pub mod session;
 pub mod setup;
+pub mod shift_desk;
 pub mod sound;
 pub mod style;
 pub mod widgets;

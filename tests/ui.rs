@@ -15,7 +15,7 @@ use smartstore::store::Store;
 use smartstore::ui::app::{Message, Target};
 use smartstore::ui::camera::CameraEvent;
 use smartstore::ui::effect::{Effect, execute};
-use smartstore::ui::session::PayKind;
+use smartstore::ui::session::{FulfilKind, PayKind};
 use smartstore::ui::{App, Mode, Options, counter, kiosk};
 use smartstore_domain::catalog::CatalogItem;
 use smartstore_domain::coupon::{Coupon, CouponRefusal, CouponValue};
@@ -285,7 +285,13 @@ fn a_deliver_order_goes_from_scan_to_committed_order() {
     term.camera_scan(TEA, Symbology::Ean13);
     term.assert_sees(&items(2));
 
-    // Deliver is the default fulfilment; type the address into its box.
+    // A plain sale carried out is the counter's default: choose delivery, then type the
+    // address into its box.
+    assert_eq!(term.app.counter.session.fulfil, FulfilKind::Now);
+    term.send(Message::Counter(counter::Message::Fulfil(
+        FulfilKind::Deliver,
+    )));
+    assert_eq!(term.app.counter.session.fulfil, FulfilKind::Deliver);
     let address = "88 Nanjing Road, Shanghai";
     let messages = term.interact(|ui| {
         ui.click(other_input).expect("the address box");
@@ -296,7 +302,7 @@ fn a_deliver_order_goes_from_scan_to_committed_order() {
     }
     term.assert_sees(address);
     // Cash is the first radio of the row under the "Payment" heading.
-    assert_eq!(term.app.counter.session.pay, PayKind::Later);
+    assert_eq!(term.app.counter.session.pay, PayKind::Cash);
     term.click_near(&t(EN, "pay-title"), 8.0, PAY_ROW_DY);
     assert_eq!(term.app.counter.session.pay, PayKind::Cash);
 
@@ -786,6 +792,8 @@ fn the_counter_works_from_the_keyboard_alone() {
     });
     term.send(Message::Shortcut(Shortcut::MoreOfLast));
     assert_eq!(term.app.counter.session.cart().lines()[0].quantity, 2);
+    // Carried out → delivered → collected.
+    term.send(Message::Shortcut(Shortcut::ToggleFulfil));
     term.send(Message::Shortcut(Shortcut::ToggleFulfil));
     term.send(Message::Shortcut(Shortcut::Cash));
     term.send(Message::Shortcut(Shortcut::PlaceOrder));
@@ -997,4 +1005,65 @@ fn a_counter_sale_without_an_open_shift_asks_for_the_float_first() {
     assert_eq!(shift.float, Money::new(20_000, Currency::CNY));
     term.assert_sees(&t(EN, "placed-title"));
     assert_eq!(term.store.orders(false, 1).expect("orders").len(), 1);
+}
+
+#[test]
+fn the_shift_desk_shows_the_x_report_moves_cash_and_closes_blind() {
+    use smartstore::ui::shift_desk::{self, Stage};
+    let mut term = Term::new(Mode::Counter);
+    // A plain counter sale is the default: carried out, paid in cash, no address asked.
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "checkout"));
+    term.assert_sees(&t(EN, "placed-title"));
+    assert_eq!(
+        term.store.orders(false, 1).expect("orders")[0].fulfil,
+        "now"
+    );
+    term.send(Message::Counter(counter::Message::NewOrder));
+    term.click(&t(EN, "shift-desk-open"));
+    term.assert_sees(&t(EN, "shift-x-title"));
+    term.assert_sees(&t(EN, "shift-r-expected"));
+    let desk = |term: &Term| {
+        term.app
+            .counter
+            .shift_desk
+            .clone()
+            .expect("the desk is open")
+    };
+    let Stage::Report(Some(x)) = desk(&term).stage else {
+        panic!("no X report: {:?}", desk(&term).stage)
+    };
+    assert_eq!(x.sales_count, 1);
+    // Cash out without a reason is refused, with one it is recorded.
+    let sd = |m| Message::Counter(counter::Message::ShiftDesk(m));
+    term.send(sd(shift_desk::Message::Amount("5.00".into())));
+    term.click(&t(EN, "shift-cash-record"));
+    assert!(matches!(desk(&term).notice, Some((false, _))));
+    term.send(sd(shift_desk::Message::Reason("bank".into())));
+    term.click(&t(EN, "shift-cash-record"));
+    term.assert_sees(&t(EN, "shift-cash-moved"));
+    let Stage::Report(Some(x)) = desk(&term).stage else {
+        panic!("no X report")
+    };
+    assert_eq!(x.cash_out, 500);
+    let expected = x.expected_cash;
+    // The blind close: counting shows nothing the shift expects.
+    term.click(&t(EN, "shift-close"));
+    term.assert_sees(&t(EN, "shift-count-title"));
+    assert!(!term.sees(&t(EN, "shift-r-expected")));
+    term.send(sd(shift_desk::Message::Counted("1.00".into())));
+    term.click(&t(EN, "shift-close-confirm"));
+    term.assert_sees(&t(EN, "shift-z-title"));
+    let Stage::Closed(z) = desk(&term).stage else {
+        panic!("no Z report")
+    };
+    assert_eq!(z.counted_cash, Some(100));
+    assert_eq!(z.over_short, Some(100 - expected));
+    assert!(term.store.open_shift().expect("shift").is_none());
+    term.click(&t(EN, "shift-desk-done"));
+    assert!(term.app.counter.shift_desk.is_none());
+    // The next sale asks for a new shift's float.
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "checkout"));
+    term.assert_sees(&t(EN, "shift-open-title"));
 }

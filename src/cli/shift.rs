@@ -7,7 +7,7 @@ use clap::Subcommand;
 use super::{Context, print_json};
 use crate::shift::ShiftRefusal;
 use smartstore_domain::money::{Currency, Money};
-use smartstore_domain::shift::{ShiftError, ShiftReport, check_cash, counted};
+use smartstore_domain::shift::{ShiftReport, check_cash, counted};
 
 #[derive(Debug, Subcommand)]
 pub enum ShiftCommand {
@@ -172,21 +172,14 @@ pub fn run(ctx: &Context, cmd: ShiftCommand) -> anyhow::Result<ExitCode> {
             cash_out,
             reason,
         } => {
-            let open = store.open_shift()?.ok_or(ShiftRefusal::NoneOpen)?;
             let (is_in, text) = match (cash_in, cash_out) {
                 (Some(a), _) => (true, a),
                 (None, Some(a)) => (false, a),
                 (None, None) => anyhow::bail!("give --in AMOUNT or --out AMOUNT"),
             };
-            let a = amount(&text, currency)?;
-            if a.minor == 0 {
-                return Err(ShiftRefusal::Shift(ShiftError::ZeroMove).into());
-            }
+            let a = Money::parse(&text, currency)?;
+            crate::shift::move_cash(&store, is_in, a, &reason)?;
             let reason = reason.trim();
-            if reason.is_empty() || reason.chars().count() > 200 {
-                return Err(ShiftRefusal::Shift(ShiftError::NoReason).into());
-            }
-            store.move_cash(&open.shift_id, is_in, a, reason)?;
             println!(
                 "{} {a} {} the drawer: {reason}",
                 if is_in { "put" } else { "took" },
@@ -213,17 +206,7 @@ pub fn run(ctx: &Context, cmd: ShiftCommand) -> anyhow::Result<ExitCode> {
             print_report(&report, json)?;
         }
         ShiftCommand::Report { json } => {
-            let open = store.open_shift()?.ok_or(ShiftRefusal::NoneOpen)?;
-            let totals = store.shift_totals(&open.shift_id)?;
-            let report = ShiftReport::new(
-                &open.shift_id,
-                open.float.currency,
-                &open.opened_at,
-                None,
-                &totals,
-                None,
-            )
-            .with_tax(ctx.config.tax_rate_bp()?);
+            let report = crate::shift::x_report(&store, ctx.config.tax_rate_bp()?)?;
             print_report(&report, json)?;
         }
     }

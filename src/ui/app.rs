@@ -299,6 +299,26 @@ impl App {
                                     Some(counter::Opening::Shift) => {
                                         self.counter.update(counter::Message::Checkout, lang);
                                     }
+                                    Some(
+                                        counter::Opening::ShiftDesk | counter::Opening::ShiftCount,
+                                    ) => {
+                                        let effects = self
+                                            .counter
+                                            .update(counter::Message::OpenShiftDesk, lang);
+                                        more.extend(
+                                            effects.into_iter().map(|e| (Target::Counter, e)),
+                                        );
+                                        if self.options.counter_opening
+                                            == Some(counter::Opening::ShiftCount)
+                                        {
+                                            self.counter.update(
+                                                counter::Message::ShiftDesk(
+                                                    super::shift_desk::Message::StartClose,
+                                                ),
+                                                lang,
+                                            );
+                                        }
+                                    }
                                     _ => {}
                                 }
                             }

@@ -72,6 +72,9 @@ pub enum Message {
     ShiftFloat(String),
     OpenShift,
     CancelShift,
+    /// The shift desk: X report, cash in and out, the blind close.
+    OpenShiftDesk,
+    ShiftDesk(super::shift_desk::Message),
 }
 
 /// A counter screen to open on (demos and screenshots).
@@ -81,6 +84,10 @@ pub enum Opening {
     VoidSale,
     /// The float asked for before the first sale (on a database with no open shift).
     Shift,
+    /// The shift desk with its X report.
+    ShiftDesk,
+    /// The shift desk counting the drawer for the blind close.
+    ShiftCount,
 }
 
 /// What a supervisor's approval is asked for.
@@ -126,6 +133,8 @@ pub struct Counter {
     pub shift_open: bool,
     /// The float being typed to open the shift.
     pub shift_ask: Option<String>,
+    /// The shift desk, when open.
+    pub shift_desk: Option<super::shift_desk::ShiftDesk>,
 }
 
 impl Counter {
@@ -140,6 +149,7 @@ impl Counter {
             desk: None,
             shift_open: false,
             shift_ask: None,
+            shift_desk: None,
         }
     }
 
@@ -230,6 +240,26 @@ impl Counter {
                 }
             }
             Message::CancelShift => self.shift_ask = None,
+            Message::OpenShiftDesk => {
+                if !self.shift_open {
+                    // No shift to report on: the float opens one first.
+                    self.shift_ask = Some(String::new());
+                    return vec![];
+                }
+                let (desk, effect) = super::shift_desk::ShiftDesk::open();
+                self.shift_desk = Some(desk);
+                self.desk = None;
+                return vec![effect];
+            }
+            Message::ShiftDesk(m) => {
+                if let Some(desk) = &mut self.shift_desk {
+                    match desk.update(m) {
+                        super::shift_desk::Action::None => {}
+                        super::shift_desk::Action::Run(e) => return vec![e],
+                        super::shift_desk::Action::Close => self.shift_desk = None,
+                    }
+                }
+            }
             Message::VoidSale => {
                 if s.cart().is_empty() && s.checkout.tenders().is_empty() {
                     s.reset();
@@ -462,6 +492,20 @@ impl Counter {
                             text: e.render(lang),
                         })
                     }
+                }
+            }
+            Outcome::ShiftReported(r, moved) => {
+                if let Some(desk) = &mut self.shift_desk {
+                    desk.reported(r, moved);
+                }
+            }
+            Outcome::ShiftClosed(r) => {
+                if r.is_ok() {
+                    // The next sale asks for the float of a new shift.
+                    self.shift_open = false;
+                }
+                if let Some(desk) = &mut self.shift_desk {
+                    desk.closed(r);
                 }
             }
             Outcome::ShiftOpened(r) => match r {
@@ -777,6 +821,8 @@ impl Counter {
             .padding(14)
             .style(container::rounded_box)
             .into()
+        } else if let Some(desk) = &self.shift_desk {
+            desk.view(lang).map(Message::ShiftDesk)
         } else if let Some(ask) = &self.ask {
             self.approval(ask, lang)
         } else if let Some(desk) = &self.desk {
@@ -968,6 +1014,10 @@ impl Counter {
                 place.on_press(Message::Checkout)
             });
             let mut desk_buttons = row![
+                button(text(t(lang, "shift-desk-open")))
+                    .padding(6)
+                    .style(button::secondary)
+                    .on_press(Message::OpenShiftDesk),
                 button(text(t(lang, "returns-open")))
                     .padding(6)
                     .style(button::secondary)

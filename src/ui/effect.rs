@@ -44,6 +44,16 @@ pub enum Effect {
     },
     /// Open the shift with the float counted in the drawer (as typed).
     OpenShift(String),
+    /// The open shift's X report.
+    ShiftReport,
+    /// Cash put in or taken out of the drawer (amount as typed), with its reason.
+    MoveCash {
+        cash_in: bool,
+        amount: String,
+        reason: String,
+    },
+    /// Close the shift blind with the drawer counted (as typed): its Z report.
+    CloseShift(String),
     /// Find the sale a scanned or typed receipt names, for a return.
     FindReceipt(String),
     /// Take goods back (a return, or a void of a sale of today) with a supervisor's approval.
@@ -150,6 +160,10 @@ pub enum Outcome {
     SaleVoided(Result<(), Msg>),
     /// The shift opened, with its float shown; or why not.
     ShiftOpened(Result<String, Msg>),
+    /// The open shift's X report (after cash was moved: `true`), or why not.
+    ShiftReported(Result<smartstore_domain::shift::ShiftReport, Msg>, bool),
+    /// The shift closed: its Z report, or why not.
+    ShiftClosed(Result<smartstore_domain::shift::ShiftReport, Msg>),
     Receipt(Result<ReceiptView, Msg>),
     /// A return or void done: its message (what was refunded, how), or why not.
     TakenBack(Result<Msg, Msg>),
@@ -326,6 +340,19 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             } => Outcome::SaleVoided(void_sale(store, data_dir, *checkout, &staff, &pin)),
             Effect::FindReceipt(text) => Outcome::Receipt(find_receipt(store, &text)),
             Effect::OpenShift(float) => Outcome::ShiftOpened(open_shift(store, data_dir, &float)),
+            Effect::ShiftReport => Outcome::ShiftReported(x_report(store, data_dir), false),
+            Effect::MoveCash {
+                cash_in,
+                amount,
+                reason,
+            } => Outcome::ShiftReported(
+                move_cash(store, data_dir, cash_in, &amount, &reason)
+                    .and_then(|()| x_report(store, data_dir)),
+                true,
+            ),
+            Effect::CloseShift(counted) => {
+                Outcome::ShiftClosed(close_shift(store, data_dir, &counted))
+            }
             Effect::TakeBack(t) => Outcome::TakenBack(take_back(store, data_dir, &t)),
             Effect::KeepPinGuard(state) => {
                 store.keep_pin_guard(&state).map_err(|e| e.msg())?;
@@ -470,6 +497,49 @@ fn take_back(store: &mut Store, data_dir: &Path, t: &TakeBack) -> Result<Msg, Ms
         msg = msg.line(Msg::new(key).arg("amount", money(r.amount)));
     }
     Ok(msg)
+}
+
+/// The store's configuration the shift desk needs: currency and tax rate.
+fn shift_config(data_dir: &Path) -> Result<(smartstore_domain::money::Currency, Option<u32>), Msg> {
+    let config = crate::config::Config::load(data_dir).map_err(|e| config_failed(data_dir, &e))?;
+    let currency = config.currency().map_err(|e| config_failed(data_dir, &e))?;
+    let tax = config
+        .tax_rate_bp()
+        .map_err(|e| config_failed(data_dir, &e))?;
+    Ok((currency, tax))
+}
+
+fn x_report(store: &Store, data_dir: &Path) -> Result<smartstore_domain::shift::ShiftReport, Msg> {
+    let (_, tax) = shift_config(data_dir)?;
+    crate::shift::x_report(store, tax).map_err(|e| e.msg())
+}
+
+fn move_cash(
+    store: &Store,
+    data_dir: &Path,
+    cash_in: bool,
+    amount: &str,
+    reason: &str,
+) -> Result<(), Msg> {
+    let (currency, _) = shift_config(data_dir)?;
+    let m = smartstore_domain::money::Money::parse(amount, currency).map_err(|e| e.msg())?;
+    crate::shift::move_cash(store, cash_in, m, reason).map_err(|e| e.msg())
+}
+
+/// A blind close: the drawer as counted (an empty count is refused: count it first).
+fn close_shift(
+    store: &mut Store,
+    data_dir: &Path,
+    counted: &str,
+) -> Result<smartstore_domain::shift::ShiftReport, Msg> {
+    let (currency, tax) = shift_config(data_dir)?;
+    let m = smartstore_domain::money::Money::parse(counted, currency).map_err(|e| e.msg())?;
+    let m = smartstore_domain::shift::check_cash(m)
+        .map_err(|e| crate::shift::ShiftRefusal::from(e).msg())?;
+    store
+        .close_shift(m, tax)
+        .map_err(|e| e.msg())?
+        .ok_or_else(|| crate::shift::ShiftRefusal::NoneOpen.msg())
 }
 
 /// Opens the shift with the float typed at the counter (a shift opened meanwhile elsewhere is
