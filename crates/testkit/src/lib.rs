@@ -5,6 +5,7 @@
 pub mod code_vectors;
 #[cfg(feature = "terminal")]
 pub mod crash;
+pub mod printer;
 pub mod proxy;
 pub mod relay;
 #[cfg(feature = "terminal")]
