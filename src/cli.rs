@@ -343,7 +343,25 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
             "counter-close" => Some(crate::ui::counter::Opening::ShiftCount),
             _ => None,
         },
+        shoot_customer: screen == "customer",
     };
-    crate::ui::run(options, store)?;
+    // The customer display: on a second monitor when there is one (or where config.toml says).
+    let monitors = crate::ui::customer::monitors().unwrap_or_else(|e| {
+        tracing::info!("{e}");
+        Vec::new()
+    });
+    let setting = if screen == "customer" {
+        Some("on")
+    } else {
+        ctx.config.customer_display.as_deref()
+    };
+    let customer = match crate::ui::customer::placement(setting, &monitors) {
+        Ok(p) => p,
+        Err(why) => {
+            tracing::warn!("{why}");
+            None
+        }
+    };
+    crate::ui::run(options, store, customer)?;
     Ok(ExitCode::SUCCESS)
 }

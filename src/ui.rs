@@ -5,6 +5,7 @@
 pub mod app;
 pub mod camera;
 pub mod counter;
+pub mod customer;
 pub mod effect;
 pub mod kiosk;
 pub mod services;
@@ -15,13 +16,17 @@ pub mod sound;
 pub mod style;
 pub mod widgets;
 
-pub use app::{App, Mode, Options};
+pub use app::{App, Mode, Options, Windows};
 
 /// The bundled CJK font (Droid Sans Fallback, Apache-2.0): Chinese renders without a system font.
 pub const FONT: &[u8] = include_bytes!("../assets/fonts/DroidSansFallbackFull.ttf");
 
 /// Opens the window and runs until it is closed.
-pub fn run(options: Options, store: crate::store::Store) -> anyhow::Result<()> {
+pub fn run(
+    options: Options,
+    store: crate::store::Store,
+    customer: Option<customer::Placement>,
+) -> anyhow::Result<()> {
     #[cfg(target_os = "linux")]
     if ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
         .iter()
@@ -49,22 +54,26 @@ pub fn run(options: Options, store: crate::store::Store) -> anyhow::Result<()> {
             iced::Size::new(1280.0, 760.0)
         });
     let boot_options = options.clone();
-    iced::application(
-        move || App::boot(boot_options.clone(), services.clone()),
+    let windows = Windows {
+        main: iced::window::Settings {
+            size,
+            fullscreen: kiosk,
+            exit_on_close_request: !kiosk,
+            ..iced::window::Settings::default()
+        },
+        customer: customer.map(|p| p.window()),
+    };
+    // A daemon: the counter's window and, on a second monitor, the customer display's.
+    iced::daemon(
+        move || App::boot(boot_options.clone(), services.clone(), windows.clone()),
         App::update,
-        App::view,
+        App::window_view,
     )
-    .title(App::title)
+    .title(App::window_title)
     .subscription(App::subscription)
-    .theme(App::theme)
+    .theme(App::window_theme)
     // Fira Sans (bundled by iced) for Latin text; the CJK font is found by fallback.
     .font(FONT)
-    .window(iced::window::Settings {
-        size,
-        fullscreen: kiosk,
-        exit_on_close_request: !kiosk,
-        ..iced::window::Settings::default()
-    })
     .run()
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
 }

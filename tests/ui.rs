@@ -62,6 +62,7 @@ fn options(dir: &tempfile::TempDir, store: &Store, mode: Mode) -> Options {
         address: None,
         place: false,
         counter_opening: None,
+        shoot_customer: false,
     }
 }
 
@@ -196,6 +197,17 @@ impl Term {
     #[track_caller]
     fn assert_sees(&self, text: &str) {
         assert!(self.sees(text), "the window does not show {text:?}");
+    }
+
+    /// Whether the customer display shows exactly this text.
+    fn customer_sees(&self, text: &str) -> bool {
+        let text = text.to_owned();
+        let mut ui = Simulator::with_size(
+            Settings::default(),
+            iced::Size::new(1024.0, 600.0),
+            self.app.customer_view(),
+        );
+        ui.find(text).is_ok()
     }
 
     #[track_caller]
@@ -1066,4 +1078,26 @@ fn the_shift_desk_shows_the_x_report_moves_cash_and_closes_blind() {
     term.camera_scan(TEA, Symbology::Ean13);
     term.click(&t(EN, "checkout"));
     term.assert_sees(&t(EN, "shift-open-title"));
+}
+
+#[test]
+fn the_customer_display_follows_the_sale_from_welcome_to_thanks() {
+    let mut term = Term::new(Mode::Counter);
+    assert!(term.customer_sees(&t(EN, "customer-welcome")));
+    let tea = term.item(TEA);
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.camera_scan(TEA, Symbology::Ean13);
+    assert!(!term.customer_sees(&t(EN, "customer-welcome")));
+    assert!(term.customer_sees(&tea.name));
+    assert!(term.customer_sees(&format!("2 × {}", tea.price)));
+    let total = tea.price.checked_mul(2).expect("total").to_string();
+    assert!(term.customer_sees(&tr(EN, "customer-total", &[("total", total.clone())])));
+    // Nothing on it can be pressed: it only shows the counter's sale.
+    assert!(!term.customer_sees(&t(EN, "cart-remove")));
+    term.click(&t(EN, "checkout"));
+    term.assert_sees(&t(EN, "placed-title"));
+    assert!(term.customer_sees(&t(EN, "customer-thanks")));
+    assert!(term.customer_sees(&tr(EN, "placed-total", &[("total", total)])));
+    term.send(Message::Counter(counter::Message::NewOrder));
+    assert!(term.customer_sees(&t(EN, "customer-welcome")));
 }

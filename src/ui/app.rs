@@ -65,6 +65,8 @@ pub enum Message {
     Shortcut(counter::Shortcut),
     Screenshot(iced::window::Screenshot),
     ScreenshotSaved(Result<(), String>),
+    /// A window closed: the counter's (or kiosk's) ends the program.
+    WindowClosed(iced::window::Id),
 }
 
 /// Everything the window starts with.
@@ -95,6 +97,15 @@ pub struct Options {
     /// Counter: open on the returns desk (the start scans are receipts) or on the void
     /// approval once the start scans are in (demos, screenshots).
     pub counter_opening: Option<counter::Opening>,
+    /// The screenshot is of the customer display's window (docs/screenshots).
+    pub shoot_customer: bool,
+}
+
+/// The windows to open: the counter's (or kiosk's, or setup's), and the customer display's.
+#[derive(Debug, Clone)]
+pub struct Windows {
+    pub main: iced::window::Settings,
+    pub customer: Option<iced::window::Settings>,
 }
 
 pub struct App {
@@ -115,6 +126,8 @@ pub struct App {
     wedge: smartstore_scan::wedge::WedgeDetector,
     last_rss_log: u64,
     last_refresh: u64,
+    main_window: Option<iced::window::Id>,
+    customer_window: Option<iced::window::Id>,
 }
 
 impl App {
@@ -157,16 +170,26 @@ impl App {
             ),
             last_rss_log: 0,
             last_refresh: 0,
+            main_window: None,
+            customer_window: None,
         }
     }
 
-    pub fn boot(options: Options, services: Services) -> (App, Task<Message>) {
+    pub fn boot(options: Options, services: Services, windows: Windows) -> (App, Task<Message>) {
         let mut app = App::new(options);
         app.services = Some(services);
-        let mut tasks = vec![
+        let (main, opened) = iced::window::open(windows.main);
+        app.main_window = Some(main);
+        let mut tasks = vec![opened.discard()];
+        if let Some(settings) = windows.customer {
+            let (customer, opened) = iced::window::open(settings);
+            app.customer_window = Some(customer);
+            tasks.push(opened.discard());
+        }
+        tasks.extend([
             app.run(Target::App, Effect::Refresh),
             iced::widget::operation::focus(counter::SCAN_INPUT),
-        ];
+        ]);
         if app.mode == Mode::Setup && app.setup.step == setup::Step::Diagnostics {
             tasks.push(app.run(Target::Setup, Effect::Doctor));
         }
@@ -404,7 +427,9 @@ impl App {
                 }
                 out
             }
-            Message::Screenshot(_) | Message::ScreenshotSaved(_) => vec![],
+            Message::Screenshot(_) | Message::ScreenshotSaved(_) | Message::WindowClosed(_) => {
+                vec![]
+            }
         }
     }
 
@@ -475,15 +500,30 @@ impl App {
                 }
                 return iced::exit();
             }
+            Message::WindowClosed(id) => {
+                if Some(id) == self.customer_window {
+                    self.customer_window = None;
+                    return Task::none();
+                }
+                return iced::exit();
+            }
             Message::Tick
                 if !self.shot_taken
                     && self.options.screenshot.is_some()
                     && self.started.elapsed() >= self.options.screenshot_after =>
             {
                 self.shot_taken = true;
-                return iced::window::latest()
-                    .and_then(iced::window::screenshot)
-                    .map(Message::Screenshot);
+                let window = if self.options.shoot_customer {
+                    self.customer_window
+                } else {
+                    self.main_window
+                };
+                return match window {
+                    Some(id) => iced::window::screenshot(id).map(Message::Screenshot),
+                    None => iced::window::latest()
+                        .and_then(iced::window::screenshot)
+                        .map(Message::Screenshot),
+                };
             }
             _ => {}
         }
@@ -509,7 +549,45 @@ impl App {
             iced::time::every(Duration::from_millis(500)).map(|_| Message::Tick),
             camera::subscription(&self.options.camera).map(Message::Camera),
             iced::event::listen_with(key_event),
+            iced::window::close_events().map(Message::WindowClosed),
         ])
+    }
+
+    /// The theme of a window: the customer display is always the high-contrast one.
+    pub fn window_theme(&self, window: iced::window::Id) -> Theme {
+        if Some(window) == self.customer_window {
+            return super::style::high_contrast();
+        }
+        self.theme()
+    }
+
+    /// The title of a window.
+    pub fn window_title(&self, window: iced::window::Id) -> String {
+        if Some(window) == self.customer_window {
+            return format!(
+                "{} · {}",
+                t(self.lang, "app-title"),
+                t(self.lang, "customer-window")
+            );
+        }
+        self.title()
+    }
+
+    /// What a window shows: the customer display, or the screen of the current mode.
+    pub fn window_view(&self, window: iced::window::Id) -> Element<'_, Message> {
+        if Some(window) == self.customer_window {
+            return self.customer_view();
+        }
+        self.view()
+    }
+
+    /// The customer display: the sale the counter (or the kiosk) is ringing up.
+    pub fn customer_view(&self) -> Element<'_, Message> {
+        let (session, qr) = match self.mode {
+            Mode::Kiosk => (&self.kiosk.session, None),
+            _ => (&self.counter.session, self.counter.receipt_qr()),
+        };
+        super::customer::view(session, qr, &self.status.store_id, self.lang)
     }
 
     pub fn theme(&self) -> Theme {

@@ -138,6 +138,11 @@ pub struct Counter {
 }
 
 impl Counter {
+    /// The e-receipt QR of the sale just placed (the customer display shows it too).
+    pub fn receipt_qr(&self) -> Option<&qr_code::Data> {
+        self.qr.as_ref()
+    }
+
     pub fn new(currency: Currency, store_id: &str) -> Counter {
         Counter {
             session: Session::counter(currency),
