@@ -3,6 +3,7 @@
 mod catalog;
 pub mod doctor;
 mod order;
+mod receipt;
 pub mod scan;
 mod shift;
 mod sync;
@@ -56,6 +57,10 @@ pub enum Command {
     /// the Z report, the X report.
     #[command(subcommand)]
     Shift(shift::ShiftCommand),
+    /// A sale's receipt: printed (ESC/POS to a USB or network printer, or a file), or drawn to
+    /// a PNG.
+    #[command(subcommand)]
+    Receipt(receipt::ReceiptCommand),
     /// Take goods back against a receipt (its number, or the text of its QR code: another
     /// terminal's receipt is verified from it offline); a supervisor approves (PIN on stdin).
     Return(order::ReturnArgs),
@@ -222,6 +227,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Payments(a) => order::payments(&ctx, &a),
         Command::Void(a) => order::void(&ctx, &a),
         Command::Shift(c) => shift::run(&ctx, c),
+        Command::Receipt(c) => receipt::run(&ctx, c),
         Command::Return(a) => order::take_return(&ctx, &a),
         Command::Doctor(a) => doctor::run(&ctx, &a),
         Command::Enroll(a) => sync::run_enroll(&ctx, &a),

@@ -201,6 +201,7 @@ pub fn localize(e: &(dyn std::error::Error + 'static)) -> Option<Msg> {
     first!(
         crate::sale::SaleError,
         crate::shift::ShiftRefusal,
+        crate::receipt::ReceiptRefusal,
         crate::returns::ReturnRefusal,
         crate::staff::ApprovalRefusal,
         smartstore_domain::checkout::CheckoutError,

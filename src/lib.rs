@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod i18n;
 pub mod returns;
+pub mod receipt;
 pub mod sale;
 pub mod shift;
 pub mod staff;

@@ -6,6 +6,7 @@ mod error;
 mod orders;
 mod payments;
 mod pulls;
+mod receipts;
 mod returns;
 pub mod salvage;
 mod shifts;
@@ -19,6 +20,7 @@ pub use durability::QuarantinedEvent;
 pub use error::StoreError;
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 pub use payments::{IntentStatus, PaymentIntent, masked};
+pub use receipts::PrintedSale;
 pub use returns::{NewReturn, OwedRefund, Staff, StoredReturn};
 pub use shifts::OpenShift;
 

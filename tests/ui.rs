@@ -1101,3 +1101,39 @@ fn the_customer_display_follows_the_sale_from_welcome_to_thanks() {
     term.send(Message::Counter(counter::Message::NewOrder));
     assert!(term.customer_sees(&t(EN, "customer-welcome")));
 }
+
+#[test]
+fn the_counter_prints_the_receipt_and_a_printer_out_of_paper_does_not_hold_the_sale() {
+    use smartstore_testkit::printer::{Item, PrinterState, TestPrinter, parse};
+    let mut term = Term::new(Mode::Counter);
+    let printer = TestPrinter::start(PrinterState::PaperOut);
+    std::fs::write(
+        term.data_dir().join("config.toml"),
+        format!("printer = \"{}\"\nprinter_paper = 58\n", printer.address()),
+    )
+    .expect("config");
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "checkout"));
+    // The sale is placed; the clerk is told about the paper, in words, on the same screen.
+    term.assert_sees(&t(EN, "placed-title"));
+    assert_eq!(term.store.orders(false, 10).expect("orders").len(), 1);
+    term.assert_sees(&t(EN, "print-paper-out"));
+    printer.set_state(PrinterState::Ready);
+    term.send(Message::Counter(counter::Message::NewOrder));
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "checkout"));
+    term.assert_not_sees(&t(EN, "print-paper-out"));
+    let jobs = printer.wait_for_jobs(2, Duration::from_secs(10));
+    let items = parse(&jobs.last().expect("a job").bytes).expect("ESC/POS");
+    let receipt = term.store.orders(false, 1).expect("orders")[0]
+        .receipt
+        .clone();
+    assert!(
+        smartstore_testkit::printer::text_lines(&items)
+            .iter()
+            .any(|l| l.contains(&receipt)),
+        "{items:?}"
+    );
+    // Paid in cash: the drawer opens.
+    assert!(items.iter().any(|i| matches!(i, Item::DrawerKick { .. })));
+}

@@ -293,6 +293,30 @@ impl Localize for ShiftRefusal {
     }
 }
 
+impl Localize for crate::receipt::ReceiptRefusal {
+    fn msg(&self) -> Msg {
+        use crate::receipt::ReceiptRefusal;
+        use smartstore_print::PrintError;
+        match self {
+            ReceiptRefusal::NotFound(r) => Msg::new("receipt-not-found").arg("receipt", r),
+            ReceiptRefusal::NoPrinter => Msg::new("print-no-printer"),
+            ReceiptRefusal::Config(d) => Msg::new("print-config").arg("detail", d),
+            ReceiptRefusal::Print(e) => match e {
+                PrintError::Unreachable { addr, reason } => Msg::new("print-unreachable")
+                    .arg("addr", addr)
+                    .arg("reason", reason),
+                PrintError::Offline => Msg::new("print-offline"),
+                PrintError::PaperOut => Msg::new("print-paper-out"),
+                PrintError::CoverOpen => Msg::new("print-cover-open"),
+                PrintError::Io(d) => Msg::new("print-io").arg("detail", d),
+                PrintError::BadAddress(a) => Msg::new("print-bad-address").arg("addr", a),
+            },
+            ReceiptRefusal::Page(e) => Msg::new("print-page").arg("detail", e.to_string()),
+            ReceiptRefusal::Store(e) => e.msg(),
+        }
+    }
+}
+
 impl Localize for PaymentParseError {
     fn msg(&self) -> Msg {
         match self {

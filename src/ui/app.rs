@@ -293,6 +293,16 @@ impl App {
                             matches!(o, Outcome::Placed(Ok(_), _) | Outcome::Collected(Ok(_)));
                         let resolved = matches!(o, Outcome::Resolved { .. });
                         let shift_opened = matches!(o, Outcome::ShiftOpened(Ok(_)));
+                        if let Outcome::Placed(Ok(p), _) = &o {
+                            // On paper too when a printer is set; the sale does not wait.
+                            more.push((
+                                Target::Counter,
+                                Effect::PrintReceipt {
+                                    order_id: p.id.clone(),
+                                    lang,
+                                },
+                            ));
+                        }
                         self.counter.outcome(o, lang);
                         if shift_opened {
                             // The sale that asked for the shift goes on.

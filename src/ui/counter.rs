@@ -499,6 +499,13 @@ impl Counter {
                     }
                 }
             }
+            Outcome::Printed(Err(e)) => {
+                s.notice = Some(Notice {
+                    ok: false,
+                    text: e.render(lang),
+                })
+            }
+            Outcome::Printed(Ok(_)) => {}
             Outcome::ShiftReported(r, moved) => {
                 if let Some(desk) = &mut self.shift_desk {
                     desk.reported(r, moved);

@@ -54,6 +54,11 @@ pub enum Effect {
     },
     /// Close the shift blind with the drawer counted (as typed): its Z report.
     CloseShift(String),
+    /// Print the receipt of the sale just placed, when a printer is set (in this language).
+    PrintReceipt {
+        order_id: String,
+        lang: crate::i18n::Lang,
+    },
     /// Find the sale a scanned or typed receipt names, for a return.
     FindReceipt(String),
     /// Take goods back (a return, or a void of a sale of today) with a supervisor's approval.
@@ -164,6 +169,8 @@ pub enum Outcome {
     ShiftReported(Result<smartstore_domain::shift::ShiftReport, Msg>, bool),
     /// The shift closed: its Z report, or why not.
     ShiftClosed(Result<smartstore_domain::shift::ShiftReport, Msg>),
+    /// The receipt printed (`true`), no printer is set (`false`), or why it did not print.
+    Printed(Result<bool, Msg>),
     Receipt(Result<ReceiptView, Msg>),
     /// A return or void done: its message (what was refunded, how), or why not.
     TakenBack(Result<Msg, Msg>),
@@ -349,6 +356,11 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                 move_cash(store, data_dir, cash_in, &amount, &reason)
                     .and_then(|()| x_report(store, data_dir)),
                 true,
+            ),
+            Effect::PrintReceipt { order_id, lang } => Outcome::Printed(
+                crate::receipt::print_after_sale(store, data_dir, &order_id, lang)
+                    .map(|s| s.is_some())
+                    .map_err(|e| e.msg()),
             ),
             Effect::CloseShift(counted) => {
                 Outcome::ShiftClosed(close_shift(store, data_dir, &counted))
