@@ -620,6 +620,7 @@ fn checkout_errors() -> Vec<CheckoutError> {
         },
         CheckoutError::ZeroAmount,
         CheckoutError::LaterMixed,
+        CheckoutError::PayNow,
         CheckoutError::TooManyTenders,
         CheckoutError::UnknownTender("A-9".into()),
         CheckoutError::TenderPending("A-1".into()),
@@ -648,6 +649,7 @@ fn checkout_variant(e: &CheckoutError) -> usize {
         CheckoutError::Cart(_) => 12,
         CheckoutError::Order(_) => 13,
         CheckoutError::Money(_) => 14,
+        CheckoutError::PayNow => 15,
     }
 }
 
@@ -749,6 +751,44 @@ fn shift_variant(e: &ShiftRefusal) -> usize {
     }
 }
 
+fn receipt_refusals() -> Vec<smartstore::receipt::ReceiptRefusal> {
+    use smartstore::receipt::ReceiptRefusal;
+    use smartstore_print::PrintError;
+    vec![
+        ReceiptRefusal::NotFound("SH001-T01-000099".into()),
+        ReceiptRefusal::NoPrinter,
+        ReceiptRefusal::Config("printer_paper 57: use 58 or 80".into()),
+        ReceiptRefusal::Print(PrintError::Unreachable {
+            addr: "tcp:10.0.0.9:9100".into(),
+            reason: "connection refused".into(),
+        }),
+        ReceiptRefusal::Print(PrintError::Offline),
+        ReceiptRefusal::Print(PrintError::PaperOut),
+        ReceiptRefusal::Print(PrintError::CoverOpen),
+        ReceiptRefusal::Print(PrintError::Io("broken pipe".into())),
+        ReceiptRefusal::Print(PrintError::BadAddress("lpt1".into())),
+        ReceiptRefusal::Page(smartstore_print::PageError::TooManyBlocks {
+            blocks: 9000,
+            max: 2000,
+        }),
+        ReceiptRefusal::Store(StoreError::DiskFull {
+            path: PathBuf::from("/var/lib/smartstore/smartstore.db"),
+        }),
+    ]
+}
+
+fn receipt_variant(e: &smartstore::receipt::ReceiptRefusal) -> usize {
+    use smartstore::receipt::ReceiptRefusal;
+    match e {
+        ReceiptRefusal::NotFound(_) => 0,
+        ReceiptRefusal::NoPrinter => 1,
+        ReceiptRefusal::Config(_) => 2,
+        ReceiptRefusal::Print(_) => 3,
+        ReceiptRefusal::Page(_) => 4,
+        ReceiptRefusal::Store(_) => 5,
+    }
+}
+
 fn sale_variant(e: &SaleError) -> usize {
     match e {
         SaleError::Checkout(_) => 0,
@@ -789,7 +829,8 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
     covers("SyncError", &sync_errors(), sync_variant, 34);
-    covers("CheckoutError", &checkout_errors(), checkout_variant, 15);
+    covers("CheckoutError", &checkout_errors(), checkout_variant, 16);
+    covers("ReceiptRefusal", &receipt_refusals(), receipt_variant, 6);
     covers("SaleError", &sale_errors(), sale_variant, 4);
     covers("ReturnRefusal", &return_refusals(), return_variant, 7);
     covers("ShiftRefusal", &shift_refusals(), shift_variant, 4);
@@ -812,6 +853,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     out.extend(named(sale_errors()));
     out.extend(named(return_refusals()));
     out.extend(named(shift_refusals()));
+    out.extend(named(receipt_refusals()));
     for (e, m) in &mut out {
         // Through the stored form too, as the status bar reads the last sync error.
         let stored = Msg::from_stored(&m.to_stored());
