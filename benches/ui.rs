@@ -38,6 +38,7 @@ fn options(dir: &std::path::Path) -> Options {
         address: None,
         place: false,
         counter_opening: None,
+        shoot_customer: false,
     }
 }
 

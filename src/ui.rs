@@ -61,7 +61,14 @@ pub fn run(
             exit_on_close_request: !kiosk,
             ..iced::window::Settings::default()
         },
-        customer: customer.map(|p| p.window()),
+        // The screenshot of the customer display is taken at the asked size.
+        customer: customer.map(|p| {
+            let mut w = p.window();
+            if options.shoot_customer && p.monitor.is_none() {
+                w.size = size;
+            }
+            w
+        }),
     };
     // A daemon: the counter's window and, on a second monitor, the customer display's.
     iced::daemon(

@@ -191,6 +191,7 @@ fn place_request(checkout: Checkout) -> Box<PlaceRequest> {
             address: "88 Century Ave".into(),
         },
         member_id: None,
+        daily_shift: false,
     })
 }
 

@@ -120,7 +120,7 @@ fn an_english_receipt_prints_as_text_with_its_qr_cut_and_drawer_kick() {
     assert!(has("Taken at the counter."), "{lines:#?}");
     // Rows with ¥ or × are drawn (most printers lack those glyphs): one image per run of them.
     assert!(!rasters(&items).is_empty());
-    assert_eq!(printed_qr_texts(&items), [code.clone()]);
+    assert_eq!(printed_qr_texts(&items), std::slice::from_ref(&code));
     assert!(items.iter().any(|i| matches!(i, Item::Cut { .. })));
     assert!(
         items

@@ -131,3 +131,25 @@ for size in 1366x768 1920x1080; do
     done
 done
 fi
+
+# Issue 15 (SHOTS=issue15): the counter with "take now" and the Shift button, the shift desk's
+# X report and its blind count, the customer display (cart, then thanks with the e-receipt QR).
+if [ "${SHOTS:-all}" = all ] || [ "$SHOTS" = issue15 ]; then
+for size in 1366x768 1920x1080; do
+    for lang in en zh-CN; do
+        export SMARTSTORE_WINDOW_SIZE=$size
+        day="$WORK/day-$lang-$size"
+        SMARTSTORE_DATA_DIR=$day "$BIN" shift open --float 200.00 --staff amy >/dev/null
+        SMARTSTORE_DATA_DIR=$day "$BIN" order create "${CART[@]}" --pay cash:100 >/dev/null
+        SMARTSTORE_DATA_DIR=$day "$BIN" order create --scan 6921000000019 --pay card:AUTH-1 --staff bo >/dev/null
+        SMARTSTORE_DATA_DIR=$day "$BIN" shift cash --out 50.00 --reason "to the safe" >/dev/null
+        CAMERA=none XVFB_SCREEN=$size shot "counter-cart-$lang-$size" "$WORK/c15-$lang-$size" --mode counter --lang "$lang" "${CART[@]}"
+        CAMERA=none XVFB_SCREEN=$size shot "counter-x-$lang-$size" "$day" --mode counter --lang "$lang" --screen counter-x
+        CAMERA=none XVFB_SCREEN=$size shot "counter-close-$lang-$size" "$day" --mode counter --lang "$lang" --screen counter-close
+        CAMERA=none XVFB_SCREEN=$size shot "customer-cart-$lang-$size" "$WORK/cc-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --screen customer
+        CAMERA=none XVFB_SCREEN=$size shot "customer-thanks-$lang-$size" "$WORK/ct-$lang-$size" --mode counter --lang "$lang" "${CART[@]}" --place --screen customer
+        CAMERA=none XVFB_SCREEN=$size shot "customer-idle-$lang-$size" "$WORK/ci-$lang-$size" --mode counter --lang "$lang" --screen customer
+        unset SMARTSTORE_WINDOW_SIZE
+    done
+done
+fi

@@ -160,16 +160,23 @@ impl Store {
     }
 
     fn pragma_check(&self, pragma: &str) -> Result<Vec<String>, StoreError> {
+        // A check that cannot even run on this file (a schema whose text was damaged: a CHECK
+        // that no longer parses) is damage too, not an unexplained SQL error.
+        let failed = |e: rusqlite::Error| match StoreError::from_sqlite(&self.path, e) {
+            StoreError::Sqlite { path, source } => StoreError::Corrupt {
+                path,
+                detail: format!("{pragma} cannot run: {source}"),
+            },
+            other => other,
+        };
         let mut stmt = self
             .conn
             .prepare(&format!("PRAGMA {pragma}({MAX_PROBLEMS})"))
-            .map_err(self.sql_err())?;
+            .map_err(failed)?;
         let rows = stmt
             .query_map([], |r| r.get::<_, String>(0))
-            .map_err(self.sql_err())?;
-        let rows = rows
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(self.sql_err())?;
+            .map_err(failed)?;
+        let rows = rows.collect::<Result<Vec<_>, _>>().map_err(failed)?;
         Ok(if rows == ["ok"] { Vec::new() } else { rows })
     }
 

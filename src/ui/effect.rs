@@ -166,9 +166,12 @@ pub enum Outcome {
     /// The shift opened, with its float shown; or why not.
     ShiftOpened(Result<String, Msg>),
     /// The open shift's X report (after cash was moved: `true`), or why not.
-    ShiftReported(Result<smartstore_domain::shift::ShiftReport, Msg>, bool),
+    ShiftReported(
+        Result<Box<smartstore_domain::shift::ShiftReport>, Msg>,
+        bool,
+    ),
     /// The shift closed: its Z report, or why not.
-    ShiftClosed(Result<smartstore_domain::shift::ShiftReport, Msg>),
+    ShiftClosed(Result<Box<smartstore_domain::shift::ShiftReport>, Msg>),
     /// The receipt printed (`true`), no printer is set (`false`), or why it did not print.
     Printed(Result<bool, Msg>),
     Receipt(Result<ReceiptView, Msg>),
@@ -347,14 +350,17 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             } => Outcome::SaleVoided(void_sale(store, data_dir, *checkout, &staff, &pin)),
             Effect::FindReceipt(text) => Outcome::Receipt(find_receipt(store, &text)),
             Effect::OpenShift(float) => Outcome::ShiftOpened(open_shift(store, data_dir, &float)),
-            Effect::ShiftReport => Outcome::ShiftReported(x_report(store, data_dir), false),
+            Effect::ShiftReport => {
+                Outcome::ShiftReported(x_report(store, data_dir).map(Box::new), false)
+            }
             Effect::MoveCash {
                 cash_in,
                 amount,
                 reason,
             } => Outcome::ShiftReported(
                 move_cash(store, data_dir, cash_in, &amount, &reason)
-                    .and_then(|()| x_report(store, data_dir)),
+                    .and_then(|()| x_report(store, data_dir))
+                    .map(Box::new),
                 true,
             ),
             Effect::PrintReceipt { order_id, lang } => Outcome::Printed(
@@ -363,7 +369,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     .map_err(|e| e.msg()),
             ),
             Effect::CloseShift(counted) => {
-                Outcome::ShiftClosed(close_shift(store, data_dir, &counted))
+                Outcome::ShiftClosed(close_shift(store, data_dir, &counted).map(Box::new))
             }
             Effect::TakeBack(t) => Outcome::TakenBack(take_back(store, data_dir, &t)),
             Effect::KeepPinGuard(state) => {

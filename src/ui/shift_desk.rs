@@ -112,7 +112,7 @@ impl ShiftDesk {
     }
 
     /// The X report came back (or a cash movement was stored: `moved`).
-    pub fn reported(&mut self, r: Result<ShiftReport, Msg>, moved: bool) {
+    pub fn reported(&mut self, r: Result<Box<ShiftReport>, Msg>, moved: bool) {
         self.busy = false;
         match r {
             Ok(report) => {
@@ -121,19 +121,19 @@ impl ShiftDesk {
                     self.amount.clear();
                     self.reason.clear();
                 }
-                self.stage = Stage::Report(Some(report));
+                self.stage = Stage::Report(Some(*report));
             }
             Err(e) => self.notice = Some((false, e)),
         }
     }
 
     /// The shift closed: its Z report.
-    pub fn closed(&mut self, r: Result<ShiftReport, Msg>) {
+    pub fn closed(&mut self, r: Result<Box<ShiftReport>, Msg>) {
         self.busy = false;
         match r {
             Ok(z) => {
                 self.notice = None;
-                self.stage = Stage::Closed(z);
+                self.stage = Stage::Closed(*z);
             }
             Err(e) => self.notice = Some((false, e)),
         }

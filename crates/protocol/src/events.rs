@@ -209,6 +209,7 @@ mod tests {
             total: 0,
             currency: "CNY".into(),
             tenders: vec![],
+            clerk: None,
         };
         let json = serde_json::to_string(&placed).expect("json");
         let view: PlacedView = serde_json::from_str(&json).expect("view");
