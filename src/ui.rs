@@ -8,6 +8,7 @@ pub mod counter;
 pub mod customer;
 pub mod effect;
 pub mod kiosk;
+pub mod runtime;
 pub mod services;
 pub mod session;
 pub mod setup;
@@ -37,6 +38,18 @@ pub fn run(
              run it in a desktop session, under the cage kiosk compositor (the package's unit does), \
              or under Xvfb; the command-line tools need no display (smartstore --help)"
         );
+    }
+    // The client libraries the windowing layer opens at run time: one clear message naming
+    // what is missing and its package, before anything could panic.
+    #[cfg(target_os = "linux")]
+    {
+        let wayland = ["WAYLAND_DISPLAY", "WAYLAND_SOCKET"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some());
+        let missing = runtime::missing_libraries(wayland, &runtime::library_dirs());
+        if !missing.is_empty() {
+            anyhow::bail!("{}", runtime::missing_message(&missing));
+        }
     }
     let services = services::Services::start(options.data_dir.clone(), store)?;
     let kiosk = options.mode == Mode::Kiosk && options.screenshot.is_none();
@@ -71,7 +84,7 @@ pub fn run(
         }),
     };
     // A daemon: the counter's window and, on a second monitor, the customer display's.
-    iced::daemon(
+    let daemon = iced::daemon(
         move || App::boot(boot_options.clone(), services.clone(), windows.clone()),
         App::update,
         App::window_view,
@@ -80,7 +93,36 @@ pub fn run(
     .subscription(App::subscription)
     .theme(App::window_theme)
     // Fira Sans (bundled by iced) for Latin text; the CJK font is found by fallback.
-    .font(FONT)
-    .run()
-    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+    .font(FONT);
+    // A panic inside the windowing layer (a library found but unusable) ends with a message,
+    // not a backtrace: the library and its package when the panic names one.
+    let told = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let keep = told.clone();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        if let Ok(mut t) = keep.lock() {
+            *t = Some(format!(
+                "{text} ({})",
+                info.location().map(|l| l.to_string()).unwrap_or_default()
+            ));
+        }
+    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| daemon.run()));
+    std::panic::set_hook(previous);
+    match result {
+        Ok(r) => r.map_err(|e| anyhow::anyhow!("cannot open the window: {e}")),
+        Err(_) => {
+            let text = told.lock().ok().and_then(|t| t.clone()).unwrap_or_default();
+            match runtime::library_in_panic(&text) {
+                Some(m) => anyhow::bail!("{}", runtime::missing_message(&[m])),
+                None => anyhow::bail!("the window stopped: {text}"),
+            }
+        }
+    }
 }
