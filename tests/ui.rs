@@ -1063,6 +1063,10 @@ fn the_shift_desk_shows_the_x_report_moves_cash_and_closes_blind() {
     term.click(&t(EN, "shift-close"));
     term.assert_sees(&t(EN, "shift-count-title"));
     assert!(!term.sees(&t(EN, "shift-r-expected")));
+    // An X report that comes back late does not show the expected figure while counting.
+    term.run(vec![(Target::Counter, Effect::ShiftReport)]);
+    term.assert_sees(&t(EN, "shift-count-title"));
+    assert!(!term.sees(&t(EN, "shift-r-expected")));
     term.send(sd(shift_desk::Message::Counted("1.00".into())));
     term.click(&t(EN, "shift-close-confirm"));
     term.assert_sees(&t(EN, "shift-z-title"));

@@ -128,6 +128,8 @@ pub struct App {
     last_refresh: u64,
     main_window: Option<iced::window::Id>,
     customer_window: Option<iced::window::Id>,
+    /// The start screen's shift desk was opened (once).
+    desk_opened: bool,
 }
 
 impl App {
@@ -172,6 +174,7 @@ impl App {
             last_refresh: 0,
             main_window: None,
             customer_window: None,
+            desk_opened: false,
         }
     }
 
@@ -287,6 +290,31 @@ impl App {
                         self.status = s;
                         self.counter.store_id.clone_from(&self.status.store_id);
                         self.kiosk.store_id.clone_from(&self.status.store_id);
+                        // The shift desk as a start screen (screenshots): once the status says
+                        // whether a shift is open, when no start scans come first.
+                        let desk = matches!(
+                            self.options.counter_opening,
+                            Some(counter::Opening::ShiftDesk | counter::Opening::ShiftCount)
+                        );
+                        if desk
+                            && self.options.scans.is_empty()
+                            && self.mode == Mode::Counter
+                            && self.counter.shift_desk.is_none()
+                            && !self.desk_opened
+                        {
+                            self.desk_opened = true;
+                            let effects =
+                                self.counter.update(counter::Message::OpenShiftDesk, lang);
+                            more.extend(effects.into_iter().map(|e| (Target::Counter, e)));
+                            if self.options.counter_opening == Some(counter::Opening::ShiftCount) {
+                                self.counter.update(
+                                    counter::Message::ShiftDesk(
+                                        super::shift_desk::Message::StartClose,
+                                    ),
+                                    lang,
+                                );
+                            }
+                        }
                     }
                     (Target::Counter, o) => {
                         let placed =

@@ -178,7 +178,7 @@ pub fn view<'a, M: 'a>(
         .align_x(Alignment::Center)
         .into()
     } else {
-        let mut lines = column![].spacing(10);
+        let mut lines = column![].spacing(14);
         for line in s.cart().lines() {
             let name = match (&line.name_zh, lang) {
                 (Some(zh), Lang::Zh) if !zh.is_empty() => zh.clone(),
@@ -186,14 +186,14 @@ pub fn view<'a, M: 'a>(
             };
             lines = lines.push(
                 row![
-                    text(name).size(30).width(Fill),
+                    text(name).size(38).width(Fill),
                     text(format!("{} × {}", line.quantity, line.unit_price))
-                        .size(26)
-                        .width(Length::Fixed(220.0))
+                        .size(30)
+                        .width(Length::Fixed(260.0))
                         .align_x(Alignment::End),
                     text(line.total().map(|m| m.to_string()).unwrap_or_default())
-                        .size(30)
-                        .width(Length::Fixed(200.0))
+                        .size(38)
+                        .width(Length::Fixed(240.0))
                         .align_x(Alignment::End),
                 ]
                 .spacing(16)
@@ -218,7 +218,7 @@ pub fn view<'a, M: 'a>(
                     "customer-total",
                     &[("total", totals.total.to_string())],
                 ))
-                .size(56),
+                .size(72),
             );
         }
         if let Ok(due) = s.checkout.due()
@@ -227,8 +227,13 @@ pub fn view<'a, M: 'a>(
             sums =
                 sums.push(text(tr(lang, "customer-due", &[("amount", due.to_string())])).size(34));
         }
+        let items: u32 = s.cart().lines().iter().map(|l| l.quantity).sum();
         column![
-            text(t(lang, "customer-title")).size(32),
+            row![
+                text(t(lang, "customer-title")).size(40).width(Fill),
+                text(tr(lang, "cart-items", &[("count", items.to_string())])).size(30),
+            ]
+            .align_y(Alignment::Center),
             scrollable(lines).height(Fill),
             sums
         ]

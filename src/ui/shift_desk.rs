@@ -121,7 +121,11 @@ impl ShiftDesk {
                     self.amount.clear();
                     self.reason.clear();
                 }
-                self.stage = Stage::Report(Some(*report));
+                // A report that comes back while the drawer is being counted is not shown:
+                // the close stays blind.
+                if matches!(self.stage, Stage::Report(_)) {
+                    self.stage = Stage::Report(Some(*report));
+                }
             }
             Err(e) => self.notice = Some((false, e)),
         }
