@@ -23,9 +23,18 @@ pub fn ensure_open(store: &mut Store, currency: Currency) -> Result<(OpenShift, 
     if let Some(open) = store.open_shift()? {
         return Ok((open, false));
     }
-    match store.start_shift("auto", Money::new(0, currency), None)? {
+    open_with_zero_float(store, "auto", currency)
+}
+
+/// Opens a shift with a zero float (`Ok((shift, true))`), or the one another process opened
+/// between the two looks.
+fn open_with_zero_float(
+    store: &mut Store,
+    by: &str,
+    currency: Currency,
+) -> Result<(OpenShift, bool), StoreError> {
+    match store.start_shift(by, Money::new(0, currency), None)? {
         Some(open) => Ok((open, true)),
-        // Another process opened one between the two looks.
         None => store
             .open_shift()?
             .map(|o| (o, false))
@@ -54,31 +63,15 @@ pub fn ensure_today(
         if local_day(&open.opened_at, offset).is_some_and(|d| d >= today) {
             return Ok((open, false));
         }
-        let totals = store.shift_totals(&open.shift_id)?;
-        let expected = ShiftReport::new(
-            &open.shift_id,
-            open.float.currency,
-            &open.opened_at,
-            None,
-            &totals,
-            None,
-        )
-        .expected_cash;
+        let expected = report_of(store, &open)?.expected_cash;
         store.close_shift(Money::new(expected, open.float.currency), tax_rate_bp)?;
         tracing::info!(shift = %open.shift_id, "the kiosk closed yesterday's shift");
     }
-    match store.start_shift("kiosk", Money::new(0, currency), None)? {
-        Some(open) => Ok((open, true)),
-        None => store
-            .open_shift()?
-            .map(|o| (o, false))
-            .ok_or_else(|| StoreError::Inconsistent("no open shift after opening one".into())),
-    }
+    open_with_zero_float(store, "kiosk", currency)
 }
 
-/// The open shift's X report (nothing changes).
-pub fn x_report(store: &Store, tax_rate_bp: Option<u32>) -> Result<ShiftReport, ShiftRefusal> {
-    let open = store.open_shift()?.ok_or(ShiftRefusal::NoneOpen)?;
+/// The report of the open shift `open` so far.
+fn report_of(store: &Store, open: &OpenShift) -> Result<ShiftReport, StoreError> {
     let totals = store.shift_totals(&open.shift_id)?;
     Ok(ShiftReport::new(
         &open.shift_id,
@@ -87,8 +80,13 @@ pub fn x_report(store: &Store, tax_rate_bp: Option<u32>) -> Result<ShiftReport, 
         None,
         &totals,
         None,
-    )
-    .with_tax(tax_rate_bp))
+    ))
+}
+
+/// The open shift's X report (nothing changes).
+pub fn x_report(store: &Store, tax_rate_bp: Option<u32>) -> Result<ShiftReport, ShiftRefusal> {
+    let open = store.open_shift()?.ok_or(ShiftRefusal::NoneOpen)?;
+    Ok(report_of(store, &open)?.with_tax(tax_rate_bp))
 }
 
 /// The most characters a cash movement's reason may have.

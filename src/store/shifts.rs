@@ -177,49 +177,27 @@ impl Store {
             let (m, a) = row.map_err(&e)?;
             t.refunded.insert(m, a);
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT COALESCE(clerk, ''), COUNT(*), SUM(total_minor) FROM orders WHERE shift_id = ?1 GROUP BY 1",
-            )
-            .map_err(&e)?;
-        for row in stmt
-            .query_map([shift_id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, u64>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
-            .map_err(&e)?
-        {
-            let (who, n, sum) = row.map_err(&e)?;
+        // Per staff member: the sales each rang up, the returns and voids each approved.
+        let per_staff = |sql: &str| -> Result<Vec<(String, u64, i64)>, StoreError> {
+            let mut stmt = self.conn.prepare_cached(sql).map_err(&e)?;
+            stmt.query_map([shift_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .map_err(&e)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(&e)
+        };
+        for (who, n, sum) in per_staff(
+            "SELECT COALESCE(clerk, ''), COUNT(*), SUM(total_minor) FROM orders WHERE shift_id = ?1 GROUP BY 1",
+        )? {
             let st = t.staff.entry(who).or_default();
-            st.sales_count = n;
-            st.sales = sum;
+            (st.sales_count, st.sales) = (n, sum);
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT r.approved_by, COUNT(DISTINCT r.return_id), COALESCE(SUM(f.amount_minor), 0)
-                   FROM returns r LEFT JOIN refunds f ON f.return_id = r.return_id AND f.status != 'refused'
-                  WHERE r.shift_id = ?1 AND r.here = 1 GROUP BY 1",
-            )
-            .map_err(&e)?;
-        for row in stmt
-            .query_map([shift_id], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, u64>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
-            .map_err(&e)?
-        {
-            let (who, n, sum) = row.map_err(&e)?;
+        for (who, n, sum) in per_staff(
+            "SELECT r.approved_by, COUNT(DISTINCT r.return_id), COALESCE(SUM(f.amount_minor), 0)
+               FROM returns r LEFT JOIN refunds f ON f.return_id = r.return_id AND f.status != 'refused'
+              WHERE r.shift_id = ?1 AND r.here = 1 GROUP BY 1",
+        )? {
             let st = t.staff.entry(who).or_default();
-            st.returns_count = n;
-            st.refunded = sum;
+            (st.returns_count, st.refunded) = (n, sum);
         }
         (t.cash_in, t.cash_out) = self
             .conn
