@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod i18n;
 pub mod receipt;
+pub mod receipt_page;
 pub mod returns;
 pub mod sale;
 pub mod shift;

@@ -7,7 +7,8 @@ use clap::Subcommand;
 
 use super::Context;
 use crate::i18n::Lang;
-use crate::receipt::{Printer, ReceiptRefusal, page, paper, printer};
+use crate::receipt::{Printer, ReceiptRefusal, paper, printer};
+use crate::receipt_page::page;
 
 #[derive(Debug, Subcommand)]
 pub enum ReceiptCommand {

@@ -364,7 +364,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                 true,
             ),
             Effect::PrintReceipt { order_id, lang } => Outcome::Printed(
-                crate::receipt::print_after_sale(store, data_dir, &order_id, lang)
+                crate::receipt_page::print_after_sale(store, data_dir, &order_id, lang)
                     .map(|s| s.is_some())
                     .map_err(|e| e.msg()),
             ),
