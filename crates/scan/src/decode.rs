@@ -3,8 +3,13 @@
 //! The passes, cheapest first (docs/scanning.md tells the whole story):
 //! 1. the region finder: where is bar or block texture, at full, half or quarter size;
 //! 2. scan lines across each bar region at its angle, binarised several ways, read by rxing's
-//!    row readers and our own EAN/UPC width reader, with votes across lines;
-//! 3. QR where blocks were seen; stills add whole rows and columns and rxing's own scanner.
+//!    row readers and our own EAN/UPC width reader, with votes across lines. Every symbol a
+//!    line crosses is read (each one read is blanked and the row read again), and a region
+//!    whose lines read no confirmed symbol where it lies gets more lines further along its bars;
+//! 3. QR where blocks were seen, then around block texture that no QR code read covers; stills
+//!    add whole rows and columns and rxing's own scanner.
+//!
+//! Every distinct code (symbology and text) is reported once, with where it was seen.
 
 use std::collections::HashSet;
 
@@ -15,9 +20,11 @@ use rxing::{
 };
 
 use super::frame::LumaFrame;
-use super::lines::{Line, Threshold, Votes, binarise, read_row};
-use super::regions::{Region, RegionKind, find_regions, reach};
+use super::lines::{Line, RowHit, Threshold, Votes, binarise, read_row};
+use super::regions::{CELL, Region, RegionKind, find_regions, reach};
 use rxing::common::BitArray;
+use rxing::qrcode::QRCodeReader;
+use rxing::qrcode::cpp_port::QrReader;
 use smartstore_domain::gtin::{Gtin, check_digit};
 use smartstore_domain::scan::Symbology;
 
@@ -29,6 +36,10 @@ pub struct Detection {
     pub text: String,
     /// Where it was seen (frame pixels, roughly its centre), when known.
     pub at: Option<(f32, f32)>,
+    /// The box it was seen in (frame pixels: x0, y0, x1, y1), when known. For a 1D code, its
+    /// length from the first bar to the last, across the scan lines that read it; for a QR
+    /// code, around the corners the reader located.
+    pub bbox: Option<[f32; 4]>,
 }
 
 /// How hard to look. A live stream uses `Stream` (a time budget per frame; the next frame is
@@ -55,8 +66,9 @@ const ROW_LINES: usize = 128;
 /// Scan lines across a bar region are at least this long (pixels): blur hides the outer
 /// bars from the region finder, so a region can be much shorter than its symbol.
 const MIN_LINE: f32 = 400.0;
-/// Two 1D reads closer than this (pixels) are the same symbol.
-const NEAR: f32 = 120.0;
+/// After a QR code is read, more are looked for in up to this many places (block texture that
+/// no code read covers).
+const MORE_QR: usize = 3;
 const RULES: [Threshold; 5] = [
     Threshold::Local(10),
     Threshold::Global,
@@ -65,10 +77,21 @@ const RULES: [Threshold; 5] = [
     Threshold::Sharp(1),
 ];
 
+/// What the lines across one bar region read: the symbols read where the region is, and
+/// whether anything was read at all.
+#[derive(Default)]
+struct Focus {
+    /// Position along the current line nearest to the region's centre (samples).
+    at: f32,
+    covering: Vec<(Symbology, String)>,
+    any: bool,
+}
+
 #[derive(Default)]
 struct Scratch {
     samples: Vec<u8>,
     bits: BitArray,
+    hits: Vec<RowHit>,
 }
 
 fn formats() -> HashSet<BarcodeFormat> {
@@ -181,8 +204,27 @@ impl Decoder {
             .iter()
             .filter(|r| r.kind == RegionKind::Bars && r.cells >= min_cells)
             .take(MAX_REGIONS);
+        let mut looked = Vec::new();
         for r in bar_regions {
-            self.scan_region(frame, r, &regions, &mut votes, &mut scratch, min_votes);
+            let focus = self.scan_region(frame, r, &regions, &mut votes, &mut scratch, min_votes);
+            looked.push((r, focus));
+        }
+        // A bar region whose own lines read no confirmed symbol there may have been crossed
+        // only at the edge of its bars (texture shows most where bars meet printed text), or
+        // its lines found another symbol further along: lines further out along its bars. A
+        // live frame does this only where its lines read something (not for text or a
+        // pattern, where they read nothing).
+        let winners = votes.winners(min_votes);
+        for (r, focus) in looked {
+            let read_here = winners.iter().any(|w| {
+                focus
+                    .covering
+                    .iter()
+                    .any(|(s, t)| *s == w.symbology && *t == w.text)
+            });
+            if !read_here && r.cells >= 2 && (focus.any || self.effort == Effort::Still) {
+                self.scan_beside(frame, r, &regions, &mut votes, &mut scratch, min_votes);
+            }
         }
         let barlike = regions
             .iter()
@@ -192,13 +234,13 @@ impl Decoder {
             .any(|r| r.kind == RegionKind::Blocks && r.cells >= 2);
         let still = self.effort == Effort::Still;
         // Bars seen but not read: whole rows and columns before anything else.
-        let rows_first = still && barlike && votes.winners(min_votes, NEAR).is_empty();
+        let rows_first = still && barlike && votes.winners(min_votes).is_empty();
         if rows_first {
             self.scan_rows(frame, &mut votes, &mut scratch, min_votes);
         }
         push_winners(&votes, min_votes, &mut found);
         if has_blocks || small {
-            self.qr_pass(frame, &mut found);
+            self.qr_all(frame, Some(&regions), &mut found);
         }
         if still && found.is_empty() && (small || !regions.is_empty()) {
             // Texture, but nothing read: whole rows and columns (a blurred code can leave no
@@ -208,7 +250,7 @@ impl Decoder {
                 push_winners(&votes, min_votes, &mut found);
             }
             if found.is_empty() && !(has_blocks || small) {
-                self.qr_pass(frame, &mut found);
+                self.qr_all(frame, Some(&regions), &mut found);
             }
         }
         if found.is_empty() && self.effort == Effort::Still && !votes.is_empty()
@@ -256,7 +298,7 @@ impl Decoder {
             .chain(std::iter::once_with(second).flatten())
         {
             let mut one = Vec::new();
-            if !push_result(&r, &mut one) {
+            if !push_result(&r, &mut one, Points::Corners) {
                 continue;
             }
             let d = one.remove(0);
@@ -298,9 +340,17 @@ impl Decoder {
             line.sample(frame, &mut scratch.samples);
             for rule in RULES {
                 binarise(&scratch.samples, rule, &mut scratch.bits);
-                if let Some((sym, text, _)) = read_row(&mut scratch.bits, &self.hints, true, true)
-                    && sym == d.symbology
-                    && text == d.text
+                read_row(
+                    &mut scratch.bits,
+                    &self.hints,
+                    true,
+                    true,
+                    &mut scratch.hits,
+                );
+                if scratch
+                    .hits
+                    .iter()
+                    .any(|h| h.symbology == d.symbology && h.text == d.text)
                 {
                     return true;
                 }
@@ -316,13 +366,15 @@ impl Decoder {
         let mut scratch = Scratch::default();
         self.scan_rows(frame, &mut votes, &mut scratch, 2);
         push_winners(&votes, 2, &mut found);
-        self.qr_pass(frame, &mut found);
+        self.qr_all(frame, None, &mut found);
         if found.is_empty() && !votes.is_empty() {
             self.rxing_1d_pass(frame, &votes, 2, &mut found);
         }
         found
     }
 
+    /// Parallel lines across bar region `r`, until a symbol read where the region is has more
+    /// than `min_votes` votes.
     fn scan_region(
         &self,
         frame: &LumaFrame,
@@ -331,20 +383,54 @@ impl Decoder {
         votes: &mut Votes,
         s: &mut Scratch,
         min_votes: u32,
-    ) {
-        let len = (reach(all, r) * 3.2 + 64.0).max(MIN_LINE);
+    ) -> Focus {
         let n = ((r.across / 8.0) as usize).clamp(3, 12);
+        let offsets = (0..n).map(|k| ((k as f32 + 0.5) / n as f32 - 0.5) * 0.8 * r.across);
+        self.lines_across(frame, r, all, offsets, votes, s, min_votes)
+    }
+
+    /// More lines across bar region `r`, one to three times its width out along its bars on
+    /// either side.
+    fn scan_beside(
+        &self,
+        frame: &LumaFrame,
+        r: &Region,
+        all: &[Region],
+        votes: &mut Votes,
+        s: &mut Scratch,
+        min_votes: u32,
+    ) {
+        let step = r.across.max(CELL as f32);
+        let offsets = [1.0f32, -1.0, 2.0, -2.0, 3.0, -3.0].map(|k| k * step);
+        self.lines_across(frame, r, all, offsets.into_iter(), votes, s, min_votes);
+    }
+
+    /// Lines at `r`'s angle through its centre moved by each of `offsets` along its bars.
+    #[allow(clippy::too_many_arguments)]
+    fn lines_across(
+        &self,
+        frame: &LumaFrame,
+        r: &Region,
+        all: &[Region],
+        offsets: impl Iterator<Item = f32>,
+        votes: &mut Votes,
+        s: &mut Scratch,
+        min_votes: u32,
+    ) -> Focus {
+        let len = (reach(all, r) * 3.2 + 64.0).max(MIN_LINE);
         let (bx, by) = (-r.angle.sin(), r.angle.cos());
-        for k in 0..n {
-            let off = ((k as f32 + 0.5) / n as f32 - 0.5) * 0.8 * r.across;
+        let mut focus = Focus::default();
+        for off in offsets {
             let (cx, cy) = (r.cx + bx * off, r.cy + by * off);
             let Some(line) = Line::through(frame, cx, cy, r.angle, len, 0.5) else {
                 continue;
             };
-            if self.read_line(frame, &line, votes, s) > min_votes {
-                return;
+            focus.at = line.nearest(cx, cy);
+            if self.read_line(frame, &line, votes, s, Some(&mut focus)) > min_votes {
+                break;
             }
         }
+        focus
     }
 
     /// Whole rows and columns, from the middle outwards, as rxing's "try harder" does.
@@ -373,25 +459,121 @@ impl Decoder {
                         n: extent as usize,
                     }
                 };
-                if self.read_line(frame, &line, votes, s) > min_votes {
+                if self.read_line(frame, &line, votes, s, None) > min_votes {
                     return;
                 }
             }
         }
     }
 
-    /// Reads one line with every threshold rule; returns the highest vote count reached.
-    fn read_line(&self, frame: &LumaFrame, line: &Line, votes: &mut Votes, s: &mut Scratch) -> u32 {
+    /// Reads one line with each threshold rule until one reads something; every symbol read
+    /// along it is a vote. Returns the highest vote count reached; with a `focus` (a position
+    /// along the line, and a list), only symbols read across that position count, and they are
+    /// added to the list.
+    fn read_line(
+        &self,
+        frame: &LumaFrame,
+        line: &Line,
+        votes: &mut Votes,
+        s: &mut Scratch,
+        mut focus: Option<&mut Focus>,
+    ) -> u32 {
         line.sample(frame, &mut s.samples);
         let mut best = 0;
         for rule in RULES {
             binarise(&s.samples, rule, &mut s.bits);
-            if let Some((sym, text, mid)) = read_row(&mut s.bits, &self.hints, true, true) {
-                best = best.max(votes.add(sym, text, line.point(mid)));
-                break;
+            read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
+            if s.hits.is_empty() {
+                continue;
             }
+            for h in s.hits.drain(..) {
+                let (a, b) = (line.point(h.start), line.point(h.end));
+                let key = (h.symbology, h.text);
+                let n = votes.add(key.0, key.1.clone(), a, b);
+                match &mut focus {
+                    None => best = best.max(n),
+                    Some(f) => {
+                        f.any = true;
+                        if (h.start..=h.end).contains(&f.at) {
+                            best = best.max(n);
+                            if !f.covering.contains(&key) {
+                                f.covering.push(key);
+                            }
+                        }
+                    }
+                }
+            }
+            break;
         }
         best
+    }
+
+    /// The QR pass; when it read a code, more are looked for: around each block region that
+    /// no code read covers (`regions`), or, without regions (a still read at full size though
+    /// its texture showed only coarser), on the frame with the codes read blanked.
+    fn qr_all(&self, frame: &LumaFrame, regions: Option<&[Region]>, found: &mut Vec<Detection>) {
+        let from = found.len();
+        self.qr_pass(frame, found);
+        if found.len() == from {
+            return;
+        }
+        let Some(regions) = regions else {
+            self.qr_blanked(frame, from, found);
+            return;
+        };
+        let blocks = regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Blocks && r.cells >= 2);
+        let mut looked = 0;
+        for r in blocks {
+            if looked == MORE_QR {
+                break;
+            }
+            let covered = found
+                .iter()
+                .filter(|d| d.symbology == Symbology::Qr)
+                .filter_map(|d| d.bbox)
+                .any(|b| inside(&b, (r.cx, r.cy), 0.1));
+            if covered {
+                continue;
+            }
+            looked += 1;
+            // Big modules leave a code's inside flat: its region may be a part of it.
+            let (x0, y0, x1, y1) = r.bbox;
+            let grow = ((x1 - x0).max(y1 - y0) as f32).max(2.0 * CELL as f32);
+            let area = [
+                x0 as f32 - grow,
+                y0 as f32 - grow,
+                x1 as f32 + grow,
+                y1 as f32 + grow,
+            ];
+            let Some((crop, (ox, oy))) = frame.crop(area) else {
+                continue;
+            };
+            let before = found.len();
+            self.qr_pass(&crop, found);
+            for d in &mut found[before..] {
+                d.at = d.at.map(|(x, y)| (x + ox, y + oy));
+                d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
+            }
+        }
+    }
+
+    /// Looks for more QR codes with the ones read (`found[from..]`) blanked, one at a time.
+    fn qr_blanked(&self, frame: &LumaFrame, mut from: usize, found: &mut Vec<Detection>) {
+        let mut copy = frame.clone();
+        for _ in 0..MORE_QR {
+            if found.len() == from {
+                return;
+            }
+            for d in &found[from..] {
+                if let (Symbology::Qr, Some(b)) = (d.symbology, d.bbox) {
+                    copy.fill_rect(grown(&b, 0.1), 255);
+                }
+            }
+            from = found.len();
+            self.qr_pass(&copy, found);
+        }
     }
 
     fn qr_pass(&self, frame: &LumaFrame, found: &mut Vec<Detection>) {
@@ -418,8 +600,14 @@ impl Decoder {
         found: &mut Vec<Detection>,
         hints: &DecodeHints,
     ) -> bool {
-        match MultiFormatReader::default().decode_with_hints(bitmap, hints) {
-            Ok(r) => push_result(&r, found),
+        // What rxing's MultiFormatReader does for QR alone, the zxing-cpp port first and the
+        // ZXing port after, called here to know which points come back: the first gives the
+        // symbol's corners, the second the finder patterns' centres.
+        if let Ok(r) = QrReader.decode_with_hints(bitmap, hints) {
+            return push_result(&r, found, Points::Corners);
+        }
+        match QRCodeReader.decode_with_hints(bitmap, hints) {
+            Ok(r) => push_result(&r, found, Points::Finders),
             Err(_) => false,
         }
     }
@@ -442,18 +630,31 @@ impl Decoder {
 
 /// Adds the 1D results with enough votes.
 fn push_winners(votes: &Votes, min_votes: u32, found: &mut Vec<Detection>) {
-    for (symbology, text, _, at) in votes.winners(min_votes, NEAR) {
+    for w in votes.winners(min_votes) {
         if !found
             .iter()
-            .any(|d| d.symbology == symbology && d.text == text)
+            .any(|d| d.symbology == w.symbology && d.text == w.text)
         {
             found.push(Detection {
-                symbology,
-                text,
-                at: Some(at),
+                symbology: w.symbology,
+                text: w.text,
+                at: Some(w.at),
+                bbox: Some(w.extent.bbox()),
             });
         }
     }
+}
+
+/// `b` grown by `share` of its width and height on every side.
+fn grown(b: &[f32; 4], share: f32) -> [f32; 4] {
+    let (gx, gy) = ((b[2] - b[0]) * share, (b[3] - b[1]) * share);
+    [b[0] - gx, b[1] - gy, b[2] + gx, b[3] + gy]
+}
+
+/// True when `p` lies in `b` grown by `share` of its size.
+fn inside(b: &[f32; 4], p: (f32, f32), share: f32) -> bool {
+    let g = grown(b, share);
+    p.0 >= g[0] && p.0 <= g[2] && p.1 >= g[1] && p.1 <= g[3]
 }
 
 /// The first of the half- and quarter-size frames that shows texture, with its regions and
@@ -473,6 +674,7 @@ fn coarser_texture(frame: &LumaFrame) -> Option<(LumaFrame, Vec<Region>, f32)> {
 fn scaled(mut found: Vec<Detection>, factor: f32) -> Vec<Detection> {
     for d in &mut found {
         d.at = d.at.map(|(x, y)| (x * factor, y * factor));
+        d.bbox = d.bbox.map(|b| b.map(|v| v * factor));
     }
     found
 }
@@ -489,8 +691,39 @@ fn centre(r: &RXingResult) -> Option<(f32, f32)> {
     ))
 }
 
+/// What the points of an rxing result are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Points {
+    /// The symbol's corners (the zxing-cpp port's QR reader), or the ends of a 1D symbol.
+    Corners,
+    /// The QR finder patterns' centres, bottom left, top left, top right (and perhaps an
+    /// alignment pattern): the ZXing port's QR reader.
+    Finders,
+}
+
+/// The box around the points rxing located. From finder patterns' centres, the fourth corner
+/// is added and the box grown by a finder pattern's half width (3.5 of the 14 or more modules
+/// between the centres).
+fn bbox_of(r: &RXingResult, points: Points) -> Option<[f32; 4]> {
+    let pts = r.getPoints();
+    if pts.is_empty() {
+        return None;
+    }
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    let mut add = |x: f32, y: f32| b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+    for p in pts {
+        add(p.x, p.y);
+    }
+    if points == Points::Finders && pts.len() >= 3 {
+        let (bl, tl, tr) = (pts[0], pts[1], pts[2]);
+        add(bl.x + tr.x - tl.x, bl.y + tr.y - tl.y);
+        b = grown(&b, 3.5 / 14.0);
+    }
+    Some(b)
+}
+
 /// Adds `r` to `found` when it is one of our symbologies, plausible and new. True when added.
-fn push_result(r: &RXingResult, found: &mut Vec<Detection>) -> bool {
+fn push_result(r: &RXingResult, found: &mut Vec<Detection>, points: Points) -> bool {
     let Some(symbology) = symbology_of(*r.getBarcodeFormat()) else {
         return false;
     };
@@ -506,6 +739,7 @@ fn push_result(r: &RXingResult, found: &mut Vec<Detection>) -> bool {
         symbology,
         text,
         at: centre(r),
+        bbox: bbox_of(r, points),
     });
     true
 }

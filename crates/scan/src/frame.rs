@@ -92,6 +92,40 @@ impl LumaFrame {
         self.data
     }
 
+    /// The part of the frame inside the box `[x0, y0, x1, y1]` (clipped to the frame), with its
+    /// top left corner in this frame's pixels; None when nothing of the box is inside.
+    pub fn crop(&self, b: [f32; 4]) -> Option<(LumaFrame, (f32, f32))> {
+        let clip = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
+        let (x0, x1) = (clip(b[0], self.width), clip(b[2].ceil(), self.width));
+        let (y0, y1) = (clip(b[1], self.height), clip(b[3].ceil(), self.height));
+        if x0 >= x1 || y0 >= y1 {
+            return None;
+        }
+        let mut data = Vec::with_capacity((x1 - x0) * (y1 - y0));
+        for y in y0..y1 {
+            data.extend_from_slice(&self.data[y * self.width + x0..y * self.width + x1]);
+        }
+        let frame = LumaFrame {
+            width: x1 - x0,
+            height: y1 - y0,
+            data,
+        };
+        Some((frame, (x0 as f32, y0 as f32)))
+    }
+
+    /// Paints the box `[x0, y0, x1, y1]` (clipped to the frame) in `level`.
+    pub fn fill_rect(&mut self, b: [f32; 4], level: u8) {
+        let clip = |v: f32, max: usize| (v.max(0.0) as usize).min(max);
+        let (x0, x1) = (clip(b[0], self.width), clip(b[2].ceil(), self.width));
+        let (y0, y1) = (clip(b[1], self.height), clip(b[3].ceil(), self.height));
+        if x0 >= x1 {
+            return;
+        }
+        for y in y0..y1 {
+            self.data[y * self.width + x0..y * self.width + x1].fill(level);
+        }
+    }
+
     #[inline]
     pub fn at(&self, x: usize, y: usize) -> u8 {
         self.data[y * self.width + x]
@@ -215,5 +249,18 @@ mod tests {
         assert!(LumaFrame::new(0, 2, vec![]).is_err());
         let f = LumaFrame::new(4, 2, (0..8).collect()).expect("frame");
         assert_eq!(f.half().data(), &[3, 5]);
+    }
+
+    #[test]
+    fn fill_rect_is_clipped_to_the_frame() {
+        let mut f = LumaFrame::filled(4, 3, 0);
+        f.fill_rect([2.0, -5.0, 9.0, 1.5], 9);
+        assert_eq!(f.data(), &[0, 0, 9, 9, 0, 0, 9, 9, 0, 0, 0, 0]);
+        f.fill_rect([f32::NAN, 0.0, -1.0, 3.0], 7);
+        assert_eq!(f.data()[0], 0);
+        let (c, at) = f.crop([1.0, 0.5, 3.0, 9.0]).expect("inside");
+        assert_eq!((c.width(), c.height(), at), (2, 3, (1.0, 0.0)));
+        assert_eq!(c.data(), &[0, 9, 0, 9, 0, 0]);
+        assert!(f.crop([5.0, 0.0, 9.0, 2.0]).is_none());
     }
 }

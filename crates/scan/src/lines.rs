@@ -68,6 +68,15 @@ impl Line {
         (self.x0 + t * self.dx, self.y0 + t * self.dy)
     }
 
+    /// The position along the line (in samples) nearest to the point (x, y).
+    pub fn nearest(&self, x: f32, y: f32) -> f32 {
+        let d2 = self.dx * self.dx + self.dy * self.dy;
+        if d2 <= 0.0 {
+            return 0.0;
+        }
+        ((x - self.x0) * self.dx + (y - self.y0) * self.dy) / d2
+    }
+
     pub fn sample(&self, frame: &LumaFrame, out: &mut Vec<u8>) {
         out.clear();
         let (w, h) = (frame.width(), frame.height());
@@ -213,14 +222,88 @@ pub fn binarise(samples: &[u8], rule: Threshold, out: &mut BitArray) {
     }
 }
 
-/// Runs the 1D row readers on one bit row, forwards then backwards.
-/// Returns (symbology, text, middle of the symbol in sample coordinates).
+/// One 1D symbol read along a bit row: where it starts and ends, in sample coordinates
+/// (`start <= end`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowHit {
+    pub symbology: Symbology,
+    pub text: String,
+    pub start: f32,
+    pub end: f32,
+}
+
+impl RowHit {
+    pub fn mid(&self) -> f32 {
+        (self.start + self.end) / 2.0
+    }
+}
+
+/// At most this many symbols are read along one row.
+const MAX_PER_ROW: usize = 4;
+/// The shortest symbol we read (a Code 128 of one character) has 25 bars and spaces, so 25
+/// edges or more; a row left with fewer after the symbols read on it are blanked holds no other.
+const MIN_EDGES: usize = 25;
+
+/// Runs the 1D row readers on one bit row, forwards then backwards, and again after blanking
+/// each symbol read, so that every symbol the row crosses is found (a scan line across a shelf
+/// label or the test card crosses two). The hits go to `out`, in the order read; `bits` is
+/// left with the symbols blanked.
 pub fn read_row(
     bits: &mut BitArray,
     hints: &DecodeHints,
     want_upcean: bool,
     want_128: bool,
-) -> Option<(Symbology, String, f32)> {
+    out: &mut Vec<RowHit>,
+) {
+    out.clear();
+    for _ in 0..MAX_PER_ROW {
+        let Some((symbology, text, (start, end))) = read_one(bits, hints, want_upcean, want_128)
+        else {
+            break;
+        };
+        let size = bits.get_size();
+        let (lo, hi) = (start.max(0.0) as usize, (end.ceil() as usize).min(size));
+        for i in lo..hi {
+            bits.unset(i);
+        }
+        out.push(RowHit {
+            symbology,
+            text,
+            start: start - QUIET as f32,
+            end: end - QUIET as f32,
+        });
+        if edges(bits) < MIN_EDGES {
+            break;
+        }
+    }
+}
+
+/// Number of light/dark changes along `bits`.
+fn edges(bits: &BitArray) -> usize {
+    let size = bits.get_size();
+    let (mut n, mut i, mut dark) = (0, 0, false);
+    while i < size {
+        i = if dark {
+            bits.getNextUnset(i)
+        } else {
+            bits.getNextSet(i)
+        };
+        if i < size {
+            n += 1;
+            dark = !dark;
+        }
+    }
+    n
+}
+
+/// The first symbol read along `bits` (forwards, else backwards): symbology, text, and where
+/// it lies in bit coordinates of the forward row.
+fn read_one(
+    bits: &mut BitArray,
+    hints: &DecodeHints,
+    want_upcean: bool,
+    want_128: bool,
+) -> Option<(Symbology, String, (f32, f32))> {
     for reversed in [false, true] {
         if reversed {
             bits.reverse();
@@ -236,58 +319,221 @@ pub fn read_row(
         }
         // rxing's answer when it has one (kept only if plausible), else our EAN/UPC reader.
         let hit = match got {
-            Some(r) => rxing_hit(&r, bits.get_size()),
+            Some(r) => rxing_hit(&r, bits),
             None if want_upcean => upcean::read(bits).filter(|(s, t, _)| plausible(*s, t)),
             None => None,
         };
         if reversed {
             bits.reverse();
         }
-        if let Some((sym, text, mid)) = hit {
-            let mid = if reversed {
-                bits.get_size() as f32 - 1.0 - mid
+        if let Some((sym, text, (a, b))) = hit {
+            let last = bits.get_size() as f32;
+            let span = if reversed {
+                (last - b, last - a)
             } else {
-                mid
+                (a, b)
             };
-            return Some((sym, text, mid - QUIET as f32));
+            return Some((sym, text, span));
         }
     }
     None
 }
 
-/// A plausible result of one of our symbologies, with the middle of the symbol in bits.
-fn rxing_hit(r: &RXingResult, size: usize) -> Option<(Symbology, String, f32)> {
+/// A plausible result of one of our symbologies, with where the symbol lies in bits.
+fn rxing_hit(r: &RXingResult, bits: &BitArray) -> Option<(Symbology, String, (f32, f32))> {
     let sym = symbology_of(*r.getBarcodeFormat())?;
     let text = r.getText().to_owned();
     if !plausible(sym, &text) {
         return None;
     }
     let pts = r.getPoints();
-    let mid = if pts.len() >= 2 {
-        (pts[0].x + pts[1].x) / 2.0
+    let span = if pts.len() >= 2 {
+        outer_edges(bits, pts[0].x.min(pts[1].x), pts[0].x.max(pts[1].x))
     } else {
-        size as f32 / 2.0
+        (0.0, bits.get_size() as f32)
     };
-    Some((sym, text, mid))
+    Some((sym, text, span))
+}
+
+/// rxing gives the middle of the start and of the stop pattern; the symbol reaches past them to
+/// its outer bars. From each middle, walks outwards over bars and spaces until a space at least
+/// 2.5 times as wide as the symbol's average bar or space (the quiet zone) or a limit.
+fn outer_edges(bits: &BitArray, from: f32, to: f32) -> (f32, f32) {
+    let size = bits.get_size();
+    let (a, b) = (
+        (from.max(0.0) as usize).min(size),
+        (to.max(0.0) as usize).min(size),
+    );
+    let mut runs = 0usize;
+    let mut i = a;
+    while i < b {
+        i = if bits.get(i) {
+            bits.getNextUnset(i)
+        } else {
+            bits.getNextSet(i)
+        };
+        runs += 1;
+    }
+    let mean = (b - a) as f32 / runs.max(1) as f32;
+    let quiet = (2.5 * mean).max(2.0);
+    let limit = (9.0 * mean).max(4.0) as usize;
+    // Rightwards.
+    let mut end = b;
+    while end < size && end - b < limit {
+        if bits.get(end) {
+            end = bits.getNextUnset(end);
+            continue;
+        }
+        let next = bits.getNextSet(end);
+        if (next - end) as f32 >= quiet {
+            break;
+        }
+        end = next;
+    }
+    // Leftwards: the same on the row seen from the other end.
+    let mut start = a;
+    while start > 0 && a - start < limit {
+        let k = start - 1;
+        let dark = bits.get(k);
+        let mut j = k;
+        while j > 0 && bits.get(j - 1) == dark {
+            j -= 1;
+        }
+        if !dark && (k + 1 - j) as f32 >= quiet {
+            break;
+        }
+        start = j;
+    }
+    (start as f32, end.min(size) as f32)
+}
+
+/// Where one symbol was seen: the first line's direction, and the extent of every reading
+/// line's span along it and across it (frame pixels).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Extent {
+    origin: (f32, f32),
+    u: (f32, f32),
+    along: (f32, f32),
+    across: (f32, f32),
+}
+
+impl Extent {
+    fn new(a: (f32, f32), b: (f32, f32)) -> Extent {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len = (dx * dx + dy * dy).sqrt();
+        let u = if len > 1e-3 {
+            (dx / len, dy / len)
+        } else {
+            (1.0, 0.0)
+        };
+        Extent {
+            origin: a,
+            u,
+            along: (0.0, len),
+            across: (0.0, 0.0),
+        }
+    }
+
+    fn project(&self, p: (f32, f32)) -> (f32, f32) {
+        let (dx, dy) = (p.0 - self.origin.0, p.1 - self.origin.1);
+        (
+            dx * self.u.0 + dy * self.u.1,
+            -dx * self.u.1 + dy * self.u.0,
+        )
+    }
+
+    fn add(&mut self, p: (f32, f32)) {
+        let (a, c) = self.project(p);
+        self.along = (self.along.0.min(a), self.along.1.max(a));
+        self.across = (self.across.0.min(c), self.across.1.max(c));
+    }
+
+    /// Length along the bars' normal (pixels).
+    pub fn length(&self) -> f32 {
+        self.along.1 - self.along.0
+    }
+
+    /// True when `p` lies within the extent grown by `margin` pixels on every side.
+    pub fn contains(&self, p: (f32, f32), margin: f32) -> bool {
+        let (a, c) = self.project(p);
+        a >= self.along.0 - margin
+            && a <= self.along.1 + margin
+            && c >= self.across.0 - margin
+            && c <= self.across.1 + margin
+    }
+
+    /// The axis-aligned box around the extent: x0, y0, x1, y1.
+    pub fn bbox(&self) -> [f32; 4] {
+        let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+        for a in [self.along.0, self.along.1] {
+            for c in [self.across.0, self.across.1] {
+                let x = self.origin.0 + a * self.u.0 - c * self.u.1;
+                let y = self.origin.1 + a * self.u.1 + c * self.u.0;
+                b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+            }
+        }
+        b
+    }
+}
+
+#[derive(Debug)]
+struct Tally {
+    n: u32,
+    sx: f32,
+    sy: f32,
+    extent: Extent,
+}
+
+/// A 1D result with enough votes: its symbology, text, votes, centre and extent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Winner {
+    pub symbology: Symbology,
+    pub text: String,
+    pub votes: u32,
+    pub at: (f32, f32),
+    pub extent: Extent,
 }
 
 /// Votes of scan lines for 1D results.
 #[derive(Debug, Default)]
 pub struct Votes {
-    map: HashMap<(Symbology, String), (u32, f32, f32)>,
+    map: HashMap<(Symbology, String), Tally>,
 }
 
+/// A rival read lying within this share of a symbol's length of it (or this many pixels,
+/// whichever is more) is the same symbol misread.
+const RIVAL_MARGIN: f32 = 0.1;
+const RIVAL_MARGIN_PX: f32 = 12.0;
+
 impl Votes {
-    pub fn add(&mut self, sym: Symbology, text: String, at: (f32, f32)) -> u32 {
-        let e = self.map.entry((sym, text)).or_insert((0, 0.0, 0.0));
-        e.0 += 1;
-        e.1 += at.0;
-        e.2 += at.1;
-        e.0
+    /// Counts one line's read of a symbol whose ends are at `a` and `b` (frame pixels); returns
+    /// its votes so far.
+    pub fn add(&mut self, sym: Symbology, text: String, a: (f32, f32), b: (f32, f32)) -> u32 {
+        let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        match self.map.entry((sym, text)) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                let t = e.get_mut();
+                t.n += 1;
+                t.sx += mid.0;
+                t.sy += mid.1;
+                t.extent.add(a);
+                t.extent.add(b);
+                t.n
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Tally {
+                    n: 1,
+                    sx: mid.0,
+                    sy: mid.1,
+                    extent: Extent::new(a, b),
+                });
+                1
+            }
+        }
     }
 
     pub fn count(&self, sym: Symbology, text: &str) -> u32 {
-        self.map.get(&(sym, text.to_owned())).map_or(0, |e| e.0)
+        self.map.get(&(sym, text.to_owned())).map_or(0, |t| t.n)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -295,36 +541,44 @@ impl Votes {
     }
 
     /// Results with at least `min` votes, after dropping the weaker of two results read at the
-    /// same place (a stretch of a Code 128 read as UPC-E, say).
-    pub fn winners(&self, min: u32, near: f32) -> Vec<(Symbology, String, u32, (f32, f32))> {
-        let mut all: Vec<_> = self
+    /// same place (a stretch of a Code 128 read as UPC-E, say). Two symbols side by side or one
+    /// above the other are both kept.
+    pub fn winners(&self, min: u32) -> Vec<Winner> {
+        let mut all: Vec<Winner> = self
             .map
             .iter()
-            .map(|((s, t), (n, x, y))| (*s, t.clone(), *n, (x / *n as f32, y / *n as f32)))
+            .map(|((s, t), tally)| Winner {
+                symbology: *s,
+                text: t.clone(),
+                votes: tally.n,
+                at: (tally.sx / tally.n as f32, tally.sy / tally.n as f32),
+                extent: tally.extent,
+            })
             .collect();
         all.sort_by(|a, b| {
-            b.2.cmp(&a.2)
-                .then(strength(b.0).cmp(&strength(a.0)))
-                .then(a.1.cmp(&b.1))
+            b.votes
+                .cmp(&a.votes)
+                .then(strength(b.symbology).cmp(&strength(a.symbology)))
+                .then(a.text.cmp(&b.text))
         });
-        let mut out: Vec<(Symbology, String, u32, (f32, f32))> = Vec::new();
+        let mut out: Vec<Winner> = Vec::new();
         for cand in all {
+            // A rival with fewer votes in the same place is a misread of the winner.
             let clash = out.iter().any(|o| {
-                let d = ((o.3.0 - cand.3.0).powi(2) + (o.3.1 - cand.3.1).powi(2)).sqrt();
-                d < near
+                let margin = (o.extent.length() * RIVAL_MARGIN).max(RIVAL_MARGIN_PX);
+                o.extent.contains(cand.at, margin) || cand.extent.contains(o.at, margin)
             });
-            // A close rival with fewer votes is a misread of the winner.
             if clash {
                 continue;
             }
             // UPC-E and EAN-8 are short and weakly checked: a stretch of a longer symbol can
             // pass for one, so they need one more agreeing line.
-            let need = if matches!(cand.0, Symbology::Upce | Symbology::Ean8) && min > 1 {
+            let need = if matches!(cand.symbology, Symbology::Upce | Symbology::Ean8) && min > 1 {
                 min + 1
             } else {
                 min
             };
-            if cand.2 >= need {
+            if cand.votes >= need {
                 out.push(cand);
             }
         }
@@ -374,13 +628,98 @@ mod tests {
     #[test]
     fn close_rivals_lose_to_the_stronger_read() {
         let mut v = Votes::default();
-        for _ in 0..3 {
-            v.add(Symbology::Code128, "ABC".into(), (10.0, 10.0));
+        for y in [0.0, 5.0, 10.0] {
+            v.add(Symbology::Code128, "ABC".into(), (10.0, y), (210.0, y));
         }
-        v.add(Symbology::Upce, "01234565".into(), (12.0, 10.0));
-        v.add(Symbology::Upce, "01234565".into(), (12.0, 10.0));
-        let w = v.winners(2, 50.0);
+        for y in [4.0, 8.0, 9.0] {
+            v.add(Symbology::Upce, "01234565".into(), (120.0, y), (200.0, y));
+        }
+        let w = v.winners(2);
         assert_eq!(w.len(), 1);
-        assert_eq!(w[0].1, "ABC");
+        assert_eq!(w[0].text, "ABC");
+        assert_eq!(w[0].extent.bbox(), [10.0, 0.0, 210.0, 10.0]);
+    }
+
+    #[test]
+    fn symbols_side_by_side_and_stacked_are_all_winners() {
+        let mut v = Votes::default();
+        for y in [100.0, 110.0, 120.0] {
+            v.add(
+                Symbology::Ean13,
+                "4006381333931".into(),
+                (10.0, y),
+                (200.0, y),
+            );
+            // Beside it on the same lines, 40 pixels of quiet zone away.
+            v.add(Symbology::Ean8, "96385074".into(), (240.0, y), (380.0, y));
+            // Below it, 40 pixels under the lowest line.
+            v.add(
+                Symbology::Upca,
+                "036000291452".into(),
+                (10.0, y + 60.0),
+                (200.0, y + 60.0),
+            );
+        }
+        let mut w: Vec<String> = v.winners(2).into_iter().map(|w| w.text).collect();
+        w.sort();
+        assert_eq!(w, ["036000291452", "4006381333931", "96385074"]);
+    }
+
+    /// A bit row of `runs` (module widths, the first dark), `px` pixels a module.
+    fn bit_row(runs: &[(usize, usize)], px: usize) -> BitArray {
+        let total: usize = runs.iter().map(|(w, gap)| w + gap).sum::<usize>() * px;
+        let mut bits = BitArray::with_size(total);
+        let mut x = 0;
+        for &(w, gap) in runs {
+            for i in x..x + w * px {
+                bits.set(i);
+            }
+            x += (w + gap) * px;
+        }
+        bits
+    }
+
+    #[test]
+    fn outer_edges_stop_at_the_quiet_zone() {
+        // Quiet zone of 10, bars 1 2 1 3 1 with 1-module spaces, quiet zone of 10.
+        let bits = bit_row(&[(0, 10), (1, 1), (2, 1), (1, 1), (3, 1), (1, 10)], 2);
+        // Inner points, as rxing gives the middles of the start and stop patterns.
+        let (start, end) = outer_edges(&bits, 23.0, 37.0);
+        assert_eq!((start, end), (20.0, 44.0));
+    }
+
+    #[test]
+    fn every_symbol_along_a_row_is_read() {
+        use rxing::Writer;
+        let hints = DecodeHints::default();
+        let row = |text: &str, format: rxing::BarcodeFormat| {
+            let m = rxing::MultiFormatWriter
+                .encode(text, &format, 0, 0)
+                .expect("encode");
+            (0..m.getWidth())
+                .map(|x| m.get(x, 0))
+                .collect::<Vec<bool>>()
+        };
+        let mut line = vec![false; 30];
+        line.extend(row("4006381333931", rxing::BarcodeFormat::EAN_13));
+        line.extend(vec![false; 20]);
+        line.extend(row("96385074", rxing::BarcodeFormat::EAN_8));
+        line.extend(vec![false; 20]);
+        line.extend(row("SS1-ABC", rxing::BarcodeFormat::CODE_128));
+        line.extend(vec![false; 30]);
+        let samples: Vec<u8> = line
+            .iter()
+            .flat_map(|&dark| [if dark { 20 } else { 220 }; 3])
+            .collect();
+        let mut bits = BitArray::new();
+        binarise(&samples, Threshold::Global, &mut bits);
+        let mut hits = Vec::new();
+        read_row(&mut bits, &hints, true, true, &mut hits);
+        let mut texts: Vec<&str> = hits.iter().map(|h| h.text.as_str()).collect();
+        texts.sort_unstable();
+        assert_eq!(texts, ["4006381333931", "96385074", "SS1-ABC"], "{hits:?}");
+        for h in &hits {
+            assert!(h.start >= 0.0 && h.end <= samples.len() as f32, "{h:?}");
+        }
     }
 }

@@ -122,8 +122,11 @@ fn guard_ok(e: &[f32], m: f32) -> bool {
     e.iter().all(|&w| w > 0.3 * m && w < 2.2 * m)
 }
 
+/// Where a symbol lies along a bit row: from its first bar to the end of its last (bits).
+pub type Span = (f32, f32);
+
 /// Tries an EAN-13 (or UPC-A) or EAN-8 starting with the guard bar at run `s`.
-fn symbol_at(r: &Runs, s: usize, digits: usize) -> Option<(Symbology, String, f32)> {
+fn symbol_at(r: &Runs, s: usize, digits: usize) -> Option<(Symbology, String, Span)> {
     let half_digits = digits / 2;
     let count = 3 + 4 * half_digits + 5 + 4 * half_digits + 3;
     let modules = (3 + 7 * half_digits + 5 + 7 * half_digits + 3) as f32;
@@ -177,25 +180,25 @@ fn symbol_at(r: &Runs, s: usize, digits: usize) -> Option<(Symbology, String, f3
         }
         out.push(char::from(b'0' + d));
     }
-    let mid = (r.starts[s] + r.starts[s + count]) as f32 / 2.0;
+    let span = (r.starts[s] as f32, r.starts[s + count] as f32);
     if digits == 8 {
-        return Some((Symbology::Ean8, out, mid));
+        return Some((Symbology::Ean8, out, span));
     }
     let first = PARITY.iter().position(|&p| p == parity)?;
     if first == 0 {
         // An EAN-13 starting with 0 is a UPC-A.
-        return Some((Symbology::Upca, out, mid));
+        return Some((Symbology::Upca, out, span));
     }
     Some((
         Symbology::Ean13,
         format!("{}{out}", char::from(b'0' + first as u8)),
-        mid,
+        span,
     ))
 }
 
-/// The first EAN-13 / UPC-A / EAN-8 found along `bits` (left to right), with the middle of the
-/// symbol in bit coordinates. The check digit is not verified here.
-pub fn read(bits: &BitArray) -> Option<(Symbology, String, f32)> {
+/// The first EAN-13 / UPC-A / EAN-8 found along `bits` (left to right), with where it lies in
+/// bit coordinates. The check digit is not verified here.
+pub fn read(bits: &BitArray) -> Option<(Symbology, String, Span)> {
     let r = runs(bits);
     for s in (1..r.widths.len()).step_by(2) {
         for digits in [12, 8] {
@@ -311,10 +314,10 @@ mod tests {
     }
 
     #[test]
-    fn the_middle_is_reported_in_bit_coordinates() {
+    fn the_span_is_reported_in_bit_coordinates() {
         let bits = row("4006381333931", 2.0, 0.0, 10.0, 10.0);
-        let (_, _, mid) = read(&bits).expect("read");
-        let expected = (10.0 + 95.0 / 2.0) * 2.0;
-        assert!((mid - expected).abs() < 3.0, "{mid} vs {expected}");
+        let (_, _, (start, end)) = read(&bits).expect("read");
+        assert!((start - 20.0).abs() < 1.5, "{start}");
+        assert!((end - 210.0).abs() < 1.5, "{end}");
     }
 }

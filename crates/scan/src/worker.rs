@@ -372,6 +372,7 @@ mod tests {
             symbology: s,
             text: t.into(),
             at: None,
+            bbox: None,
         }
     }
 
