@@ -39,6 +39,7 @@ fn options(dir: &std::path::Path) -> Options {
         place: false,
         counter_opening: None,
         shoot_customer: false,
+        quick_keys: Vec::new(),
     }
 }
 

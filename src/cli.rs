@@ -88,7 +88,8 @@ pub struct UiArgs {
     /// counter, kiosk or setup.
     #[arg(long)]
     pub mode: Option<String>,
-    /// auto, a device index or path, replay:DIR[@FPS], or none.
+    /// auto, a device index or path, replay:DIR[@FPS], demo (the bundled demo frames), or
+    /// none.
     #[arg(long)]
     pub camera: Option<String>,
     /// zh-CN or en.
@@ -350,6 +351,7 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
             _ => None,
         },
         shoot_customer: screen == "customer",
+        quick_keys: ctx.config.quick_keys.clone().unwrap_or_default(),
     };
     // The customer display: on a second monitor when there is one (or where config.toml says).
     let monitors = crate::ui::customer::monitors().unwrap_or_else(|e| {

@@ -53,6 +53,17 @@ pub struct Config {
     /// The customer-facing display: the monitor's name (`HDMI-2`), `on` (the second monitor),
     /// or `off`. Absent: on when a second monitor is found.
     pub customer_display: Option<String>,
+    /// The counter's quick keys for products without a barcode (loose fruit, bread):
+    /// `[[quick_keys]]` with `gtin`, `label` and `label_zh`.
+    pub quick_keys: Option<Vec<QuickKey>>,
+}
+
+/// A counter button that adds a product without scanning it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuickKey {
+    pub gtin: String,
+    pub label: String,
+    pub label_zh: Option<String>,
 }
 
 impl Config {

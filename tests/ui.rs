@@ -63,6 +63,7 @@ fn options(dir: &tempfile::TempDir, store: &Store, mode: Mode) -> Options {
         place: false,
         counter_opening: None,
         shoot_customer: false,
+        quick_keys: Vec::new(),
     }
 }
 
@@ -503,7 +504,11 @@ fn a_refused_coupon_shows_its_reason() {
     .render(EN);
     term.assert_sees(&tr(EN, "refused", &[("reason", reason)]));
     assert!(term.app.counter.session.cart().coupon().is_none());
-    term.assert_not_sees(&tr(EN, "coupon-line", &[("id", "SPRING50".into())]));
+    term.assert_not_sees(&tr(
+        EN,
+        "coupon-line",
+        &[("what", "¥5.00 off over ¥50.00".into())],
+    ));
 
     // For another store: refused when verified, before it reaches the cart.
     let other = issuer
@@ -526,7 +531,27 @@ fn a_refused_coupon_shows_its_reason() {
         .expect("issue");
     term.camera_scan(TEA, Symbology::Ean13);
     term.camera_scan(&good, Symbology::Qr);
-    term.assert_sees(&tr(EN, "coupon-line", &[("id", "HELLO5".into())]));
+    // Shown as what it gives, never as its id.
+    term.assert_sees(&tr(EN, "coupon-line", &[("what", "¥5.00 off".into())]));
+    assert!(!term.sees("HELLO5"));
+    let good_coupon = coupon("HELLO5", &["SH001"], None);
+    assert_eq!(
+        smartstore::ui::widgets::coupon_words(&good_coupon, Lang::Zh),
+        "立减¥5.00"
+    );
+    let ten = Coupon {
+        value: CouponValue::PercentOff(15),
+        min_spend: Some(Money::new(2000, Currency::CNY)),
+        ..good_coupon
+    };
+    assert_eq!(
+        smartstore::ui::widgets::coupon_words(&ten, Lang::Zh),
+        "满¥20.00打8.5折"
+    );
+    assert_eq!(
+        smartstore::ui::widgets::coupon_words(&ten, EN),
+        "15% off over ¥20.00"
+    );
     term.assert_sees(&tr(
         EN,
         "coupon-applied",
@@ -784,6 +809,62 @@ fn a_usb_scanner_adds_to_the_cart_whatever_has_the_focus() {
     type_fast(&mut term, "6921000000019", true);
     term.assert_sees(&added(&tea, 3));
     assert_eq!(term.app.counter.session.cart().lines()[0].quantity, 3);
+    // The card reference field: the scanner's digits never stay there (nor reach the
+    // platform as a card reference).
+    term.app.counter.session.card_ref = "AUTH-77".into();
+    term.app.counter.session.card_ref.push_str("6921000000019");
+    type_fast(&mut term, "6921000000019", true);
+    assert_eq!(term.app.counter.session.card_ref, "AUTH-77");
+    assert_eq!(term.app.counter.session.cart().lines()[0].quantity, 4);
+}
+
+#[test]
+fn a_quantity_typed_before_the_code_and_quick_keys_add_products() {
+    use smartstore::ui::counter::quantity_prefix;
+    assert_eq!(
+        quantity_prefix("3*6921000000019"),
+        Some((3, "6921000000019"))
+    );
+    assert_eq!(
+        quantity_prefix(" 12 x 6921000000019 "),
+        Some((12, "6921000000019"))
+    );
+    assert_eq!(quantity_prefix("2×69000171"), Some((2, "69000171")));
+    assert_eq!(quantity_prefix("0*6921000000019"), None);
+    assert_eq!(quantity_prefix("1000*6921000000019"), None);
+    assert_eq!(
+        quantity_prefix("3*PU1:ABC"),
+        None,
+        "a shopper code is never split"
+    );
+    assert_eq!(quantity_prefix("6921000000019"), None);
+    let mut term = Term::new(Mode::Counter);
+    let tea = term.item(TEA);
+    term.app.counter.input = format!("3*{TEA}");
+    term.send(Message::Counter(counter::Message::Submit));
+    assert_eq!(term.app.counter.session.cart().lines()[0].quantity, 3);
+    term.assert_sees(&added(&tea, 3));
+    // The next scan adds one again.
+    term.camera_scan(TEA, Symbology::Ean13);
+    assert_eq!(term.app.counter.session.cart().lines()[0].quantity, 4);
+
+    // Quick keys from config.toml, labelled in the window's language.
+    let mut term = Term::new(Mode::Counter);
+    term.app.counter = counter::Counter::new(Currency::CNY, "DEMO").with_quick_keys(vec![
+        smartstore::config::QuickKey {
+            gtin: TEA.into(),
+            label: "Green tea".into(),
+            label_zh: Some("绿茶".into()),
+        },
+    ]);
+    term.click("Green tea");
+    assert_eq!(
+        term.app.counter.session.cart().lines()[0]
+            .gtin
+            .as_str()
+            .trim_start_matches('0'),
+        TEA.trim_start_matches('0')
+    );
 }
 
 #[test]

@@ -99,6 +99,8 @@ pub struct Options {
     pub counter_opening: Option<counter::Opening>,
     /// The screenshot is of the customer display's window (docs/screenshots).
     pub shoot_customer: bool,
+    /// The counter's quick keys (config.toml).
+    pub quick_keys: Vec<crate::config::QuickKey>,
 }
 
 /// The windows to open: the counter's (or kiosk's, or setup's), and the customer display's.
@@ -151,7 +153,8 @@ impl App {
         App {
             mode: options.mode,
             lang: options.lang,
-            counter: Counter::new(options.currency, &options.store_id),
+            counter: Counter::new(options.currency, &options.store_id)
+                .with_quick_keys(options.quick_keys.clone()),
             kiosk,
             setup,
             status: TerminalStatus {
@@ -482,11 +485,20 @@ impl App {
             return vec![];
         }
         if captured {
-            for field in [
+            let mut fields: Vec<&mut String> = vec![
                 &mut self.counter.session.address,
+                &mut self.counter.session.card_ref,
                 &mut self.kiosk.session.address,
+                &mut self.kiosk.session.card_ref,
                 &mut self.setup.token,
-            ] {
+            ];
+            if let Some(f) = self.counter.shift_ask.as_mut() {
+                fields.push(f);
+            }
+            if let Some(d) = self.counter.shift_desk.as_mut() {
+                fields.extend([&mut d.amount, &mut d.reason, &mut d.counted]);
+            }
+            for field in fields {
                 if let Some(rest) = field.strip_suffix(text.as_str()) {
                     *field = rest.to_owned();
                 }

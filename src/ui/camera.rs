@@ -47,22 +47,20 @@ pub fn demo_frames_dir() -> PathBuf {
         .join("demo-frames")
 }
 
-/// Opens the camera named by `spec`; `auto` with no usable webcam falls back to the demo frames.
-fn open(spec: &CameraSpec) -> Result<(Box<dyn FrameSource>, bool), SourceError> {
-    match spec {
-        CameraSpec::Auto => match smartstore_scan::source::open(spec) {
-            Ok(s) => Ok((s, false)),
-            Err(e) => {
-                tracing::warn!("no webcam ({e}); playing the demo frames");
-                let demo = CameraSpec::Replay {
-                    dir: demo_frames_dir(),
-                    fps: 10.0,
-                };
-                smartstore_scan::source::open(&demo).map(|s| (s, true))
-            }
-        },
-        other => smartstore_scan::source::open(other).map(|s| (s, false)),
+/// The camera spec that plays the bundled demo frames (`--camera demo`).
+pub const DEMO_CAMERA: &str = "demo";
+
+/// Opens the camera named by `spec` (`true`: the demo frames). `auto` with no usable webcam is
+/// no camera: a counter with a USB scanner only must not add demo products by itself.
+fn open(spec: &CameraSpec, demo: bool) -> Result<(Box<dyn FrameSource>, bool), SourceError> {
+    if demo {
+        let frames = CameraSpec::Replay {
+            dir: demo_frames_dir(),
+            fps: 10.0,
+        };
+        return smartstore_scan::source::open(&frames).map(|s| (s, true));
     }
+    smartstore_scan::source::open(spec).map(|s| (s, false))
 }
 
 #[allow(clippy::ptr_arg)] // `Subscription::run_with` hands the key over as `&String`.
@@ -71,7 +69,12 @@ fn stream(spec: &String) -> impl iced::futures::Stream<Item = CameraEvent> + use
     iced::stream::channel(
         64,
         async move |mut output: iced::futures::channel::mpsc::Sender<CameraEvent>| {
-            let parsed: CameraSpec = match spec.parse() {
+            let wants_demo = spec.trim() == DEMO_CAMERA;
+            let parsed: CameraSpec = match if wants_demo {
+                Ok(CameraSpec::Auto)
+            } else {
+                spec.parse()
+            } {
                 Ok(s) => s,
                 Err(e) => {
                     let _ = output.send(CameraEvent::Failed(e)).await;
@@ -81,7 +84,7 @@ fn stream(spec: &String) -> impl iced::futures::Stream<Item = CameraEvent> + use
             let demo = Arc::new(std::sync::atomic::AtomicBool::new(false));
             let demo_flag = demo.clone();
             let opener = move || {
-                let (source, is_demo) = open(&parsed)?;
+                let (source, is_demo) = open(&parsed, wants_demo)?;
                 demo_flag.store(is_demo, std::sync::atomic::Ordering::SeqCst);
                 Ok(source)
             };

@@ -19,6 +19,18 @@ pub const STAFF_INPUT: &str = "staff-input";
 pub const RECEIPT_INPUT: &str = "receipt-input";
 pub const FLOAT_INPUT: &str = "float-input";
 
+/// A quantity typed before a product's code: `3*6921000000019`, `3x…` or `3×…` (1 to 999; the
+/// code all digits, so a shopper code's text is never split).
+pub fn quantity_prefix(text: &str) -> Option<(u32, &str)> {
+    let text = text.trim();
+    let at = text.find(['*', 'x', 'X', '×'])?;
+    let (n, rest) = text.split_at(at);
+    let code = rest.trim_start_matches(['*', 'x', 'X', '×']).trim();
+    let n: u32 = n.trim().parse().ok().filter(|n| (1..=999).contains(n))?;
+    let digits = code.len() >= 8 && code.len() <= 14 && code.bytes().all(|b| b.is_ascii_digit());
+    digits.then_some((n, code))
+}
+
 /// The counter's function keys: a clerk with a USB scanner and no mouse does everything here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortcut {
@@ -75,6 +87,8 @@ pub enum Message {
     /// The shift desk: X report, cash in and out, the blind close.
     OpenShiftDesk,
     ShiftDesk(super::shift_desk::Message),
+    /// A quick key: the product with this GTIN, as if scanned.
+    QuickKey(String),
 }
 
 /// A counter screen to open on (demos and screenshots).
@@ -135,9 +149,17 @@ pub struct Counter {
     pub shift_ask: Option<String>,
     /// The shift desk, when open.
     pub shift_desk: Option<super::shift_desk::ShiftDesk>,
+    /// Buttons for products without a barcode (config.toml).
+    pub quick_keys: Vec<crate::config::QuickKey>,
 }
 
 impl Counter {
+    /// With the store's quick keys (at most 24 shown).
+    pub fn with_quick_keys(mut self, keys: Vec<crate::config::QuickKey>) -> Counter {
+        self.quick_keys = keys.into_iter().take(24).collect();
+        self
+    }
+
     /// The e-receipt QR of the sale just placed (the customer display shows it too).
     pub fn receipt_qr(&self) -> Option<&qr_code::Data> {
         self.qr.as_ref()
@@ -155,6 +177,7 @@ impl Counter {
             shift_open: false,
             shift_ask: None,
             shift_desk: None,
+            quick_keys: Vec::new(),
         }
     }
 
@@ -228,6 +251,12 @@ impl Counter {
                         desk.receipt = text.clone();
                         return vec![Effect::FindReceipt(text)];
                     }
+                    // `3*6921000000019` (or 3x, 3×): three of that product.
+                    let (quantity, text) = match quantity_prefix(&text) {
+                        Some((n, code)) => (Some(n), code.to_owned()),
+                        None => (None, text),
+                    };
+                    s.next_quantity = quantity;
                     return vec![Effect::Resolve {
                         text,
                         symbology: None,
@@ -255,6 +284,13 @@ impl Counter {
                 self.shift_desk = Some(desk);
                 self.desk = None;
                 return vec![effect];
+            }
+            Message::QuickKey(gtin) => {
+                s.next_quantity = None;
+                return vec![Effect::Resolve {
+                    text: gtin,
+                    symbology: None,
+                }];
             }
             Message::ShiftDesk(m) => {
                 if let Some(desk) = &mut self.shift_desk {
@@ -797,9 +833,23 @@ impl Counter {
                 .padding(8),
         ]
         .spacing(8);
+        let mut keys = iced::widget::Row::new().spacing(6);
+        for k in &self.quick_keys {
+            let label = match (&k.label_zh, lang) {
+                (Some(zh), Lang::Zh) if !zh.is_empty() => zh.clone(),
+                _ => k.label.clone(),
+            };
+            keys = keys.push(
+                button(text(label).size(16))
+                    .padding(10)
+                    .style(button::secondary)
+                    .on_press(Message::QuickKey(k.gtin.clone())),
+            );
+        }
         let left = column![
             camera,
             scan,
+            keys.wrap(),
             widgets::notice(s.notice.as_ref(), 17),
             text(t(lang, "counter-keys")).size(12)
         ]

@@ -65,6 +65,8 @@ pub struct Session {
     pub scans: u64,
     /// What a new sale starts with (the counter: carried out, cash; the kiosk: delivered).
     home: (FulfilKind, PayKind),
+    /// The quantity typed before the next product's code (`3*6921000000019`).
+    pub next_quantity: Option<u32>,
 }
 
 impl Session {
@@ -94,6 +96,7 @@ impl Session {
             busy: false,
             scans: 0,
             home: (fulfil, pay),
+            next_quantity: None,
         }
     }
 
@@ -145,8 +148,22 @@ impl Session {
             self.reset();
             self.scans = 1;
         }
+        let times = self.next_quantity.take().filter(|n| *n > 1);
         let applied = match self.checkout.cart_mut() {
-            Ok(cart) => apply(cart, resolution, codes).map_err(|r| r.render(lang)),
+            Ok(cart) => match apply(cart, resolution, codes).map_err(|r| r.render(lang)) {
+                // A quantity typed before the code: the line takes that many more.
+                Ok(Applied::Added { item, quantity }) if times.is_some() => {
+                    let want = quantity.saturating_add(times.unwrap_or(1) - 1);
+                    match cart.set_quantity(item.gtin, want) {
+                        Ok(()) => Ok(Applied::Added {
+                            item,
+                            quantity: want,
+                        }),
+                        Err(e) => Err(e.render(lang)),
+                    }
+                }
+                other => other,
+            },
             Err(e) => Err(e.render(lang)),
         };
         let notice = match applied {

@@ -76,7 +76,7 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
     if let Some(c) = s.cart().coupon() {
         rows = rows.push(
             row![
-                text(tr(lang, "coupon-line", &[("id", c.id.clone())]))
+                text(tr(lang, "coupon-line", &[("what", coupon_words(c, lang))]))
                     .size(size)
                     .width(Fill),
                 button(text(t(lang, "coupon-remove")).size(size - 2))
@@ -216,4 +216,39 @@ pub fn status_bar<'a, M: 'a>(status: &TerminalStatus, lang: Lang) -> Element<'a,
         .width(Fill)
         .style(container::rounded_box)
         .into()
+}
+
+/// What a coupon gives, as a shopper reads it: "¥5.00 off over ¥20.00", "满¥20.00减¥5.00",
+/// "10% off", "9折" (never its id).
+pub fn coupon_words(c: &smartstore_domain::coupon::Coupon, lang: Lang) -> String {
+    use smartstore_domain::coupon::CouponValue;
+    let min = c.min_spend.filter(|m| m.minor > 0).map(|m| m.to_string());
+    match (&c.value, min) {
+        (CouponValue::AmountOff(m), None) => {
+            tr(lang, "coupon-amount-off", &[("amount", m.to_string())])
+        }
+        (CouponValue::AmountOff(m), Some(min)) => tr(
+            lang,
+            "coupon-amount-off-min",
+            &[("amount", m.to_string()), ("min", min)],
+        ),
+        (CouponValue::PercentOff(p), min) => {
+            // 10 % off is 9折 (pay nine tenths); 15 % off is 8.5折.
+            let pay = 100u32.saturating_sub(*p);
+            let rate = if pay % 10 == 0 {
+                (pay / 10).to_string()
+            } else {
+                format!("{}.{}", pay / 10, pay % 10)
+            };
+            let args = [("percent", p.to_string()), ("rate", rate)];
+            match min {
+                None => tr(lang, "coupon-percent-off", &args),
+                Some(min) => tr(
+                    lang,
+                    "coupon-percent-off-min",
+                    &[args[0].clone(), args[1].clone(), ("min", min)],
+                ),
+            }
+        }
+    }
 }
