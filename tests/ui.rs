@@ -598,7 +598,9 @@ fn the_kiosk_warns_when_idle_then_resets() {
     term.assert_not_sees(&t(EN, "kiosk-continue"));
     assert_eq!(term.app.kiosk.stage, kiosk::Stage::Attract);
     assert!(term.app.kiosk.session.cart().is_empty());
-    term.click(Lang::En.native_name());
+    // A touch anywhere on the attract screen starts, not only the language buttons.
+    term.click(&t(EN, "kiosk-welcome"));
+    assert_eq!(term.app.kiosk.stage, kiosk::Stage::Shopping);
     term.assert_sees(&t(EN, "cart-empty"));
     term.assert_not_sees(&tea.name);
     // Nothing was ordered.

@@ -24,6 +24,8 @@ pub enum Stage {
 #[derive(Debug, Clone)]
 pub enum Message {
     Start(Lang),
+    /// A touch anywhere on the attract screen: start in the language shown.
+    TouchStart,
     Cart(CartAction),
     ToCheckout,
     BackToShopping,
@@ -135,6 +137,11 @@ impl Kiosk {
             Message::Start(l) => {
                 self.stage = Stage::Shopping;
                 return (vec![], Some(Event::LanguageChosen(l)));
+            }
+            Message::TouchStart => {
+                if self.stage == Stage::Attract {
+                    self.stage = Stage::Shopping;
+                }
             }
             Message::Cart(a) => s.cart_action(a, lang),
             Message::ToCheckout => {
@@ -271,7 +278,8 @@ impl Kiosk {
     pub fn view<'a>(&'a self, lang: Lang, camera: Element<'a, Message>) -> Element<'a, Message> {
         let s = &self.session;
         let body: Element<'a, Message> = match self.stage {
-            Stage::Attract => center(
+            // A touch anywhere starts (the language buttons choose the language first).
+            Stage::Attract => iced::widget::mouse_area(center(
                 column![
                     text(t(lang, "kiosk-welcome")).size(64),
                     text(t(lang, "kiosk-touch")).size(32),
@@ -283,7 +291,8 @@ impl Kiosk {
                 ]
                 .spacing(40)
                 .align_x(Alignment::Center),
-            )
+            ))
+            .on_press(Message::TouchStart)
             .into(),
             Stage::Shopping => row![
                 column![
