@@ -621,6 +621,7 @@ fn checkout_errors() -> Vec<CheckoutError> {
         CheckoutError::ZeroAmount,
         CheckoutError::LaterMixed,
         CheckoutError::PayNow,
+        CheckoutError::AgeCheck,
         CheckoutError::TooManyTenders,
         CheckoutError::UnknownTender("A-9".into()),
         CheckoutError::TenderPending("A-1".into()),
@@ -650,6 +651,7 @@ fn checkout_variant(e: &CheckoutError) -> usize {
         CheckoutError::Order(_) => 13,
         CheckoutError::Money(_) => 14,
         CheckoutError::PayNow => 15,
+        CheckoutError::AgeCheck => 16,
     }
 }
 
@@ -829,7 +831,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
     covers("SyncError", &sync_errors(), sync_variant, 34);
-    covers("CheckoutError", &checkout_errors(), checkout_variant, 16);
+    covers("CheckoutError", &checkout_errors(), checkout_variant, 17);
     covers("ReceiptRefusal", &receipt_refusals(), receipt_variant, 6);
     covers("SaleError", &sale_errors(), sale_variant, 4);
     covers("ReturnRefusal", &return_refusals(), return_variant, 7);

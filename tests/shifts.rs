@@ -466,6 +466,38 @@ fn a_plain_counter_sale_is_carried_out_paid_now_and_counted_per_clerk() {
         ],
     );
     assert!(String::from_utf8_lossy(&later.stderr).contains("paid now"));
+    // Beer: refused until the shopper's age was checked, and nothing stored meanwhile.
+    let beer = run(
+        d,
+        &[
+            "order",
+            "create",
+            "--scan",
+            "6961170200949",
+            "--pay",
+            "cash",
+        ],
+    );
+    assert!(!beer.status.success());
+    let err = String::from_utf8_lossy(&beer.stderr);
+    assert!(
+        err.contains("age-restricted") && err.contains("--age-checked"),
+        "{err}"
+    );
+    let beer = ok_json(&run(
+        d,
+        &[
+            "order",
+            "create",
+            "--scan",
+            "6961170200949",
+            "--pay",
+            "cash",
+            "--age-checked",
+            "--json",
+        ],
+    ));
+    assert_eq!(beer["total"], 500);
     // An address alone means delivery; another clerk rings it up.
     let deliver = ok_json(&run(
         d,
@@ -489,12 +521,12 @@ fn a_plain_counter_sale_is_carried_out_paid_now_and_counted_per_clerk() {
             serde_json::from_str::<serde_json::Value>(l).expect("a json line")["fulfil"].to_string()
         })
         .collect();
-    assert_eq!(fulfils.len(), 2, "{fulfils:?}");
+    assert_eq!(fulfils.len(), 3, "{fulfils:?}");
     assert!(fulfils.contains(&"\"now\"".to_owned()), "{fulfils:?}");
     let x = ok_json(&run(d, &["shift", "report", "--json"]));
-    assert_eq!(x["sales_count"], 2);
-    assert_eq!(x["staff"]["amy"]["sales_count"], 1);
-    assert_eq!(x["staff"]["amy"]["sales"], 350);
+    assert_eq!(x["sales_count"], 3);
+    assert_eq!(x["staff"]["amy"]["sales_count"], 2);
+    assert_eq!(x["staff"]["amy"]["sales"], 350 + 500);
     assert_eq!(x["staff"]["bo"]["sales_count"], 1);
     assert_eq!(x["tax_rate_bp"], 1_300);
     let net = x["tenders"]
@@ -509,7 +541,7 @@ fn a_plain_counter_sale_is_carried_out_paid_now_and_counted_per_clerk() {
     );
     let text = run(d, &["shift", "report"]);
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("staff amy: 1 sales"), "{text}");
+    assert!(text.contains("staff amy: 2 sales"), "{text}");
     assert!(text.contains("tax included at 13.00 %"), "{text}");
 }
 

@@ -1224,3 +1224,40 @@ fn the_counter_prints_the_receipt_and_a_printer_out_of_paper_does_not_hold_the_s
     // Paid in cash: the drawer opens.
     assert!(items.iter().any(|i| matches!(i, Item::DrawerKick { .. })));
 }
+
+const BEER: &str = "6961170200949";
+
+#[test]
+fn age_restricted_products_wait_for_an_age_check_at_the_counter_and_the_kiosk() {
+    // The counter: no sale until the clerk ticks that the shopper showed an ID.
+    let mut term = Term::new(Mode::Counter);
+    term.camera_scan(BEER, Symbology::Ean13);
+    term.assert_sees(&t(EN, "counter-age-checked"));
+    term.click(&t(EN, "checkout"));
+    assert!(term.store.orders(false, 10).expect("orders").is_empty());
+    term.assert_sees(&smartstore_domain::checkout::CheckoutError::AgeCheck.render(EN));
+    term.send(Message::Counter(counter::Message::AgeChecked));
+    term.click(&t(EN, "checkout"));
+    term.assert_sees(&t(EN, "placed-title"));
+    assert_eq!(term.store.orders(false, 10).expect("orders").len(), 1);
+
+    // The kiosk: no payment screen until staff confirm with their PIN.
+    let mut term = Term::new(Mode::Kiosk);
+    term.app.kiosk.stage = kiosk::Stage::Shopping;
+    term.camera_scan(BEER, Symbology::Ean13);
+    term.click(&t(EN, "kiosk-checkout"));
+    term.assert_sees(&t(EN, "kiosk-age-title"));
+    term.assert_not_sees(&t(EN, "kiosk-pay-hint"));
+    term.click(&t(EN, "kiosk-age-staff"));
+    for d in PIN.chars() {
+        term.send(Message::Kiosk(kiosk::Message::PinDigit(d)));
+    }
+    term.send(Message::Kiosk(kiosk::Message::PinSubmit));
+    assert_eq!(
+        term.app.kiosk.stage,
+        kiosk::Stage::Checkout,
+        "no staff exit"
+    );
+    term.assert_sees(&t(EN, "kiosk-pay-hint"));
+    term.assert_sees(&t(EN, "kiosk-age-confirmed"));
+}

@@ -8,7 +8,7 @@ use super::{Context, print_json};
 use crate::checkout::{Applied, CodeContext, scan_into_cart};
 use crate::sale::SaleError;
 use smartstore_domain::cart::Cart;
-use smartstore_domain::checkout::{Checkout, TenderKind, TenderStatus};
+use smartstore_domain::checkout::{Checkout, CheckoutError, TenderKind, TenderStatus};
 use smartstore_domain::money::{Currency, Money};
 use smartstore_domain::order::{Fulfilment, Payment};
 
@@ -53,6 +53,10 @@ pub struct CreateArgs {
     /// reports total sales per staff member.
     #[arg(long, value_name = "ID")]
     pub staff: Option<String>,
+    /// The shopper's age was checked (an ID shown): needed when the sale holds age-restricted
+    /// products (alcohol, tobacco).
+    #[arg(long)]
+    pub age_checked: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -209,6 +213,10 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let nothing_stored = |e: SaleError| anyhow::Error::new(e).context("nothing was stored");
+    if cart.age_restricted() && !args.age_checked {
+        return Err(anyhow::Error::new(SaleError::from(CheckoutError::AgeCheck))
+            .context("check the shopper's ID, then add --age-checked; nothing was stored"));
+    }
     // Nothing is sold outside a shift: the first sale opens one with a zero float, and says so.
     if let (open, true) = crate::shift::ensure_open(&mut store, currency)? {
         eprintln!(
@@ -218,6 +226,12 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     }
     let mut checkout =
         Checkout::new(uuid::Uuid::now_v7().to_string(), cart).with_clerk(args.staff.clone());
+    if checkout.needs_age_check() {
+        checkout.confirm_age(smartstore_domain::checkout::Approval {
+            staff_id: args.staff.clone().unwrap_or_else(|| "clerk".into()),
+            role: smartstore_domain::checkout::Role::Clerk,
+        });
+    }
     checkout
         .check(&fulfilment)
         .map_err(|e| nothing_stored(e.into()))?;

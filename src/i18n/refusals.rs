@@ -168,6 +168,7 @@ impl Localize for CheckoutError {
             CheckoutError::ZeroAmount => Msg::new("checkout-zero-amount"),
             CheckoutError::LaterMixed => Msg::new("checkout-later-mixed"),
             CheckoutError::PayNow => Msg::new("checkout-pay-now"),
+            CheckoutError::AgeCheck => Msg::new("checkout-age-check"),
             CheckoutError::TooManyTenders => Msg::new("checkout-too-many-tenders")
                 .arg("max", smartstore_domain::checkout::MAX_TENDERS),
             CheckoutError::UnknownTender(r) => {

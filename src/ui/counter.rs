@@ -89,6 +89,8 @@ pub enum Message {
     ShiftDesk(super::shift_desk::Message),
     /// A quick key: the product with this GTIN, as if scanned.
     QuickKey(String),
+    /// The clerk checked the shopper's ID for the age-restricted lines.
+    AgeChecked,
 }
 
 /// A counter screen to open on (demos and screenshots).
@@ -284,6 +286,14 @@ impl Counter {
                 self.shift_desk = Some(desk);
                 self.desk = None;
                 return vec![effect];
+            }
+            Message::AgeChecked => {
+                s.checkout
+                    .confirm_age(smartstore_domain::checkout::Approval {
+                        staff_id: "counter".into(),
+                        role: smartstore_domain::checkout::Role::Clerk,
+                    });
+                s.notice = None;
             }
             Message::QuickKey(gtin) => {
                 s.next_quantity = None;
@@ -1018,6 +1028,14 @@ impl Counter {
                         )))
                         .push(when);
                 }
+            }
+            if s.cart().age_restricted() {
+                let checked = s.checkout.age_checked_by().is_some();
+                let mut age = checkbox(checked).label(t(lang, "counter-age-checked"));
+                if !checked {
+                    age = age.on_toggle(|_| Message::AgeChecked);
+                }
+                checkout = checkout.push(age);
             }
             checkout = checkout.push(text(t(lang, "pay-title")).size(18));
             let mut pays = row![

@@ -26,6 +26,8 @@ pub enum Message {
     Start(Lang),
     /// A touch anywhere on the attract screen: start in the language shown.
     TouchStart,
+    /// Staff came to check the shopper's age: their PIN, on the kiosk's pad.
+    AgeStaff,
     Cart(CartAction),
     ToCheckout,
     BackToShopping,
@@ -58,6 +60,8 @@ pub struct Kiosk {
     pub idle: IdlePolicy,
     pub help_called: bool,
     pub pin_entry: Option<String>,
+    /// The PIN being entered approves an age check (not the staff exit).
+    pub pin_for_age: bool,
     pub pin_message: Option<String>,
     pin_guard: PinGuard,
     pin_hash: String,
@@ -79,6 +83,7 @@ impl Kiosk {
             idle: IdlePolicy::default(),
             help_called: false,
             pin_entry: None,
+            pin_for_age: false,
             pin_message: None,
             // A lockout kept from before a restart runs on (the run's clock starts at 0).
             pin_guard: PinGuard::restore(pin_guard, 0),
@@ -180,6 +185,12 @@ impl Kiosk {
             Message::StillHere => {}
             Message::OpenPin => {
                 self.pin_entry = Some(String::new());
+                self.pin_for_age = false;
+                self.pin_message = None;
+            }
+            Message::AgeStaff => {
+                self.pin_entry = Some(String::new());
+                self.pin_for_age = true;
                 self.pin_message = None;
             }
             Message::PinDigit(d) => {
@@ -207,6 +218,21 @@ impl Kiosk {
                 // Kept at once: a restart does not lift a lockout nor forget failures.
                 let keep = Effect::KeepPinGuard(self.pin_guard.state(self.now_ms));
                 match outcome {
+                    PinOutcome::Accepted if self.pin_for_age => {
+                        self.pin_for_age = false;
+                        self.pin_message = None;
+                        self.session
+                            .checkout
+                            .confirm_age(smartstore_domain::checkout::Approval {
+                                staff_id: "kiosk-staff".into(),
+                                role: smartstore_domain::checkout::Role::Clerk,
+                            });
+                        self.session.notice = Some(super::session::Notice {
+                            ok: true,
+                            text: t(lang, "kiosk-age-confirmed"),
+                        });
+                        return (vec![keep], None);
+                    }
                     PinOutcome::Accepted => {
                         self.reset();
                         return (vec![keep], Some(Event::StaffExit));
@@ -315,6 +341,21 @@ impl Kiosk {
                 .width(Length::FillPortion(3)),
             ]
             .spacing(20)
+            .into(),
+            // Age-restricted lines: no payment until staff checked the shopper's age.
+            Stage::Checkout if s.checkout.needs_age_check() => center(
+                column![
+                    text(t(lang, "kiosk-age-title")).size(40),
+                    text(t(lang, "kiosk-age-help")).size(26),
+                    row![
+                        Self::big_button(t(lang, "back"), Message::BackToShopping),
+                        Self::big_button(t(lang, "kiosk-age-staff"), Message::AgeStaff)
+                    ]
+                    .spacing(30),
+                ]
+                .spacing(30)
+                .align_x(Alignment::Center),
+            )
             .into(),
             Stage::Checkout => column![
                 text(t(lang, "kiosk-deliver-hint")).size(30),

@@ -19,6 +19,9 @@ pub struct CartLine {
     pub name_zh: Option<String>,
     pub unit_price: Money,
     pub quantity: u32,
+    /// Alcohol, tobacco: sold only after someone checked the shopper's age.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub age_restricted: bool,
 }
 
 impl CartLine {
@@ -127,8 +130,14 @@ impl Cart {
             name_zh: item.name_zh.clone(),
             unit_price: item.price,
             quantity,
+            age_restricted: item.age_restricted,
         });
         Ok(())
+    }
+
+    /// Whether a line is age-restricted (the sale waits for an age check).
+    pub fn age_restricted(&self) -> bool {
+        self.lines.iter().any(|l| l.age_restricted)
     }
 
     /// Adds several lines at once (a basket code, the lines of a pickup): all of them, or none

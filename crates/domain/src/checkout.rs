@@ -81,6 +81,10 @@ pub enum CheckoutError {
     LaterMixed,
     #[error("a sale the shopper carries out now is paid now: take cash, a card or a payment code")]
     PayNow,
+    #[error(
+        "this sale holds age-restricted products (alcohol, tobacco): a member of staff checks the shopper's age first"
+    )]
+    AgeCheck,
     #[error("at most {MAX_TENDERS} tenders per sale")]
     TooManyTenders,
     #[error("no tender {0} in this sale")]
@@ -108,6 +112,8 @@ pub struct Checkout {
     approvals: Vec<(Approved, Approval)>,
     state: CheckoutState,
     clerk: Option<String>,
+    /// Who checked the shopper's age, for a cart with age-restricted lines.
+    age_checked: Option<Approval>,
 }
 
 impl Checkout {
@@ -121,7 +127,24 @@ impl Checkout {
             approvals: Vec::new(),
             state: CheckoutState::Open,
             clerk: None,
+            age_checked: None,
         }
+    }
+
+    /// A member of staff checked the shopper's age (an ID at the counter, staff called to the
+    /// kiosk): the age-restricted lines may be paid for.
+    pub fn confirm_age(&mut self, by: Approval) {
+        self.age_checked = Some(by);
+    }
+
+    /// Whether the sale waits for an age check before any payment.
+    pub fn needs_age_check(&self) -> bool {
+        self.cart.age_restricted() && self.age_checked.is_none()
+    }
+
+    /// Who checked the shopper's age, if anyone did.
+    pub fn age_checked_by(&self) -> Option<&Approval> {
+        self.age_checked.as_ref()
     }
 
     /// The staff member ringing the sale up (the order records it for per-staff totals).
@@ -221,6 +244,9 @@ impl Checkout {
         }
         if self.cart.is_empty() {
             return Err(CheckoutError::EmptyCart);
+        }
+        if self.needs_age_check() {
+            return Err(CheckoutError::AgeCheck);
         }
         if self.tenders.len() >= MAX_TENDERS {
             return Err(CheckoutError::TooManyTenders);
@@ -339,6 +365,9 @@ impl Checkout {
             _ => {}
         }
         OrderDraft::from_cart(&self.cart, fulfilment.clone(), Payment::Later)?;
+        if self.needs_age_check() {
+            return Err(CheckoutError::AgeCheck);
+        }
         if *fulfilment == Fulfilment::Now
             && self.tenders.iter().any(|t| {
                 t.kind == TenderKind::Later
@@ -754,5 +783,30 @@ mod tests {
         // A sale with nothing in it goes without approval.
         let mut empty = Checkout::new("B", Cart::new(Currency::CNY));
         assert_eq!(empty.void(None).expect("void"), vec![]);
+    }
+
+    #[test]
+    fn age_restricted_lines_hold_payment_until_someone_checks_the_age() {
+        let beer = CatalogItem {
+            gtin: Gtin::parse("6961170200949").expect("gtin"),
+            name: "Beer".into(),
+            age_restricted: true,
+            ..tea()
+        };
+        let mut c = sale();
+        assert!(!c.needs_age_check());
+        c.cart_mut().expect("open").add(&beer, 1).expect("add");
+        assert!(c.needs_age_check());
+        assert_eq!(
+            c.tender(TenderKind::Cash, None).err(),
+            Some(CheckoutError::AgeCheck)
+        );
+        assert_eq!(c.check(&Fulfilment::Now), Err(CheckoutError::AgeCheck));
+        assert!(c.tenders().is_empty(), "nothing was taken");
+        c.confirm_age(clerk().expect("clerk"));
+        assert!(!c.needs_age_check());
+        assert_eq!(c.age_checked_by().map(|a| a.staff_id.as_str()), Some("C1"));
+        assert!(c.tender(TenderKind::Cash, None).is_ok());
+        assert_eq!(c.check(&Fulfilment::Now), Ok(()));
     }
 }
