@@ -92,6 +92,8 @@ struct Scratch {
     samples: Vec<u8>,
     bits: BitArray,
     hits: Vec<RowHit>,
+    /// The symbols the current line has voted for.
+    voted: Vec<(Symbology, String)>,
 }
 
 fn formats() -> HashSet<BarcodeFormat> {
@@ -467,9 +469,10 @@ impl Decoder {
     }
 
     /// Reads one line with each threshold rule until one reads something; every symbol read
-    /// along it is a vote. Returns the highest vote count reached; with a `focus` (a position
-    /// along the line, and a list), only symbols read across that position count, and they are
-    /// added to the list.
+    /// along it is a vote (one per line, whatever the rules that read it). Returns the highest
+    /// vote count reached. With a `focus` (a position along the line), only symbols read across
+    /// it count and are noted there, and the rules go on until one of them reads a symbol across
+    /// it: a symbol further along the line, read by an earlier rule, does not end the look.
     fn read_line(
         &self,
         frame: &LumaFrame,
@@ -480,30 +483,39 @@ impl Decoder {
     ) -> u32 {
         line.sample(frame, &mut s.samples);
         let mut best = 0;
+        s.voted.clear();
         for rule in RULES {
             binarise(&s.samples, rule, &mut s.bits);
             read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
             if s.hits.is_empty() {
                 continue;
             }
+            let mut at_focus = false;
             for h in s.hits.drain(..) {
-                let (a, b) = (line.point(h.start), line.point(h.end));
                 let key = (h.symbology, h.text);
+                if s.voted.contains(&key) {
+                    continue;
+                }
+                let (a, b) = (line.point(h.start), line.point(h.end));
                 let n = votes.add(key.0, key.1.clone(), a, b);
                 match &mut focus {
                     None => best = best.max(n),
                     Some(f) => {
                         f.any = true;
                         if (h.start..=h.end).contains(&f.at) {
+                            at_focus = true;
                             best = best.max(n);
                             if !f.covering.contains(&key) {
-                                f.covering.push(key);
+                                f.covering.push(key.clone());
                             }
                         }
                     }
                 }
+                s.voted.push(key);
             }
-            break;
+            if focus.is_none() || at_focus {
+                break;
+            }
         }
         best
     }

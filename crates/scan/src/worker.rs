@@ -22,6 +22,8 @@ pub struct ScanRead {
     pub text: String,
     pub kind: ScanKind,
     pub frame: u64,
+    /// Where it was in that frame (pixels: x0, y0, x1, y1), when known.
+    pub bbox: Option<[f32; 4]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -351,6 +353,7 @@ fn decoder_loop(
                 text: d.text,
                 kind,
                 frame: seq,
+                bbox: d.bbox,
             };
             if tx.send(ScanEvent::Scan(read)).is_err() {
                 stop.store(true, Ordering::SeqCst);

@@ -31,32 +31,127 @@ pub struct Scene {
     pub seed: u64,
 }
 
+/// One code on its own label, centred at (`cx`, `cy`) in the frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub symbology: Symbology,
+    pub text: String,
+    pub module_px: f32,
+    pub angle_deg: f32,
+    pub cx: f32,
+    pub cy: f32,
+}
+
+/// A frame holding several codes, each on a label (labels do not overlap): products side by
+/// side in front of the camera, a shelf label, the test card.
+#[derive(Debug, Clone)]
+pub struct MultiScene {
+    pub codes: Vec<Placed>,
+    pub width: usize,
+    pub height: usize,
+    /// Standard deviation of the added sensor noise (grey levels).
+    pub noise: f32,
+    /// Passes of a 3×3 box blur before the noise (a camera slightly out of focus).
+    pub blur: usize,
+    pub seed: u64,
+}
+
 /// Draws `scene`. Errors when the text cannot be encoded in that symbology.
 pub fn draw(scene: &Scene) -> Result<LumaFrame, String> {
-    let m = rxing::MultiFormatWriter
-        .encode(&scene.text, &format_of(scene.symbology), 0, 0)
-        .map_err(|e| {
-            format!(
-                "cannot encode '{}' as {}: {e}",
-                scene.text,
-                scene.symbology.name()
-            )
-        })?;
-    let (mw, mh) = (m.getWidth() as f32, m.getHeight() as f32);
-    // 1D writers give one row; make the bars as tall as a third of their width (plus quiet zone).
-    let (sym_w, sym_h) = if scene.symbology.is_linear() {
-        (mw, (mw * 0.35).max(20.0))
-    } else {
-        (mw, mh)
-    };
-    let margin = if scene.symbology.is_linear() {
-        12.0
-    } else {
-        4.0
-    };
-    let (lw, lh) = (sym_w + 2.0 * margin, sym_h + 2.0 * margin);
-    let (cx, cy) = (scene.width as f32 / 2.0, scene.height as f32 / 2.0);
-    let (sin, cos) = scene.angle_deg.to_radians().sin_cos();
+    draw_multi(&MultiScene {
+        codes: vec![Placed {
+            symbology: scene.symbology,
+            text: scene.text.clone(),
+            module_px: scene.module_px,
+            angle_deg: scene.angle_deg,
+            cx: scene.width as f32 / 2.0,
+            cy: scene.height as f32 / 2.0,
+        }],
+        width: scene.width,
+        height: scene.height,
+        noise: scene.noise,
+        blur: 0,
+        seed: scene.seed,
+    })
+}
+
+/// A code's label: the encoded symbol and its size in modules.
+struct Label {
+    m: rxing::common::BitMatrix,
+    linear: bool,
+    sym_w: f32,
+    sym_h: f32,
+    margin: f32,
+    /// Label size in modules, quiet margins included.
+    lw: f32,
+    lh: f32,
+    module_px: f32,
+    sin: f32,
+    cos: f32,
+    cx: f32,
+    cy: f32,
+}
+
+impl Label {
+    fn new(p: &Placed) -> Result<Label, String> {
+        let m = rxing::MultiFormatWriter
+            .encode(&p.text, &format_of(p.symbology), 0, 0)
+            .map_err(|e| format!("cannot encode '{}' as {}: {e}", p.text, p.symbology.name()))?;
+        let (mw, mh) = (m.getWidth() as f32, m.getHeight() as f32);
+        let linear = p.symbology.is_linear();
+        // 1D writers give one row; make the bars as tall as a third of their width (plus quiet zone).
+        let (sym_w, sym_h) = if linear {
+            (mw, (mw * 0.35).max(20.0))
+        } else {
+            (mw, mh)
+        };
+        let margin = if linear { 12.0 } else { 4.0 };
+        let (sin, cos) = p.angle_deg.to_radians().sin_cos();
+        Ok(Label {
+            m,
+            linear,
+            sym_w,
+            sym_h,
+            margin,
+            lw: sym_w + 2.0 * margin,
+            lh: sym_h + 2.0 * margin,
+            module_px: p.module_px,
+            sin,
+            cos,
+            cx: p.cx,
+            cy: p.cy,
+        })
+    }
+
+    /// Reflectance at frame point (x, y): 0 (ink) .. 1 (paper), None off the label.
+    fn at(&self, x: f32, y: f32) -> Option<f32> {
+        let (dx, dy) = (x - self.cx, y - self.cy);
+        let u = (dx * self.cos + dy * self.sin) / self.module_px + self.lw / 2.0;
+        let v = (-dx * self.sin + dy * self.cos) / self.module_px + self.lh / 2.0;
+        if !(u >= 0.0 && v >= 0.0 && u < self.lw && v < self.lh) {
+            return None;
+        }
+        let (x, y) = (u - self.margin, v - self.margin);
+        if x < 0.0 || y < 0.0 || x >= self.sym_w || y >= self.sym_h {
+            return Some(1.0);
+        }
+        let row = if self.linear { 0 } else { y as u32 };
+        Some(if self.m.get(x as u32, row) { 0.0 } else { 1.0 })
+    }
+
+    /// Half the label's diagonal, in pixels.
+    fn radius(&self) -> f32 {
+        (self.lw * self.lw + self.lh * self.lh).sqrt() * self.module_px / 2.0
+    }
+}
+
+/// Draws `scene`. Errors when a text cannot be encoded in its symbology.
+pub fn draw_multi(scene: &MultiScene) -> Result<LumaFrame, String> {
+    let labels = scene
+        .codes
+        .iter()
+        .map(Label::new)
+        .collect::<Result<Vec<_>, _>>()?;
     let mut rng = scene
         .seed
         .wrapping_mul(6364136223846793005)
@@ -72,41 +167,157 @@ pub fn draw(scene: &Scene) -> Result<LumaFrame, String> {
         }
         s * scene.noise * 1.7
     };
-    let mut data = vec![0u8; scene.width * scene.height];
-    let sample = |u: f32, v: f32| -> f32 {
-        // u, v in label modules; returns reflectance 0 (ink) .. 1 (paper) or None outside.
-        let (x, y) = (u - margin, v - margin);
-        if x < 0.0 || y < 0.0 || x >= sym_w || y >= sym_h {
-            return 1.0;
-        }
-        let row = if scene.symbology.is_linear() {
-            0
-        } else {
-            y as u32
-        };
-        if m.get(x as u32, row) { 0.0 } else { 1.0 }
-    };
-    for py in 0..scene.height {
-        for px in 0..scene.width {
-            // Into label coordinates (modules), with 2x2 supersampling for anti-aliasing.
+    let (w, h) = (scene.width, scene.height);
+    let mut clean = vec![0f32; w * h];
+    for py in 0..h {
+        for px in 0..w {
+            // With 2x2 supersampling for anti-aliasing.
             let mut acc = 0.0f32;
-            let mut inside = 0;
             for (ox, oy) in [(0.25f32, 0.25f32), (0.75, 0.25), (0.25, 0.75), (0.75, 0.75)] {
-                let (dx, dy) = (px as f32 + ox - cx, py as f32 + oy - cy);
-                let u = (dx * cos + dy * sin) / scene.module_px + lw / 2.0;
-                let v = (-dx * sin + dy * cos) / scene.module_px + lh / 2.0;
-                if u >= 0.0 && v >= 0.0 && u < lw && v < lh {
-                    inside += 1;
-                    acc += 40.0 + 185.0 * sample(u, v);
-                } else {
-                    acc += 110.0 + 20.0 * ((px / 40 + py / 40) % 2) as f32;
-                }
+                let (x, y) = (px as f32 + ox, py as f32 + oy);
+                acc += match labels.iter().find_map(|l| l.at(x, y)) {
+                    Some(r) => 40.0 + 185.0 * r,
+                    None => 110.0 + 20.0 * ((px / 40 + py / 40) % 2) as f32,
+                };
             }
-            let _ = inside;
-            data[py * scene.width + px] = (acc / 4.0 + noise()).clamp(0.0, 255.0) as u8;
+            clean[py * w + px] = acc / 4.0;
         }
     }
-    LumaFrame::new(scene.width, scene.height, data).map_err(|e| e.to_string())
+    for _ in 0..scene.blur {
+        let src = clean.clone();
+        for y in 1..h.saturating_sub(1) {
+            for x in 1..w - 1 {
+                let mut sum = 0.0;
+                for yy in y - 1..=y + 1 {
+                    sum += src[yy * w + x - 1] + src[yy * w + x] + src[yy * w + x + 1];
+                }
+                clean[y * w + x] = sum / 9.0;
+            }
+        }
+    }
+    let data = clean
+        .iter()
+        .map(|&v| (v + noise()).clamp(0.0, 255.0) as u8)
+        .collect();
+    LumaFrame::new(w, h, data).map_err(|e| e.to_string())
+}
+
+/// A random text of `symbology` (valid check digits; a Code 128 or QR text of the shop's kind).
+pub fn random_text(symbology: Symbology, rng: &mut fastrand::Rng) -> String {
+    let digits =
+        |rng: &mut fastrand::Rng, n: usize| -> Vec<u8> { (0..n).map(|_| rng.u8(0..10)).collect() };
+    let with_check = |body: Vec<u8>| {
+        let c = smartstore_domain::gtin::check_digit(&body);
+        body.iter()
+            .chain(std::iter::once(&c))
+            .map(|d| char::from(b'0' + d))
+            .collect::<String>()
+    };
+    match symbology {
+        Symbology::Ean13 => {
+            let mut body = digits(rng, 12);
+            // A leading 0 would make it a UPC-A.
+            body[0] = rng.u8(1..10);
+            with_check(body)
+        }
+        Symbology::Ean8 => with_check(digits(rng, 7)),
+        Symbology::Upca => with_check(digits(rng, 11)),
+        Symbology::Upce => loop {
+            let body: String = std::iter::once('0')
+                .chain(digits(rng, 6).into_iter().map(|d| char::from(b'0' + d)))
+                .collect();
+            if let Some(text) = (0..10)
+                .map(|c| format!("{body}{c}"))
+                .find(|t| smartstore_domain::gtin::Gtin::from_upce(t).is_ok())
+            {
+                break text;
+            }
+        },
+        Symbology::Code128 => {
+            let n = rng.usize(4..10);
+            let tail: String = (0..n)
+                .map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"[rng.usize(0..34)]))
+                .collect();
+            format!("SS1-{tail}")
+        }
+        Symbology::Qr => {
+            let n = rng.usize(8..40);
+            let tail: String = (0..n)
+                .map(|_| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[rng.usize(0..36)]))
+                .collect();
+            format!("https://example.com/p/{tail}")
+        }
+    }
+}
+
+impl MultiScene {
+    /// `count` codes of random symbologies (two of the same kind carry different texts), sizes
+    /// (1D modules of 2 to 3 px, QR of 3.5 to 5 px) and turns (up to ±30°), on labels placed
+    /// at random where they neither overlap nor leave the frame. Fewer when they do not fit.
+    pub fn random(seed: u64, count: usize, width: usize, height: usize) -> MultiScene {
+        const KINDS: [Symbology; 6] = [
+            Symbology::Ean13,
+            Symbology::Ean8,
+            Symbology::Upca,
+            Symbology::Upce,
+            Symbology::Code128,
+            Symbology::Qr,
+        ];
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut codes: Vec<Placed> = Vec::new();
+        let mut placed: Vec<(f32, f32, f32)> = Vec::new();
+        for _ in 0..count {
+            let symbology = KINDS[rng.usize(0..KINDS.len())];
+            let text = loop {
+                let t = random_text(symbology, &mut rng);
+                if !codes.iter().any(|c| c.text == t) {
+                    break t;
+                }
+            };
+            let module_px = if symbology == Symbology::Qr {
+                3.5 + 1.5 * rng.f32()
+            } else {
+                2.0 + rng.f32()
+            };
+            let angle_deg = 60.0 * rng.f32() - 30.0;
+            let mut p = Placed {
+                symbology,
+                text,
+                module_px,
+                angle_deg,
+                cx: 0.0,
+                cy: 0.0,
+            };
+            let Ok(label) = Label::new(&p) else { continue };
+            let r = label.radius();
+            if 2.0 * r >= width.min(height) as f32 {
+                continue;
+            }
+            let spot = (0..400).find_map(|_| {
+                let x = r + rng.f32() * (width as f32 - 2.0 * r);
+                let y = r + rng.f32() * (height as f32 - 2.0 * r);
+                placed
+                    .iter()
+                    .all(|&(qx, qy, qr)| {
+                        ((qx - x).powi(2) + (qy - y).powi(2)).sqrt() > r + qr + 8.0
+                    })
+                    .then_some((x, y))
+            });
+            if let Some((x, y)) = spot {
+                (p.cx, p.cy) = (x, y);
+                placed.push((x, y, r));
+                codes.push(p);
+            }
+        }
+        MultiScene {
+            codes,
+            width,
+            height,
+            noise: 3.0,
+            blur: 0,
+            seed,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -144,6 +355,34 @@ mod tests {
                 got.iter().any(|g| g.symbology == sym && g.text == text),
                 "{sym:?} {text} at {angle_deg}°: {got:?}"
             );
+        }
+    }
+
+    #[test]
+    fn random_scenes_place_every_code_on_the_frame_without_overlap() {
+        for seed in 0..20 {
+            let scene = MultiScene::random(seed, 4, 1280, 720);
+            assert!(scene.codes.len() >= 2, "seed {seed}: {:?}", scene.codes);
+            for c in &scene.codes {
+                assert!(
+                    smartstore_scan::decode::plausible(c.symbology, &c.text),
+                    "{c:?}"
+                );
+                assert!((0.0..1280.0).contains(&c.cx) && (0.0..720.0).contains(&c.cy));
+            }
+            let labels: Vec<Label> = scene
+                .codes
+                .iter()
+                .map(|c| Label::new(c).expect("label"))
+                .collect();
+            for (i, a) in labels.iter().enumerate() {
+                let (r, x, y) = (a.radius(), a.cx, a.cy);
+                assert!(r <= x && x <= 1280.0 - r && r <= y && y <= 720.0 - r);
+                for b in &labels[i + 1..] {
+                    let d = ((a.cx - b.cx).powi(2) + (a.cy - b.cy).powi(2)).sqrt();
+                    assert!(d > a.radius() + b.radius(), "seed {seed}: labels overlap");
+                }
+            }
         }
     }
 }

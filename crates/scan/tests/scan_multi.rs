@@ -1,0 +1,231 @@
+//! Frames holding several codes: the test card (assets/test-card.png, five codes in two rows
+//! and a QR code) and generated frames with two to four codes of mixed formats. Every code is
+//! reported, once, with where it is, in a still and in a live frame; through the replay camera
+//! the scan worker reports each of the card's codes.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use smartstore_domain::scan::Symbology;
+use smartstore_scan::{
+    CameraSpec, Decoder, Detection, Effort, LumaFrame, ScanEvent, ScanWorker, WorkerOptions, source,
+};
+use smartstore_testkit::scene::{MultiScene, draw_multi};
+
+fn assets() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets")
+}
+
+/// The card's codes as assets/test-card.txt lists them: (symbology, text).
+fn card_codes() -> Vec<(Symbology, String)> {
+    let path = assets().join("test-card.txt");
+    let list = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{} cannot be read ({e}): the test card is part of the repository",
+            path.display()
+        )
+    });
+    let codes: Vec<(Symbology, String)> = list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let mut f = l.split('\t');
+            let (Some(name), Some(text)) = (f.next(), f.next()) else {
+                panic!("bad line in test-card.txt: {l}");
+            };
+            let sym = [
+                Symbology::Ean13,
+                Symbology::Ean8,
+                Symbology::Upca,
+                Symbology::Upce,
+                Symbology::Code128,
+                Symbology::Qr,
+            ]
+            .into_iter()
+            .find(|s| s.name() == name)
+            .unwrap_or_else(|| panic!("unknown symbology {name} in test-card.txt"));
+            (sym, text.to_owned())
+        })
+        .collect();
+    assert_eq!(codes.len(), 5, "{list}");
+    codes
+}
+
+/// GS1-128 is listed with its AI in brackets; the decoder gives the element string.
+fn same_text(expected: &str, got: &str) -> bool {
+    expected == got || expected.replace(['(', ')'], "") == got
+}
+
+fn card() -> LumaFrame {
+    let path = assets().join("test-card.png");
+    LumaFrame::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Each expected code was read exactly once, nothing else was read, and each read has a box
+/// around its centre.
+fn assert_all_once(what: &str, expected: &[(Symbology, String)], found: &[Detection]) {
+    for (sym, text) in expected {
+        let n = found
+            .iter()
+            .filter(|d| d.symbology == *sym && same_text(text, &d.text))
+            .count();
+        assert_eq!(n, 1, "{what}: {sym:?} {text} read {n} times in {found:#?}");
+    }
+    assert_eq!(found.len(), expected.len(), "{what}: {found:#?}");
+    for d in found {
+        let (Some((x, y)), Some(b)) = (d.at, d.bbox) else {
+            panic!("{what}: no position for {d:?}");
+        };
+        assert!(
+            b[0] <= x && x <= b[2] && b[1] <= y && y <= b[3],
+            "{what}: {d:?}"
+        );
+    }
+}
+
+/// The card as the file is, and as a camera sees it from further away: resized to `width`
+/// pixels across (the 1654-pixel file has 4 pixels a module).
+fn card_at(width: u32) -> LumaFrame {
+    let frame = card();
+    if width as usize == frame.width() {
+        return frame;
+    }
+    let img = image::GrayImage::from_raw(
+        frame.width() as u32,
+        frame.height() as u32,
+        frame.into_data(),
+    )
+    .expect("size");
+    let height = (img.height() * width).div_ceil(img.width());
+    let img = image::imageops::resize(&img, width, height, image::imageops::FilterType::Triangle);
+    LumaFrame::new(width as usize, height as usize, img.into_raw()).expect("frame")
+}
+
+#[test]
+fn the_test_card_reads_five_of_five_as_a_still_and_as_a_live_frame() {
+    let codes = card_codes();
+    for (width, effort) in [1654, 1400, 1280, 1000, 800]
+        .into_iter()
+        .flat_map(|w| [(w, Effort::Still), (w, Effort::Stream)])
+    {
+        let frame = card_at(width);
+        let found = Decoder::new(effort).decode(&frame);
+        assert_all_once(&format!("card at {width} px, {effort:?}"), &codes, &found);
+        // The card's layout: the second code of each row is right of the first, the QR code
+        // right of both rows.
+        let x = |sym: Symbology| {
+            found
+                .iter()
+                .find(|d| d.symbology == sym)
+                .and_then(|d| d.bbox)
+                .map_or(f32::NAN, |b| b[0])
+        };
+        assert!(x(Symbology::Ean13) < x(Symbology::Ean8), "{found:#?}");
+        assert!(x(Symbology::Upca) < x(Symbology::Code128), "{found:#?}");
+        assert!(x(Symbology::Ean8) < x(Symbology::Qr), "{found:#?}");
+    }
+}
+
+#[test]
+fn the_test_card_reads_five_of_five_through_the_replay_camera() {
+    let codes = card_codes();
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(assets().join("test-card.png"), dir.path().join("card.png")).expect("copy");
+    let spec = CameraSpec::Replay {
+        dir: dir.path().to_owned(),
+        fps: 50.0,
+    };
+    let (worker, events) =
+        ScanWorker::start(move || source::open(&spec), WorkerOptions::default()).expect("start");
+    let mut scans = Vec::new();
+    let mut frames = 0;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while frames < 6 && std::time::Instant::now() < deadline {
+        match events.recv_timeout(Duration::from_secs(20)) {
+            Ok(ScanEvent::Frame { .. }) => frames += 1,
+            Ok(ScanEvent::Scan(s)) => scans.push(s),
+            Ok(ScanEvent::Failed(m)) => panic!("worker failed: {m}"),
+            Ok(_) => {}
+            Err(e) => panic!("no event: {e}"),
+        }
+    }
+    worker.stop();
+    for (sym, text) in &codes {
+        let n = scans
+            .iter()
+            .filter(|s| s.symbology == *sym && same_text(text, &s.text))
+            .count();
+        assert_eq!(n, 1, "{sym:?} {text}: {scans:#?}");
+    }
+    assert_eq!(scans.len(), codes.len(), "{scans:#?}");
+    assert!(scans.iter().all(|s| s.bbox.is_some()), "{scans:#?}");
+}
+
+/// Seeded frames of 1280×720 with two, three and four codes of mixed formats, every other
+/// one slightly blurred.
+fn generated() -> Vec<MultiScene> {
+    (0..24u64)
+        .map(|seed| {
+            let mut scene = MultiScene::random(seed, 2 + seed as usize % 3, 1280, 720);
+            scene.blur = (seed % 2) as usize;
+            scene
+        })
+        .collect()
+}
+
+/// A frame with more codes must not hide any: each code is read in the frame it shares with
+/// others whenever it is read alone in the same place (a few codes turned 30° on small
+/// modules are read by neither), each once, where it was drawn, and nothing else is read.
+#[test]
+fn generated_frames_with_two_to_four_codes_read_every_code_once() {
+    let (mut codes, mut read) = (0, [0usize; 2]);
+    let mut counts = [0usize; 5];
+    for scene in generated() {
+        counts[scene.codes.len()] += 1;
+        let frame = draw_multi(&scene).expect("draw");
+        for (e, effort) in [Effort::Still, Effort::Stream].into_iter().enumerate() {
+            let decoder = Decoder::new(effort);
+            let found = decoder.decode(&frame);
+            let what = format!("seed {} {effort:?}", scene.seed);
+            let mut expected = Vec::new();
+            for c in &scene.codes {
+                let is = |d: &Detection| d.symbology == c.symbology && d.text == c.text;
+                if found.iter().any(is) {
+                    expected.push((c.symbology, c.text.clone()));
+                    continue;
+                }
+                let alone = MultiScene {
+                    codes: vec![c.clone()],
+                    ..scene.clone()
+                };
+                let alone = decoder.decode(&draw_multi(&alone).expect("draw"));
+                assert!(
+                    !alone.iter().any(is),
+                    "{what}: {c:?} is read alone but not beside the others: {found:#?}"
+                );
+            }
+            assert_all_once(&what, &expected, &found);
+            read[e] += expected.len();
+            // Each read is where its code was drawn.
+            for c in &scene.codes {
+                let at = found
+                    .iter()
+                    .find(|d| d.symbology == c.symbology && d.text == c.text)
+                    .and_then(|d| d.at);
+                if let Some((x, y)) = at {
+                    let off = ((x - c.cx).powi(2) + (y - c.cy).powi(2)).sqrt();
+                    assert!(off < 100.0, "{what}: {c:?} read at {at:?}");
+                }
+            }
+        }
+        codes += scene.codes.len();
+    }
+    assert!(
+        counts[2] > 0 && counts[3] > 0 && counts[4] > 0,
+        "{counts:?}"
+    );
+    // Not a test of nothing: nearly all are read.
+    for (effort, n) in ["still", "live"].into_iter().zip(read) {
+        assert!(n * 100 >= codes * 95, "{effort}: {n} of {codes} codes read");
+    }
+}
