@@ -160,15 +160,15 @@ fn pin_check(stored: Option<&str>, enrolled: bool) -> Check {
     }
 }
 
-/// The camera checks: a camera is present, delivers frames, and decodes the printed test card
-/// (`assets/test-card.png`, whose codes are listed in `assets/test-card.txt`).
-///
-/// How long the camera check watches for the test card.
+/// How long the camera check watches for the test card (it stops as soon as every code of the
+/// card was read).
 const CAMERA_WATCH: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// The camera: present, delivering frames, and decoding the printed test card
-/// (assets/test-card.png, installed as /usr/share/smartstore/test-card.png) held in front of
-/// it. The camera is `SMARTSTORE_CAMERA`, else `camera` in config.toml, else `auto`.
+/// (assets/test-card.png, installed as /usr/share/smartstore/test-card.png; its codes are listed
+/// in assets/test-card.txt) held in front of it. Every code of the card must be read: the check
+/// names those it read and those it did not. The camera is `SMARTSTORE_CAMERA`, else `camera` in
+/// config.toml, else `auto`.
 pub fn camera_checks(ctx: &Context) -> Vec<Check> {
     use smartstore_scan::{CameraSpec, Decoder, Effort};
     let spec_text = std::env::var("SMARTSTORE_CAMERA")
@@ -195,36 +195,21 @@ pub fn camera_checks(ctx: &Context) -> Vec<Check> {
             )];
         }
     };
-    let card: std::collections::HashSet<&str> = [
-        "6921000000019",
-        "69000171",
-        "036004000135",
-        "(01)06921000000026",
-        "]C10106921000000026",
-        "0106921000000026",
-        "https://id.gs1.org/01/06931003700045",
-    ]
-    .into_iter()
-    .collect();
     let decoder = Decoder::new(Effort::Stream);
     let started = std::time::Instant::now();
     let (mut frames, mut seen) = (0u32, Vec::<String>::new());
+    let mut read = [false; TEST_CARD.len()];
     let mut last_error = None;
-    while started.elapsed() < CAMERA_WATCH {
+    while started.elapsed() < CAMERA_WATCH && !read.iter().all(|r| *r) {
         match source.next_frame() {
             Ok(frame) => {
                 frames += 1;
                 for d in decoder.decode(&frame) {
-                    if !seen.contains(&d.text) {
-                        seen.push(d.text);
+                    match card_code(&d.text) {
+                        Some(i) => read[i] = true,
+                        None if !seen.contains(&d.text) => seen.push(d.text),
+                        None => {}
                     }
-                }
-                if seen.iter().any(|t| {
-                    card.contains(t.as_str())
-                        || smartstore_domain::gtin::Gtin::parse(t)
-                            .is_ok_and(|g| g.as_str() == "06921000000026")
-                }) {
-                    break;
                 }
             }
             Err(e) => {
@@ -246,15 +231,36 @@ pub fn camera_checks(ctx: &Context) -> Vec<Check> {
         )];
     }
     let fps = f64::from(frames) / started.elapsed().as_secs_f64().max(0.001);
-    let read: Vec<&String> = seen
-        .iter()
-        .filter(|t| {
-            card.contains(t.as_str())
-                || smartstore_domain::gtin::Gtin::parse(t)
-                    .is_ok_and(|g| g.as_str() == "06921000000026")
-        })
-        .collect();
-    if read.is_empty() {
+    let names = |want: bool| {
+        TEST_CARD
+            .iter()
+            .zip(read)
+            .filter(|(_, r)| *r == want)
+            .map(|(c, _)| c.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let got = read.iter().filter(|r| **r).count();
+    if got == TEST_CARD.len() {
+        vec![Check::pass(
+            "camera",
+            format!(
+                "{what} delivers frames ({fps:.0} per second) and read the test card: all {got} codes ({})",
+                names(true)
+            ),
+        )]
+    } else if got > 0 {
+        vec![Check::warn(
+            "camera",
+            format!(
+                "{what} delivers frames ({fps:.0} per second) and read {got} of the test card's {} codes ({}); not read: {}",
+                TEST_CARD.len(),
+                names(true),
+                names(false)
+            ),
+            "every code of the card must be read: hold the whole printed test card (/usr/share/smartstore/test-card.png) flat, 20-40 cm in front of the camera, in good light, and run doctor again; if the same codes stay unread, check the camera's focus",
+        )]
+    } else {
         vec![Check::warn(
             "camera",
             format!(
@@ -267,18 +273,54 @@ pub fn camera_checks(ctx: &Context) -> Vec<Check> {
             ),
             "hold the printed test card (/usr/share/smartstore/test-card.png) 20-40 cm in front of the camera, in good light, and run doctor again",
         )]
-    } else {
-        vec![Check::pass(
-            "camera",
-            format!(
-                "{what} delivers frames ({fps:.0} per second) and read the test card ({})",
-                read.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )]
     }
+}
+
+/// A code of the test card (assets/test-card.txt): how doctor names it, and the texts a
+/// decoder may give for it.
+struct CardCode {
+    name: &'static str,
+    texts: &'static [&'static str],
+}
+
+const TEST_CARD: [CardCode; 5] = [
+    CardCode {
+        name: "EAN-13 6921000000019",
+        texts: &["6921000000019"],
+    },
+    CardCode {
+        name: "EAN-8 69000171",
+        texts: &["69000171"],
+    },
+    CardCode {
+        name: "UPC-A 036004000135",
+        texts: &["036004000135", "0036004000135"],
+    },
+    CardCode {
+        name: "Code 128 (01)06921000000026",
+        texts: &[
+            "(01)06921000000026",
+            "]C10106921000000026",
+            "0106921000000026",
+        ],
+    },
+    CardCode {
+        name: "QR https://id.gs1.org/01/06931003700045",
+        texts: &["https://id.gs1.org/01/06931003700045"],
+    },
+];
+
+/// Which of the test card's codes `text` is, if any. The Code 128 is also recognised by its
+/// GTIN, whatever form of GS1-128 text a decoder gives.
+fn card_code(text: &str) -> Option<usize> {
+    TEST_CARD
+        .iter()
+        .position(|c| c.texts.contains(&text))
+        .or_else(|| {
+            smartstore_domain::gtin::Gtin::parse(text)
+                .is_ok_and(|g| g.as_str() == "06921000000026")
+                .then_some(3)
+        })
 }
 
 /// Whether doctor runs as the user who owns the data directory. Root opening the database

@@ -13,7 +13,7 @@ mod live;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ScanArgs {
-    /// One JSON object per line: file, symbology, text, decode_us
+    /// One JSON object per line: file, symbology, text, bbox, decode_us
     #[arg(long)]
     pub json: bool,
     /// Read from a camera instead of files: `auto`, an index, a device path, or `replay:DIR[@FPS]`
@@ -32,7 +32,22 @@ struct ImageLine<'a> {
     file: &'a str,
     symbology: Option<&'static str>,
     text: Option<&'a str>,
+    /// Where the code is in the image, in pixels: [x0, y0, x1, y1] (left, top, right, bottom).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bbox: Option<[u32; 4]>,
     decode_us: u64,
+}
+
+/// A detection's box in whole pixels, the edges rounded outwards and kept inside the image.
+fn pixel_box(d: &Detection, width: usize, height: usize) -> Option<[u32; 4]> {
+    let b = d.bbox?;
+    let clamp = |v: f32, max: usize| v.clamp(0.0, max as f32) as u32;
+    Some([
+        clamp(b[0].floor(), width),
+        clamp(b[1].floor(), height),
+        clamp(b[2].ceil(), width),
+        clamp(b[3].ceil(), height),
+    ])
 }
 
 /// Splits `total` microseconds over `n` lines so that they add up exactly.
@@ -67,7 +82,8 @@ pub fn run_scan(args: &ScanArgs) -> anyhow::Result<ExitCode> {
         let started = Instant::now();
         let found = decoder.decode(&frame);
         let total_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        print_image(&mut out, &shown, &found, total_us, args.json)?;
+        let size = (frame.width(), frame.height());
+        print_image(&mut out, &shown, &found, size, total_us, args.json)?;
     }
     out.flush()?;
     if failed > 0 {
@@ -84,6 +100,7 @@ fn print_image(
     out: &mut impl Write,
     file: &str,
     found: &[Detection],
+    (width, height): (usize, usize),
     total_us: u64,
     json: bool,
 ) -> anyhow::Result<()> {
@@ -94,6 +111,7 @@ fn print_image(
                 file,
                 symbology: None,
                 text: None,
+                bbox: None,
                 decode_us: total_us,
             };
             writeln!(out, "{}", serde_json::to_string(&line)?)?;
@@ -107,18 +125,23 @@ fn print_image(
         return Ok(());
     }
     for (d, us) in found.iter().zip(times) {
+        let bbox = pixel_box(d, width, height);
         if json {
             let line = ImageLine {
                 file,
                 symbology: Some(d.symbology.name()),
                 text: Some(&d.text),
+                bbox,
                 decode_us: us,
             };
             writeln!(out, "{}", serde_json::to_string(&line)?)?;
         } else {
+            let at = bbox
+                .map(|[x0, y0, x1, y1]| format!(" at {x0},{y0}-{x1},{y1}"))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "{file}: {} {} ({:.1} ms)",
+                "{file}: {} {}{at} ({:.1} ms)",
                 d.symbology.name(),
                 d.text.escape_debug(),
                 us as f64 / 1000.0
@@ -136,6 +159,19 @@ pub fn run_cameras() -> anyhow::Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn boxes_are_whole_pixels_inside_the_image() {
+        let d = Detection {
+            symbology: smartstore_domain::scan::Symbology::Ean8,
+            text: "96385074".into(),
+            at: None,
+            bbox: Some([-3.5, 10.2, 99.1, 480.7]),
+        };
+        assert_eq!(pixel_box(&d, 640, 480), Some([0, 10, 100, 480]));
+        let none = Detection { bbox: None, ..d };
+        assert_eq!(pixel_box(&none, 640, 480), None);
+    }
 
     #[test]
     fn times_add_up() {

@@ -15,6 +15,9 @@ struct LiveLine<'a> {
     text: &'a str,
     kind: &'static str,
     detail: String,
+    /// Where the code was in that frame, in pixels: [x0, y0, x1, y1].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bbox: Option<[u32; 4]>,
 }
 
 fn kind_of(kind: &ScanKind) -> (&'static str, String) {
@@ -67,6 +70,10 @@ pub fn run_live(spec: &str, frames: Option<u64>, json: bool) -> anyhow::Result<E
                         text: &read.text,
                         kind,
                         detail,
+                        bbox: read.bbox.map(|b| {
+                            [b[0].floor(), b[1].floor(), b[2].ceil(), b[3].ceil()]
+                                .map(|v| v.max(0.0) as u32)
+                        }),
                     };
                     writeln!(out, "{}", serde_json::to_string(&line)?)?;
                 } else {
