@@ -92,6 +92,7 @@ pub fn run(
     .title(App::window_title)
     .subscription(App::subscription)
     .theme(App::window_theme)
+    .scale_factor(App::window_scale)
     // Fira Sans (bundled by iced) for Latin text; the CJK font is found by fallback.
     .font(FONT);
     // A panic inside the windowing layer (a library found but unusable) ends with a message,

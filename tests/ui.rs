@@ -1261,3 +1261,57 @@ fn age_restricted_products_wait_for_an_age_check_at_the_counter_and_the_kiosk() 
     term.assert_sees(&t(EN, "kiosk-pay-hint"));
     term.assert_sees(&t(EN, "kiosk-age-confirmed"));
 }
+
+#[test]
+fn a_kiosk_shopper_can_ask_for_more_time_larger_text_and_more_contrast() {
+    use smartstore_domain::kiosk::{EXTENSION_MS, IdlePolicy};
+    let mut term = Term::new(Mode::Kiosk);
+    term.send(Message::TickAt(1_000));
+    term.click(Lang::En.native_name());
+    term.camera_scan(TEA, Symbology::Ean13);
+    let idle = IdlePolicy::default();
+    let mut now = 1_000;
+    // More time, ten times over: each warning offers it and the cart stays.
+    for round in 0..10u64 {
+        now += idle.warn_after_ms + round * EXTENSION_MS;
+        term.send(Message::TickAt(now));
+        term.assert_sees(&t(EN, "kiosk-more-time"));
+        term.click(&t(EN, "kiosk-more-time"));
+        term.assert_not_sees(&t(EN, "kiosk-more-time"));
+        assert_eq!(
+            term.app.kiosk.session.cart().lines().len(),
+            1,
+            "round {round}"
+        );
+    }
+    assert_eq!(term.app.kiosk.extensions, 10);
+    // After the tenth, the wait is ten extensions longer than the default.
+    term.send(Message::TickAt(
+        now + idle.reset_after_ms + 9 * EXTENSION_MS,
+    ));
+    assert_eq!(term.app.kiosk.stage, kiosk::Stage::Shopping);
+
+    // Larger text and the inverted theme, for this shopper only.
+    let main = iced::window::Id::unique();
+    assert_eq!(term.app.window_scale(main), 1.0);
+    term.click(&t(EN, "kiosk-large-text"));
+    assert!(term.app.window_scale(main) > 1.2);
+    term.click(&t(EN, "kiosk-contrast"));
+    assert_eq!(
+        term.app.window_theme(main).palette().background,
+        iced::Color::BLACK
+    );
+    term.send(Message::TickAt(
+        now + 100 * idle.reset_after_ms + 100 * EXTENSION_MS,
+    ));
+    assert_eq!(term.app.kiosk.stage, kiosk::Stage::Attract);
+    assert_eq!(
+        term.app.window_scale(main),
+        1.0,
+        "the next shopper starts plain"
+    );
+    assert_eq!(
+        term.app.window_theme(main).palette().background,
+        iced::Color::WHITE
+    );
+}

@@ -502,3 +502,6 @@ kiosk-age-help = Alcohol and tobacco are sold only to adults. Press "Call assist
 kiosk-age-staff = Staff: confirm the age
 kiosk-age-confirmed = Age checked by staff: you can pay now.
 counter-age-checked = Age checked: the shopper showed an ID (18 or older)
+kiosk-more-time = More time
+kiosk-large-text = A+ Larger text
+kiosk-contrast = High contrast

@@ -501,3 +501,6 @@ kiosk-age-help = 酒类和烟草仅售予成年人。请按“呼叫店员”：
 kiosk-age-staff = 店员：确认年龄
 kiosk-age-confirmed = 店员已核验年龄，您可以付款了。
 counter-age-checked = 已核验年龄：顾客已出示证件（年满 18 岁）
+kiosk-more-time = 延长时间
+kiosk-large-text = A+ 大字
+kiosk-contrast = 高对比

@@ -603,12 +603,26 @@ impl App {
         ])
     }
 
-    /// The theme of a window: the customer display is always the high-contrast one.
+    /// The theme of a window: the customer display is always the high-contrast one; a kiosk
+    /// shopper may switch to the inverted one.
     pub fn window_theme(&self, window: iced::window::Id) -> Theme {
         if Some(window) == self.customer_window {
             return super::style::high_contrast();
         }
+        if self.mode == Mode::Kiosk && self.kiosk.contrast {
+            return super::style::inverted();
+        }
         self.theme()
+    }
+
+    /// The scale of a window: a kiosk shopper's large-text choice makes everything larger.
+    pub fn window_scale(&self, window: iced::window::Id) -> f32 {
+        if Some(window) != self.customer_window && self.mode == Mode::Kiosk && self.kiosk.large_text
+        {
+            1.35
+        } else {
+            1.0
+        }
     }
 
     /// The title of a window.

@@ -28,6 +28,12 @@ pub enum Message {
     TouchStart,
     /// Staff came to check the shopper's age: their PIN, on the kiosk's pad.
     AgeStaff,
+    /// The idle warning's "more time": the time-out grows (up to twenty times).
+    MoreTime,
+    /// Larger text on the whole screen, for this shopper.
+    LargeText,
+    /// Light text on black with yellow actions, for this shopper.
+    Contrast,
     Cart(CartAction),
     ToCheckout,
     BackToShopping,
@@ -58,6 +64,11 @@ pub struct Kiosk {
     pub last_activity_ms: u64,
     pub now_ms: u64,
     pub idle: IdlePolicy,
+    /// How many times this shopper asked for more time.
+    pub extensions: u32,
+    /// This shopper's large-text and high-contrast choices (reset for the next one).
+    pub large_text: bool,
+    pub contrast: bool,
     pub help_called: bool,
     pub pin_entry: Option<String>,
     /// The PIN being entered approves an age check (not the staff exit).
@@ -81,6 +92,9 @@ impl Kiosk {
             last_activity_ms: 0,
             now_ms: 0,
             idle: IdlePolicy::default(),
+            extensions: 0,
+            large_text: false,
+            contrast: false,
             help_called: false,
             pin_entry: None,
             pin_for_age: false,
@@ -101,7 +115,12 @@ impl Kiosk {
         if self.stage == Stage::Attract {
             return;
         }
-        if self.idle.state(self.last_activity_ms, now_ms) == Idle::Reset {
+        if self
+            .idle
+            .extended(self.extensions)
+            .state(self.last_activity_ms, now_ms)
+            == Idle::Reset
+        {
             self.reset();
         }
     }
@@ -110,7 +129,9 @@ impl Kiosk {
         if self.stage == Stage::Attract {
             Idle::Active
         } else {
-            self.idle.state(self.last_activity_ms, self.now_ms)
+            self.idle
+                .extended(self.extensions)
+                .state(self.last_activity_ms, self.now_ms)
         }
     }
 
@@ -120,6 +141,9 @@ impl Kiosk {
         self.help_called = false;
         self.pin_entry = None;
         self.pin_message = None;
+        self.extensions = 0;
+        self.large_text = false;
+        self.contrast = false;
     }
 
     pub fn scanned(
@@ -188,6 +212,12 @@ impl Kiosk {
                 self.pin_for_age = false;
                 self.pin_message = None;
             }
+            Message::MoreTime => {
+                self.extensions =
+                    (self.extensions + 1).min(smartstore_domain::kiosk::MAX_EXTENSIONS);
+            }
+            Message::LargeText => self.large_text = !self.large_text,
+            Message::Contrast => self.contrast = !self.contrast,
             Message::AgeStaff => {
                 self.pin_entry = Some(String::new());
                 self.pin_for_age = true;
@@ -406,6 +436,12 @@ impl Kiosk {
                 .padding(18),
             help,
             space::horizontal(),
+            button(text(t(lang, "kiosk-large-text")).size(22))
+                .on_press(Message::LargeText)
+                .padding(16),
+            button(text(t(lang, "kiosk-contrast")).size(22))
+                .on_press(Message::Contrast)
+                .padding(16),
             button(text(t(lang, "kiosk-exit")).size(18))
                 .on_press(Message::OpenPin)
                 .padding(12)
@@ -427,7 +463,11 @@ impl Kiosk {
                             &[("seconds", seconds_left.to_string())]
                         ))
                         .size(40),
-                        Self::big_button(t(lang, "kiosk-continue"), Message::StillHere)
+                        row![
+                            Self::big_button(t(lang, "kiosk-continue"), Message::StillHere),
+                            Self::big_button(t(lang, "kiosk-more-time"), Message::MoreTime),
+                        ]
+                        .spacing(24)
                     ]
                     .spacing(24)
                     .align_x(Alignment::Center),

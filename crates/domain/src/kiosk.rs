@@ -8,6 +8,25 @@ pub struct IdlePolicy {
     pub reset_after_ms: u64,
 }
 
+/// How many times a shopper may ask for more time before the kiosk resets (WCAG 2.2.1 asks
+/// for at least ten).
+pub const MAX_EXTENSIONS: u32 = 20;
+
+/// How much time each "more time" adds.
+pub const EXTENSION_MS: u64 = 120_000;
+
+impl IdlePolicy {
+    /// The policy after the shopper asked for more time `times` times (at most
+    /// [`MAX_EXTENSIONS`] count).
+    pub fn extended(&self, times: u32) -> IdlePolicy {
+        let extra = u64::from(times.min(MAX_EXTENSIONS)) * EXTENSION_MS;
+        IdlePolicy {
+            warn_after_ms: self.warn_after_ms + extra,
+            reset_after_ms: self.reset_after_ms + extra,
+        }
+    }
+}
+
 impl Default for IdlePolicy {
     fn default() -> Self {
         IdlePolicy {
@@ -219,5 +238,16 @@ mod tests {
         for (correct, now, want) in steps {
             assert_eq!(g.attempt(correct, now), want, "at {now}");
         }
+    }
+
+    #[test]
+    fn more_time_can_be_asked_for_at_least_ten_times() {
+        let p = IdlePolicy::default();
+        assert_eq!(p.extended(0), p);
+        let ten = p.extended(10);
+        assert_eq!(ten.reset_after_ms, p.reset_after_ms + 10 * EXTENSION_MS);
+        assert_eq!(ten.state(0, p.reset_after_ms), Idle::Active);
+        assert_eq!(p.extended(1_000), p.extended(MAX_EXTENSIONS));
+        assert!(MAX_EXTENSIONS >= 10);
     }
 }
