@@ -14,6 +14,7 @@ pub mod session;
 pub mod setup;
 pub mod shift_desk;
 pub mod sound;
+pub mod speech;
 pub mod style;
 pub mod widgets;
 

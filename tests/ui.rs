@@ -1315,3 +1315,27 @@ fn a_kiosk_shopper_can_ask_for_more_time_larger_text_and_more_contrast() {
         iced::Color::WHITE
     );
 }
+
+#[test]
+fn a_kiosk_shopper_can_have_the_screen_read_aloud() {
+    let mut term = Term::new(Mode::Kiosk);
+    let tea = term.item(TEA);
+    term.click(Lang::En.native_name());
+    assert_eq!(term.app.kiosk.said, None, "silent until asked");
+    term.click(&t(EN, "kiosk-speech"));
+    assert_eq!(term.app.kiosk.said, Some(t(EN, "kiosk-scan-hint")));
+    term.camera_scan(TEA, Symbology::Ean13);
+    let said = term.app.kiosk.said.clone().expect("said");
+    assert!(said.contains(&tea.name), "{said}");
+    assert!(
+        said.contains(&tr(
+            EN,
+            "customer-total",
+            &[("total", tea.price.to_string())]
+        )),
+        "{said}"
+    );
+    term.click(&t(EN, "kiosk-checkout"));
+    let said = term.app.kiosk.said.clone().expect("said");
+    assert!(said.contains(&t(EN, "kiosk-pay-hint")), "{said}");
+}

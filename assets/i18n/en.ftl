@@ -505,3 +505,5 @@ counter-age-checked = Age checked: the shopper showed an ID (18 or older)
 kiosk-more-time = More time
 kiosk-large-text = A+ Larger text
 kiosk-contrast = High contrast
+kiosk-speech = Read aloud
+kiosk-say-idle = Are you still there? Touch the screen, or ask for more time.

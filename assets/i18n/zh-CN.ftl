@@ -504,3 +504,5 @@ counter-age-checked = 已核验年龄：顾客已出示证件（年满 18 岁）
 kiosk-more-time = 延长时间
 kiosk-large-text = A+ 大字
 kiosk-contrast = 高对比
+kiosk-speech = 语音播报
+kiosk-say-idle = 您还在吗？请触摸屏幕，或选择延长时间。

@@ -249,6 +249,21 @@ impl App {
 
     /// The effects an update asked for, with their target (tests run them with `execute`).
     pub fn update_effects(&mut self, message: Message) -> Vec<(Target, Effect)> {
+        let effects = self.handle(message);
+        // The kiosk reads its screen aloud when the shopper asked: each new line once.
+        if self.mode == Mode::Kiosk && self.kiosk.speak {
+            let line = self.kiosk.spoken_line(self.lang);
+            if line.is_some() && line != self.kiosk.said {
+                if let (Some(text), true) = (&line, self.services.is_some()) {
+                    super::speech::say(text, self.lang);
+                }
+                self.kiosk.said = line;
+            }
+        }
+        effects
+    }
+
+    fn handle(&mut self, message: Message) -> Vec<(Target, Effect)> {
         let lang = self.lang;
         match message {
             Message::Counter(m) => self

@@ -34,6 +34,8 @@ pub enum Message {
     LargeText,
     /// Light text on black with yellow actions, for this shopper.
     Contrast,
+    /// Read the screen's prompts and totals aloud, for this shopper.
+    Speech,
     Cart(CartAction),
     ToCheckout,
     BackToShopping,
@@ -69,6 +71,10 @@ pub struct Kiosk {
     /// This shopper's large-text and high-contrast choices (reset for the next one).
     pub large_text: bool,
     pub contrast: bool,
+    /// Prompts and totals read aloud (the window speaks [`Kiosk::spoken_line`] when it changes).
+    pub speak: bool,
+    /// The line said last, so each is said once.
+    pub said: Option<String>,
     pub help_called: bool,
     pub pin_entry: Option<String>,
     /// The PIN being entered approves an age check (not the staff exit).
@@ -95,6 +101,8 @@ impl Kiosk {
             extensions: 0,
             large_text: false,
             contrast: false,
+            speak: false,
+            said: None,
             help_called: false,
             pin_entry: None,
             pin_for_age: false,
@@ -144,6 +152,8 @@ impl Kiosk {
         self.extensions = 0;
         self.large_text = false;
         self.contrast = false;
+        self.speak = false;
+        self.said = None;
     }
 
     pub fn scanned(
@@ -218,6 +228,10 @@ impl Kiosk {
             }
             Message::LargeText => self.large_text = !self.large_text,
             Message::Contrast => self.contrast = !self.contrast,
+            Message::Speech => {
+                self.speak = !self.speak;
+                self.said = None;
+            }
             Message::AgeStaff => {
                 self.pin_entry = Some(String::new());
                 self.pin_for_age = true;
@@ -288,6 +302,45 @@ impl Kiosk {
             }
         }
         (vec![], None)
+    }
+
+    /// What the screen says now, read aloud when speech is on: the prompt, the last notice and
+    /// the total.
+    pub fn spoken_line(&self, lang: Lang) -> Option<String> {
+        let s = &self.session;
+        if self.idle_state() != Idle::Active {
+            return Some(t(lang, "kiosk-say-idle"));
+        }
+        let total = || {
+            s.cart()
+                .totals()
+                .ok()
+                .map(|tt| tr(lang, "customer-total", &[("total", tt.total.to_string())]))
+        };
+        let line = match self.stage {
+            Stage::Attract => t(lang, "kiosk-welcome"),
+            Stage::Shopping => match (&s.notice, total()) {
+                (Some(n), Some(tt)) if !s.cart().is_empty() => format!("{} {tt}", n.text),
+                (Some(n), _) => n.text.clone(),
+                (None, Some(tt)) if !s.cart().is_empty() => tt,
+                _ => t(lang, "kiosk-scan-hint"),
+            },
+            Stage::Checkout if s.checkout.needs_age_check() => t(lang, "kiosk-age-title"),
+            Stage::Checkout => format!(
+                "{} {}",
+                total().unwrap_or_default(),
+                t(lang, "kiosk-pay-hint")
+            ),
+            Stage::Done => format!(
+                "{} {}",
+                t(lang, "placed-title"),
+                s.placed
+                    .as_ref()
+                    .map(|p| tr(lang, "kiosk-done", &[("receipt", p.receipt.clone())]))
+                    .unwrap_or_default()
+            ),
+        };
+        Some(line)
     }
 
     pub fn outcome(&mut self, outcome: Outcome, lang: Lang) {
@@ -441,6 +494,9 @@ impl Kiosk {
                 .padding(16),
             button(text(t(lang, "kiosk-contrast")).size(22))
                 .on_press(Message::Contrast)
+                .padding(16),
+            button(text(t(lang, "kiosk-speech")).size(22))
+                .on_press(Message::Speech)
                 .padding(16),
             button(text(t(lang, "kiosk-exit")).size(18))
                 .on_press(Message::OpenPin)
