@@ -12,6 +12,7 @@ pub mod receipt;
 pub mod receipt_page;
 pub mod returns;
 pub mod sale;
+pub mod search;
 pub mod shift;
 pub mod staff;
 pub mod store;

@@ -1339,3 +1339,44 @@ fn a_kiosk_shopper_can_have_the_screen_read_aloud() {
     let said = term.app.kiosk.said.clone().expect("said");
     assert!(said.contains(&t(EN, "kiosk-pay-hint")), "{said}");
 }
+
+#[test]
+fn the_counter_finds_products_by_name_and_pinyin_as_the_clerk_types() {
+    let mut term = Term::new(Mode::Counter);
+    let tea = term.item(TEA);
+    // Pinyin initials of 茉莉绿茶: the results appear as the clerk types.
+    for typed in ["m", "ml", "mll", "mllc"] {
+        term.send(Message::Counter(counter::Message::Input(typed.into())));
+    }
+    let found: Vec<String> = term
+        .app
+        .counter
+        .found
+        .iter()
+        .map(|i| i.name.clone())
+        .collect();
+    assert!(found.contains(&tea.name), "{found:?}");
+    // A late answer for an older query is dropped.
+    term.run(vec![(Target::Counter, Effect::Search("milk".into()))]);
+    assert!(term.app.counter.found.iter().any(|i| i.name == tea.name));
+    // Picking a result adds it and clears the box.
+    let label = tea.name.clone();
+    term.click(&label);
+    assert_eq!(term.app.counter.session.cart().lines().len(), 1);
+    assert!(term.app.counter.input.is_empty() && term.app.counter.found.is_empty());
+    // Enter on a search with one result adds it; the Chinese name finds it too.
+    term.send(Message::Counter(counter::Message::Input(
+        "茉莉绿茶 500".into(),
+    )));
+    assert_eq!(
+        term.app.counter.found.len(),
+        1,
+        "{:?}",
+        term.app.counter.found
+    );
+    term.send(Message::Counter(counter::Message::Submit));
+    assert_eq!(term.app.counter.session.cart().lines()[0].quantity, 2);
+    // Digits stay a code: no search.
+    term.send(Message::Counter(counter::Message::Input("692100".into())));
+    assert!(term.app.counter.found.is_empty());
+}

@@ -161,6 +161,26 @@ impl Store {
             .map_err(self.sql_err())
     }
 
+    /// Every product of the catalog, in name order (at most `limit`): what the clerk's name and
+    /// pinyin search looks through.
+    pub fn all_items(&self, limit: u32) -> Result<Vec<CatalogItem>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ITEM_COLUMNS} FROM catalog_items ORDER BY name LIMIT ?1"
+            ))
+            .map_err(self.sql_err())?;
+        let rows = stmt
+            .query_map(params![limit], item_from_row)
+            .map_err(self.sql_err())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (g, parts) = row.map_err(self.sql_err())?;
+            out.push(parts.into_item(&g)?);
+        }
+        Ok(out)
+    }
+
     /// Products whose name (English or Chinese) contains `needle`, for the clerk's search box.
     pub fn search_items(&self, needle: &str, limit: u32) -> Result<Vec<CatalogItem>, StoreError> {
         let pattern = format!("%{}%", needle.replace(['%', '_'], ""));

@@ -91,6 +91,8 @@ pub enum Message {
     QuickKey(String),
     /// The clerk checked the shopper's ID for the age-restricted lines.
     AgeChecked,
+    /// A product picked from the search results.
+    Pick(String),
 }
 
 /// A counter screen to open on (demos and screenshots).
@@ -153,6 +155,8 @@ pub struct Counter {
     pub shift_desk: Option<super::shift_desk::ShiftDesk>,
     /// Buttons for products without a barcode (config.toml).
     pub quick_keys: Vec<crate::config::QuickKey>,
+    /// Products found by name or pinyin for what is typed in the scan box.
+    pub found: Vec<smartstore_domain::catalog::CatalogItem>,
 }
 
 impl Counter {
@@ -180,6 +184,7 @@ impl Counter {
             shift_ask: None,
             shift_desk: None,
             quick_keys: Vec::new(),
+            found: Vec::new(),
         }
     }
 
@@ -244,8 +249,39 @@ impl Counter {
     pub fn update(&mut self, msg: Message, lang: Lang) -> Vec<Effect> {
         let s = &mut self.session;
         match msg {
-            Message::Input(v) => self.input = v,
+            Message::Input(v) => {
+                self.input = v;
+                // Letters or Chinese: a search by name or pinyin, as the clerk types.
+                if crate::search::is_search(&self.input) {
+                    return vec![Effect::Search(self.input.clone())];
+                }
+                self.found.clear();
+            }
+            Message::Pick(gtin) => {
+                self.input.clear();
+                self.found.clear();
+                s.next_quantity = None;
+                return vec![Effect::Resolve {
+                    text: gtin,
+                    symbology: None,
+                }];
+            }
             Message::Submit => {
+                // Enter on a search: the one product found, else the list stays to pick from.
+                if self.desk.is_none() && crate::search::is_search(&self.input) {
+                    if let [only] = self.found.as_slice() {
+                        let gtin = only.gtin.as_str().to_owned();
+                        self.input.clear();
+                        self.found.clear();
+                        s.next_quantity = None;
+                        return vec![Effect::Resolve {
+                            text: gtin,
+                            symbology: None,
+                        }];
+                    }
+                    return vec![];
+                }
+                self.found.clear();
                 let text = std::mem::take(&mut self.input);
                 if !text.trim().is_empty() {
                     self.last_submitted = Some(text.trim().to_owned());
@@ -545,6 +581,8 @@ impl Counter {
                     }
                 }
             }
+            Outcome::Found(query, items) if query == self.input => self.found = items,
+            Outcome::Found(..) => {}
             Outcome::Printed(Err(e)) => {
                 s.notice = Some(Notice {
                     ok: false,
@@ -856,9 +894,24 @@ impl Counter {
                     .on_press(Message::QuickKey(k.gtin.clone())),
             );
         }
+        let mut results = column![].spacing(4);
+        for item in &self.found {
+            let name = match (&item.name_zh, lang) {
+                (Some(zh), Lang::Zh) if !zh.is_empty() => zh.clone(),
+                _ => item.name.clone(),
+            };
+            results = results.push(
+                button(row![text(name).width(Fill), text(item.price.to_string())].spacing(10))
+                    .width(Fill)
+                    .padding(8)
+                    .style(button::secondary)
+                    .on_press(Message::Pick(item.gtin.as_str().to_owned())),
+            );
+        }
         let left = column![
             camera,
             scan,
+            results,
             keys.wrap(),
             widgets::notice(s.notice.as_ref(), 17),
             text(t(lang, "counter-keys")).size(12)

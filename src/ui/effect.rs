@@ -54,6 +54,8 @@ pub enum Effect {
     },
     /// Close the shift blind with the drawer counted (as typed): its Z report.
     CloseShift(String),
+    /// Products whose name or pinyin matches what the clerk typed.
+    Search(String),
     /// Print the receipt of the sale just placed, when a printer is set (in this language).
     PrintReceipt {
         order_id: String,
@@ -172,6 +174,8 @@ pub enum Outcome {
     ),
     /// The shift closed: its Z report, or why not.
     ShiftClosed(Result<Box<smartstore_domain::shift::ShiftReport>, Msg>),
+    /// The products found for a typed query (the query, to drop an answer that came late).
+    Found(String, Vec<smartstore_domain::catalog::CatalogItem>),
     /// The receipt printed (`true`), no printer is set (`false`), or why it did not print.
     Printed(Result<bool, Msg>),
     Receipt(Result<ReceiptView, Msg>),
@@ -363,6 +367,13 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     .map(Box::new),
                 true,
             ),
+            Effect::Search(query) => {
+                let items = store
+                    .all_items(crate::search::MAX_CATALOG)
+                    .map_err(|e| e.msg())?;
+                let found = crate::search::search(&items, &query, crate::search::MAX_RESULTS);
+                Outcome::Found(query, found)
+            }
             Effect::PrintReceipt { order_id, lang } => Outcome::Printed(
                 crate::receipt_page::print_after_sale(store, data_dir, &order_id, lang)
                     .map(|s| s.is_some())
