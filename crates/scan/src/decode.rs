@@ -66,6 +66,8 @@ const ROW_LINES: usize = 128;
 /// Scan lines across a bar region are at least this long (pixels): blur hides the outer
 /// bars from the region finder, so a region can be much shorter than its symbol.
 const MIN_LINE: f32 = 400.0;
+/// A bar region's Sobel slant this far (radians) from its angle is worth lines of its own.
+const SLANT_DIFF: f32 = 0.03;
 /// After a QR code is read, more are looked for in up to this many places (block texture that
 /// no code read covers).
 const MORE_QR: usize = 3;
@@ -85,6 +87,8 @@ struct Focus {
     at: f32,
     covering: Vec<(Symbology, String)>,
     any: bool,
+    /// The most votes a symbol read there has.
+    best: u32,
 }
 
 #[derive(Default)]
@@ -391,8 +395,9 @@ impl Decoder {
         self.lines_across(frame, r, all, offsets, votes, s, min_votes)
     }
 
-    /// More lines across bar region `r`, one to three times its width out along its bars on
-    /// either side.
+    /// More lines across bar region `r`: when its Sobel slant differs from its angle, the
+    /// first pass's lines again at the slant; then lines one to three times its width out
+    /// along its bars on either side.
     fn scan_beside(
         &self,
         frame: &LumaFrame,
@@ -402,9 +407,16 @@ impl Decoder {
         s: &mut Scratch,
         min_votes: u32,
     ) {
+        let mut r = r.clone();
+        if (r.slant - r.angle).abs() > SLANT_DIFF {
+            r.angle = r.slant;
+            if self.scan_region(frame, &r, all, votes, s, min_votes).best > min_votes {
+                return;
+            }
+        }
         let step = r.across.max(CELL as f32);
         let offsets = [1.0f32, -1.0, 2.0, -2.0, 3.0, -3.0].map(|k| k * step);
-        self.lines_across(frame, r, all, offsets.into_iter(), votes, s, min_votes);
+        self.lines_across(frame, &r, all, offsets.into_iter(), votes, s, min_votes);
     }
 
     /// Lines at `r`'s angle through its centre moved by each of `offsets` along its bars.
@@ -428,7 +440,9 @@ impl Decoder {
                 continue;
             };
             focus.at = line.nearest(cx, cy);
-            if self.read_line(frame, &line, votes, s, Some(&mut focus)) > min_votes {
+            let best = self.read_line(frame, &line, votes, s, Some(&mut focus));
+            focus.best = focus.best.max(best);
+            if best > min_votes {
                 break;
             }
         }
@@ -559,9 +573,18 @@ impl Decoder {
                 x1 as f32 + grow,
                 y1 as f32 + grow,
             ];
-            let Some((crop, (ox, oy))) = frame.crop(area) else {
+            let Some((mut crop, (ox, oy))) = frame.crop(area) else {
                 continue;
             };
+            // Codes read already are blanked, or the reader finds the first of them again.
+            for b in found
+                .iter()
+                .filter(|d| d.symbology == Symbology::Qr)
+                .filter_map(|d| d.bbox)
+            {
+                let g = grown(&b, 0.1);
+                crop.fill_rect([g[0] - ox, g[1] - oy, g[2] - ox, g[3] - oy], 255);
+            }
             let before = found.len();
             self.qr_pass(&crop, found);
             for d in &mut found[before..] {

@@ -161,13 +161,19 @@ fn the_test_card_reads_five_of_five_through_the_replay_camera() {
     assert!(scans.iter().all(|s| s.bbox.is_some()), "{scans:#?}");
 }
 
-/// Seeded frames of 1280×720 with two, three and four codes of mixed formats, every other
-/// one slightly blurred.
+/// Seeded frames of 1280×720 with two, three and four codes of mixed formats: scattered, or
+/// side by side in a row (goods on a shelf: a scan line across one crosses the others); every
+/// third one slightly blurred.
 fn generated() -> Vec<MultiScene> {
-    (0..24u64)
+    (0..32u64)
         .map(|seed| {
-            let mut scene = MultiScene::random(seed, 2 + seed as usize % 3, 1280, 720);
-            scene.blur = (seed % 2) as usize;
+            let count = 2 + (seed / 2) as usize % 3;
+            let mut scene = if seed % 2 == 0 {
+                MultiScene::random(seed, count, 1280, 720)
+            } else {
+                MultiScene::in_a_row(seed, count, 1280, 720)
+            };
+            scene.blur = usize::from(seed % 3 == 2);
             scene
         })
         .collect()
@@ -228,4 +234,81 @@ fn generated_frames_with_two_to_four_codes_read_every_code_once() {
     for (effort, n) in ["still", "live"].into_iter().zip(read) {
         assert!(n * 100 >= codes * 95, "{effort}: {n} of {codes} codes read");
     }
+}
+
+/// Writes the multi-code benchmark set (docs/benchmarks.md, "Several codes in a frame"):
+/// the test card as the file is and resized as a camera further away would see it, and
+/// generated 1280×720 JPEG frames with two to four codes of mixed formats, each image with a
+/// `.txt` listing its codes (`symbology<TAB>text` a line) and a MANIFEST.tsv of the drawing.
+/// `MULTI_SET=DIR` (default target/decode-bench/multi), `MULTI_N` frames (default 120),
+/// `MULTI_SEED` the first seed (default 5000).
+#[test]
+#[ignore = "writes the multi-code benchmark set"]
+fn write_multi_code_set() {
+    use std::fmt::Write as _;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = std::env::var_os("MULTI_SET")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/decode-bench/multi"));
+    let var = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (n, first) = (var("MULTI_N", 120), var("MULTI_SEED", 5000));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let codes = card_codes();
+    let card_list: String = codes
+        .iter()
+        .map(|(s, t)| format!("{}\t{t}\n", s.name()))
+        .collect();
+    for width in [1654u32, 1400, 1280, 1000, 800] {
+        let frame = card_at(width);
+        let name = format!("card-{width}");
+        image::GrayImage::from_raw(width, frame.height() as u32, frame.into_data())
+            .expect("size")
+            .save(dir.join(format!("{name}.png")))
+            .expect("png");
+        std::fs::write(dir.join(format!("{name}.txt")), &card_list).expect("txt");
+    }
+    let mut manifest =
+        String::from("file\tseed\tlayout\tblur\tsymbology\ttext\tmodule_px\tangle_deg\tcx\tcy\n");
+    for seed in first..first + n {
+        // Scattered and in a row in turn, two to four codes, sharp or blurred once or twice.
+        let count = 2 + (seed / 2 % 3) as usize;
+        let mut scene = if seed % 2 == 0 {
+            MultiScene::random(seed, count, 1280, 720)
+        } else {
+            MultiScene::in_a_row(seed, count, 1280, 720)
+        };
+        scene.blur = (seed % 3) as usize;
+        scene.noise = 2.0 + (seed % 4) as f32;
+        let frame = draw_multi(&scene).expect("draw");
+        let name = format!("gen-{seed}");
+        let img = image::GrayImage::from_raw(1280, 720, frame.into_data()).expect("size");
+        let file = std::fs::File::create(dir.join(format!("{name}.jpg"))).expect("create");
+        image::codecs::jpeg::JpegEncoder::new_with_quality(std::io::BufWriter::new(file), 85)
+            .encode_image(&img)
+            .expect("jpeg");
+        let mut list = String::new();
+        let layout = if seed % 2 == 0 { "scattered" } else { "row" };
+        for c in &scene.codes {
+            let _ = writeln!(list, "{}\t{}", c.symbology.name(), c.text);
+            let _ = writeln!(
+                manifest,
+                "{name}.jpg\t{seed}\t{layout}\t{}\t{}\t{}\t{:.2}\t{:.1}\t{:.0}\t{:.0}",
+                scene.blur,
+                c.symbology.name(),
+                c.text,
+                c.module_px,
+                c.angle_deg,
+                c.cx,
+                c.cy
+            );
+        }
+        std::fs::write(dir.join(format!("{name}.txt")), list).expect("txt");
+    }
+    std::fs::write(dir.join("MANIFEST.tsv"), manifest).expect("manifest");
+    eprintln!("wrote {} images to {}", n + 5, dir.display());
 }

@@ -250,44 +250,49 @@ pub fn random_text(symbology: Symbology, rng: &mut fastrand::Rng) -> String {
     }
 }
 
+const KINDS: [Symbology; 6] = [
+    Symbology::Ean13,
+    Symbology::Ean8,
+    Symbology::Upca,
+    Symbology::Upce,
+    Symbology::Code128,
+    Symbology::Qr,
+];
+
+/// A code of a random symbology, with a text none of `others` has, a random size (1D modules
+/// of 2 to 3 px, QR of 3.5 to 5 px) and turn (up to ±30°), not placed yet.
+fn random_code(rng: &mut fastrand::Rng, others: &[Placed]) -> Placed {
+    let symbology = KINDS[rng.usize(0..KINDS.len())];
+    let text = loop {
+        let t = random_text(symbology, rng);
+        if !others.iter().any(|c| c.text == t) {
+            break t;
+        }
+    };
+    let module_px = if symbology == Symbology::Qr {
+        3.5 + 1.5 * rng.f32()
+    } else {
+        2.0 + rng.f32()
+    };
+    Placed {
+        symbology,
+        text,
+        module_px,
+        angle_deg: 60.0 * rng.f32() - 30.0,
+        cx: 0.0,
+        cy: 0.0,
+    }
+}
+
 impl MultiScene {
-    /// `count` codes of random symbologies (two of the same kind carry different texts), sizes
-    /// (1D modules of 2 to 3 px, QR of 3.5 to 5 px) and turns (up to ±30°), on labels placed
-    /// at random where they neither overlap nor leave the frame. Fewer when they do not fit.
+    /// `count` random codes (see `random_code`) on labels placed at random where they neither
+    /// overlap nor leave the frame. Fewer when they do not fit.
     pub fn random(seed: u64, count: usize, width: usize, height: usize) -> MultiScene {
-        const KINDS: [Symbology; 6] = [
-            Symbology::Ean13,
-            Symbology::Ean8,
-            Symbology::Upca,
-            Symbology::Upce,
-            Symbology::Code128,
-            Symbology::Qr,
-        ];
         let mut rng = fastrand::Rng::with_seed(seed);
         let mut codes: Vec<Placed> = Vec::new();
         let mut placed: Vec<(f32, f32, f32)> = Vec::new();
         for _ in 0..count {
-            let symbology = KINDS[rng.usize(0..KINDS.len())];
-            let text = loop {
-                let t = random_text(symbology, &mut rng);
-                if !codes.iter().any(|c| c.text == t) {
-                    break t;
-                }
-            };
-            let module_px = if symbology == Symbology::Qr {
-                3.5 + 1.5 * rng.f32()
-            } else {
-                2.0 + rng.f32()
-            };
-            let angle_deg = 60.0 * rng.f32() - 30.0;
-            let mut p = Placed {
-                symbology,
-                text,
-                module_px,
-                angle_deg,
-                cx: 0.0,
-                cy: 0.0,
-            };
+            let mut p = random_code(&mut rng, &codes);
             let Ok(label) = Label::new(&p) else { continue };
             let r = label.radius();
             if 2.0 * r >= width.min(height) as f32 {
@@ -308,6 +313,56 @@ impl MultiScene {
                 placed.push((x, y, r));
                 codes.push(p);
             }
+        }
+        MultiScene {
+            codes,
+            width,
+            height,
+            noise: 3.0,
+            blur: 0,
+            seed,
+        }
+    }
+
+    /// `count` random codes side by side in one row, all turned the same way (up to ±30°),
+    /// 10 to 40 px apart, across the middle of the frame: goods on a shelf, the rows of the
+    /// test card. A scan line across one crosses the others. Fewer when they do not fit.
+    pub fn in_a_row(seed: u64, count: usize, width: usize, height: usize) -> MultiScene {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let angle_deg = 60.0 * rng.f32() - 30.0;
+        let mut codes: Vec<Placed> = Vec::new();
+        for _ in 0..count {
+            let mut p = random_code(&mut rng, &codes);
+            p.angle_deg = angle_deg;
+            codes.push(p);
+        }
+        let gaps: Vec<f32> = codes.iter().map(|_| 10.0 + 30.0 * rng.f32()).collect();
+        let (sin, cos) = angle_deg.to_radians().sin_cos();
+        while !codes.is_empty() {
+            let Ok(labels) = codes.iter().map(Label::new).collect::<Result<Vec<_>, _>>() else {
+                codes.clear();
+                break;
+            };
+            let along: Vec<f32> = labels.iter().map(|l| l.lw * l.module_px).collect();
+            let total = along.iter().sum::<f32>() + gaps[..codes.len() - 1].iter().sum::<f32>();
+            let mut start = -total / 2.0;
+            let mut fits = true;
+            for (i, (c, l)) in codes.iter_mut().zip(&labels).enumerate() {
+                let off = start + along[i] / 2.0;
+                start += along[i] + gaps[i];
+                c.cx = width as f32 / 2.0 + off * cos;
+                c.cy = height as f32 / 2.0 + off * sin;
+                let (a, b) = (along[i] / 2.0, l.lh * l.module_px / 2.0);
+                let (hx, hy) = (cos.abs() * a + sin.abs() * b, sin.abs() * a + cos.abs() * b);
+                fits &= c.cx - hx >= 0.0
+                    && c.cx + hx <= width as f32
+                    && c.cy - hy >= 0.0
+                    && c.cy + hy <= height as f32;
+            }
+            if fits {
+                break;
+            }
+            codes.pop();
         }
         MultiScene {
             codes,
@@ -356,6 +411,25 @@ mod tests {
                 "{sym:?} {text} at {angle_deg}°: {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn codes_in_a_row_fit_the_frame_side_by_side() {
+        let mut sizes = [0usize; 5];
+        for seed in 0..40 {
+            let scene = MultiScene::in_a_row(seed, 2 + seed as usize % 3, 1280, 720);
+            sizes[scene.codes.len()] += 1;
+            let angles: Vec<f32> = scene.codes.iter().map(|c| c.angle_deg).collect();
+            assert!(angles.windows(2).all(|w| w[0] == w[1]), "{angles:?}");
+            for pair in scene.codes.windows(2) {
+                let l: Vec<Label> = pair.iter().map(|c| Label::new(c).expect("label")).collect();
+                let d =
+                    ((pair[0].cx - pair[1].cx).powi(2) + (pair[0].cy - pair[1].cy).powi(2)).sqrt();
+                let half = (l[0].lw * l[0].module_px + l[1].lw * l[1].module_px) / 2.0;
+                assert!(d >= half + 9.9, "seed {seed}: labels overlap");
+            }
+        }
+        assert!(sizes[2] > 0 && sizes[3] > 0, "{sizes:?}");
     }
 
     #[test]
