@@ -40,6 +40,7 @@ fn options(dir: &std::path::Path) -> Options {
         counter_opening: None,
         shoot_customer: false,
         quick_keys: Vec::new(),
+        kiosk_checkout: false,
     }
 }
 

@@ -106,7 +106,7 @@ pub struct UiArgs {
     /// Open a particular screen: kiosk-shopping, setup-enrol, setup-camera, setup-connection,
     /// setup-diagnostics, counter-returns (the --scan texts are receipts), counter-void,
     /// counter-shift, counter-x (the shift desk's X report), counter-close (its blind count),
-    /// customer (the customer display's window).
+    /// customer (the customer display's window), kiosk-checkout.
     #[arg(long)]
     pub screen: Option<String>,
     /// Counter: the delivery address to start with.
@@ -332,7 +332,8 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
         scans: args.scans.clone(),
         screenshot: args.screenshot.clone(),
         screenshot_after: std::time::Duration::from_millis(args.screenshot_after_ms),
-        kiosk_shopping: screen == "kiosk-shopping",
+        kiosk_shopping: screen == "kiosk-shopping" || screen == "kiosk-checkout",
+        kiosk_checkout: screen == "kiosk-checkout",
         setup_step: match screen {
             "setup-enrol" => Some(Step::Enrol),
             "setup-camera" => Some(Step::Camera),

@@ -64,6 +64,7 @@ fn options(dir: &tempfile::TempDir, store: &Store, mode: Mode) -> Options {
         counter_opening: None,
         shoot_customer: false,
         quick_keys: Vec::new(),
+        kiosk_checkout: false,
     }
 }
 
@@ -1379,4 +1380,45 @@ fn the_counter_finds_products_by_name_and_pinyin_as_the_clerk_types() {
     // Digits stay a code: no search.
     term.send(Message::Counter(counter::Message::Input("692100".into())));
     assert!(term.app.counter.found.is_empty());
+}
+
+#[test]
+fn the_kiosk_makes_collect_orders_and_types_addresses_on_screen() {
+    // Delivery, with the address typed on the on-screen keyboard.
+    let mut term = Term::new(Mode::Kiosk);
+    term.click(Lang::En.native_name());
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "kiosk-checkout"));
+    // Digits go in from the keyboard's top row like any key (sent, as a text "8" may also be
+    // on screen elsewhere); letters, space and delete are clicked.
+    for k in "88".chars() {
+        term.send(Message::Kiosk(kiosk::Message::Key(k)));
+    }
+    term.assert_sees("0");
+    for k in " CENTURY AVE".chars() {
+        let label = if k == ' ' {
+            t(EN, "kiosk-key-space")
+        } else {
+            k.to_string()
+        };
+        term.click(&label);
+    }
+    term.click(&t(EN, "kiosk-key-delete"));
+    assert_eq!(term.app.kiosk.session.address, "88 CENTURY AV");
+    term.click(&t(EN, "checkout"));
+    let orders = term.store.orders(false, 10).expect("orders");
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].fulfil, "deliver");
+
+    // Collect here later: no address asked, ready at this store.
+    let mut term = Term::new(Mode::Kiosk);
+    term.click(Lang::En.native_name());
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.click(&t(EN, "kiosk-checkout"));
+    term.click(&t(EN, "kiosk-choose-collect"));
+    term.assert_not_sees(&t(EN, "kiosk-deliver-hint"));
+    term.click(&t(EN, "checkout"));
+    let orders = term.store.orders(false, 10).expect("orders");
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].fulfil, "collect");
 }

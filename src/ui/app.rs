@@ -101,6 +101,8 @@ pub struct Options {
     pub shoot_customer: bool,
     /// The counter's quick keys (config.toml).
     pub quick_keys: Vec<crate::config::QuickKey>,
+    /// Kiosk: open on the checkout once the start scans are in (screenshots).
+    pub kiosk_checkout: bool,
 }
 
 /// The windows to open: the counter's (or kiosk's, or setup's), and the customer display's.
@@ -405,7 +407,15 @@ impl App {
                     }
                     (Target::Kiosk, o) => {
                         let placed = matches!(o, Outcome::Placed(Ok(_), _));
+                        let resolved = matches!(o, Outcome::Resolved { .. });
                         self.kiosk.outcome(o, lang);
+                        // Screenshots: the checkout once the start scans are in.
+                        if resolved && self.pending_scans > 0 {
+                            self.pending_scans -= 1;
+                            if self.pending_scans == 0 && self.options.kiosk_checkout {
+                                self.kiosk.update(kiosk::Message::ToCheckout, lang);
+                            }
+                        }
                         if placed {
                             more.push((Target::App, Effect::Refresh));
                         }

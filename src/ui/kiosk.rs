@@ -36,6 +36,10 @@ pub enum Message {
     Contrast,
     /// Read the screen's prompts and totals aloud, for this shopper.
     Speech,
+    /// Delivered home, or collected at this store later.
+    Fulfil(FulfilKind),
+    /// A key of the on-screen keyboard (`\u{8}`: delete the last character).
+    Key(char),
     Cart(CartAction),
     ToCheckout,
     BackToShopping,
@@ -190,8 +194,27 @@ impl Kiosk {
             }
             Message::BackToShopping => self.stage = Stage::Shopping,
             Message::Address(a) => s.address = a,
+            Message::Fulfil(f) => {
+                s.fulfil = match f {
+                    FulfilKind::Collect => FulfilKind::Collect,
+                    _ => FulfilKind::Deliver,
+                };
+                if s.fulfil == FulfilKind::Collect {
+                    // Ready at this store in two hours.
+                    s.pickup_in_hours = 2;
+                }
+            }
+            Message::Key(c) => {
+                if c == '\u{8}' {
+                    s.address.pop();
+                } else if s.address.chars().count() < smartstore_domain::order::MAX_ADDRESS_LEN {
+                    s.address.push(c);
+                }
+            }
             Message::PlaceOrder => {
-                s.fulfil = FulfilKind::Deliver;
+                if s.fulfil != FulfilKind::Collect {
+                    s.fulfil = FulfilKind::Deliver;
+                }
                 if s.pay != PayKind::Code {
                     s.pay = PayKind::Later;
                 }
@@ -384,6 +407,36 @@ impl Kiosk {
             .width(Length::Fixed(360.0))
     }
 
+    /// The on-screen keyboard for an address: digits, Latin letters, space, a few signs and
+    /// delete (no pinyin input: addresses are typed in Latin letters and digits here).
+    fn keyboard<'a>(lang: Lang) -> Element<'a, Message> {
+        let rows = ["1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM,.#"];
+        let mut pad = column![].spacing(6);
+        for keys in rows {
+            pad = pad.push(
+                row(keys.chars().map(|k| {
+                    button(text(k.to_string()).size(24))
+                        .on_press(Message::Key(k))
+                        .padding([10, 16])
+                        .into()
+                }))
+                .spacing(6),
+            );
+        }
+        pad.push(
+            row![
+                button(text(t(lang, "kiosk-key-space")).size(24))
+                    .on_press(Message::Key(' '))
+                    .padding([12, 90]),
+                button(text(t(lang, "kiosk-key-delete")).size(24))
+                    .on_press(Message::Key('\u{8}'))
+                    .padding([10, 24]),
+            ]
+            .spacing(6),
+        )
+        .into()
+    }
+
     pub fn view<'a>(&'a self, lang: Lang, camera: Element<'a, Message>) -> Element<'a, Message> {
         let s = &self.session;
         let body: Element<'a, Message> = match self.stage {
@@ -440,22 +493,70 @@ impl Kiosk {
                 .align_x(Alignment::Center),
             )
             .into(),
-            Stage::Checkout => column![
-                text(t(lang, "kiosk-deliver-hint")).size(30),
-                text_input(&t(lang, "address-placeholder"), &s.address)
-                    .on_input(Message::Address)
-                    .size(30)
-                    .padding(16),
-                text(t(lang, "kiosk-pay-hint")).size(24),
-                widgets::notice(s.notice.as_ref(), 24),
-                row![
-                    Self::big_button(t(lang, "back"), Message::BackToShopping),
-                    Self::big_button(t(lang, "checkout"), Message::PlaceOrder)
+            Stage::Checkout => {
+                let choice = |label: String, kind: FulfilKind| {
+                    let b = button(text(label).size(28))
+                        .padding([16, 28])
+                        .on_press(Message::Fulfil(kind));
+                    if s.fulfil == kind {
+                        b.style(button::success)
+                    } else {
+                        b.style(button::secondary)
+                    }
+                };
+                let mut c = column![
+                    row![
+                        choice(t(lang, "kiosk-choose-deliver"), FulfilKind::Deliver),
+                        choice(t(lang, "kiosk-choose-collect"), FulfilKind::Collect),
+                    ]
+                    .spacing(20)
                 ]
-                .spacing(30),
-            ]
-            .spacing(24)
-            .into(),
+                .spacing(18);
+                if s.fulfil == FulfilKind::Collect {
+                    c = c.push(
+                        text(tr(
+                            lang,
+                            "collect-at",
+                            &[
+                                ("store", self.store_id.clone()),
+                                (
+                                    "time",
+                                    tr(
+                                        lang,
+                                        "collect-in",
+                                        &[("hours", s.pickup_in_hours.to_string())],
+                                    ),
+                                ),
+                            ],
+                        ))
+                        .size(28),
+                    );
+                } else {
+                    c = c.push(text(t(lang, "kiosk-deliver-hint")).size(28)).push(
+                        text_input(&t(lang, "address-placeholder"), &s.address)
+                            .on_input(Message::Address)
+                            .size(28)
+                            .padding(14),
+                    );
+                }
+                let left = c
+                    .push(text(t(lang, "kiosk-pay-hint")).size(24))
+                    .push(widgets::notice(s.notice.as_ref(), 24))
+                    .push(
+                        row![
+                            Self::big_button(t(lang, "back"), Message::BackToShopping),
+                            Self::big_button(t(lang, "checkout"), Message::PlaceOrder)
+                        ]
+                        .spacing(30),
+                    )
+                    .width(Fill);
+                // The keyboard beside the address, so both fit a 1366×768 screen.
+                if s.fulfil == FulfilKind::Collect {
+                    left.into()
+                } else {
+                    row![left, Self::keyboard(lang)].spacing(24).into()
+                }
+            }
             Stage::Done => center(
                 column![
                     text(t(lang, "placed-title")).size(56),
