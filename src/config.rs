@@ -56,6 +56,10 @@ pub struct Config {
     /// The counter's quick keys for products without a barcode (loose fruit, bread):
     /// `[[quick_keys]]` with `gtin`, `label` and `label_zh`.
     pub quick_keys: Option<Vec<QuickKey>>,
+    /// Where a kiosk's assistance calls go (`255.255.255.255:47808`, the local network, when
+    /// absent), and where a counter listens for them (`0.0.0.0:47808`; `off` not to).
+    pub assist_to: Option<String>,
+    pub assist_listen: Option<String>,
 }
 
 /// A counter button that adds a product without scanning it.

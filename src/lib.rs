@@ -3,6 +3,7 @@
 //! `smartstore-domain`, the wire in `smartstore-protocol`, the camera and decoder in
 //! `smartstore-scan`.
 
+pub mod assist;
 pub mod checkout;
 pub mod cli;
 pub mod config;

@@ -3,6 +3,7 @@
 //! camera and sync run off the UI thread.
 
 pub mod app;
+pub mod assist;
 pub mod camera;
 pub mod counter;
 pub mod customer;

@@ -1422,3 +1422,40 @@ fn the_kiosk_makes_collect_orders_and_types_addresses_on_screen() {
     assert_eq!(orders.len(), 1);
     assert_eq!(orders[0].fulfil, "collect");
 }
+
+#[test]
+fn a_kiosks_call_for_assistance_reaches_the_counter_and_its_answer_comes_back() {
+    use smartstore::assist::{Call, Listener};
+    // The counter's ear, on loopback (the window binds 0.0.0.0:47808 and hears broadcasts).
+    let listener = Listener::bind("127.0.0.1:0".parse().expect("addr"), "DEMO").expect("listen");
+    let ear = listener.local_addr().expect("addr");
+    let mut kiosk = Term::new(Mode::Kiosk);
+    kiosk.app.kiosk.assist_to = ear;
+    kiosk.click(Lang::En.native_name());
+    let effects = kiosk.click_held(&t(EN, "kiosk-help"));
+    kiosk.assert_sees(&t(EN, "kiosk-help-called"));
+    let [(target, effect)] = effects.as_slice() else {
+        panic!("one effect: {effects:?}")
+    };
+    // The kiosk waits for the answer on its own thread, as the window does.
+    let (target, effect) = (*target, effect.clone());
+    let waiting = std::thread::spawn(move || smartstore::ui::effect::assist(effect));
+    let (call, from): (Call, _) = loop {
+        if let Some(c) = listener.next(Duration::from_secs(5)).expect("hear") {
+            break c;
+        }
+    };
+    assert_eq!(call.terminal, "T01");
+    // The counter shows the call until a clerk answers it.
+    let mut counter = Term::new(Mode::Counter);
+    counter.send(Message::Counter(counter::Message::HelpCall(
+        call.clone(),
+        from,
+    )));
+    counter.assert_sees(&tr(EN, "assist-call", &[("kiosk", "T01".into())]));
+    counter.click(&t(EN, "assist-coming"));
+    counter.assert_not_sees(&tr(EN, "assist-call", &[("kiosk", "T01".into())]));
+    let outcome = waiting.join().expect("kiosk");
+    kiosk.send(Message::Outcome(target, outcome));
+    kiosk.assert_sees(&tr(EN, "kiosk-help-answered", &[("counter", "T01".into())]));
+}

@@ -511,3 +511,7 @@ kiosk-choose-deliver = Deliver to me
 kiosk-choose-collect = Collect here later
 kiosk-key-space = Space
 kiosk-key-delete = Delete
+kiosk-help-answered = A clerk from counter { $counter } is coming
+assist-call = Kiosk { $kiosk } asks for assistance
+assist-coming = I'm coming
+assist-failed = The call for assistance could not be sent ({ $detail }): look for a clerk nearby.

@@ -510,3 +510,7 @@ kiosk-choose-deliver = 送货上门
 kiosk-choose-collect = 稍后到店自提
 kiosk-key-space = 空格
 kiosk-key-delete = 删除
+kiosk-help-answered = 收银台 { $counter } 的店员马上就到
+assist-call = 自助机 { $kiosk } 请求协助
+assist-coming = 我来了
+assist-failed = 无法发出协助请求（{ $detail }）：请向附近的店员求助。

@@ -134,6 +134,8 @@ pub struct App {
     customer_window: Option<iced::window::Id>,
     /// The start screen's shift desk was opened (once).
     desk_opened: bool,
+    /// Where this counter listens for kiosks' calls for assistance (`None`: it does not).
+    assist_listen: Option<std::net::SocketAddr>,
 }
 
 impl App {
@@ -152,6 +154,16 @@ impl App {
         if options.kiosk_shopping {
             kiosk.stage = kiosk::Stage::Shopping;
         }
+        // Assistance on the local network (config.toml's assist_to and assist_listen).
+        let config = crate::config::Config::load(&options.data_dir).unwrap_or_default();
+        if let Some(to) = config.assist_to.as_deref().and_then(|a| a.parse().ok()) {
+            kiosk.assist_to = to;
+        }
+        let assist_listen = match config.assist_listen.as_deref().map(str::trim) {
+            Some("off") => None,
+            Some(a) => a.parse().ok(),
+            None => Some(crate::assist::default_listen()),
+        };
         App {
             mode: options.mode,
             lang: options.lang,
@@ -180,6 +192,7 @@ impl App {
             main_window: None,
             customer_window: None,
             desk_opened: false,
+            assist_listen,
         }
     }
 
@@ -239,6 +252,23 @@ impl App {
     }
 
     fn run(&self, target: Target, effect: Effect) -> Task<Message> {
+        // Assistance waits on the network, never on (or holding) the store's thread.
+        if self.services.is_some()
+            && matches!(effect, Effect::CallHelp(..) | Effect::AnswerHelp(..))
+        {
+            return Task::perform(
+                async move {
+                    tokio::task::spawn_blocking(move || super::effect::assist(effect))
+                        .await
+                        .unwrap_or_else(|e| {
+                            Outcome::Failed(
+                                crate::i18n::Msg::new("assist-failed").arg("detail", e.to_string()),
+                            )
+                        })
+                },
+                move |o| Message::Outcome(target, o),
+            );
+        }
         match &self.services {
             Some(s) => s.run(effect).map(move |o| Message::Outcome(target, o)),
             None => Task::none(),
@@ -310,6 +340,10 @@ impl App {
                         self.status = s;
                         self.counter.store_id.clone_from(&self.status.store_id);
                         self.kiosk.store_id.clone_from(&self.status.store_id);
+                        self.counter
+                            .terminal_id
+                            .clone_from(&self.status.terminal_id);
+                        self.kiosk.terminal_id.clone_from(&self.status.terminal_id);
                         // The shift desk as a start screen (screenshots): once the status says
                         // whether a shift is open, when no start scans come first.
                         let desk = matches!(
@@ -406,6 +440,15 @@ impl App {
                         }
                     }
                     (Target::Kiosk, o) => {
+                        // Unanswered: called again, for five minutes at most.
+                        if matches!(o, Outcome::Helped(Ok(None)))
+                            && self.kiosk.help_called
+                            && self.kiosk.help_answer.is_none()
+                            && self.kiosk.help_tries < 15
+                        {
+                            self.kiosk.help_tries += 1;
+                            more.push((Target::Kiosk, self.kiosk.help_effect()));
+                        }
                         let placed = matches!(o, Outcome::Placed(Ok(_), _));
                         let resolved = matches!(o, Outcome::Resolved { .. });
                         self.kiosk.outcome(o, lang);
@@ -623,6 +666,14 @@ impl App {
         Subscription::batch([
             iced::time::every(Duration::from_millis(500)).map(|_| Message::Tick),
             camera::subscription(&self.options.camera).map(Message::Camera),
+            match (self.mode, self.assist_listen) {
+                (Mode::Counter, Some(addr)) if !self.status.store_id.is_empty() => {
+                    super::assist::subscription(addr, self.status.store_id.clone()).map(
+                        |(call, from)| Message::Counter(counter::Message::HelpCall(call, from)),
+                    )
+                }
+                _ => Subscription::none(),
+            },
             iced::event::listen_with(key_event),
             iced::window::close_events().map(Message::WindowClosed),
         ])

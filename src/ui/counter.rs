@@ -93,6 +93,10 @@ pub enum Message {
     AgeChecked,
     /// A product picked from the search results.
     Pick(String),
+    /// A kiosk of this store calls for assistance (from this address).
+    HelpCall(crate::assist::Call, std::net::SocketAddr),
+    /// A clerk answers the call with this id: "I'm coming".
+    AnswerHelp(String),
 }
 
 /// A counter screen to open on (demos and screenshots).
@@ -157,6 +161,10 @@ pub struct Counter {
     pub quick_keys: Vec<crate::config::QuickKey>,
     /// Products found by name or pinyin for what is typed in the scan box.
     pub found: Vec<smartstore_domain::catalog::CatalogItem>,
+    /// Kiosks waiting for assistance, until a clerk answers.
+    pub help_calls: Vec<(crate::assist::Call, std::net::SocketAddr)>,
+    /// This terminal's id (an answer says which counter is coming).
+    pub terminal_id: String,
 }
 
 impl Counter {
@@ -185,6 +193,8 @@ impl Counter {
             shift_desk: None,
             quick_keys: Vec::new(),
             found: Vec::new(),
+            help_calls: Vec::new(),
+            terminal_id: String::new(),
         }
     }
 
@@ -256,6 +266,17 @@ impl Counter {
                     return vec![Effect::Search(self.input.clone())];
                 }
                 self.found.clear();
+            }
+            Message::HelpCall(call, from) => {
+                // A kiosk calling again replaces its earlier call (one line per kiosk).
+                self.help_calls.retain(|(c, _)| c.terminal != call.terminal);
+                self.help_calls.push((call, from));
+                self.help_calls.truncate(16);
+            }
+            Message::AnswerHelp(id) => {
+                if let Some((call, from)) = self.help_calls.iter().find(|(c, _)| c.call == id) {
+                    return vec![Effect::AnswerHelp(call.answer(&self.terminal_id), *from)];
+                }
             }
             Message::Pick(gtin) => {
                 self.input.clear();
@@ -580,6 +601,13 @@ impl Counter {
                         })
                     }
                 }
+            }
+            Outcome::Answered(id, Ok(())) => self.help_calls.retain(|(c, _)| c.call != id),
+            Outcome::Answered(_, Err(e)) => {
+                s.notice = Some(Notice {
+                    ok: false,
+                    text: e.render(lang),
+                })
             }
             Outcome::Found(query, items) if query == self.input => self.found = items,
             Outcome::Found(..) => {}
@@ -914,7 +942,7 @@ impl Counter {
             results,
             keys.wrap(),
             widgets::notice(s.notice.as_ref(), 17),
-            text(t(lang, "counter-keys")).size(12)
+            text(t(lang, "counter-keys")).size(15)
         ]
         .spacing(10)
         .width(Length::FillPortion(2));
@@ -1179,6 +1207,27 @@ impl Counter {
             .spacing(10)
             .into()
         };
+        let mut calls = column![].spacing(6);
+        for (call, _) in &self.help_calls {
+            calls = calls.push(
+                container(
+                    row![
+                        text(tr(lang, "assist-call", &[("kiosk", call.terminal.clone())]))
+                            .size(20)
+                            .width(Fill),
+                        button(text(t(lang, "assist-coming")).size(18))
+                            .padding(10)
+                            .style(button::success)
+                            .on_press(Message::AnswerHelp(call.call.clone())),
+                    ]
+                    .spacing(10)
+                    .align_y(Alignment::Center),
+                )
+                .padding(10)
+                .style(container::rounded_box),
+            );
+        }
+        let right = column![calls, right].spacing(8);
         row![
             left,
             container(right).width(Length::FillPortion(3)).height(Fill)

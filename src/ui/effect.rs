@@ -56,6 +56,11 @@ pub enum Effect {
     CloseShift(String),
     /// Products whose name or pinyin matches what the clerk typed.
     Search(String),
+    /// A kiosk's call for assistance, sent on the local network; waits for a clerk's answer
+    /// (run on its own thread, never the store's).
+    CallHelp(crate::assist::Call, std::net::SocketAddr),
+    /// A clerk answers a call: back to the kiosk that sent it.
+    AnswerHelp(crate::assist::Call, std::net::SocketAddr),
     /// Print the receipt of the sale just placed, when a printer is set (in this language).
     PrintReceipt {
         order_id: String,
@@ -132,6 +137,8 @@ pub struct TerminalStatus {
     pub problem: Option<Msg>,
     pub enrolled: bool,
     pub store_id: String,
+    /// This terminal's id in its store (an assistance call says which kiosk).
+    pub terminal_id: String,
     pub online: bool,
     /// A shift is open (counter sales need one).
     pub shift_open: bool,
@@ -174,6 +181,11 @@ pub enum Outcome {
     ),
     /// The shift closed: its Z report, or why not.
     ShiftClosed(Result<Box<smartstore_domain::shift::ShiftReport>, Msg>),
+    /// A call for assistance: answered by a clerk (`Some`), or not yet (sent again); or why it
+    /// could not be sent.
+    Helped(Result<Option<crate::assist::Call>, Msg>),
+    /// The answer to a call went back to its kiosk (the call's id), or why not.
+    Answered(String, Result<(), Msg>),
     /// The products found for a typed query (the query, to drop an answer that came late).
     Found(String, Vec<smartstore_domain::catalog::CatalogItem>),
     /// The receipt printed (`true`), no printer is set (`false`), or why it did not print.
@@ -226,6 +238,26 @@ fn config_failed(data_dir: &Path, e: &anyhow::Error) -> Msg {
     tracing::error!("configuration: {e:#}");
     Msg::new("config-failed").arg("path", data_dir.join(crate::config::CONFIG_FILE).display())
 }
+
+/// The network side of assistance (no store): a kiosk's call waits for its answer, a counter's
+/// answer goes back. The window runs it on a blocking thread of its own.
+pub fn assist(effect: Effect) -> Outcome {
+    let failed =
+        |e: crate::assist::AssistError| Msg::new("assist-failed").arg("detail", e.to_string());
+    match effect {
+        Effect::CallHelp(call, to) => {
+            Outcome::Helped(crate::assist::call_and_wait(&call, to, HELP_WAIT).map_err(failed))
+        }
+        Effect::AnswerHelp(answer, to) => Outcome::Answered(
+            answer.call.clone(),
+            crate::assist::answer(&answer, to).map_err(failed),
+        ),
+        _ => Outcome::Failed(Msg::new("assist-failed").arg("detail", "not an assistance effect")),
+    }
+}
+
+/// How long a kiosk waits for a clerk's answer before calling again.
+pub const HELP_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Runs one effect against the store. Blocking; never on the UI thread.
 pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
@@ -300,11 +332,13 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             }
             Effect::Refresh => {
                 let sync = store.sync_status().map_err(|e| e.msg())?;
+                let (store_id, terminal_id) = store.receipt_prefix().map_err(|e| e.msg())?;
                 Outcome::Status(TerminalStatus {
                     problem: store.write_problem().map(|e| status_problem(&e)),
                     online: online(&sync),
                     enrolled: store.meta("device_id").map_err(|e| e.msg())?.is_some(),
-                    store_id: store.receipt_prefix().map_err(|e| e.msg())?.0,
+                    store_id,
+                    terminal_id,
                     shift_open: store.open_shift().map_err(|e| e.msg())?.is_some(),
                     sync: Some(sync),
                 })
@@ -367,6 +401,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     .map(Box::new),
                 true,
             ),
+            e @ (Effect::CallHelp(..) | Effect::AnswerHelp(..)) => assist(e),
             Effect::Search(query) => {
                 let items = store
                     .all_items(crate::search::MAX_CATALOG)

@@ -79,6 +79,12 @@ pub struct Kiosk {
     pub speak: bool,
     /// The line said last, so each is said once.
     pub said: Option<String>,
+    /// This kiosk's terminal id (from the status) and where its calls go.
+    pub terminal_id: String,
+    pub assist_to: std::net::SocketAddr,
+    /// The counter that answered the call for assistance, and how many times it was sent.
+    pub help_answer: Option<String>,
+    pub help_tries: u32,
     pub help_called: bool,
     pub pin_entry: Option<String>,
     /// The PIN being entered approves an age check (not the staff exit).
@@ -107,6 +113,10 @@ impl Kiosk {
             contrast: false,
             speak: false,
             said: None,
+            terminal_id: String::new(),
+            assist_to: crate::assist::default_target(),
+            help_answer: None,
+            help_tries: 0,
             help_called: false,
             pin_entry: None,
             pin_for_age: false,
@@ -158,6 +168,17 @@ impl Kiosk {
         self.contrast = false;
         self.speak = false;
         self.said = None;
+        self.help_answer = None;
+        self.help_tries = 0;
+    }
+
+    /// The call for assistance, to send (again).
+    pub fn help_effect(&self) -> Effect {
+        let mut call = crate::assist::Call::help(&self.store_id, &self.terminal_id);
+        if call.terminal.is_empty() {
+            call.terminal = "kiosk".into();
+        }
+        Effect::CallHelp(call, self.assist_to)
     }
 
     pub fn scanned(
@@ -238,7 +259,14 @@ impl Kiosk {
                 }
             }
             Message::Finish => self.reset(),
-            Message::CallHelp => self.help_called = true,
+            Message::CallHelp => {
+                if !self.help_called {
+                    self.help_called = true;
+                    self.help_answer = None;
+                    self.help_tries = 1;
+                    return (vec![self.help_effect()], None);
+                }
+            }
             Message::StillHere => {}
             Message::OpenPin => {
                 self.pin_entry = Some(String::new());
@@ -369,6 +397,14 @@ impl Kiosk {
     pub fn outcome(&mut self, outcome: Outcome, lang: Lang) {
         let s = &mut self.session;
         match outcome {
+            Outcome::Helped(Ok(Some(answer))) => self.help_answer = Some(answer.terminal),
+            Outcome::Helped(Ok(None)) => {}
+            Outcome::Helped(Err(e)) => {
+                s.notice = Some(super::session::Notice {
+                    ok: false,
+                    text: e.render(lang),
+                })
+            }
             Outcome::Resolved {
                 resolution, codes, ..
             } => s.on_resolved(resolution, &codes, lang),
@@ -405,6 +441,20 @@ impl Kiosk {
             .on_press(msg)
             .padding(22)
             .width(Length::Fixed(360.0))
+    }
+
+    /// One key of the PIN pad: every key the same size, so the rows line up.
+    fn pin_key<'a>(label: String, msg: Message) -> Element<'a, Message> {
+        button(
+            text(label)
+                .size(32)
+                .width(Fill)
+                .align_x(iced::alignment::Horizontal::Center),
+        )
+        .on_press(msg)
+        .width(Length::Fixed(96.0))
+        .padding([14, 0])
+        .into()
     }
 
     /// The on-screen keyboard for an address: digits, Latin letters, space, a few signs and
@@ -579,10 +629,15 @@ impl Kiosk {
             )
             .into(),
         };
-        let help = if self.help_called {
-            text(t(lang, "kiosk-help-called")).size(26)
-        } else {
-            text("")
+        let help = match (&self.help_answer, self.help_called) {
+            (Some(counter), _) => text(tr(
+                lang,
+                "kiosk-help-answered",
+                &[("counter", counter.clone())],
+            ))
+            .size(26),
+            (None, true) => text(t(lang, "kiosk-help-called")).size(26),
+            (None, false) => text(""),
         };
         let footer = row![
             button(text(t(lang, "kiosk-help")).size(26))
@@ -645,26 +700,15 @@ impl Kiosk {
             }
             for keys in [['1', '2', '3'], ['4', '5', '6'], ['7', '8', '9']] {
                 pad = pad.push(
-                    row(keys.map(|k| {
-                        button(text(k.to_string()).size(32))
-                            .on_press(Message::PinDigit(k))
-                            .padding([14, 30])
-                            .into()
-                    }))
-                    .spacing(12),
+                    row(keys.map(|k| Self::pin_key(k.to_string(), Message::PinDigit(k))))
+                        .spacing(12),
                 );
             }
             pad = pad.push(
                 row![
-                    button(text("C").size(32))
-                        .on_press(Message::PinClear)
-                        .padding([14, 30]),
-                    button(text("0").size(32))
-                        .on_press(Message::PinDigit('0'))
-                        .padding([14, 30]),
-                    button(text("OK").size(32))
-                        .on_press(Message::PinSubmit)
-                        .padding([14, 22]),
+                    Self::pin_key("C".into(), Message::PinClear),
+                    Self::pin_key("0".into(), Message::PinDigit('0')),
+                    Self::pin_key("OK".into(), Message::PinSubmit),
                 ]
                 .spacing(12),
             );

@@ -1,0 +1,235 @@
+//! "Call assistance" from a kiosk reaches the store's counters on the local network, online or
+//! not: a small JSON datagram broadcast on UDP port [`PORT`]; a counter shows the call until a
+//! clerk answers, and the answer goes back to the kiosk's socket. Calls of another store are
+//! ignored. The format is in docs/sync-protocol.md ("Assistance on the local network").
+
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// The UDP port counters listen on.
+pub const PORT: u16 = 47808;
+
+/// The largest datagram read or sent.
+pub const MAX_DATAGRAM: usize = 512;
+
+/// Where a kiosk sends its call when config.toml says nothing: every host of the local network.
+pub fn default_target() -> SocketAddr {
+    SocketAddr::from(([255, 255, 255, 255], PORT))
+}
+
+/// Where a counter listens when config.toml says nothing.
+pub fn default_listen() -> SocketAddr {
+    SocketAddr::from(([0, 0, 0, 0], PORT))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A shopper at a kiosk asked for help.
+    Help,
+    /// A clerk is coming.
+    Answer,
+}
+
+/// One datagram.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Call {
+    /// Format version (1).
+    pub v: u8,
+    pub kind: Kind,
+    pub store: String,
+    /// The terminal that sent it (the kiosk for a call, the counter for an answer).
+    pub terminal: String,
+    /// The call's id (an answer repeats it).
+    pub call: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AssistError {
+    #[error("the assistance call cannot be sent: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Call {
+    pub fn help(store: &str, terminal: &str) -> Call {
+        Call {
+            v: 1,
+            kind: Kind::Help,
+            store: store.to_owned(),
+            terminal: terminal.to_owned(),
+            call: uuid::Uuid::now_v7().to_string(),
+        }
+    }
+
+    pub fn answer(&self, by_terminal: &str) -> Call {
+        Call {
+            v: 1,
+            kind: Kind::Answer,
+            store: self.store.clone(),
+            terminal: by_terminal.to_owned(),
+            call: self.call.clone(),
+        }
+    }
+
+    /// A datagram read from the network: `None` when it is not a call of this format, too
+    /// long, or of another store.
+    pub fn parse(bytes: &[u8], store: &str) -> Option<Call> {
+        if bytes.len() > MAX_DATAGRAM {
+            return None;
+        }
+        let call: Call = serde_json::from_slice(bytes).ok()?;
+        let short = |s: &str| !s.is_empty() && s.len() <= 64;
+        (call.v == 1 && call.store == store && short(&call.terminal) && short(&call.call))
+            .then_some(call)
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// Sends a call (broadcast allowed) from a new socket, and waits up to `wait` for its answer on
+/// that socket: `Ok(Some(answer))` when a clerk answered.
+pub fn call_and_wait(
+    call: &Call,
+    target: SocketAddr,
+    wait: Duration,
+) -> Result<Option<Call>, AssistError> {
+    let socket = UdpSocket::bind(if target.is_ipv4() {
+        SocketAddr::from(([0, 0, 0, 0], 0))
+    } else {
+        SocketAddr::from(([0u16; 8], 0))
+    })?;
+    socket.set_broadcast(true)?;
+    socket.send_to(&call.bytes(), target)?;
+    let deadline = std::time::Instant::now() + wait;
+    let mut buf = [0u8; MAX_DATAGRAM + 1];
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Ok(None);
+        }
+        socket.set_read_timeout(Some(left))?;
+        match socket.recv_from(&mut buf) {
+            Ok((n, _)) => {
+                if let Some(a) = Call::parse(&buf[..n], &call.store)
+                    && a.kind == Kind::Answer
+                    && a.call == call.call
+                {
+                    return Ok(Some(a));
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// Sends an answer back to the socket a call came from.
+pub fn answer(answer: &Call, to: SocketAddr) -> Result<(), AssistError> {
+    let socket = UdpSocket::bind(if to.is_ipv4() {
+        SocketAddr::from(([0, 0, 0, 0], 0))
+    } else {
+        SocketAddr::from(([0u16; 8], 0))
+    })?;
+    socket.send_to(&answer.bytes(), to)?;
+    Ok(())
+}
+
+/// A counter's listener: each help call of `store` with the address it came from. Blocking;
+/// the window runs it on its own thread.
+pub struct Listener {
+    socket: UdpSocket,
+    store: String,
+}
+
+impl Listener {
+    pub fn bind(addr: SocketAddr, store: &str) -> Result<Listener, AssistError> {
+        let socket = UdpSocket::bind(addr)?;
+        Ok(Listener {
+            socket,
+            store: store.to_owned(),
+        })
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr, AssistError> {
+        Ok(self.socket.local_addr()?)
+    }
+
+    /// The next help call, waiting at most `wait` (`Ok(None)`: none came).
+    pub fn next(&self, wait: Duration) -> Result<Option<(Call, SocketAddr)>, AssistError> {
+        self.socket.set_read_timeout(Some(wait))?;
+        let mut buf = [0u8; MAX_DATAGRAM + 1];
+        match self.socket.recv_from(&mut buf) {
+            Ok((n, from)) => Ok(Call::parse(&buf[..n], &self.store)
+                .filter(|c| c.kind == Kind::Help)
+                .map(|c| (c, from))),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_reaches_a_counter_and_its_answer_the_kiosk() {
+        let listener =
+            Listener::bind(SocketAddr::from(([127, 0, 0, 1], 0)), "SH001").expect("bind");
+        let to = listener.local_addr().expect("addr");
+        let call = Call::help("SH001", "K01");
+        let counter = std::thread::spawn(move || {
+            // Another store's call and garbage are ignored.
+            let (got, from) = loop {
+                if let Some(c) = listener.next(Duration::from_secs(5)).expect("recv") {
+                    break c;
+                }
+            };
+            answer(&got.answer("T01"), from).expect("answer");
+            got
+        });
+        let noise = UdpSocket::bind("127.0.0.1:0").expect("noise");
+        noise
+            .send_to(&Call::help("SH999", "K09").bytes(), to)
+            .expect("send");
+        noise.send_to(b"not json", to).expect("send");
+        let answered = call_and_wait(&call, to, Duration::from_secs(5)).expect("call");
+        let got = counter.join().expect("counter");
+        assert_eq!(got, call);
+        let answered = answered.expect("answered");
+        assert_eq!(
+            (answered.kind, answered.terminal.as_str()),
+            (Kind::Answer, "T01")
+        );
+        assert_eq!(answered.call, call.call);
+    }
+
+    #[test]
+    fn datagrams_are_checked_before_use() {
+        let call = Call::help("SH001", "K01");
+        assert_eq!(Call::parse(&call.bytes(), "SH001"), Some(call.clone()));
+        assert_eq!(Call::parse(&call.bytes(), "SH002"), None);
+        assert_eq!(Call::parse(&vec![b' '; MAX_DATAGRAM + 1], "SH001"), None);
+        let mut long = call.clone();
+        long.terminal = "x".repeat(65);
+        assert_eq!(Call::parse(&long.bytes(), "SH001"), None);
+    }
+}
