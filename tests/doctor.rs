@@ -546,6 +546,13 @@ fn a_missing_camera_fails_and_frames_without_the_card_warn() {
     let (_, c) = run(&format!("replay:{}", blank.path().display()));
     assert_eq!(c["status"], "warn", "{c}");
     assert!(c["fix"].as_str().unwrap_or("").contains("test card"), "{c}");
+    // A scanner-only counter (camera = "none") passes: there is no camera to check.
+    let (_, c) = run("none");
+    assert_eq!(c["status"], "pass", "{c}");
+    assert!(
+        c["detail"].as_str().unwrap_or("").contains("USB scanner"),
+        "{c}"
+    );
 }
 
 #[test]
