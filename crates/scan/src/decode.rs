@@ -89,6 +89,8 @@ struct Focus {
     any: bool,
     /// The most votes a symbol read there has.
     best: u32,
+    /// Whether the current line read a symbol there.
+    here: bool,
 }
 
 #[derive(Default)]
@@ -432,6 +434,8 @@ impl Decoder {
         min_votes: u32,
     ) -> Focus {
         let len = (reach(all, r) * 3.2 + 64.0).max(MIN_LINE);
+        // The line spans the other bar regions of the band; the region alone needs this much.
+        let own = (r.along * 3.2 + 64.0).max(MIN_LINE);
         let (bx, by) = (-r.angle.sin(), r.angle.cos());
         let mut focus = Focus::default();
         for off in offsets {
@@ -440,7 +444,18 @@ impl Decoder {
                 continue;
             };
             focus.at = line.nearest(cx, cy);
-            let best = self.read_line(frame, &line, votes, s, Some(&mut focus));
+            focus.here = false;
+            let mut best = self.read_line(frame, &line, votes, s, Some(&mut focus), true);
+            // rxing's EAN/UPC reader decodes from the first start guard it meets only, and
+            // another print further along the line (a QR code's modules) can offer one: when
+            // the long line read nothing here, the region's own stretch of it is read too.
+            if !focus.here
+                && len > 1.5 * own
+                && let Some(short) = Line::through(frame, cx, cy, r.angle, own, 0.5)
+            {
+                focus.at = short.nearest(cx, cy);
+                best = best.max(self.read_line(frame, &short, votes, s, Some(&mut focus), false));
+            }
             focus.best = focus.best.max(best);
             if best > min_votes {
                 break;
@@ -475,7 +490,7 @@ impl Decoder {
                         n: extent as usize,
                     }
                 };
-                if self.read_line(frame, &line, votes, s, None) > min_votes {
+                if self.read_line(frame, &line, votes, s, None, true) > min_votes {
                     return;
                 }
             }
@@ -487,6 +502,7 @@ impl Decoder {
     /// vote count reached. With a `focus` (a position along the line), only symbols read across
     /// it count and are noted there, and the rules go on until one of them reads a symbol across
     /// it: a symbol further along the line, read by an earlier rule, does not end the look.
+    /// Not `fresh`: a part of the line read before, whose symbols have had their vote.
     fn read_line(
         &self,
         frame: &LumaFrame,
@@ -494,10 +510,13 @@ impl Decoder {
         votes: &mut Votes,
         s: &mut Scratch,
         mut focus: Option<&mut Focus>,
+        fresh: bool,
     ) -> u32 {
         line.sample(frame, &mut s.samples);
         let mut best = 0;
-        s.voted.clear();
+        if fresh {
+            s.voted.clear();
+        }
         for rule in RULES {
             binarise(&s.samples, rule, &mut s.bits);
             read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
@@ -518,6 +537,7 @@ impl Decoder {
                         f.any = true;
                         if (h.start..=h.end).contains(&f.at) {
                             at_focus = true;
+                            f.here = true;
                             best = best.max(n);
                             if !f.covering.contains(&key) {
                                 f.covering.push(key.clone());

@@ -352,7 +352,43 @@ fn rxing_hit(r: &RXingResult, bits: &BitArray) -> Option<(Symbology, String, (f3
     } else {
         (0.0, bits.get_size() as f32)
     };
+    if sym == Symbology::Upce && !upce_end_guard(bits, span) {
+        return None;
+    }
     Some((sym, text, span))
+}
+
+/// True when the symbol from `span.0` to `span.1` (bits, in reading order) ends as a UPC-E
+/// does: six runs of one module each (the end guard, space bar space bar space bar). A UPC-E
+/// read backwards can decode to another valid UPC-E (its 6-module end guard then holds the
+/// 3-module start guard, and the digits are read 3 modules off), and it ends with the true
+/// start guard after the first digit's wider bars and spaces.
+fn upce_end_guard(bits: &BitArray, span: (f32, f32)) -> bool {
+    let size = bits.get_size();
+    let (a, b) = (
+        (span.0.max(0.0) as usize).min(size),
+        (span.1.max(0.0) as usize).min(size),
+    );
+    let mut runs = Vec::new();
+    let mut i = a;
+    while i < b {
+        let next = if bits.get(i) {
+            bits.getNextUnset(i)
+        } else {
+            bits.getNextSet(i)
+        }
+        .min(b);
+        runs.push((next - i) as f32);
+        i = next;
+    }
+    // 3 + 6 x 4 + 6 runs over 51 modules.
+    if runs.len() < 33 {
+        return false;
+    }
+    let m = (b - a) as f32 / 51.0;
+    let end = &runs[runs.len() - 6..];
+    let total: f32 = end.iter().sum();
+    end.iter().all(|&w| w <= 1.9 * m) && (4.5 * m..=7.5 * m).contains(&total)
 }
 
 /// rxing gives the middle of the start and of the stop pattern; the symbol reaches past them to
@@ -686,6 +722,29 @@ mod tests {
         // Inner points, as rxing gives the middles of the start and stop patterns.
         let (start, end) = outer_edges(&bits, 23.0, 37.0);
         assert_eq!((start, end), (20.0, 44.0));
+    }
+
+    #[test]
+    fn a_upc_e_read_backwards_is_refused() {
+        use rxing::Writer;
+        let m = rxing::MultiFormatWriter
+            .encode("02232247", &rxing::BarcodeFormat::UPC_E, 0, 0)
+            .expect("encode");
+        let row: Vec<bool> = (0..m.getWidth()).map(|x| m.get(x, 0)).collect();
+        let first = row.iter().position(|&d| d).expect("a bar");
+        let last = row.iter().rposition(|&d| d).expect("a bar");
+        let mut bits = BitArray::with_size(row.len() * 2);
+        for (i, &dark) in row.iter().enumerate() {
+            if dark {
+                bits.set(2 * i);
+                bits.set(2 * i + 1);
+            }
+        }
+        let span = ((2 * first) as f32, (2 * last + 2) as f32);
+        assert!(upce_end_guard(&bits, span));
+        bits.reverse();
+        let size = bits.get_size() as f32;
+        assert!(!upce_end_guard(&bits, (size - span.1, size - span.0)));
     }
 
     #[test]
