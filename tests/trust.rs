@@ -634,6 +634,8 @@ fn the_documented_claim_messages_are_the_protocol_s() {
         .split("### The claim")
         .nth(1)
         .expect("the claim vectors");
+    // Up to the next chapter.
+    let section = section.split("\n## ").next().unwrap_or(section);
     let json: Vec<&str> = section
         .lines()
         .map(str::trim)
