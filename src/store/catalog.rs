@@ -164,34 +164,23 @@ impl Store {
     /// Every product of the catalog, in name order (at most `limit`): what the clerk's name and
     /// pinyin search looks through.
     pub fn all_items(&self, limit: u32) -> Result<Vec<CatalogItem>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {ITEM_COLUMNS} FROM catalog_items ORDER BY name LIMIT ?1"
-            ))
-            .map_err(self.sql_err())?;
-        let rows = stmt
-            .query_map(params![limit], item_from_row)
-            .map_err(self.sql_err())?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (g, parts) = row.map_err(self.sql_err())?;
-            out.push(parts.into_item(&g)?);
-        }
-        Ok(out)
+        self.items_where("1 ORDER BY name LIMIT ?1", params![limit])
     }
 
-    /// Products whose name (English or Chinese) contains `needle`, for the clerk's search box.
-    pub fn search_items(&self, needle: &str, limit: u32) -> Result<Vec<CatalogItem>, StoreError> {
-        let pattern = format!("%{}%", needle.replace(['%', '_'], ""));
+    /// The products a `WHERE` clause picks (its parameters bound to `args`).
+    fn items_where(
+        &self,
+        clause: &str,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<CatalogItem>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {ITEM_COLUMNS} FROM catalog_items WHERE name LIKE ?1 OR name_zh LIKE ?1 ORDER BY name LIMIT ?2"
+                "SELECT {ITEM_COLUMNS} FROM catalog_items WHERE {clause}"
             ))
             .map_err(self.sql_err())?;
         let rows = stmt
-            .query_map(params![pattern, limit], item_from_row)
+            .query_map(args, item_from_row)
             .map_err(self.sql_err())?;
         let mut out = Vec::new();
         for row in rows {

@@ -168,6 +168,18 @@ pub struct Counter {
 }
 
 impl Counter {
+    /// A product picked from the search results (or the only one found): added as if scanned,
+    /// the search box emptied.
+    fn pick(&mut self, gtin: String) -> Vec<Effect> {
+        self.input.clear();
+        self.found.clear();
+        self.session.next_quantity = None;
+        vec![Effect::Resolve {
+            text: gtin,
+            symbology: None,
+        }]
+    }
+
     /// With the store's quick keys (at most 24 shown).
     pub fn with_quick_keys(mut self, keys: Vec<crate::config::QuickKey>) -> Counter {
         self.quick_keys = keys.into_iter().take(24).collect();
@@ -278,27 +290,13 @@ impl Counter {
                     return vec![Effect::AnswerHelp(call.answer(&self.terminal_id), *from)];
                 }
             }
-            Message::Pick(gtin) => {
-                self.input.clear();
-                self.found.clear();
-                s.next_quantity = None;
-                return vec![Effect::Resolve {
-                    text: gtin,
-                    symbology: None,
-                }];
-            }
+            Message::Pick(gtin) => return self.pick(gtin),
             Message::Submit => {
                 // Enter on a search: the one product found, else the list stays to pick from.
                 if self.desk.is_none() && crate::search::is_search(&self.input) {
                     if let [only] = self.found.as_slice() {
                         let gtin = only.gtin.as_str().to_owned();
-                        self.input.clear();
-                        self.found.clear();
-                        s.next_quantity = None;
-                        return vec![Effect::Resolve {
-                            text: gtin,
-                            symbology: None,
-                        }];
+                        return self.pick(gtin);
                     }
                     return vec![];
                 }
