@@ -204,24 +204,27 @@ impl View {
     }
 
     pub fn view<'a, M: 'a>(&'a self, lang: Lang, big: bool) -> Element<'a, M> {
-        let height = if big { 420.0 } else { 300.0 };
+        // The kiosk's picture takes what its column leaves (from 1024×600 up); the counter's is
+        // a fixed strip above the scan box.
+        let height = if big {
+            Length::Fill
+        } else {
+            Length::Fixed(300.0)
+        };
         // The scan mark: a green frame for a moment after each scan.
         let flash = self
             .last_scan
             .as_ref()
             .is_some_and(|(_, at)| at.elapsed() < Duration::from_millis(900));
         let picture: Element<'a, M> = match &self.preview {
-            Some(h) => image(h.clone())
-                .width(Fill)
-                .height(Length::Fixed(height))
-                .into(),
+            Some(h) => image(h.clone()).width(Fill).height(height).into(),
             None if self.off => container(text(t(lang, "camera-off")))
                 .center(Fill)
-                .height(Length::Fixed(height))
+                .height(height)
                 .into(),
             None => container(text(t(lang, "camera-starting")))
                 .center(Fill)
-                .height(Length::Fixed(height))
+                .height(height)
                 .into(),
         };
         let border = if flash {
