@@ -55,6 +55,18 @@ impl Placement {
     }
 }
 
+/// Why the customer display's monitor cannot be used (said in the log: the window opens
+/// without it).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DisplayError {
+    #[error("cannot list the monitors: xrandr: {0} (install Debian's x11-xserver-utils)")]
+    NoXrandr(String),
+    #[error(
+        "customer_display = \"{name}\": no such monitor (found: {found}); the customer display stays off"
+    )]
+    UnknownMonitor { name: String, found: String },
+}
+
 /// The monitors `xrandr --listmonitors` lists, e.g.
 /// ` 1: +HDMI-2 1920/527x1080/296+1920+0  HDMI-2`.
 pub fn parse_monitors(listing: &str) -> Vec<Monitor> {
@@ -85,17 +97,14 @@ pub fn parse_monitors(listing: &str) -> Vec<Monitor> {
 }
 
 /// The monitors of this X screen (none when `xrandr` is absent or there is no X display).
-pub fn monitors() -> Result<Vec<Monitor>, String> {
+pub fn monitors() -> Result<Vec<Monitor>, DisplayError> {
     let out = std::process::Command::new("xrandr")
         .arg("--listmonitors")
         .output()
-        .map_err(|e| {
-            format!("cannot list the monitors: xrandr: {e} (install Debian's x11-xserver-utils)")
-        })?;
+        .map_err(|e| DisplayError::NoXrandr(e.to_string()))?;
     if !out.status.success() {
-        return Err(format!(
-            "cannot list the monitors: xrandr: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
+        return Err(DisplayError::NoXrandr(
+            String::from_utf8_lossy(&out.stderr).trim().to_owned(),
         ));
     }
     Ok(parse_monitors(&String::from_utf8_lossy(&out.stdout)))
@@ -103,7 +112,10 @@ pub fn monitors() -> Result<Vec<Monitor>, String> {
 
 /// Where the customer display goes for the setting `customer_display` (absent: on when a second
 /// monitor exists). `Err` says why a named monitor cannot be used (the window opens without it).
-pub fn placement(setting: Option<&str>, monitors: &[Monitor]) -> Result<Option<Placement>, String> {
+pub fn placement(
+    setting: Option<&str>,
+    monitors: &[Monitor],
+) -> Result<Option<Placement>, DisplayError> {
     let second = || {
         monitors
             .iter()
@@ -118,9 +130,9 @@ pub fn placement(setting: Option<&str>, monitors: &[Monitor]) -> Result<Option<P
             Some(m) => Ok(Some(Placement {
                 monitor: Some(m.clone()),
             })),
-            None => Err(format!(
-                "customer_display = \"{name}\": no such monitor (found: {}); the customer display stays off",
-                if monitors.is_empty() {
+            None => Err(DisplayError::UnknownMonitor {
+                name: name.to_owned(),
+                found: if monitors.is_empty() {
                     "none".to_owned()
                 } else {
                     monitors
@@ -128,8 +140,8 @@ pub fn placement(setting: Option<&str>, monitors: &[Monitor]) -> Result<Option<P
                         .map(|m| m.name.as_str())
                         .collect::<Vec<_>>()
                         .join(", ")
-                }
-            )),
+                },
+            }),
         },
     }
 }
@@ -286,6 +298,12 @@ mod tests {
             Some(0)
         );
         let missing = placement(Some("DP-3"), &two).expect_err("no DP-3");
-        assert!(missing.contains("eDP-1, HDMI-2"), "{missing}");
+        assert_eq!(
+            missing,
+            DisplayError::UnknownMonitor {
+                name: "DP-3".into(),
+                found: "eDP-1, HDMI-2".into()
+            }
+        );
     }
 }
