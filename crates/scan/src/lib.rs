@@ -15,4 +15,4 @@ pub mod worker;
 pub use decode::{Decoder, Detection, Effort};
 pub use frame::{FrameError, LumaFrame};
 pub use source::{CameraSpec, FrameSource, SourceError};
-pub use worker::{ScanEvent, ScanRead, ScanWorker, WorkerOptions};
+pub use worker::{Rearm, ScanEvent, ScanRead, ScanWorker, WorkerOptions};

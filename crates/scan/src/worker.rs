@@ -129,7 +129,29 @@ pub struct ScanWorker {
     stop: Arc<AtomicBool>,
     slot: Arc<(Mutex<Slot>, Condvar)>,
     dropped: Arc<AtomicU64>,
+    rearm: Rearm,
     threads: Vec<JoinHandle<()>>,
+}
+
+/// Makes the worker forget the codes it has seen, so that a code still in view counts once more
+/// (a kiosk back on its attract screen must start a sale with the code a shopper already holds
+/// up). Cheap to clone; the decoder looks at it before each frame.
+#[derive(Debug, Clone, Default)]
+pub struct Rearm(Arc<AtomicBool>);
+
+impl Rearm {
+    pub fn forget_seen(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Asked for and not yet done by the decoder.
+    pub fn pending(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    fn take(&self) -> bool {
+        self.0.swap(false, Ordering::SeqCst)
+    }
 }
 
 impl ScanWorker {
@@ -151,17 +173,19 @@ impl ScanWorker {
                 .name("scan-camera".into())
                 .spawn(move || camera_loop(open, &stop, &slot, &dropped, &tx, backoff))?
         };
+        let rearm = Rearm::default();
         let decoder = {
-            let (stop, slot) = (stop.clone(), slot.clone());
+            let (stop, slot, rearm) = (stop.clone(), slot.clone(), rearm.clone());
             std::thread::Builder::new()
                 .name("scan-decoder".into())
-                .spawn(move || decoder_loop(&stop, &slot, &tx, &options))?
+                .spawn(move || decoder_loop(&stop, &slot, &tx, &options, &rearm))?
         };
         Ok((
             ScanWorker {
                 stop,
                 slot,
                 dropped,
+                rearm,
                 threads: vec![camera, decoder],
             },
             rx,
@@ -171,6 +195,11 @@ impl ScanWorker {
     /// Frames the decoder never saw because a newer one replaced them.
     pub fn dropped_frames(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// The handle that makes this worker forget what it has seen ([`Rearm`]).
+    pub fn rearm(&self) -> Rearm {
+        self.rearm.clone()
     }
 
     pub fn stop(mut self) {
@@ -281,6 +310,7 @@ fn decoder_loop(
     slot: &(Mutex<Slot>, Condvar),
     tx: &SyncSender<ScanEvent>,
     options: &WorkerOptions,
+    rearm: &Rearm,
 ) {
     let decoder = Decoder::new(Effort::Stream);
     let mut confirmer = Confirmer::new(options.confirm_frames, options.confirm_window);
@@ -303,6 +333,10 @@ fn decoder_loop(
                 };
             }
         };
+        if rearm.take() {
+            confirmer = Confirmer::new(options.confirm_frames, options.confirm_window);
+            debouncer = Debouncer::new(options.debounce_ms);
+        }
         let started = Instant::now();
         // A decoder bug on one frame must not freeze scanning: the frame is skipped, said
         // once in the log and to the window, and the next frame is read as usual.
@@ -426,6 +460,59 @@ mod tests {
                 ScanEvent::Failed("gone for good".into())
             ]
         );
+        w.stop();
+    }
+
+    /// The same picture, over and over: a code held still in front of the lens.
+    struct Still(LumaFrame);
+    impl FrameSource for Still {
+        fn describe(&self) -> String {
+            "still".into()
+        }
+        fn next_frame(&mut self) -> Result<LumaFrame, SourceError> {
+            std::thread::sleep(Duration::from_millis(5));
+            Ok(self.0.clone())
+        }
+    }
+
+    #[test]
+    fn a_code_held_in_view_counts_once_until_the_worker_is_rearmed() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../assets/demo-frames/05-qr-digital-link.jpg");
+        let frame = LumaFrame::open(&path).expect("the bundled demo frame");
+        let opts = WorkerOptions {
+            // Longer than the test: only a rearm may let the code count again.
+            debounce_ms: 3_600_000,
+            ..WorkerOptions::default()
+        };
+        let (w, rx) = ScanWorker::start(
+            move || Ok(Box::new(Still(frame.clone())) as Box<dyn FrameSource>),
+            opts,
+        )
+        .expect("threads");
+        let next_scan = |frames_without: &mut u64| loop {
+            match rx.recv_timeout(Duration::from_secs(60)).expect("an event") {
+                ScanEvent::Scan(r) => return r.text,
+                ScanEvent::Frame { .. } => *frames_without += 1,
+                _ => {}
+            }
+        };
+        let mut frames = 0;
+        let first = next_scan(&mut frames);
+        assert!(first.starts_with("https://"), "{first}");
+        // Thirty more frames of the same code: none counts.
+        frames = 0;
+        let mut scans = 0;
+        while frames < 30 {
+            match rx.recv_timeout(Duration::from_secs(60)).expect("an event") {
+                ScanEvent::Scan(_) => scans += 1,
+                ScanEvent::Frame { .. } => frames += 1,
+                _ => {}
+            }
+        }
+        assert_eq!(scans, 0, "a code held still counted again");
+        w.rearm().forget_seen();
+        assert_eq!(next_scan(&mut frames), first);
         w.stop();
     }
 
