@@ -151,6 +151,50 @@ pub enum HubError {
     Import(CatalogRefusal),
     #[error("{path}: {detail}")]
     Db { path: PathBuf, detail: String },
+    /// The database cannot take this now (down, restarting, read-only, full, busy): nothing
+    /// was stored, and the same request later will be.
+    #[error("{fault}: {detail}")]
+    Storage { fault: StorageFault, detail: String },
+    /// A command the PostgreSQL backend does not have yet (docs/deploy-platform.md).
+    #[error("`smartstore-hub {what}` does not work on PostgreSQL yet: run it on a SQLite hub")]
+    NotOnPostgres { what: &'static str },
+}
+
+/// Why the database cannot take a request now; each is answered 503 with its own code
+/// (docs/sync-protocol.md), which the terminal shows and retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageFault {
+    /// Not reachable: down, restarting, or every connection busy for too long.
+    Unavailable,
+    /// In recovery or set read-only (a standby, `default_transaction_read_only`).
+    ReadOnly,
+    /// Out of disk space.
+    Full,
+    /// Lost a race with another hub's transaction (serialisation, deadlock) too often.
+    Busy,
+}
+
+impl StorageFault {
+    /// The `error` code of the 503 answer.
+    pub fn code(self) -> &'static str {
+        match self {
+            StorageFault::Unavailable => "storage_unavailable",
+            StorageFault::ReadOnly => "storage_read_only",
+            StorageFault::Full => "storage_full",
+            StorageFault::Busy => "storage_busy",
+        }
+    }
+}
+
+impl std::fmt::Display for StorageFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            StorageFault::Unavailable => "the platform's database cannot be reached",
+            StorageFault::ReadOnly => "the platform's database is read-only",
+            StorageFault::Full => "the platform's database is out of disk space",
+            StorageFault::Busy => "the platform's database is busy",
+        })
+    }
 }
 
 pub struct HubDb {
@@ -158,12 +202,12 @@ pub struct HubDb {
     path: PathBuf,
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     rfc3339(time::OffsetDateTime::now_utc())
 }
 
 /// RFC 3339 in UTC with whole seconds, so that stored times compare as text.
-fn rfc3339(t: time::OffsetDateTime) -> String {
+pub(crate) fn rfc3339(t: time::OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
@@ -580,36 +624,7 @@ impl HubDb {
     /// twice: its sequence number becomes an alias. A batch that starts past `held + 1` is a
     /// gap and stores nothing.
     pub fn store_batch(&mut self, batch: &BatchPayload) -> Result<u64, HubError> {
-        let n = batch.events.len() as u64;
-        if n == 0 || batch.last_seq < batch.first_seq || batch.last_seq - batch.first_seq + 1 != n {
-            return Err(HubError::BadBatch(
-                "first_seq..last_seq does not match the events".into(),
-            ));
-        }
-        if batch
-            .events
-            .iter()
-            .enumerate()
-            .any(|(i, e)| e.seq != batch.first_seq + i as u64)
-        {
-            return Err(HubError::BadBatch(
-                "event sequence numbers are not contiguous".into(),
-            ));
-        }
-        if batch
-            .events
-            .iter()
-            .any(|e| e.event_id.is_empty() || e.kind.is_empty())
-        {
-            return Err(HubError::BadBatch(
-                "every event needs an event_id and a type".into(),
-            ));
-        }
-        // Content limits, before anything is stored: one refused event names its seq.
-        let mut views = Vec::with_capacity(batch.events.len());
-        for e in &batch.events {
-            views.push(check_event(e)?);
-        }
+        let views = check_batch(batch)?;
         let path = self.path.clone();
         let err = |e: rusqlite::Error| HubError::Db {
             path: path.clone(),
@@ -692,37 +707,27 @@ impl HubDb {
                 .map_err(err)?;
             // Who may use a single-use thing: the terminal that claimed it online, else the
             // first whose use reaches the platform. A later use gets a flag naming the first.
-            let mut second_use = |kind: &str,
-                                  id: &str,
-                                  first: bool|
-             -> Result<Option<String>, HubError> {
-                let claimed: Option<String> = claim_of
-                    .query_row(params![kind, id], |r| r.get(0))
-                    .optional()
-                    .map_err(err)?;
-                let second = match claimed {
-                    Some(by) => by != batch.device_id,
-                    None => !first,
+            let mut second_use =
+                |kind: &str, id: &str, first: bool| -> Result<Option<String>, HubError> {
+                    let claimed: Option<String> = claim_of
+                        .query_row(params![kind, id], |r| r.get(0))
+                        .optional()
+                        .map_err(err)?;
+                    let second = match claimed {
+                        Some(by) => by != batch.device_id,
+                        None => !first,
+                    };
+                    if !second {
+                        return Ok(None);
+                    }
+                    let other: Option<(String, String, Option<String>, Option<String>)> = first_use
+                        .query_row(params![kind, id], |r| {
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                        })
+                        .optional()
+                        .map_err(err)?;
+                    Ok(Some(first_use_text(other)))
                 };
-                if !second {
-                    return Ok(None);
-                }
-                let other: Option<(String, String, Option<String>, Option<String>)> = first_use
-                    .query_row(params![kind, id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                    })
-                    .optional()
-                    .map_err(err)?;
-                Ok(Some(match other {
-                    Some((terminal, store, Some(at), _)) => {
-                        format!("claimed online by terminal {terminal} of store {store} at {at}")
-                    }
-                    Some((terminal, store, None, Some(receipt))) => {
-                        format!("first used by terminal {terminal} of store {store}: {receipt}")
-                    }
-                    _ => "first used on another terminal".to_owned(),
-                }))
-            };
             for (e, view) in batch.events.iter().zip(&views) {
                 let inserted = if e.seq <= held {
                     0
@@ -1052,8 +1057,7 @@ impl HubDb {
         req: &smartstore_protocol::wire::PaymentRequest,
     ) -> Result<smartstore_protocol::wire::PaymentResponse, HubError> {
         use smartstore_protocol::wire::PaymentResponse;
-        type Row = (String, String, Option<String>, String, String, i64, String);
-        let existing: Option<Row> = self
+        let existing: Option<PaymentHeld> = self
             .conn
             .query_row(
                 "SELECT payment_id, status, reason, device_id, code, amount, currency FROM payments WHERE reference = ?1",
@@ -1072,44 +1076,10 @@ impl HubDb {
             )
             .optional()
             .map_err(self.err())?;
-        if let Some((payment_id, status, reason, by, code, amount, currency)) = existing {
-            // A reference the terminal voided (a tombstone when the charge had not arrived)
-            // stays voided: a late or retried charge with it is never approved.
-            if status == "voided" && by == device {
-                return Ok(PaymentResponse {
-                    status,
-                    reason,
-                    payment_id,
-                });
-            }
-            // The same attempt retried gets its answer again; anything else with this
-            // reference (another device, code or amount) is refused, never answered with
-            // someone else's result.
-            if (by.as_str(), code.as_str(), amount, currency.as_str())
-                != (device, req.code.as_str(), req.amount, req.currency.as_str())
-            {
-                return Err(HubError::ReferenceConflict {
-                    reference: req.reference.clone(),
-                });
-            }
-            return Ok(PaymentResponse {
-                status,
-                reason,
-                payment_id,
-            });
+        if let Some(held) = existing {
+            return payment_again(held, device, req);
         }
-        let (status, reason) = if smartstore_domain::scan::payment_scheme(&req.code).is_none() {
-            ("declined", Some("not a payment code".to_owned()))
-        } else if req.amount <= 0 {
-            ("declined", Some("the amount must be positive".to_owned()))
-        } else if req.code.ends_with("0000") {
-            (
-                "declined",
-                Some("insufficient funds (sandbox test range)".to_owned()),
-            )
-        } else {
-            ("approved", None)
-        };
+        let (status, reason) = sandbox_decision(req);
         let payment_id = Uuid::now_v7().to_string();
         self.conn
             .execute(
@@ -1603,13 +1573,7 @@ impl HubDb {
         stores: &[(String, u32)],
         valid: time::Duration,
     ) -> Result<Vec<IssuedToken>, HubError> {
-        for (store, _) in stores {
-            if !valid_store_id(store) {
-                return Err(HubError::BadBatch(format!(
-                    "store id '{store}' must be 1-16 letters and digits"
-                )));
-            }
-        }
+        check_store_ids(stores)?;
         let rng = ring::rand::SystemRandom::new();
         let path = self.path.clone();
         let err = |e: rusqlite::Error| HubError::Db {
@@ -1632,23 +1596,12 @@ impl HubDb {
                 .map_err(err)?;
             for (store, count) in stores {
                 for _ in 0..*count {
-                    let bytes: [u8; 16] = ring::rand::generate(&rng)
-                        .map_err(|_| HubError::Db {
+                    let (digest, token) =
+                        mint_token(&rng, pin.as_deref()).ok_or_else(|| HubError::Db {
                             path: path.clone(),
                             detail: "no randomness".into(),
-                        })?
-                        .expose();
-                    // The CA fingerprint rides along (after `~`) once `cert init` recorded
-                    // one: the terminal pins it at enrolment. Only the secret is digested.
-                    let secret = format!("et1-{}", b64(&bytes));
-                    let token = match &pin {
-                        Some(fp) => format!(
-                            "{secret}{}{fp}",
-                            smartstore_protocol::wire::TOKEN_PIN_SEPARATOR
-                        ),
-                        None => secret.clone(),
-                    };
-                    ins.execute(params![token_digest(&secret), store, created, expires])
+                        })?;
+                    ins.execute(params![digest, store, created, expires])
                         .map_err(err)?;
                     out.push(IssuedToken {
                         store: store.clone(),
@@ -1686,11 +1639,7 @@ impl HubDb {
             .query_map(params![receipt, store], |r| r.get(0))
             .and_then(|rows| rows.collect::<Result<_, _>>())
             .map_err(self.err())?;
-        let order = bodies
-            .iter()
-            .filter_map(|b| serde_json::from_str::<OrderPlaced>(b).ok())
-            .find(|o| o.order_id == order_id && o.store == store);
-        let Some(order) = order else {
+        let Some(order) = order_among(&bodies, order_id, store) else {
             return Ok(None);
         };
         let mut stmt = self
@@ -1703,12 +1652,7 @@ impl HubDb {
             .query_map(params![order_id, store], |r| r.get(0))
             .and_then(|rows| rows.collect::<Result<_, _>>())
             .map_err(self.err())?;
-        let returns = returns
-            .iter()
-            .filter_map(|b| {
-                serde_json::from_str::<smartstore_protocol::events::OrderReturned>(b).ok()
-            })
-            .collect();
+        let returns = returns_among(&returns);
         let mut names = std::collections::BTreeMap::new();
         let mut stmt = self
             .conn
@@ -1746,6 +1690,16 @@ pub fn valid_store_id(store: &str) -> bool {
     !store.is_empty() && store.len() <= 16 && store.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
+/// Every store of a rollout has an id as [`valid_store_id`] takes it.
+pub(crate) fn check_store_ids(stores: &[(String, u32)]) -> Result<(), HubError> {
+    match stores.iter().find(|(store, _)| !valid_store_id(store)) {
+        Some((store, _)) => Err(HubError::BadBatch(format!(
+            "store id '{store}' must be 1-16 letters and digits"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// One enrolment token made for a rollout: a row of the CSV a technician carries.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IssuedToken {
@@ -1755,6 +1709,43 @@ pub struct IssuedToken {
     pub created: String,
     /// RFC 3339, UTC: unused after this, the token is refused.
     pub expires: String,
+}
+
+/// A batch's shape and every event's content, before anything is stored: its sequence numbers
+/// contiguous and matching its range, ids and types present, each event within the limits.
+/// Returns each event's view of an order (see [`check_event`]).
+pub(crate) fn check_batch(batch: &BatchPayload) -> Result<Vec<Option<PlacedView>>, HubError> {
+    let n = batch.events.len() as u64;
+    if n == 0 || batch.last_seq < batch.first_seq || batch.last_seq - batch.first_seq + 1 != n {
+        return Err(HubError::BadBatch(
+            "first_seq..last_seq does not match the events".into(),
+        ));
+    }
+    if batch
+        .events
+        .iter()
+        .enumerate()
+        .any(|(i, e)| e.seq != batch.first_seq + i as u64)
+    {
+        return Err(HubError::BadBatch(
+            "event sequence numbers are not contiguous".into(),
+        ));
+    }
+    if batch
+        .events
+        .iter()
+        .any(|e| e.event_id.is_empty() || e.kind.is_empty())
+    {
+        return Err(HubError::BadBatch(
+            "every event needs an event_id and a type".into(),
+        ));
+    }
+    // Content limits, before anything is stored: one refused event names its seq.
+    let mut views = Vec::with_capacity(batch.events.len());
+    for e in &batch.events {
+        views.push(check_event(e)?);
+    }
+    Ok(views)
 }
 
 /// Checks one event's content: its size, and for an `order.placed` the fields the platform
@@ -1838,9 +1829,16 @@ fn record_return(
         .map_err(db)?
         .collect::<Result<_, _>>()
         .map_err(db)?;
+    Ok(return_problem(&sold, &bodies))
+}
+
+/// What is wrong with the returns of a sale, if anything (`bodies`: every `order.returned` of
+/// it the platform holds): more of a product taken back than sold, or more refunded than the
+/// sale's total.
+pub(crate) fn return_problem(sold: &OrderPlaced, bodies: &[String]) -> Option<String> {
     let mut back: std::collections::BTreeMap<String, i64> = Default::default();
     let mut refunded = 0i64;
-    for b in &bodies {
+    for b in bodies {
         if let Ok(other) = serde_json::from_str::<smartstore_protocol::events::OrderReturned>(b) {
             refunded += other.total;
             for l in other.lines {
@@ -1856,23 +1854,122 @@ fn record_return(
             .map(|l| i64::from(l.quantity))
             .sum();
         if *qty > bought {
-            return Ok(Some(format!(
+            return Some(format!(
                 "{gtin} of {} returned {qty} times, sold {bought}",
                 sold.receipt
-            )));
+            ));
         }
     }
     if refunded > sold.total {
-        return Ok(Some(format!(
+        return Some(format!(
             "{} refunded {refunded}, sold for {}",
             sold.receipt, sold.total
-        )));
+        ));
     }
-    Ok(None)
+    None
+}
+
+/// The flag's words for the first use of a single-use thing, from its row: (terminal, store,
+/// claimed at, receipt).
+pub(crate) fn first_use_text(
+    other: Option<(String, String, Option<String>, Option<String>)>,
+) -> String {
+    match other {
+        Some((terminal, store, Some(at), _)) => {
+            format!("claimed online by terminal {terminal} of store {store} at {at}")
+        }
+        Some((terminal, store, None, Some(receipt))) => {
+            format!("first used by terminal {terminal} of store {store}: {receipt}")
+        }
+        _ => "first used on another terminal".to_owned(),
+    }
+}
+
+/// The sandbox provider's answer to a new charge: well-formed codes are approved, except the
+/// documented test range (codes ending in 0000, "insufficient funds").
+pub(crate) fn sandbox_decision(
+    req: &smartstore_protocol::wire::PaymentRequest,
+) -> (&'static str, Option<String>) {
+    if smartstore_domain::scan::payment_scheme(&req.code).is_none() {
+        ("declined", Some("not a payment code".to_owned()))
+    } else if req.amount <= 0 {
+        ("declined", Some("the amount must be positive".to_owned()))
+    } else if req.code.ends_with("0000") {
+        (
+            "declined",
+            Some("insufficient funds (sandbox test range)".to_owned()),
+        )
+    } else {
+        ("approved", None)
+    }
+}
+
+/// A payment the platform holds: payment id, status, reason, device, code, amount, currency.
+pub(crate) type PaymentHeld = (String, String, Option<String>, String, String, i64, String);
+
+/// The answer to a charge whose reference the platform holds already. A reference the terminal
+/// voided (a tombstone when the charge had not arrived) stays voided: a late or retried charge
+/// with it is never approved. The same attempt retried gets its answer again; anything else
+/// with this reference (another device, code or amount) is refused, never answered with
+/// someone else's result.
+pub(crate) fn payment_again(
+    (payment_id, status, reason, by, code, amount, currency): PaymentHeld,
+    device: &str,
+    req: &smartstore_protocol::wire::PaymentRequest,
+) -> Result<smartstore_protocol::wire::PaymentResponse, HubError> {
+    let voided_here = status == "voided" && by == device;
+    if !voided_here
+        && (by.as_str(), code.as_str(), amount, currency.as_str())
+            != (device, req.code.as_str(), req.amount, req.currency.as_str())
+    {
+        return Err(HubError::ReferenceConflict {
+            reference: req.reference.clone(),
+        });
+    }
+    Ok(smartstore_protocol::wire::PaymentResponse {
+        status,
+        reason,
+        payment_id,
+    })
+}
+
+/// The sale with `order_id` of `store` among `order.placed` bodies of one receipt number.
+pub(crate) fn order_among(bodies: &[String], order_id: &str, store: &str) -> Option<OrderPlaced> {
+    bodies
+        .iter()
+        .filter_map(|b| serde_json::from_str::<OrderPlaced>(b).ok())
+        .find(|o| o.order_id == order_id && o.store == store)
+}
+
+/// The readable returns among `order.returned` bodies.
+pub(crate) fn returns_among(bodies: &[String]) -> Vec<smartstore_protocol::events::OrderReturned> {
+    bodies
+        .iter()
+        .filter_map(|b| serde_json::from_str(b).ok())
+        .collect()
+}
+
+/// A new enrolment token: its digest (what the platform keeps) and the token itself. The CA
+/// fingerprint rides along (after `~`) once `cert init` recorded one: the terminal pins it at
+/// enrolment. Only the secret is digested. `None`: no randomness.
+pub(crate) fn mint_token(
+    rng: &ring::rand::SystemRandom,
+    pin: Option<&str>,
+) -> Option<(String, String)> {
+    let bytes: [u8; 16] = ring::rand::generate(rng).ok()?.expose();
+    let secret = format!("et1-{}", b64(&bytes));
+    let token = match pin {
+        Some(fp) => format!(
+            "{secret}{}{fp}",
+            smartstore_protocol::wire::TOKEN_PIN_SEPARATOR
+        ),
+        None => secret.clone(),
+    };
+    Some((token_digest(&secret), token))
 }
 
 /// The order a `pickup.collected` event hands over.
-fn collected_order(body: &str) -> Option<String> {
+pub(crate) fn collected_order(body: &str) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Collected {
         order_id: String,

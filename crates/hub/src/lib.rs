@@ -2,6 +2,8 @@
 //! protocol crates only: no terminal, no window, no camera.
 
 pub mod db;
+pub mod pg;
 pub mod receipt_page;
 pub mod server;
+pub mod store;
 pub mod tls;

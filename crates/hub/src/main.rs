@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use smartstore_hub::db::{HubDb, valid_store_id};
+use smartstore_hub::db::valid_store_id;
 use smartstore_hub::server::{Hub, ServeOptions, serve};
+use smartstore_hub::store::Admin;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -16,20 +17,31 @@ use smartstore_hub::server::{Hub, ServeOptions, serve};
     about = "The reference platform for smartstore terminals"
 )]
 struct Cli {
-    /// The platform database.
+    /// The platform database: a SQLite file, or a PostgreSQL database as
+    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DB (several hubs can serve one).
     #[arg(
         long,
         global = true,
         default_value = "smartstore-hub.db",
         env = "SMARTSTORE_HUB_DB"
     )]
-    db: PathBuf,
+    db: String,
+    /// PostgreSQL: connections this hub keeps open at most.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = 16,
+        env = "SMARTSTORE_HUB_DB_CONNECTIONS"
+    )]
+    db_connections: usize,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Apply the database's migrations (serve does too) and make the event partitions ahead.
+    Migrate,
     /// Serve the sync protocol.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8480")]
@@ -249,7 +261,7 @@ enum IssueCommand {
     },
 }
 
-fn issue(db: &mut HubDb, cmd: IssueCommand) -> anyhow::Result<()> {
+fn issue(db: &mut Admin, cmd: IssueCommand) -> anyhow::Result<()> {
     use smartstore_domain::coupon::{Coupon, CouponValue};
     use smartstore_domain::money::{Currency, Money};
     use smartstore_protocol::codes::{Basket, Issuer, Member, Pickup, Stamp, write_qr_png};
@@ -476,7 +488,7 @@ fn read_store_list(path: &Path, default_count: u32) -> anyhow::Result<Vec<(Strin
 
 /// Tokens for a list of stores, as the CSV a technician carries.
 fn fleet_tokens(
-    db: &mut HubDb,
+    db: &mut Admin,
     list: &Path,
     default_count: u32,
     out: Option<&Path>,
@@ -516,6 +528,20 @@ fn fleet_tokens(
         );
     }
     Ok(())
+}
+
+/// A `--db` as messages show it: a URL without its password.
+fn shown(db: &str) -> String {
+    match (db.split_once("://"), db.rfind('@')) {
+        (Some((scheme, rest)), Some(at)) => {
+            let user = rest[..at - scheme.len() - 3]
+                .split(':')
+                .next()
+                .unwrap_or("");
+            format!("{scheme}://{user}@{}", &db[at + 1..])
+        }
+        _ => db.to_owned(),
+    }
 }
 
 /// This process's soft limit of open files (Linux: /proc/self/limits).
@@ -558,8 +584,9 @@ fn parse_utc_offset(text: &str) -> anyhow::Result<time::UtcOffset> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut db = HubDb::open(&cli.db)?;
+    let mut db = Admin::open(&cli.db, cli.db_connections)?;
     match cli.command {
+        Command::Migrate => println!("{}: the schema is up to date", shown(&cli.db)),
         Command::Serve {
             listen,
             tls_cert,
@@ -606,7 +633,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .map(|d| d.join(smartstore_hub::tls::CA_KEY))
                     .filter(|p| p.exists())
             });
-            let mut hub = Hub::new(db).with_utc_offset(utc_offset);
+            let (store, rt) = db.into_serving()?;
+            let mut hub = Hub::on(store).with_utc_offset(utc_offset);
             match &root_key {
                 Some(path) => hub = hub.with_root_key(smartstore_hub::tls::read_root_key(path)?),
                 None if options.tls.is_some() => eprintln!(
@@ -614,7 +642,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
                 None => {}
             }
-            let rt = tokio::runtime::Runtime::new()?;
             rt.block_on(serve(hub, listen, options, |addr| {
                 println!("listening on {scheme}://{addr}");
             }))

@@ -1,7 +1,7 @@
 //! The platform's HTTP side (docs/sync-protocol.md), on axum.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -12,6 +12,7 @@ use axum::routing::{MethodRouter, get, post};
 use serde::Deserialize;
 
 use super::db::{HubDb, HubError};
+use super::store::Store;
 use smartstore_protocol::jws::jws_verify;
 use smartstore_protocol::wire::{
     BATCH_PATH, BEARER_AUDIENCE, BEARER_MAX_SECONDS, BatchAck, BatchPayload, BearerClaims,
@@ -25,7 +26,7 @@ const MAX_PULL: u32 = 1000;
 
 #[derive(Clone)]
 pub struct Hub {
-    db: Arc<Mutex<HubDb>>,
+    store: Store,
     clock_offset: i64,
     root: Option<Arc<Vec<u8>>>,
     /// The stores' offset from UTC, for the times on e-receipt pages.
@@ -135,7 +136,17 @@ impl From<HubError> for ApiError {
                 error_code::WRONG_STORE,
                 e.to_string(),
             ),
-            HubError::Db { .. } => {
+            HubError::Storage { fault, .. } => {
+                tracing::error!("{e}");
+                let mut api = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    fault.code(),
+                    format!("{fault}: nothing was stored; the terminal retries"),
+                );
+                api.body.message = format!("{fault}; nothing was stored, retry later");
+                api
+            }
+            HubError::Db { .. } | HubError::NotOnPostgres { .. } => {
                 tracing::error!("{e}");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
@@ -152,14 +163,22 @@ impl Hub {
         Hub::with_clock_offset(db, 0)
     }
 
+    /// A hub on either backend (SQLite or PostgreSQL).
+    pub fn on(store: impl Into<Store>) -> Hub {
+        Hub {
+            store: store.into(),
+            clock_offset: 0,
+            root: None,
+            utc_offset: time::macros::offset!(+8),
+        }
+    }
+
     /// A hub whose clock runs `offset` seconds from this machine's: the platform and a
     /// terminal disagreeing about the time, for tests of what the terminal says then.
     pub fn with_clock_offset(db: HubDb, offset: i64) -> Hub {
         Hub {
-            db: Arc::new(Mutex::new(db)),
             clock_offset: offset,
-            root: None,
-            utc_offset: time::macros::offset!(+8),
+            ..Hub::on(db)
         }
     }
 
@@ -182,22 +201,12 @@ impl Hub {
         time::OffsetDateTime::now_utc().unix_timestamp() + self.clock_offset
     }
 
-    /// Runs `f` on the database off the async threads.
-    async fn with_db<T: Send + 'static>(
+    /// The storage, its errors as the HTTP answers they make.
+    async fn db<T>(
         &self,
-        f: impl FnOnce(&mut HubDb) -> Result<T, HubError> + Send + 'static,
+        op: impl std::future::Future<Output = Result<T, HubError>>,
     ) -> Result<T, ApiError> {
-        let db = self.db.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = db.lock().map_err(|_| HubError::Db {
-                path: "hub".into(),
-                detail: "database lock poisoned".into(),
-            })?;
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?
-        .map_err(ApiError::from)
+        op.await.map_err(ApiError::from)
     }
 
     /// Checks `Authorization: Bearer <JWS>`; returns the device id and its store.
@@ -213,7 +222,7 @@ impl Hub {
         let kid = smartstore_protocol::jws::jws_kid(&token)
             .ok_or_else(|| unauthorised("malformed bearer token"))?;
         let lookup = kid.clone();
-        let device = self.with_db(move |db| db.device(&lookup)).await?;
+        let device = self.db(self.store.device(lookup)).await?;
         let (key, store) = device.ok_or_else(|| unauthorised("unknown device: re-enrol"))?;
         let (_, payload) = jws_verify(&token, |_| Some(key))
             .map_err(|e| unauthorised(&format!("bearer token: {e}")))?;
@@ -249,7 +258,7 @@ impl Hub {
 async fn enrol(State(hub): State<Hub>, body: axum::body::Bytes) -> Result<Response, ApiError> {
     let req: EnrolRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
-    let resp = hub.with_db(move |db| db.enrol(&req)).await?;
+    let resp = hub.db(hub.store.enrol(req)).await?;
     Ok(axum::Json(resp).into_response())
 }
 
@@ -269,7 +278,7 @@ async fn batch(
         ));
     }
     let lookup = kid.clone();
-    let device = hub.with_db(move |db| db.device(&lookup)).await?;
+    let device = hub.db(hub.store.device(lookup)).await?;
     let (key, _) = device.ok_or_else(|| {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -288,7 +297,7 @@ async fn batch(
             "device_id does not match the signing key id".into(),
         ));
     }
-    let held = hub.with_db(move |db| db.store_batch(&batch)).await?;
+    let held = hub.db(hub.store.store_batch(batch)).await?;
     Ok(axum::Json(BatchAck { held_seq: held }).into_response())
 }
 
@@ -310,33 +319,27 @@ async fn pull(
     let limit = q.limit.unwrap_or(MAX_PULL).clamp(1, MAX_PULL);
     let cursor = q.cursor;
     Ok(match kind.as_str() {
-        "catalog" => page(
-            hub.with_db(move |db| db.catalog_after(cursor, limit))
-                .await?,
-            limit,
-        ),
+        "catalog" => page(hub.db(hub.store.catalog_after(cursor, limit)).await?, limit),
         "pickups" => page(
-            hub.with_db(move |db| db.pickups_after(&store, cursor, limit))
+            hub.db(hub.store.pickups_after(store, cursor, limit))
                 .await?,
             limit,
         ),
         "revocations" => page(
-            hub.with_db(move |db| db.revocations_after(cursor, limit))
-                .await?,
+            hub.db(hub.store.revocations_after(cursor, limit)).await?,
             limit,
         ),
         "staff" => page(
-            hub.with_db(move |db| db.staff_after(&store, cursor, limit))
-                .await?,
+            hub.db(hub.store.staff_after(store, cursor, limit)).await?,
             limit,
         ),
         "devices" => page(
-            hub.with_db(move |db| db.devices_after(&store, cursor, limit))
+            hub.db(hub.store.devices_after(store, cursor, limit))
                 .await?,
             limit,
         ),
         "returns" => page(
-            hub.with_db(move |db| db.returns_after(&store, cursor, limit))
+            hub.db(hub.store.returns_after(store, cursor, limit))
                 .await?,
             limit,
         ),
@@ -367,9 +370,7 @@ async fn payment(
 ) -> Result<Response, ApiError> {
     let req: PaymentRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
-    let resp = hub
-        .with_db(move |db| db.take_payment(&device, &req))
-        .await?;
+    let resp = hub.db(hub.store.take_payment(device, req)).await?;
     Ok(axum::Json(resp).into_response())
 }
 
@@ -381,9 +382,7 @@ async fn payment_status(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (device, _) = hub.authorise(&headers).await?;
-    let answer = hub
-        .with_db(move |db| db.payment_status(&device, &reference))
-        .await?;
+    let answer = hub.db(hub.store.payment_status(device, reference)).await?;
     match answer {
         Some(a) => Ok(axum::Json(a).into_response()),
         None => Err(ApiError::new(
@@ -408,9 +407,7 @@ async fn payment_void(
             "the reference is 1 to 128 bytes".into(),
         ));
     }
-    let answer = hub
-        .with_db(move |db| db.void_payment(&device, &reference))
-        .await?;
+    let answer = hub.db(hub.store.void_payment(device, reference)).await?;
     Ok(axum::Json(answer).into_response())
 }
 
@@ -429,14 +426,14 @@ async fn refund(
             "the reference is 1 to 128 bytes".into(),
         ));
     }
-    let answer = hub.with_db(move |db| db.refund(&device, &req)).await?;
+    let answer = hub.db(hub.store.refund(device, req)).await?;
     Ok(axum::Json(answer).into_response())
 }
 
 /// The platform keys with their standing: a document signed by the root when the platform has
 /// one, else (a demo on loopback) the keys alone.
 async fn keys(State(hub): State<Hub>) -> Result<Response, ApiError> {
-    let set = hub.with_db(|db| db.platform_keys()).await?;
+    let set = hub.db(hub.store.platform_keys()).await?;
     let answer = match &hub.root {
         Some(root) => {
             let doc = smartstore_protocol::keydoc::KeyDocument {
@@ -462,7 +459,7 @@ async fn keys(State(hub): State<Hub>) -> Result<Response, ApiError> {
 /// How many events of the asking terminal's store are flagged.
 async fn conflicts(State(hub): State<Hub>, headers: HeaderMap) -> Result<Response, ApiError> {
     let (_, store) = hub.authorise(&headers).await?;
-    let count = hub.with_db(move |db| db.store_conflicts(&store)).await?;
+    let count = hub.db(hub.store.store_conflicts(store)).await?;
     Ok(axum::Json(smartstore_protocol::wire::ConflictCount { count }).into_response())
 }
 
@@ -481,9 +478,7 @@ async fn claim(
             "the id is 1 to 128 bytes".into(),
         ));
     }
-    let answer = hub
-        .with_db(move |db| db.claim(&device, req.kind, &req.id))
-        .await?;
+    let answer = hub.db(hub.store.claim(device, req.kind, req.id)).await?;
     Ok(axum::Json(answer).into_response())
 }
 
@@ -492,6 +487,35 @@ enum ReceiptLookup {
     Found(Box<crate::db::ReceiptRecord>),
     NotYet { store: String, receipt: String },
     NotGenuine,
+}
+
+/// Looks a receipt code up: the selling device's key verifies it, the sale is found by it.
+async fn receipt_lookup(store: &Store, token: String) -> Result<ReceiptLookup, HubError> {
+    let Some(kid) = smartstore_protocol::jws::jws_kid(&token) else {
+        return Ok(ReceiptLookup::NotGenuine);
+    };
+    let Some((key, device_store)) = store.device(kid).await? else {
+        return Ok(ReceiptLookup::NotGenuine);
+    };
+    let Ok(code) = smartstore_protocol::receipt::verify(&token, |_| Some(key)) else {
+        return Ok(ReceiptLookup::NotGenuine);
+    };
+    // Signed by a terminal of another store than the sale names: not a receipt of ours.
+    if code.store != device_store {
+        return Ok(ReceiptLookup::NotGenuine);
+    }
+    Ok(
+        match store
+            .receipt_record(device_store.clone(), code.order_id, code.receipt.clone())
+            .await?
+        {
+            Some(record) => ReceiptLookup::Found(Box::new(record)),
+            None => ReceiptLookup::NotYet {
+                store: device_store,
+                receipt: code.receipt,
+            },
+        },
+    )
 }
 
 /// The e-receipt page of a receipt's QR (`/r/{token}`): verified with the selling device's
@@ -517,32 +541,7 @@ async fn receipt(
     if token.len() > MAX_TOKEN_BYTES {
         return page(StatusCode::URI_TOO_LONG, Page::NotGenuine);
     }
-    let found = hub
-        .with_db(move |db| {
-            let Some(kid) = smartstore_protocol::jws::jws_kid(&token) else {
-                return Ok(ReceiptLookup::NotGenuine);
-            };
-            let Some((key, store)) = db.device(&kid)? else {
-                return Ok(ReceiptLookup::NotGenuine);
-            };
-            let Ok(code) = smartstore_protocol::receipt::verify(&token, |_| Some(key)) else {
-                return Ok(ReceiptLookup::NotGenuine);
-            };
-            // Signed by a terminal of another store than the sale names: not a receipt of ours.
-            if code.store != store {
-                return Ok(ReceiptLookup::NotGenuine);
-            }
-            Ok(
-                match db.receipt_record(&store, &code.order_id, &code.receipt)? {
-                    Some(record) => ReceiptLookup::Found(Box::new(record)),
-                    None => ReceiptLookup::NotYet {
-                        store,
-                        receipt: code.receipt,
-                    },
-                },
-            )
-        })
-        .await;
+    let found = receipt_lookup(&hub.store, token).await;
     match found {
         Ok(ReceiptLookup::Found(record)) => page(
             StatusCode::OK,

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{CATALOG, STORE, Terminal, terminal};
+use support::{Backend, CATALOG, STORE, Terminal, terminal_on};
 
 const COLA: &str = "06921000000019";
 const WATER: &str = "06921000000026";
@@ -49,9 +49,8 @@ fn assert_self_contained(html: &str) {
     assert!(lower.contains("<meta name=\"viewport\""), "{html}");
 }
 
-#[test]
-fn a_synced_receipt_shows_its_sale_in_chinese_and_in_english() {
-    let t = terminal(Some(CATALOG));
+fn a_synced_receipt_shows_its_sale_in_chinese_and_in_english(backend: Backend) {
+    let t = terminal_on(backend, Some(CATALOG));
     let sale = the_sale(&t);
     t.sync(&sale);
     let path = t.path(&sale);
@@ -139,9 +138,8 @@ fn a_synced_receipt_shows_its_sale_in_chinese_and_in_english() {
     }
 }
 
-#[test]
-fn without_a_catalog_the_page_names_products_as_the_sale_did_else_by_gtin() {
-    let t = terminal(None);
+fn without_a_catalog_the_page_names_products_as_the_sale_did_else_by_gtin(backend: Backend) {
+    let t = terminal_on(backend, None);
     let sale = t.sale(
         7,
         &[(COLA, "Coca-Cola 330 ml", 1, 350), (WATER, "", 3, 200)],
@@ -155,9 +153,8 @@ fn without_a_catalog_the_page_names_products_as_the_sale_did_else_by_gtin() {
     assert!(page.body.contains("¥9.50"), "{}", page.body);
 }
 
-#[test]
-fn a_genuine_receipt_not_synced_yet_is_a_404_that_says_so() {
-    let t = terminal(Some(CATALOG));
+fn a_genuine_receipt_not_synced_yet_is_a_404_that_says_so(backend: Backend) {
+    let t = terminal_on(backend, Some(CATALOG));
     let sale = the_sale(&t);
     let path = t.path(&sale);
     let zh = t.get(&path, &[]);
@@ -186,9 +183,8 @@ fn a_genuine_receipt_not_synced_yet_is_a_404_that_says_so() {
     assert_eq!(t.get(&path, &[]).status, 200);
 }
 
-#[test]
-fn an_altered_forged_or_foreign_receipt_is_not_genuine() {
-    let t = terminal(Some(CATALOG));
+fn an_altered_forged_or_foreign_receipt_is_not_genuine(backend: Backend) {
+    let t = terminal_on(backend, Some(CATALOG));
     let sale = the_sale(&t);
     t.sync(&sale);
     let token = t.token(&sale);
@@ -251,9 +247,8 @@ fn an_altered_forged_or_foreign_receipt_is_not_genuine() {
     assert_eq!(t.get(&format!("/r/{token}"), &[]).status, 200);
 }
 
-#[test]
-fn an_over_long_token_is_refused() {
-    let t = terminal(None);
+fn an_over_long_token_is_refused(backend: Backend) {
+    let t = terminal_on(backend, None);
     let sale = the_sale(&t);
     t.sync(&sale);
     let long = format!("{}{}", t.token(&sale), "A".repeat(5000));
@@ -264,12 +259,14 @@ fn an_over_long_token_is_refused() {
     assert!(reply.body.len() < 20 * 1024);
 }
 
-#[test]
-fn html_in_names_and_numbers_is_escaped() {
-    let t = terminal(Some(
-        "gtin,name,name_zh,price\n\
+fn html_in_names_and_numbers_is_escaped(backend: Backend) {
+    let t = terminal_on(
+        backend,
+        Some(
+            "gtin,name,name_zh,price\n\
          6921000000019,<b>Cola</b>,<script>alert(1)</script>,3.50\n",
-    ));
+        ),
+    );
     let sale = t.sale(
         1,
         &[
@@ -309,3 +306,31 @@ fn html_in_names_and_numbers_is_escaped() {
     );
     assert!(!page.body.contains("<i>"), "{}", page.body);
 }
+
+/// Every test above on SQLite, and on PostgreSQL (ignored unless asked: see support::postgres).
+macro_rules! on_both_backends {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(super::Backend::Sqlite)
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            #[ignore = "needs PostgreSQL (Debian's postgresql): .ci/run runs it with --ignored"]
+            fn $name() {
+                super::$name(super::Backend::Postgres)
+            })*
+        }
+    };
+}
+
+on_both_backends!(
+    a_synced_receipt_shows_its_sale_in_chinese_and_in_english,
+    without_a_catalog_the_page_names_products_as_the_sale_did_else_by_gtin,
+    a_genuine_receipt_not_synced_yet_is_a_404_that_says_so,
+    an_altered_forged_or_foreign_receipt_is_not_genuine,
+    an_over_long_token_is_refused,
+    html_in_names_and_numbers_is_escaped
+);

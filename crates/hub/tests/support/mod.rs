@@ -2,12 +2,14 @@
 //! receipt codes, as the terminal does; and a small HTTP client. Shared by the e-receipt tests.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use smartstore_hub::db::HubDb;
+use smartstore_hub::store::Admin;
 use smartstore_protocol::jws::jws_sign;
 use smartstore_protocol::keys::SigningKey;
 use smartstore_protocol::receipt::{RECEIPT_PATH, ReceiptCode};
@@ -23,8 +25,46 @@ pub const CATALOG: &str = "gtin,name,name_zh,price\n\
     6921000000026,Nongfu Spring 550 ml,农夫山泉 550毫升,2.00\n\
     6921000000033,Oolong tea 500 ml,乌龙茶 500毫升,5.50\n";
 
-pub struct Terminal {
+/// Which storage the hub of a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    /// A throwaway cluster of its own ([`postgres::Cluster`]).
+    Postgres,
+}
+
+/// The hub's storage for a test, and what keeps it alive: the SQLite file's directory, or the
+/// PostgreSQL cluster.
+pub struct Storage {
     pub _dir: tempfile::TempDir,
+    pub cluster: Option<postgres::Cluster>,
+    /// The database as `--db` takes it.
+    pub db: String,
+}
+
+/// New, empty storage of this kind, opened.
+pub fn storage(backend: Backend) -> (Admin, Storage) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (db, cluster) = match backend {
+        Backend::Sqlite => (dir.path().join("hub.db").display().to_string(), None),
+        Backend::Postgres => {
+            let cluster = postgres::Cluster::start();
+            (cluster.database(), Some(cluster))
+        }
+    };
+    (
+        Admin::open(&db, 8).expect("hub db"),
+        Storage {
+            _dir: dir,
+            cluster,
+            db,
+        },
+    )
+}
+
+pub struct Terminal {
+    pub _storage: Option<Storage>,
+    pub _rt: std::sync::Arc<tokio::runtime::Runtime>,
     pub addr: SocketAddr,
     pub key: SigningKey,
     pub device_id: String,
@@ -47,8 +87,13 @@ pub struct Sale {
 
 /// A hub with `catalog` imported (if any) and one terminal of [`STORE`] enrolled.
 pub fn terminal(catalog: Option<&str>) -> Terminal {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut db = HubDb::open(&dir.path().join("hub.db")).expect("hub db");
+    terminal_on(Backend::Sqlite, catalog)
+}
+
+/// As [`terminal`], on either backend.
+pub fn terminal_on(backend: Backend, catalog: Option<&str>) -> Terminal {
+    let (mut admin, storage) = storage(backend);
+    let db = &mut admin;
     if let Some(csv) = catalog {
         db.import_catalog_csv(csv.as_bytes(), smartstore_domain::money::Currency::CNY)
             .expect("catalog");
@@ -67,10 +112,16 @@ pub fn terminal(catalog: Option<&str>) -> Terminal {
         })
         .expect("enrol");
     let key = SigningKey::from_pkcs8(pending.pkcs8(), &enrolled.device_id).expect("key");
-    let addr =
-        smartstore_hub::server::spawn(db, "127.0.0.1:0".parse().expect("addr")).expect("spawn hub");
+    let (store, rt) = admin.into_serving().expect("runtime");
+    let addr = smartstore_hub::server::spawn_hub(
+        smartstore_hub::server::Hub::on(store),
+        "127.0.0.1:0".parse().expect("addr"),
+        smartstore_hub::server::ServeOptions::default(),
+    )
+    .expect("spawn hub");
     Terminal {
-        _dir: dir,
+        _storage: Some(storage),
+        _rt: rt,
         addr,
         key,
         device_id: enrolled.device_id,
