@@ -285,6 +285,7 @@ impl Admin {
     admin!(enrol(req: &EnrolRequest) -> EnrolResponse);
     admin!(store_batch(batch: &BatchPayload) -> u64);
     admin!(held_seq(device_id: &str) -> u64);
+    admin!(take_payment(device: &str, req: &PaymentRequest) -> PaymentResponse);
     admin!(events() -> Vec<crate::db::StoredEvent>);
     admin!(event_count() -> u64);
     admin!(device_count() -> u64);

@@ -1,6 +1,7 @@
 //! The e-receipt page (`GET /r/{token}`), over real HTTP on loopback: a terminal syncs its
 //! sales with signed batches and a phone opens the receipt's QR link.
 
+#[macro_use]
 mod support;
 
 use support::{Backend, CATALOG, STORE, Terminal, terminal_on};
@@ -305,25 +306,6 @@ fn html_in_names_and_numbers_is_escaped(backend: Backend) {
         page.body
     );
     assert!(!page.body.contains("<i>"), "{}", page.body);
-}
-
-/// Every test above on SQLite, and on PostgreSQL (ignored unless asked: see support::postgres).
-macro_rules! on_both_backends {
-    ($($name:ident),*) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(super::Backend::Sqlite)
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            #[ignore = "needs PostgreSQL (Debian's postgresql): .ci/run runs it with --ignored"]
-            fn $name() {
-                super::$name(super::Backend::Postgres)
-            })*
-        }
-    };
 }
 
 on_both_backends!(

@@ -1,9 +1,13 @@
 //! Platform trust (issue 13), the platform's own rules: enrolment tokens kept as digests,
 //! expiring and single use; a payment reference bound to one device, code and amount.
 
+#[macro_use]
+mod support;
+
 use smartstore_hub::db::{HubDb, HubError, token_digest};
 use smartstore_protocol::keys::SigningKey;
 use smartstore_protocol::wire::{EnrolRequest, PaymentRequest};
+use support::Backend;
 
 fn request(token: &str, key: &SigningKey) -> EnrolRequest {
     EnrolRequest {
@@ -14,11 +18,8 @@ fn request(token: &str, key: &SigningKey) -> EnrolRequest {
     }
 }
 
-#[test]
-fn tokens_are_kept_as_digests_expire_and_are_single_use() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("hub.db");
-    let mut db = HubDb::open(&path).expect("hub");
+fn tokens_are_kept_as_digests_expire_and_are_single_use(backend: Backend) {
+    let (mut db, storage) = support::storage(backend);
     let token = db
         .create_enrolment_tokens("SH001", 1)
         .expect("token")
@@ -29,11 +30,21 @@ fn tokens_are_kept_as_digests_expire_and_are_single_use() {
         .token
         .clone();
     // Nothing in the database holds a token itself, only its digest.
-    let conn = rusqlite::Connection::open(&path).expect("open");
-    let stored: Vec<String> = conn
-        .prepare("SELECT token FROM enrolment_tokens")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .expect("tokens");
+    let stored: Vec<String> = match &storage.cluster {
+        None => rusqlite::Connection::open(&storage.db)
+            .expect("open")
+            .prepare("SELECT token FROM enrolment_tokens")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("tokens"),
+        Some(cluster) => cluster
+            .psql(
+                storage.db.rsplit('/').next().expect("db"),
+                "SELECT token FROM enrolment_tokens",
+            )
+            .lines()
+            .map(String::from)
+            .collect(),
+    };
     assert_eq!(stored.len(), 2);
     assert!(stored.contains(&token_digest(&token)));
     assert!(
@@ -83,10 +94,8 @@ fn tokens_stored_in_plain_text_before_are_digested_at_open() {
         .expect("still valid for 7 days from when it was made");
 }
 
-#[test]
-fn a_payment_reference_belongs_to_one_device_code_and_amount() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut db = HubDb::open(&dir.path().join("hub.db")).expect("hub");
+fn a_payment_reference_belongs_to_one_device_code_and_amount(backend: Backend) {
+    let (mut db, _storage) = support::storage(backend);
     let pay = |reference: &str, code: &str, amount: i64| PaymentRequest {
         code: code.into(),
         amount,
@@ -143,3 +152,8 @@ fn the_hub_serves_no_more_connections_than_it_has_descriptors() {
         "{line}"
     );
 }
+
+on_both_backends!(
+    tokens_are_kept_as_digests_expire_and_are_single_use,
+    a_payment_reference_belongs_to_one_device_code_and_amount
+);

@@ -25,6 +25,27 @@ pub const CATALOG: &str = "gtin,name,name_zh,price\n\
     6921000000026,Nongfu Spring 550 ml,农夫山泉 550毫升,2.00\n\
     6921000000033,Oolong tea 500 ml,乌龙茶 500毫升,5.50\n";
 
+/// `#[test]`s of `fn name(backend: Backend)`: each on SQLite (`sqlite::name`), and on
+/// PostgreSQL (`postgres::name`, ignored unless asked: see [`postgres`]).
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($name:ident),*) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(super::Backend::Sqlite)
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            #[ignore = "needs PostgreSQL (Debian's postgresql): .ci/run runs it with --ignored"]
+            fn $name() {
+                super::$name(super::Backend::Postgres)
+            })*
+        }
+    };
+}
+
 /// Which storage the hub of a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -240,36 +261,20 @@ impl Terminal {
         let seq = self.next_seq.get();
         self.next_seq.set(seq + 1);
         body["seq"] = json!(seq);
-        let payload = json!({
-            "device_id": self.device_id,
-            "batch_id": format!("batch-{}", fastish_id()),
-            "first_seq": seq,
-            "last_seq": seq,
-            "events": [{
+        let jws = signed_batch(
+            &self.key,
+            &self.device_id,
+            seq,
+            vec![json!({
                 "seq": seq,
                 "event_id": body["event_id"],
                 "type": kind,
                 "order_id": order_id,
                 "created_at": body["created_at"],
                 "body": body,
-            }],
-        });
-        let jws = jws_sign(
-            &self.key,
-            Some(BATCH_TYP),
-            &serde_json::to_vec(&payload).expect("json"),
+            })],
         );
-        let bearer = format!("Bearer {}", self.bearer());
-        let reply = http(
-            self.addr,
-            "POST",
-            BATCH_PATH,
-            &[
-                ("Authorization", bearer.as_str()),
-                ("Content-Type", "application/jose"),
-            ],
-            jws.as_bytes(),
-        );
+        let reply = post_batch(self.addr, &self.key, &self.device_id, &jws).expect("batch sent");
         assert_eq!(reply.status, 200, "batch: {}", reply.body);
         assert!(
             reply.body.contains(&format!("\"held_seq\":{seq}")),
@@ -279,18 +284,7 @@ impl Terminal {
     }
 
     fn bearer(&self) -> String {
-        let iat = time::OffsetDateTime::now_utc().unix_timestamp();
-        let claims = BearerClaims {
-            sub: self.device_id.clone(),
-            aud: BEARER_AUDIENCE.into(),
-            iat,
-            exp: iat + 120,
-        };
-        jws_sign(
-            &self.key,
-            Some(BEARER_TYP),
-            &serde_json::to_vec(&claims).expect("json"),
-        )
+        bearer(&self.key, &self.device_id)
     }
 
     /// `GET path` with these headers.
@@ -301,6 +295,58 @@ impl Terminal {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
+}
+
+/// A bearer token of `device`, valid for two minutes.
+pub fn bearer(key: &SigningKey, device: &str) -> String {
+    let iat = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = BearerClaims {
+        sub: device.to_owned(),
+        aud: BEARER_AUDIENCE.into(),
+        iat,
+        exp: iat + 120,
+    };
+    jws_sign(
+        key,
+        Some(BEARER_TYP),
+        &serde_json::to_vec(&claims).expect("json"),
+    )
+}
+
+/// A batch of `events` (wire form, from `first_seq` on) signed by `device`'s key.
+pub fn signed_batch(key: &SigningKey, device: &str, first_seq: u64, events: Vec<Value>) -> String {
+    let payload = json!({
+        "device_id": device,
+        "batch_id": format!("batch-{}", fastish_id()),
+        "first_seq": first_seq,
+        "last_seq": first_seq + events.len() as u64 - 1,
+        "events": events,
+    });
+    jws_sign(
+        key,
+        Some(BATCH_TYP),
+        &serde_json::to_vec(&payload).expect("json"),
+    )
+}
+
+/// POSTs a signed batch to the hub at `addr`.
+pub fn post_batch(
+    addr: SocketAddr,
+    key: &SigningKey,
+    device: &str,
+    jws: &str,
+) -> std::io::Result<Reply> {
+    let bearer = format!("Bearer {}", bearer(key, device));
+    try_http(
+        addr,
+        "POST",
+        BATCH_PATH,
+        &[
+            ("Authorization", bearer.as_str()),
+            ("Content-Type", "application/jose"),
+        ],
+        jws.as_bytes(),
+    )
 }
 
 /// A different id each call.
@@ -336,10 +382,20 @@ pub fn http(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
+    try_http(addr, method, path, headers, body).expect("an HTTP answer")
+}
+
+/// As [`http`]; a connection refused, reset or cut short is an error.
+pub fn try_http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<Reply> {
+    let bad = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, m.to_owned());
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
@@ -348,25 +404,27 @@ pub fn http(
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).expect("write");
-    stream.write_all(body).expect("write body");
+    stream.write_all(request.as_bytes())?;
+    stream.write_all(body)?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read");
-    let text = String::from_utf8(raw).expect("utf-8 answer");
-    let (head, body) = text.split_once("\r\n\r\n").expect("a head and a body");
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8(raw).map_err(|_| bad("not UTF-8"))?;
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| bad("no head and body"))?;
     let mut lines = head.split("\r\n");
     let status = lines
         .next()
         .and_then(|l| l.split(' ').nth(1))
         .and_then(|s| s.parse().ok())
-        .expect("a status line");
+        .ok_or_else(|| bad("no status line"))?;
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
         .collect();
-    Reply {
+    Ok(Reply {
         status,
         headers,
         body: body.to_owned(),
-    }
+    })
 }
