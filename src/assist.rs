@@ -31,6 +31,11 @@ pub enum Kind {
     Help,
     /// A clerk is coming.
     Answer,
+    /// A kiosk holds age-restricted goods: a member of staff must check the shopper's age.
+    AgeCheck,
+    /// A member of staff approved the age check from a counter: signed by that counter's
+    /// device key, which the kiosk knows from the platform's list of the store's terminals.
+    Approve,
 }
 
 /// One datagram.
@@ -44,6 +49,33 @@ pub struct Call {
     pub terminal: String,
     /// The call's id (an answer repeats it).
     pub call: String,
+    /// An approval: the member of staff who approved (their PIN checked at the counter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    /// An approval: the counter's device id, whose key signed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// An approval: the Ed25519 signature (base64url) of [`approval_message`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
+}
+
+/// Why a kiosk did not take an approval that came back from a counter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApprovalError {
+    #[error("the answer is not an approval of this kiosk's age check")]
+    NotThisCall,
+    #[error("terminal {0} is not one of this store's terminals the kiosk knows: sync the kiosk")]
+    UnknownDevice(String),
+    #[error("the approval's signature is not genuine")]
+    Forged,
+}
+
+/// What a counter signs to approve an age check: the store, the kiosk's call (a fresh id each
+/// time, so an approval cannot be replayed for another sale), the member of staff and the
+/// counter's device.
+pub fn approval_message(store: &str, call: &str, staff: &str, device: &str) -> Vec<u8> {
+    format!("smartstore-age-approval/1\n{store}\n{call}\n{staff}\n{device}").into_bytes()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +92,17 @@ impl Call {
             store: store.to_owned(),
             terminal: terminal.to_owned(),
             call: uuid::Uuid::now_v7().to_string(),
+            staff: None,
+            device: None,
+            sig: None,
+        }
+    }
+
+    /// A kiosk asks the counters for an age check.
+    pub fn age_check(store: &str, terminal: &str) -> Call {
+        Call {
+            kind: Kind::AgeCheck,
+            ..Call::help(store, terminal)
         }
     }
 
@@ -70,6 +113,54 @@ impl Call {
             store: self.store.clone(),
             terminal: by_terminal.to_owned(),
             call: self.call.clone(),
+            staff: None,
+            device: None,
+            sig: None,
+        }
+    }
+
+    /// A counter's approval of this age check by `staff` (whose PIN the counter checked),
+    /// signed with the counter's device key.
+    pub fn approval(
+        &self,
+        by_terminal: &str,
+        staff: &str,
+        key: &smartstore_protocol::keys::SigningKey,
+    ) -> Call {
+        let device = key.kid.clone();
+        let sig = key.sign(&approval_message(&self.store, &self.call, staff, &device));
+        Call {
+            kind: Kind::Approve,
+            staff: Some(staff.to_owned()),
+            device: Some(device),
+            sig: Some(smartstore_protocol::keys::b64(&sig)),
+            ..self.answer(by_terminal)
+        }
+    }
+
+    /// Checks an approval that came back for `asked` (this kiosk's age check): the member of
+    /// staff who approved, when the counter's signature is genuine. `key_of` finds a terminal
+    /// of the store by device id.
+    pub fn verify_approval(
+        &self,
+        asked: &Call,
+        key_of: impl FnOnce(&str) -> Option<[u8; 32]>,
+    ) -> Result<String, ApprovalError> {
+        let (Kind::Approve, Kind::AgeCheck, Some(staff), Some(device), Some(sig)) =
+            (self.kind, asked.kind, &self.staff, &self.device, &self.sig)
+        else {
+            return Err(ApprovalError::NotThisCall);
+        };
+        if self.call != asked.call || self.store != asked.store {
+            return Err(ApprovalError::NotThisCall);
+        }
+        let public = key_of(device).ok_or_else(|| ApprovalError::UnknownDevice(device.clone()))?;
+        let sig = smartstore_protocol::keys::unb64(sig).ok_or(ApprovalError::Forged)?;
+        let message = approval_message(&self.store, &self.call, staff, device);
+        if smartstore_protocol::keys::verify_ed25519(&public, &message, &sig) {
+            Ok(staff.clone())
+        } else {
+            Err(ApprovalError::Forged)
         }
     }
 
@@ -81,8 +172,17 @@ impl Call {
         }
         let call: Call = serde_json::from_slice(bytes).ok()?;
         let short = |s: &str| !s.is_empty() && s.len() <= 64;
-        (call.v == 1 && call.store == store && short(&call.terminal) && short(&call.call))
-            .then_some(call)
+        let optional = |s: &Option<String>, max: usize| {
+            s.as_deref().is_none_or(|s| !s.is_empty() && s.len() <= max)
+        };
+        (call.v == 1
+            && call.store == store
+            && short(&call.terminal)
+            && short(&call.call)
+            && optional(&call.staff, 64)
+            && optional(&call.device, 64)
+            && optional(&call.sig, 128))
+        .then_some(call)
     }
 
     fn bytes(&self) -> Vec<u8> {
@@ -115,7 +215,7 @@ pub fn call_and_wait(
         match socket.recv_from(&mut buf) {
             Ok((n, _)) => {
                 if let Some(a) = Call::parse(&buf[..n], &call.store)
-                    && a.kind == Kind::Answer
+                    && matches!(a.kind, Kind::Answer | Kind::Approve)
                     && a.call == call.call
                 {
                     return Ok(Some(a));
@@ -171,7 +271,7 @@ impl Listener {
         let mut buf = [0u8; MAX_DATAGRAM + 1];
         match self.socket.recv_from(&mut buf) {
             Ok((n, from)) => Ok(Call::parse(&buf[..n], &self.store)
-                .filter(|c| c.kind == Kind::Help)
+                .filter(|c| matches!(c.kind, Kind::Help | Kind::AgeCheck))
                 .map(|c| (c, from))),
             Err(e)
                 if matches!(
@@ -231,5 +331,68 @@ mod tests {
         let mut long = call.clone();
         long.terminal = "x".repeat(65);
         assert_eq!(Call::parse(&long.bytes(), "SH001"), None);
+    }
+
+    #[test]
+    fn an_age_check_is_approved_from_a_counter_by_its_signed_answer_only() {
+        use smartstore_protocol::keys::SigningKey;
+        let counter_key = SigningKey::generate("dev-counter").expect("key");
+        let other_key = SigningKey::generate("dev-counter").expect("key");
+        let known = counter_key.public_key();
+        let key_of = |d: &str| (d == "dev-counter").then_some(known);
+
+        let listener =
+            Listener::bind(SocketAddr::from(([127, 0, 0, 1], 0)), "SH001").expect("bind");
+        let to = listener.local_addr().expect("addr");
+        let asked = Call::age_check("SH001", "K01");
+        let signer = SigningKey::from_pkcs8(counter_key.pkcs8(), "dev-counter").expect("key");
+        let counter = std::thread::spawn(move || {
+            let (got, from) = loop {
+                if let Some(c) = listener.next(Duration::from_secs(5)).expect("recv") {
+                    break c;
+                }
+            };
+            assert_eq!(got.kind, Kind::AgeCheck);
+            answer(&got.approval("T01", "s-li", &signer), from).expect("answer");
+        });
+        let approval = call_and_wait(&asked, to, Duration::from_secs(5))
+            .expect("call")
+            .expect("approved");
+        counter.join().expect("counter");
+        // Through the datagram and back: the kiosk takes it.
+        assert_eq!(approval.verify_approval(&asked, key_of), Ok("s-li".into()));
+
+        // Another member of staff written into a genuine approval: forged.
+        let mut changed = approval.clone();
+        changed.staff = Some("s-boss".into());
+        assert_eq!(
+            changed.verify_approval(&asked, key_of),
+            Err(ApprovalError::Forged)
+        );
+        // Signed by a key the store does not know under that device id: forged.
+        let foreign = asked.approval("T01", "s-li", &other_key);
+        assert_eq!(
+            foreign.verify_approval(&asked, key_of),
+            Err(ApprovalError::Forged)
+        );
+        // A terminal the kiosk has never heard of.
+        let stranger = SigningKey::generate("dev-elsewhere").expect("key");
+        assert_eq!(
+            asked
+                .approval("T09", "s-li", &stranger)
+                .verify_approval(&asked, key_of),
+            Err(ApprovalError::UnknownDevice("dev-elsewhere".into()))
+        );
+        // Replayed for the next shopper's check (a new call id): not this call.
+        let next = Call::age_check("SH001", "K01");
+        assert_eq!(
+            approval.verify_approval(&next, key_of),
+            Err(ApprovalError::NotThisCall)
+        );
+        // A plain answer ("coming") approves nothing.
+        assert_eq!(
+            asked.answer("T01").verify_approval(&asked, key_of),
+            Err(ApprovalError::NotThisCall)
+        );
     }
 }

@@ -564,6 +564,12 @@ fn a_refused_coupon_shows_its_reason() {
 fn the_kiosk_warns_when_idle_then_resets() {
     let mut term = Term::new(Mode::Kiosk);
     let tea = term.item(TEA);
+    let rearm = smartstore_scan::Rearm::default();
+    term.send(Message::Camera(CameraEvent::Started {
+        description: "replay".into(),
+        demo: false,
+        rearm: rearm.clone(),
+    }));
     term.assert_sees(&t(EN, "kiosk-welcome"));
     term.send(Message::TickAt(1_000));
     term.click(Lang::En.native_name());
@@ -592,8 +598,14 @@ fn the_kiosk_warns_when_idle_then_resets() {
     term.send(Message::TickAt(touched + idle.warn_after_ms + 1_000));
     term.assert_sees(&tr(EN, "kiosk-idle", &[("seconds", "14".into())]));
     term.assert_sees(&items(2));
+    assert!(!rearm.pending());
     term.send(Message::TickAt(touched + idle.reset_after_ms));
-    // Reset: the attract screen, no warning, and the next shopper finds an empty cart.
+    // Reset: the attract screen, no warning, and the next shopper finds an empty cart; the
+    // camera forgets what it saw, so a code held up now starts the next sale.
+    assert!(
+        rearm.pending(),
+        "the camera was not rearmed on the attract screen"
+    );
     term.assert_sees(&t(EN, "kiosk-welcome"));
     term.assert_sees(&t(EN, "kiosk-touch"));
     term.assert_not_sees(&t(EN, "kiosk-continue"));
@@ -1458,4 +1470,114 @@ fn a_kiosks_call_for_assistance_reaches_the_counter_and_its_answer_comes_back() 
     let outcome = waiting.join().expect("kiosk");
     kiosk.send(Message::Outcome(target, outcome));
     kiosk.assert_sees(&tr(EN, "kiosk-help-answered", &[("counter", "T01".into())]));
+}
+
+#[test]
+fn a_kiosks_age_check_is_approved_from_the_counter_with_a_pin_and_a_signed_answer() {
+    use smartstore::assist::{Call, Kind, Listener};
+    use smartstore_protocol::keys::{SigningKey, b64};
+    use smartstore_protocol::wire::{DeviceKey, StaffMember};
+    // The counter: enrolled (its device key on disk), with a clerk who has a PIN.
+    let mut counter = Term::new(Mode::Counter);
+    let key = SigningKey::generate("dev-counter-1").expect("key");
+    key.save(&smartstore::sync::key_path(counter.dir.path()))
+        .expect("save the key");
+    counter
+        .store
+        .set_meta("device_id", "dev-counter-1")
+        .expect("meta");
+    counter
+        .store
+        .set_meta("platform_url", "http://127.0.0.1:9")
+        .expect("meta");
+    counter
+        .store
+        .save_staff(
+            &[StaffMember {
+                staff_id: "C1".into(),
+                role: "clerk".into(),
+                name: None,
+                pin_hash: smartstore_protocol::staff_pin::hash_pin("1357"),
+                active: true,
+            }],
+            1,
+        )
+        .expect("staff");
+    // The kiosk knows the store's terminals' keys (the platform's `devices` pull).
+    let mut kiosk = Term::new(Mode::Kiosk);
+    kiosk
+        .store
+        .save_device_keys(
+            &[DeviceKey {
+                device_id: "dev-counter-1".into(),
+                terminal: "T02".into(),
+                public_key: b64(&key.public_key()),
+            }],
+            1,
+        )
+        .expect("device keys");
+    let listener = Listener::bind("127.0.0.1:0".parse().expect("addr"), "DEMO").expect("listen");
+    kiosk.app.kiosk.assist_to = listener.local_addr().expect("addr");
+    kiosk.app.kiosk.stage = kiosk::Stage::Shopping;
+    kiosk.camera_scan(BEER, Symbology::Ean13);
+    kiosk.click(&t(EN, "kiosk-checkout"));
+    kiosk.assert_sees(&t(EN, "kiosk-age-title"));
+    let effects = kiosk.click_held(&t(EN, "kiosk-age-ask"));
+    kiosk.assert_sees(&t(EN, "kiosk-age-asked"));
+    let [(target, effect)] = effects.as_slice() else {
+        panic!("one effect: {effects:?}")
+    };
+    let (target, effect) = (*target, effect.clone());
+    let waiting = std::thread::spawn(move || smartstore::ui::effect::assist(effect));
+    let (call, from): (Call, _) = loop {
+        if let Some(c) = listener.next(Duration::from_secs(5)).expect("hear") {
+            break c;
+        }
+    };
+    assert_eq!(call.kind, Kind::AgeCheck);
+
+    // The counter shows the age check; a clerk approves with a wrong PIN first: nothing sent.
+    counter.send(Message::Counter(counter::Message::HelpCall(
+        call.clone(),
+        from,
+    )));
+    let asks = tr(EN, "assist-age-call", &[("kiosk", "T01".into())]);
+    counter.assert_sees(&asks);
+    counter.click(&t(EN, "assist-age-approve"));
+    counter.send(Message::Counter(counter::Message::AgeStaffId("C1".into())));
+    counter.send(Message::Counter(counter::Message::AgePin("0000".into())));
+    counter.click(&t(EN, "assist-age-send"));
+    counter.assert_sees(&tr(EN, "staff-wrong-pin", &[("left", "2".into())]));
+    counter.assert_sees(&asks);
+    // The right PIN: the signed approval goes back and the call leaves the counter's list.
+    counter.click(&t(EN, "assist-age-approve"));
+    counter.send(Message::Counter(counter::Message::AgeStaffId("C1".into())));
+    counter.send(Message::Counter(counter::Message::AgePin("1357".into())));
+    counter.click(&t(EN, "assist-age-send"));
+    counter.assert_not_sees(&asks);
+    let approvals = counter.store.approvals().expect("approvals");
+    assert_eq!(
+        (approvals[0].1.as_str(), approvals[0].2.as_str()),
+        ("C1", "age_check")
+    );
+
+    let outcome = waiting.join().expect("kiosk");
+    let smartstore::ui::effect::Outcome::Helped(asked, Ok(Some(answer))) = &outcome else {
+        panic!("an approval: {outcome:?}")
+    };
+    assert_eq!(answer.kind, Kind::Approve);
+    // A forged copy (another member of staff written in) is refused and changes nothing.
+    let mut forged = answer.clone();
+    forged.staff = Some("S-BOSS".into());
+    kiosk.send(Message::Outcome(
+        target,
+        smartstore::ui::effect::Outcome::Helped(asked.clone(), Ok(Some(forged))),
+    ));
+    kiosk.assert_sees(&smartstore::assist::ApprovalError::Forged.render(EN));
+    kiosk.assert_not_sees(&t(EN, "kiosk-pay-hint"));
+    // The genuine one: the kiosk may take payment now.
+    kiosk.send(Message::Outcome(target, outcome));
+    kiosk.assert_sees(&t(EN, "kiosk-age-confirmed"));
+    kiosk.assert_sees(&t(EN, "kiosk-pay-hint"));
+    assert!(!kiosk.app.kiosk.session.checkout.needs_age_check());
 }

@@ -255,6 +255,19 @@ impl Localize for ApprovalRefusal {
     }
 }
 
+impl Localize for crate::assist::ApprovalError {
+    fn msg(&self) -> Msg {
+        use crate::assist::ApprovalError;
+        match self {
+            ApprovalError::NotThisCall => Msg::new("age-approval-not-this-call"),
+            ApprovalError::UnknownDevice(d) => {
+                Msg::new("age-approval-unknown-device").arg("device", d)
+            }
+            ApprovalError::Forged => Msg::new("age-approval-forged"),
+        }
+    }
+}
+
 impl Localize for SaleError {
     fn msg(&self) -> Msg {
         match self {

@@ -281,7 +281,16 @@ impl App {
 
     /// The effects an update asked for, with their target (tests run them with `execute`).
     pub fn update_effects(&mut self, message: Message) -> Vec<(Target, Effect)> {
+        let was_attract = self.kiosk.stage == super::kiosk::Stage::Attract;
         let effects = self.handle(message);
+        // Back on the attract screen, the camera forgets what it saw: a code the shopper still
+        // holds up (or holds up before the screen came) starts the next sale.
+        if self.mode == Mode::Kiosk
+            && !was_attract
+            && self.kiosk.stage == super::kiosk::Stage::Attract
+        {
+            self.camera.rearm();
+        }
         // The kiosk reads its screen aloud when the shopper asked: each new line once.
         if self.mode == Mode::Kiosk && self.kiosk.speak {
             let line = self.kiosk.spoken_line(self.lang);
@@ -441,13 +450,38 @@ impl App {
                     }
                     (Target::Kiosk, o) => {
                         // Unanswered: called again, for five minutes at most.
-                        if matches!(o, Outcome::Helped(Ok(None)))
-                            && self.kiosk.help_called
-                            && self.kiosk.help_answer.is_none()
-                            && self.kiosk.help_tries < 15
+                        if let Outcome::Helped(asked, Ok(None)) = &o {
+                            if asked.kind == crate::assist::Kind::AgeCheck {
+                                let still = self.kiosk.age_call.as_ref().map(|c| &c.call);
+                                if still == Some(&asked.call) && self.kiosk.age_tries < 15 {
+                                    self.kiosk.age_tries += 1;
+                                    more.extend(
+                                        self.kiosk.age_effect().map(|e| (Target::Kiosk, e)),
+                                    );
+                                }
+                            } else if self.kiosk.help_called
+                                && self.kiosk.help_answer.is_none()
+                                && self.kiosk.help_tries < 15
+                            {
+                                self.kiosk.help_tries += 1;
+                                more.push((Target::Kiosk, self.kiosk.help_effect()));
+                            }
+                        }
+                        // A counter approved the age check: its signature is checked first.
+                        if let Outcome::Helped(asked, Ok(Some(answer))) = &o
+                            && answer.kind == crate::assist::Kind::Approve
+                            && self.kiosk.age_call.as_ref().map(|c| &c.call) == Some(&asked.call)
                         {
-                            self.kiosk.help_tries += 1;
-                            more.push((Target::Kiosk, self.kiosk.help_effect()));
+                            more.push((
+                                Target::Kiosk,
+                                Effect::CheckApproval {
+                                    asked: Box::new(asked.clone()),
+                                    answer: answer.clone().into(),
+                                },
+                            ));
+                        }
+                        if let Outcome::AgeApproved(r) = &o {
+                            self.kiosk.age_approved(r.clone(), lang);
                         }
                         let placed = matches!(o, Outcome::Placed(Ok(_), _));
                         let resolved = matches!(o, Outcome::Resolved { .. });
@@ -565,6 +599,9 @@ impl App {
             }
             if let Some(d) = self.counter.shift_desk.as_mut() {
                 fields.extend([&mut d.amount, &mut d.reason, &mut d.counted]);
+            }
+            if let Some(f) = self.counter.age_form.as_mut() {
+                fields.extend([&mut f.staff, &mut f.pin]);
             }
             for field in fields {
                 if let Some(rest) = field.strip_suffix(text.as_str()) {

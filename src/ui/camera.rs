@@ -13,7 +13,7 @@ use iced::{Color, Element, Fill, Length, Subscription};
 use crate::i18n::{Lang, t, tr};
 use smartstore_domain::scan::Symbology;
 use smartstore_scan::{
-    CameraSpec, FrameSource, LumaFrame, ScanEvent, ScanWorker, SourceError, WorkerOptions,
+    CameraSpec, FrameSource, LumaFrame, Rearm, ScanEvent, ScanWorker, SourceError, WorkerOptions,
 };
 
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub enum CameraEvent {
     Started {
         description: String,
         demo: bool,
+        /// Makes the worker forget the codes it has seen ([`View::rearm`]).
+        rearm: Rearm,
     },
     Preview(Arc<LumaFrame>),
     Scan {
@@ -102,6 +104,7 @@ fn stream(spec: &String) -> impl iced::futures::Stream<Item = CameraEvent> + use
             // Hand the worker's events over from a plain thread; when the window drops this
             // subscription, sending fails, the thread ends and the worker stops.
             let mut forward = output.clone();
+            let rearm = worker.rearm();
             let _ = std::thread::Builder::new()
                 .name("camera-events".into())
                 .spawn(move || {
@@ -111,6 +114,7 @@ fn stream(spec: &String) -> impl iced::futures::Stream<Item = CameraEvent> + use
                             ScanEvent::Started(d) => CameraEvent::Started {
                                 description: d,
                                 demo: demo.load(std::sync::atomic::Ordering::SeqCst),
+                                rearm: rearm.clone(),
                             },
                             ScanEvent::Preview(f) => CameraEvent::Preview(f),
                             ScanEvent::Scan(r) => CameraEvent::Scan {
@@ -172,6 +176,7 @@ pub struct View {
     pub decoder_faults: u64,
     /// `--camera none`: no camera on purpose (a USB scanner or typing only).
     pub off: bool,
+    pub rearm: Option<Rearm>,
 }
 
 fn handle(frame: &LumaFrame) -> image::Handle {
@@ -183,12 +188,24 @@ fn handle(frame: &LumaFrame) -> image::Handle {
 }
 
 impl View {
+    /// The live camera forgets the codes it has seen: one still in view counts again.
+    pub fn rearm(&self) {
+        if let Some(r) = &self.rearm {
+            r.forget_seen();
+        }
+    }
+
     /// Takes a camera event; returns a scan to act on.
     pub fn update(&mut self, ev: CameraEvent) -> Option<(String, Option<Symbology>)> {
         match ev {
-            CameraEvent::Started { description, demo } => {
+            CameraEvent::Started {
+                description,
+                demo,
+                rearm,
+            } => {
                 self.description = Some(description);
                 self.demo = demo;
+                self.rearm = Some(rearm);
                 self.error = None;
             }
             CameraEvent::Preview(f) => self.preview = Some(handle(&f)),

@@ -97,6 +97,20 @@ pub enum Message {
     HelpCall(crate::assist::Call, std::net::SocketAddr),
     /// A clerk answers the call with this id: "I'm coming".
     AnswerHelp(String),
+    /// A member of staff approves the age check with this id here: the staff ID and PIN form.
+    AgeApproveOpen(String),
+    AgeStaffId(String),
+    AgePin(String),
+    AgeApproveSubmit,
+    AgeApproveCancel,
+}
+
+/// A kiosk's age check being approved at this counter: who approves, with their PIN.
+#[derive(Debug, Clone, Default)]
+pub struct AgeForm {
+    pub call: String,
+    pub staff: String,
+    pub pin: String,
 }
 
 /// A counter screen to open on (demos and screenshots).
@@ -163,6 +177,8 @@ pub struct Counter {
     pub found: Vec<smartstore_domain::catalog::CatalogItem>,
     /// Kiosks waiting for assistance, until a clerk answers.
     pub help_calls: Vec<(crate::assist::Call, std::net::SocketAddr)>,
+    /// The age check being approved here, if any.
+    pub age_form: Option<AgeForm>,
     /// This terminal's id (an answer says which counter is coming).
     pub terminal_id: String,
 }
@@ -206,6 +222,7 @@ impl Counter {
             quick_keys: Vec::new(),
             found: Vec::new(),
             help_calls: Vec::new(),
+            age_form: None,
             terminal_id: String::new(),
         }
     }
@@ -280,14 +297,54 @@ impl Counter {
                 self.found.clear();
             }
             Message::HelpCall(call, from) => {
-                // A kiosk calling again replaces its earlier call (one line per kiosk).
-                self.help_calls.retain(|(c, _)| c.terminal != call.terminal);
+                // A kiosk calling again replaces its earlier call of that kind (a line per kiosk
+                // for help, one for an age check).
+                self.help_calls
+                    .retain(|(c, _)| c.terminal != call.terminal || c.kind != call.kind);
                 self.help_calls.push((call, from));
                 self.help_calls.truncate(16);
             }
             Message::AnswerHelp(id) => {
                 if let Some((call, from)) = self.help_calls.iter().find(|(c, _)| c.call == id) {
-                    return vec![Effect::AnswerHelp(call.answer(&self.terminal_id), *from)];
+                    return vec![Effect::AnswerHelp(
+                        Box::new(call.answer(&self.terminal_id)),
+                        *from,
+                    )];
+                }
+            }
+            Message::AgeApproveOpen(call) => {
+                self.age_form = Some(AgeForm {
+                    call,
+                    ..AgeForm::default()
+                });
+            }
+            Message::AgeStaffId(v) => {
+                if let Some(f) = &mut self.age_form {
+                    f.staff = v.chars().take(64).collect();
+                }
+            }
+            Message::AgePin(v) => {
+                if let Some(f) = &mut self.age_form {
+                    f.pin = v
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .take(smartstore_domain::kiosk::PIN_MAX_DIGITS)
+                        .collect();
+                }
+            }
+            Message::AgeApproveCancel => self.age_form = None,
+            Message::AgeApproveSubmit => {
+                if let Some(form) = self.age_form.take()
+                    && let Some((call, from)) =
+                        self.help_calls.iter().find(|(c, _)| c.call == form.call)
+                {
+                    return vec![Effect::ApproveAge {
+                        call: Box::new(call.clone()),
+                        from: *from,
+                        by_terminal: self.terminal_id.clone(),
+                        staff: form.staff.trim().to_owned(),
+                        pin: form.pin,
+                    }];
                 }
             }
             Message::Pick(gtin) => return self.pick(gtin),
@@ -1207,23 +1264,59 @@ impl Counter {
         };
         let mut calls = column![].spacing(6);
         for (call, _) in &self.help_calls {
-            calls = calls.push(
-                container(
+            let age = call.kind == crate::assist::Kind::AgeCheck;
+            let said = if age {
+                "assist-age-call"
+            } else {
+                "assist-call"
+            };
+            let mut line = row![
+                text(tr(lang, said, &[("kiosk", call.terminal.clone())]))
+                    .size(20)
+                    .width(Fill),
+                button(text(t(lang, "assist-coming")).size(18))
+                    .padding(10)
+                    .style(button::success)
+                    .on_press(Message::AnswerHelp(call.call.clone())),
+            ]
+            .spacing(10)
+            .align_y(Alignment::Center);
+            let form = self.age_form.as_ref().filter(|f| f.call == call.call);
+            if age && form.is_none() {
+                line = line.push(
+                    button(text(t(lang, "assist-age-approve")).size(18))
+                        .padding(10)
+                        .on_press(Message::AgeApproveOpen(call.call.clone())),
+                );
+            }
+            let mut block = column![line].spacing(8);
+            if let Some(f) = form {
+                let ready = !f.staff.trim().is_empty() && !f.pin.is_empty();
+                block = block.push(
                     row![
-                        text(tr(lang, "assist-call", &[("kiosk", call.terminal.clone())]))
-                            .size(20)
-                            .width(Fill),
-                        button(text(t(lang, "assist-coming")).size(18))
+                        text_input(&t(lang, "assist-age-staff"), &f.staff)
+                            .on_input(Message::AgeStaffId)
+                            .padding(8)
+                            .width(Length::FillPortion(2)),
+                        text_input(&t(lang, "assist-age-pin"), &f.pin)
+                            .on_input(Message::AgePin)
+                            .secure(true)
+                            .padding(8)
+                            .width(Length::FillPortion(1)),
+                        button(text(t(lang, "assist-age-send")).size(18))
                             .padding(10)
                             .style(button::success)
-                            .on_press(Message::AnswerHelp(call.call.clone())),
+                            .on_press_maybe(ready.then_some(Message::AgeApproveSubmit)),
+                        button(text(t(lang, "back")).size(18))
+                            .padding(10)
+                            .style(button::secondary)
+                            .on_press(Message::AgeApproveCancel),
                     ]
-                    .spacing(10)
+                    .spacing(8)
                     .align_y(Alignment::Center),
-                )
-                .padding(10)
-                .style(container::rounded_box),
-            );
+                );
+            }
+            calls = calls.push(container(block).padding(10).style(container::rounded_box));
         }
         let right = column![calls, right].spacing(8);
         row![

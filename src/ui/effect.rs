@@ -58,9 +58,23 @@ pub enum Effect {
     Search(String),
     /// A kiosk's call for assistance, sent on the local network; waits for a clerk's answer
     /// (run on its own thread, never the store's).
-    CallHelp(crate::assist::Call, std::net::SocketAddr),
+    CallHelp(Box<crate::assist::Call>, std::net::SocketAddr),
     /// A clerk answers a call: back to the kiosk that sent it.
-    AnswerHelp(crate::assist::Call, std::net::SocketAddr),
+    AnswerHelp(Box<crate::assist::Call>, std::net::SocketAddr),
+    /// A member of staff approves a kiosk's age check from this counter with their PIN: the
+    /// approval, signed by this terminal's key, goes back to the kiosk.
+    ApproveAge {
+        call: Box<crate::assist::Call>,
+        from: std::net::SocketAddr,
+        by_terminal: String,
+        staff: String,
+        pin: String,
+    },
+    /// The kiosk checks an approval that came back for its age check (the counter's key).
+    CheckApproval {
+        asked: Box<crate::assist::Call>,
+        answer: Box<crate::assist::Call>,
+    },
     /// Print the receipt of the sale just placed, when a printer is set (in this language).
     PrintReceipt {
         order_id: String,
@@ -181,9 +195,14 @@ pub enum Outcome {
     ),
     /// The shift closed: its Z report, or why not.
     ShiftClosed(Result<Box<smartstore_domain::shift::ShiftReport>, Msg>),
-    /// A call for assistance: answered by a clerk (`Some`), or not yet (sent again); or why it
-    /// could not be sent.
-    Helped(Result<Option<crate::assist::Call>, Msg>),
+    /// A call for assistance or an age check (the call sent): answered by a clerk (`Some`), or
+    /// not yet (sent again); or why it could not be sent.
+    Helped(
+        crate::assist::Call,
+        Result<Option<crate::assist::Call>, Msg>,
+    ),
+    /// A counter's approval of the kiosk's age check, checked: the member of staff, or why not.
+    AgeApproved(Result<String, Msg>),
     /// The answer to a call went back to its kiosk (the call's id), or why not.
     Answered(String, Result<(), Msg>),
     /// The products found for a typed query (the query, to drop an answer that came late).
@@ -246,7 +265,8 @@ pub fn assist(effect: Effect) -> Outcome {
         |e: crate::assist::AssistError| Msg::new("assist-failed").arg("detail", e.to_string());
     match effect {
         Effect::CallHelp(call, to) => {
-            Outcome::Helped(crate::assist::call_and_wait(&call, to, HELP_WAIT).map_err(failed))
+            let answer = crate::assist::call_and_wait(&call, to, HELP_WAIT).map_err(failed);
+            Outcome::Helped(*call, answer)
         }
         Effect::AnswerHelp(answer, to) => Outcome::Answered(
             answer.call.clone(),
@@ -402,6 +422,26 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                 true,
             ),
             e @ (Effect::CallHelp(..) | Effect::AnswerHelp(..)) => assist(e),
+            Effect::ApproveAge {
+                call,
+                from,
+                by_terminal,
+                staff,
+                pin,
+            } => {
+                let id = call.call.clone();
+                Outcome::Answered(
+                    id,
+                    approve_age(store, data_dir, &call, from, &by_terminal, &staff, &pin),
+                )
+            }
+            Effect::CheckApproval { asked, answer } => {
+                let key = match answer.device.as_deref() {
+                    Some(d) => store.device_key(d).map_err(|e| e.msg())?,
+                    None => None,
+                };
+                Outcome::AgeApproved(answer.verify_approval(&asked, |_| key).map_err(|e| e.msg()))
+            }
             Effect::Search(query) => {
                 let items = store
                     .all_items(crate::search::MAX_CATALOG)
@@ -476,6 +516,34 @@ fn void_sale(
     }
     crate::sale::give_back(store, data_dir, &mut checkout, &back).map_err(|e| e.msg())?;
     Ok(())
+}
+
+/// A member of staff approves a kiosk's age check here: their PIN is checked as for any
+/// approval (lockout included), the approval is kept in the audit trail and signed by this
+/// terminal's key, and goes back to the kiosk.
+fn approve_age(
+    store: &mut Store,
+    data_dir: &Path,
+    call: &crate::assist::Call,
+    to: std::net::SocketAddr,
+    by_terminal: &str,
+    staff: &str,
+    pin: &str,
+) -> Result<(), Msg> {
+    let approval = crate::staff::approve(store, staff, pin, false).map_err(|e| e.msg())?;
+    let device = match crate::sync::Device::load(store, data_dir) {
+        Ok(d) => d,
+        Err(crate::sync::SyncError::NotEnrolled) => {
+            return Err(Msg::new("age-approval-not-enrolled"));
+        }
+        Err(e) => return Err(e.msg()),
+    };
+    store
+        .record_approval(&approval.staff_id, "age_check", None, Some(&call.terminal))
+        .map_err(|e| e.msg())?;
+    let answer = call.approval(by_terminal, &approval.staff_id, &device.key);
+    crate::assist::answer(&answer, to)
+        .map_err(|e| Msg::new("assist-failed").arg("detail", e.to_string()))
 }
 
 fn find_receipt(store: &Store, text: &str) -> Result<ReceiptView, Msg> {

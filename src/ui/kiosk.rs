@@ -28,6 +28,8 @@ pub enum Message {
     TouchStart,
     /// Staff came to check the shopper's age: their PIN, on the kiosk's pad.
     AgeStaff,
+    /// Ask the store's counters to check the shopper's age (a clerk approves there, or comes).
+    AgeAsk,
     /// The idle warning's "more time": the time-out grows (up to twenty times).
     MoreTime,
     /// Larger text on the whole screen, for this shopper.
@@ -86,6 +88,10 @@ pub struct Kiosk {
     pub help_answer: Option<String>,
     pub help_tries: u32,
     pub help_called: bool,
+    /// The age check asked of the counters, until one approves (its id binds the approval to
+    /// this sale), and how many times it was sent.
+    pub age_call: Option<crate::assist::Call>,
+    pub age_tries: u32,
     pub pin_entry: Option<String>,
     /// The PIN being entered approves an age check (not the staff exit).
     pub pin_for_age: bool,
@@ -118,6 +124,8 @@ impl Kiosk {
             help_answer: None,
             help_tries: 0,
             help_called: false,
+            age_call: None,
+            age_tries: 0,
             pin_entry: None,
             pin_for_age: false,
             pin_message: None,
@@ -170,15 +178,56 @@ impl Kiosk {
         self.said = None;
         self.help_answer = None;
         self.help_tries = 0;
+        self.age_call = None;
+        self.age_tries = 0;
+    }
+
+    fn terminal(&self) -> String {
+        if self.terminal_id.is_empty() {
+            "kiosk".into()
+        } else {
+            self.terminal_id.clone()
+        }
+    }
+
+    /// The age check asked of the counters, to send (again).
+    pub fn age_effect(&self) -> Option<Effect> {
+        self.age_call
+            .clone()
+            .map(|call| Effect::CallHelp(Box::new(call), self.assist_to))
+    }
+
+    /// A counter's approval checked (the member of staff), or why it was not taken.
+    pub fn age_approved(&mut self, result: Result<String, crate::i18n::Msg>, lang: Lang) {
+        match result {
+            Ok(staff_id) => {
+                self.age_call = None;
+                self.session
+                    .checkout
+                    .confirm_age(smartstore_domain::checkout::Approval {
+                        staff_id,
+                        role: smartstore_domain::checkout::Role::Clerk,
+                    });
+                self.session.notice = Some(super::session::Notice {
+                    ok: true,
+                    text: t(lang, "kiosk-age-confirmed"),
+                });
+            }
+            Err(e) => {
+                self.session.notice = Some(super::session::Notice {
+                    ok: false,
+                    text: e.render(lang),
+                });
+            }
+        }
     }
 
     /// The call for assistance, to send (again).
     pub fn help_effect(&self) -> Effect {
-        let mut call = crate::assist::Call::help(&self.store_id, &self.terminal_id);
-        if call.terminal.is_empty() {
-            call.terminal = "kiosk".into();
-        }
-        Effect::CallHelp(call, self.assist_to)
+        Effect::CallHelp(
+            Box::new(crate::assist::Call::help(&self.store_id, &self.terminal())),
+            self.assist_to,
+        )
     }
 
     pub fn scanned(
@@ -282,6 +331,16 @@ impl Kiosk {
             Message::Speech => {
                 self.speak = !self.speak;
                 self.said = None;
+            }
+            Message::AgeAsk => {
+                if self.age_call.is_none() && self.session.checkout.needs_age_check() {
+                    self.age_call = Some(crate::assist::Call::age_check(
+                        &self.store_id,
+                        &self.terminal(),
+                    ));
+                    self.age_tries = 1;
+                    return (self.age_effect().into_iter().collect(), None);
+                }
             }
             Message::AgeStaff => {
                 self.pin_entry = Some(String::new());
@@ -397,9 +456,20 @@ impl Kiosk {
     pub fn outcome(&mut self, outcome: Outcome, lang: Lang) {
         let s = &mut self.session;
         match outcome {
-            Outcome::Helped(Ok(Some(answer))) => self.help_answer = Some(answer.terminal),
-            Outcome::Helped(Ok(None)) => {}
-            Outcome::Helped(Err(e)) => {
+            // An approval of the age check is checked by the app (on the store thread) first.
+            Outcome::Helped(asked, Ok(Some(answer))) => {
+                let ours = match asked.kind {
+                    crate::assist::Kind::AgeCheck => {
+                        self.age_call.as_ref().is_some_and(|c| c.call == asked.call)
+                    }
+                    _ => self.help_called,
+                };
+                if ours && answer.kind == crate::assist::Kind::Answer {
+                    self.help_answer = Some(answer.terminal);
+                }
+            }
+            Outcome::Helped(_, Ok(None)) => {}
+            Outcome::Helped(_, Err(e)) => {
                 s.notice = Some(super::session::Notice {
                     ok: false,
                     text: e.render(lang),
@@ -535,9 +605,17 @@ impl Kiosk {
                     text(t(lang, "kiosk-age-help")).size(26),
                     row![
                         Self::big_button(t(lang, "back"), Message::BackToShopping),
+                        Self::big_button(t(lang, "kiosk-age-ask"), Message::AgeAsk),
                         Self::big_button(t(lang, "kiosk-age-staff"), Message::AgeStaff)
                     ]
                     .spacing(30),
+                    text(if self.age_call.is_some() {
+                        t(lang, "kiosk-age-asked")
+                    } else {
+                        String::new()
+                    })
+                    .size(24),
+                    widgets::notice(s.notice.as_ref(), 24),
                 ]
                 .spacing(30)
                 .align_x(Alignment::Center),
