@@ -57,8 +57,9 @@ pub fn run(
     let kiosk = options.mode == Mode::Kiosk && options.screenshot.is_none();
     // SMARTSTORE_WINDOW_SIZE=WxH opens the window at another size (screenshots of a given
     // screen size: docs/screenshots/make.sh).
-    let size = std::env::var("SMARTSTORE_WINDOW_SIZE")
-        .ok()
+    let asked_size = std::env::var("SMARTSTORE_WINDOW_SIZE").ok();
+    let fill_monitor = asked_size.is_none() && options.screenshot.is_none();
+    let size = asked_size
         .and_then(|v| {
             let (w, h) = v.split_once('x')?;
             Some(iced::Size::new(w.parse().ok()?, h.parse().ok()?))
@@ -76,6 +77,7 @@ pub fn run(
             exit_on_close_request: !kiosk,
             ..iced::window::Settings::default()
         },
+        fill_monitor,
         // The screenshot of the customer display is taken at the asked size.
         customer: customer.map(|p| {
             let mut w = p.window();

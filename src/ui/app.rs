@@ -110,6 +110,9 @@ pub struct Options {
 pub struct Windows {
     pub main: iced::window::Settings,
     pub customer: Option<iced::window::Settings>,
+    /// The main window takes its whole monitor once open: a kiosk under cage or on a bare X
+    /// server has no window manager to make it full screen.
+    pub fill_monitor: bool,
 }
 
 pub struct App {
@@ -201,7 +204,20 @@ impl App {
         app.services = Some(services);
         let (main, opened) = iced::window::open(windows.main);
         app.main_window = Some(main);
-        let mut tasks = vec![opened.discard()];
+        let opened = if windows.fill_monitor {
+            opened
+                .then(iced::window::monitor_size)
+                .then(move |size| match size {
+                    Some(size) => Task::batch([
+                        iced::window::move_to(main, iced::Point::ORIGIN),
+                        iced::window::resize(main, size),
+                    ]),
+                    None => Task::none(),
+                })
+        } else {
+            opened.discard()
+        };
+        let mut tasks = vec![opened];
         if let Some(settings) = windows.customer {
             let (customer, opened) = iced::window::open(settings);
             app.customer_window = Some(customer);
