@@ -680,6 +680,10 @@ impl PgHub {
         }
     }
 
+    /// One try at storing a batch, in few statements whatever its size: the keys of its new
+    /// events in one insert (the ones that conflict come back missing), the events in another,
+    /// the receipt numbers checked in one query; only resends, returns, pickups and single-use
+    /// coupons take a statement of their own.
     async fn store_batch_once(
         &self,
         batch: &BatchPayload,
@@ -702,87 +706,138 @@ impl PgHub {
             return Ok(held); // a gap: nothing to store
         }
         let device = &batch.device_id;
-        let key = tx
-            .prepare_cached(
-                "INSERT INTO event_keys (device_id, seq, event_id, received_at) VALUES ($1, $2, $3, now())
-                 ON CONFLICT DO NOTHING",
+        let fresh: Vec<(
+            &BatchEvent,
+            Option<&smartstore_protocol::events::PlacedView>,
+        )> = batch
+            .events
+            .iter()
+            .zip(views)
+            .filter(|(e, _)| e.seq > held)
+            .map(|(e, v)| (e, v.as_ref()))
+            .collect();
+        let seqs: Vec<i64> = fresh.iter().map(|(e, _)| big(e.seq)).collect();
+        let ids: Vec<&str> = fresh.iter().map(|(e, _)| e.event_id.as_str()).collect();
+        let inserted: std::collections::HashSet<i64> = tx
+            .query(
+                "INSERT INTO event_keys (device_id, seq, event_id, received_at)
+                 SELECT $1, s, e, now() FROM unnest($2::bigint[], $3::text[]) AS t(s, e)
+                 ON CONFLICT DO NOTHING RETURNING seq",
+                &[device, &seqs, &ids],
             )
             .await
-            .map_err(classify)?;
-        let ins = tx
-            .prepare_cached(
-                "INSERT INTO events (device_id, seq, event_id, type, order_id, body, created_at, received_at, receipt)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8)",
-            )
-            .await
-            .map_err(classify)?;
-        let held_id = tx
-            .prepare_cached(
-                "SELECT event_id FROM event_keys WHERE device_id = $1 AND seq = $2
-                 UNION ALL SELECT event_id FROM event_aliases WHERE device_id = $1 AND seq = $2",
-            )
-            .await
-            .map_err(classify)?;
-        let flag = tx
-            .prepare_cached(
-                "UPDATE events SET flag = $3 WHERE device_id = $1 AND seq = $2 AND received_at = now()",
-            )
-            .await
-            .map_err(classify)?;
-        for (e, view) in batch.events.iter().zip(views) {
+            .map_err(classify)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        // Held already under its seq (the same event, or another: a conflict), or its id held
+        // under another seq (a recovered device re-sending): an alias.
+        for e in batch
+            .events
+            .iter()
+            .filter(|e| !inserted.contains(&big(e.seq)))
+        {
             let seq = big(e.seq);
-            let inserted = if e.seq <= held {
-                0
-            } else {
-                tx.execute(&key, &[device, &seq, &e.event_id])
-                    .await
-                    .map_err(classify)?
-            };
-            if inserted == 0 {
-                let here: Option<String> = tx
-                    .query_opt(&held_id, &[device, &seq])
-                    .await
-                    .map_err(classify)?
-                    .map(|r| r.get(0));
-                match here {
-                    Some(id) if id == e.event_id => {}
-                    Some(_) => {
-                        return Err(HubError::SequenceConflict {
-                            device: device.clone(),
-                            seq: e.seq,
-                        });
-                    }
-                    None => {
-                        tx.execute(
-                            "INSERT INTO event_aliases (device_id, seq, event_id) VALUES ($1, $2, $3)",
-                            &[device, &seq, &e.event_id],
-                        )
-                        .await
-                        .map_err(classify)?;
-                    }
+            let here: Option<String> = tx
+                .query_opt(
+                    "SELECT event_id FROM event_keys WHERE device_id = $1 AND seq = $2
+                     UNION ALL SELECT event_id FROM event_aliases WHERE device_id = $1 AND seq = $2",
+                    &[device, &seq],
+                )
+                .await
+                .map_err(classify)?
+                .map(|r| r.get(0));
+            match here {
+                Some(id) if id == e.event_id => {}
+                Some(_) => {
+                    return Err(HubError::SequenceConflict {
+                        device: device.clone(),
+                        seq: e.seq,
+                    });
                 }
-                continue;
+                None => {
+                    tx.execute(
+                        "INSERT INTO event_aliases (device_id, seq, event_id) VALUES ($1, $2, $3)",
+                        &[device, &seq, &e.event_id],
+                    )
+                    .await
+                    .map_err(classify)?;
+                }
             }
+        }
+        let new: Vec<_> = fresh
+            .into_iter()
+            .filter(|(e, _)| inserted.contains(&big(e.seq)))
+            .collect();
+        if !new.is_empty() {
+            let column = |f: &dyn Fn(
+                &BatchEvent,
+                Option<&smartstore_protocol::events::PlacedView>,
+            ) -> Option<String>|
+             -> Vec<Option<String>> {
+                new.iter().map(|(e, v)| f(e, *v)).collect()
+            };
+            let seqs: Vec<i64> = new.iter().map(|(e, _)| big(e.seq)).collect();
             tx.execute(
-                &ins,
+                "INSERT INTO events (device_id, seq, event_id, type, order_id, body, created_at, received_at, receipt)
+                 SELECT $1, s, i, k, o, b, c, now(), r
+                 FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+                   AS t(s, i, k, o, b, c, r)",
                 &[
                     device,
-                    &seq,
-                    &e.event_id,
-                    &e.kind,
-                    &e.order_id,
-                    &e.body.get(),
-                    &e.created_at,
-                    &view.as_ref().map(|v| v.receipt.as_str()),
+                    &seqs,
+                    &column(&|e, _| Some(e.event_id.clone())),
+                    &column(&|e, _| Some(e.kind.clone())),
+                    &column(&|e, _| e.order_id.clone()),
+                    &column(&|e, _| Some(e.body.get().to_owned())),
+                    &column(&|e, _| Some(e.created_at.clone())),
+                    &column(&|_, v| v.map(|v| v.receipt.clone())),
                 ],
             )
             .await
             .map_err(classify)?;
-            let flag_text = Self::settle(&tx, &store, device, e, view.as_ref()).await?;
-            if let Some(text) = flag_text {
-                tx.execute(&flag, &[device, &seq, &text])
-                    .await
-                    .map_err(classify)?;
+        }
+        // Receipt numbers already issued: by another device, or by this one before this event.
+        let receipts: Vec<&str> = new
+            .iter()
+            .filter_map(|(_, v)| v.map(|v| v.receipt.as_str()))
+            .collect();
+        let issued: Vec<(String, String, i64)> = if receipts.is_empty() {
+            Vec::new()
+        } else {
+            tx.query(
+                "SELECT receipt, device_id, seq FROM events WHERE receipt = ANY($1)",
+                &[&receipts],
+            )
+            .await
+            .map_err(classify)?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect()
+        };
+        for (e, view) in &new {
+            let seq = big(e.seq);
+            let mut flags = Vec::new();
+            if let Some(text) = Self::settle(&tx, &store, device, e, *view).await? {
+                flags.push(text);
+            }
+            if let Some(view) = view
+                && let Some((_, other, other_seq)) = issued
+                    .iter()
+                    .find(|(r, d, s)| *r == view.receipt && (d != device || *s < seq))
+            {
+                flags.push(format!(
+                    "receipt {} also issued as event {other_seq} of device {other}",
+                    view.receipt
+                ));
+            }
+            if !flags.is_empty() {
+                tx.execute(
+                    "UPDATE events SET flag = $3 WHERE device_id = $1 AND seq = $2 AND received_at = now()",
+                    &[device, &seq, &flags.join("; ")],
+                )
+                .await
+                .map_err(classify)?;
             }
         }
         // The mark moves only over sequence numbers that are really stored.
@@ -808,8 +863,7 @@ impl PgHub {
     }
 
     /// What the platform settles about one newly stored event: a return against its sale, a
-    /// pickup or a single-use coupon used twice, a receipt number issued twice. Returns the
-    /// event's flag, if any.
+    /// pickup or a single-use coupon used twice. Returns the event's flag, if any.
     async fn settle(
         tx: &Transaction<'_>,
         store: &str,
@@ -837,40 +891,26 @@ impl PgHub {
                 .await?
                 .map(|other| format!("pickup {order} handed over twice: {other}")));
         }
-        let Some(view) = view else { return Ok(None) };
-        let mut flags = Vec::new();
-        if let Some(coupon) = view.single_use_coupon() {
-            let first = tx
-                .execute(
-                    "INSERT INTO coupon_redemptions (coupon_id, device_id, seq, order_id) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT DO NOTHING",
-                    &[&coupon, &device, &seq, &e.order_id],
-                )
-                .await
-                .map_err(classify)?
-                == 1;
-            if let Some(other) = Self::second_use(tx, device, "coupon", coupon, first).await? {
-                flags.push(format!(
-                    "coupon {coupon} already redeemed elsewhere ({other}); this use: {}",
-                    view.receipt
-                ));
-            }
-        }
-        if let Some(row) = tx
-            .query_opt(
-                "SELECT device_id, seq FROM events WHERE receipt = $1 AND NOT (device_id = $2 AND seq = $3) LIMIT 1",
-                &[&view.receipt, &device, &seq],
+        let Some(coupon) = view.and_then(|v| v.single_use_coupon()) else {
+            return Ok(None);
+        };
+        let first = tx
+            .execute(
+                "INSERT INTO coupon_redemptions (coupon_id, device_id, seq, order_id) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+                &[&coupon, &device, &seq, &e.order_id],
             )
             .await
             .map_err(classify)?
-        {
-            let (other, other_seq): (String, i64) = (row.get(0), row.get(1));
-            flags.push(format!(
-                "receipt {} also issued as event {other_seq} of device {other}",
-                view.receipt
-            ));
-        }
-        Ok((!flags.is_empty()).then(|| flags.join("; ")))
+            == 1;
+        Ok(Self::second_use(tx, device, "coupon", coupon, first)
+            .await?
+            .map(|other| {
+                format!(
+                    "coupon {coupon} already redeemed elsewhere ({other}); this use: {}",
+                    view.map(|v| v.receipt.as_str()).unwrap_or_default()
+                )
+            }))
     }
 
     /// Who may use a single-use thing: the terminal that claimed it online, else the first whose

@@ -11,7 +11,9 @@
 //!
 //! Every distinct code (symbology and text) is reported once, with where it was seen.
 
+use std::cell::Cell;
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::{
@@ -42,16 +44,95 @@ pub struct Detection {
     pub bbox: Option<[f32; 4]>,
 }
 
-/// How hard to look. A live stream uses `Stream` (a time budget per frame; the next frame is
-/// another chance), still images use `Still`.
+/// How hard to look. Both look for codes the same way, at every scale (the region finder at full,
+/// half and quarter size, lines and the QR reader at full size); a still then adds its "try
+/// harder" passes (whole rows and columns, rxing's own row scanner) when nothing was read. A
+/// live stream spends at most its [`Budget`] on a frame: the next frame is another chance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effort {
     Stream,
     Still,
 }
 
+/// How much work one frame may take: a deadline (the live worker's frame interval) and/or a
+/// number of steps (a step is one scan line read, one QR search, one rxing row scan). Steps
+/// let tests stop a decode at a known point without looking at a clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Budget {
+    pub deadline: Option<Instant>,
+    pub steps: Option<u64>,
+}
+
+impl Budget {
+    pub fn unlimited() -> Budget {
+        Budget::default()
+    }
+
+    /// Until `d` from now.
+    pub fn within(d: Duration) -> Budget {
+        Budget {
+            deadline: Instant::now().checked_add(d),
+            steps: None,
+        }
+    }
+
+    pub fn steps(n: u64) -> Budget {
+        Budget {
+            deadline: None,
+            steps: Some(n),
+        }
+    }
+}
+
+/// What one decode found, and what it cost.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Decoded {
+    pub found: Vec<Detection>,
+    /// The budget ran out before every pass was tried (what was found so far is kept).
+    pub gave_up: bool,
+    /// Steps taken (see [`Budget`]).
+    pub steps: u64,
+}
+
+/// The budget of the decode under way.
+#[derive(Default)]
+struct Meter {
+    budget: Cell<Budget>,
+    used: Cell<u64>,
+    gave_up: Cell<bool>,
+}
+
+impl Meter {
+    fn start(&self, budget: Budget) {
+        self.budget.set(budget);
+        self.used.set(0);
+        self.gave_up.set(false);
+    }
+
+    /// Takes a step; false (from then on) once the budget is spent.
+    fn step(&self) -> bool {
+        if self.gave_up.get() {
+            return false;
+        }
+        let b = self.budget.get();
+        let over = b.steps.is_some_and(|n| self.used.get() >= n)
+            || b.deadline.is_some_and(|d| Instant::now() >= d);
+        if over {
+            self.gave_up.set(true);
+            return false;
+        }
+        self.used.set(self.used.get() + 1);
+        true
+    }
+
+    fn spent(&self) -> bool {
+        self.gave_up.get()
+    }
+}
+
 pub struct Decoder {
     effort: Effort,
+    meter: Meter,
     hints: DecodeHints,
     /// QR: the quick finder-pattern search, and "try harder".
     qr_quick: DecodeHints,
@@ -62,6 +143,10 @@ pub struct Decoder {
 /// a close-up photo of a code can fill a small frame with one texture.
 const SMALL_FRAME: usize = 400 * 400;
 const MAX_REGIONS: usize = 8;
+/// A region at least this big (full-size cells of its area) that read nothing gets a QR look
+/// whatever its texture: the finder patterns of a code of big modules can be all a coarse
+/// scale sees of it.
+const BIG_REGION: usize = 16;
 const ROW_LINES: usize = 128;
 /// Scan lines across a bar region are at least this long (pixels): blur hides the outer
 /// bars from the region finder, so a region can be much shorter than its symbol.
@@ -161,6 +246,7 @@ impl Decoder {
         };
         Decoder {
             effort,
+            meter: Meter::default(),
             hints,
             qr_quick,
             qr_hard,
@@ -171,25 +257,26 @@ impl Decoder {
         self.effort
     }
 
-    /// Every code found in `frame`, each once.
+    /// Every code found in `frame`, each once, with no limit on the work.
     pub fn decode(&self, frame: &LumaFrame) -> Vec<Detection> {
+        self.decode_within(frame, Budget::unlimited()).found
+    }
+
+    /// Every code found in `frame` within `budget`.
+    pub fn decode_within(&self, frame: &LumaFrame, budget: Budget) -> Decoded {
+        self.meter.start(budget);
         let small = frame.width() * frame.height() <= SMALL_FRAME;
-        let regions = find_regions(frame);
-        if regions.is_empty() && !small {
-            // Big modules (a close-up code, a phone's QR held to the camera) leave cells flat
-            // at full size: look at half and quarter size before calling the frame empty.
-            let Some((coarse, coarse_regions, factor)) = coarser_texture(frame) else {
-                return Vec::new();
-            };
-            return match self.effort {
-                // A still gets the full search at full size.
-                Effort::Still => self.decode_scaled(frame),
-                // A live frame is decoded at the coarser size instead: a quarter of the cost or
-                // less, the next frame being another chance.
-                Effort::Stream => scaled(self.decode_in(&coarse, coarse_regions), factor),
-            };
+        let regions = regions_at_every_scale(frame);
+        let found = if regions.is_empty() && !small {
+            Vec::new()
+        } else {
+            self.decode_in(frame, regions)
+        };
+        Decoded {
+            found,
+            gave_up: self.meter.spent(),
+            steps: self.meter.used.get(),
         }
-        self.decode_in(frame, regions)
     }
 
     /// Decodes `frame`, whose textured regions are `regions`.
@@ -247,7 +334,10 @@ impl Decoder {
             self.scan_rows(frame, &mut votes, &mut scratch, min_votes);
         }
         push_winners(&votes, min_votes, &mut found);
-        if has_blocks || small {
+        // Big QR modules can look like bars at a coarse scale: a large region that read
+        // nothing is worth a QR look too.
+        let big_unread = found.is_empty() && regions.iter().any(|r| r.cells >= BIG_REGION);
+        if has_blocks || small || big_unread {
             self.qr_all(frame, Some(&regions), &mut found);
         }
         if still && found.is_empty() && (small || !regions.is_empty()) {
@@ -257,7 +347,7 @@ impl Decoder {
                 self.scan_rows(frame, &mut votes, &mut scratch, min_votes);
                 push_winners(&votes, min_votes, &mut found);
             }
-            if found.is_empty() && !(has_blocks || small) {
+            if found.is_empty() && !(has_blocks || small || big_unread) {
                 self.qr_all(frame, Some(&regions), &mut found);
             }
         }
@@ -267,20 +357,17 @@ impl Decoder {
             // Something bar-like was read once but never confirmed: let rxing's own row
             // scanner have a go over the whole frame.
             // One read by rxing alone is not trusted: see rxing_1d_pass.
-            self.rxing_1d_pass(frame, &votes, min_votes, &mut found);
+            self.rxing_1d_pass(frame, &votes, &mut found);
         }
         found
     }
 
     /// rxing's own row scanner over the whole frame, once per binariser. A 1D read is kept
     /// when our lines saw it too, or when one of our lines beside rxing's row reads the same.
-    fn rxing_1d_pass(
-        &self,
-        frame: &LumaFrame,
-        votes: &Votes,
-        min_votes: u32,
-        found: &mut Vec<Detection>,
-    ) {
+    fn rxing_1d_pass(&self, frame: &LumaFrame, votes: &Votes, found: &mut Vec<Detection>) {
+        if !self.meter.step() {
+            return;
+        }
         let Ok(source) =
             Luma8Source::new_with_slice(frame.data(), frame.width() as u32, frame.height() as u32)
         else {
@@ -290,7 +377,8 @@ impl Decoder {
             TryHarder: Some(true),
             ..self.hints.clone()
         };
-        let trusted = |d: &Detection| min_votes == 1 || votes.count(d.symbology, &d.text) >= 1;
+        // rxing's row and one of our lines, one of the two with both quiet zones.
+        let trusted = |d: &Detection| votes.quiet(d.symbology, &d.text) >= 1;
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
         let first = MultiFormatReader::default()
             .decode_with_hints(&mut bitmap, &hints)
@@ -358,27 +446,13 @@ impl Decoder {
                 if scratch
                     .hits
                     .iter()
-                    .any(|h| h.symbology == d.symbology && h.text == d.text)
+                    .any(|h| h.symbology == d.symbology && h.text == d.text && h.quiet)
                 {
                     return true;
                 }
             }
         }
         false
-    }
-
-    /// The full still-image search, for frames whose texture only shows at a coarser scale.
-    fn decode_scaled(&self, frame: &LumaFrame) -> Vec<Detection> {
-        let mut found = Vec::new();
-        let mut votes = Votes::default();
-        let mut scratch = Scratch::default();
-        self.scan_rows(frame, &mut votes, &mut scratch, 2);
-        push_winners(&votes, 2, &mut found);
-        self.qr_all(frame, None, &mut found);
-        if found.is_empty() && !votes.is_empty() {
-            self.rxing_1d_pass(frame, &votes, 2, &mut found);
-        }
-        found
     }
 
     /// Parallel lines across bar region `r`, until a symbol read where the region is has more
@@ -439,6 +513,9 @@ impl Decoder {
         let (bx, by) = (-r.angle.sin(), r.angle.cos());
         let mut focus = Focus::default();
         for off in offsets {
+            if self.meter.spent() {
+                break;
+            }
             let (cx, cy) = (r.cx + bx * off, r.cy + by * off);
             let Some(line) = Line::through(frame, cx, cy, r.angle, len, 0.5) else {
                 continue;
@@ -471,6 +548,9 @@ impl Decoder {
             let lines = (across as usize).min(ROW_LINES);
             let step = across / lines as f32;
             for i in 0..lines {
+                if self.meter.spent() {
+                    return;
+                }
                 let k = i.div_ceil(2) as f32 * if i % 2 == 0 { 1.0 } else { -1.0 };
                 let pos = (across / 2.0 + k * step).clamp(0.0, across - 1.0).floor();
                 let line = if angle == 0.0 {
@@ -512,6 +592,9 @@ impl Decoder {
         mut focus: Option<&mut Focus>,
         fresh: bool,
     ) -> u32 {
+        if !self.meter.step() {
+            return 0;
+        }
         line.sample(frame, &mut s.samples);
         let mut best = 0;
         if fresh {
@@ -530,7 +613,7 @@ impl Decoder {
                     continue;
                 }
                 let (a, b) = (line.point(h.start), line.point(h.end));
-                let n = votes.add(key.0, key.1.clone(), a, b);
+                let n = votes.add(key.0, key.1.clone(), (a, b), h.quiet);
                 match &mut focus {
                     None => best = best.max(n),
                     Some(f) => {
@@ -631,22 +714,36 @@ impl Decoder {
         }
     }
 
+    /// rxing's quick finder-pattern search first (most codes, at every module size of the
+    /// sweep test), then on a global threshold; a still searches "harder" for those two. Each
+    /// search is a step of the budget.
     fn qr_pass(&self, frame: &LumaFrame, found: &mut Vec<Detection>) {
+        if !self.meter.step() {
+            return;
+        }
         let Ok(source) =
             Luma8Source::new_with_slice(frame.data(), frame.width() as u32, frame.height() as u32)
         else {
             return;
         };
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
-        // Stills: the quick finder-pattern search first (most codes), "try harder" after.
-        if self.effort == Effort::Still && self.try_hints(&mut bitmap, found, &self.qr_quick) {
+        if self.try_hints(&mut bitmap, found, &self.qr_quick) {
             return;
         }
-        if self.try_reader(&mut bitmap, found) {
+        let second = match self.effort {
+            Effort::Still => &self.qr_hard,
+            Effort::Stream => &self.qr_quick,
+        };
+        if self.effort == Effort::Still
+            && (!self.meter.step() || self.try_hints(&mut bitmap, found, &self.qr_hard))
+        {
+            return;
+        }
+        if !self.meter.step() {
             return;
         }
         let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
-        self.try_reader(&mut bitmap, found);
+        self.try_hints(&mut bitmap, found, second);
     }
 
     fn try_hints<B: Binarizer>(
@@ -665,21 +762,6 @@ impl Decoder {
             Ok(r) => push_result(&r, found, Points::Finders),
             Err(_) => false,
         }
-    }
-
-    fn try_reader<B: Binarizer>(
-        &self,
-        bitmap: &mut BinaryBitmap<B>,
-        found: &mut Vec<Detection>,
-    ) -> bool {
-        // Stills look hard; so do small frames, which are cheap; large live frames do not.
-        let small = bitmap.get_width() * bitmap.get_height() <= SMALL_FRAME;
-        let hints = if self.effort == Effort::Still || small {
-            &self.qr_hard
-        } else {
-            &self.qr_quick
-        };
-        self.try_hints(bitmap, found, hints)
     }
 }
 
@@ -712,26 +794,46 @@ fn inside(b: &[f32; 4], p: (f32, f32), share: f32) -> bool {
     p.0 >= g[0] && p.0 <= g[2] && p.1 >= g[1] && p.1 <= g[3]
 }
 
-/// The first of the half- and quarter-size frames that shows texture, with its regions and
-/// its scale factor.
-fn coarser_texture(frame: &LumaFrame) -> Option<(LumaFrame, Vec<Region>, f32)> {
-    let half = frame.half();
-    let regions = find_regions(&half);
-    if !regions.is_empty() {
-        return Some((half, regions, 2.0));
+/// The textured regions of `frame` at full, half, quarter and eighth size, in this frame's pixels,
+/// largest first. Big modules (a code held close to the lens) leave a cell's inside flat at
+/// full size and show as texture only coarser; a coarser region where a finer one already is
+/// adds nothing and is left out. A coarse region's `cells` counts full-size cells of its area.
+fn regions_at_every_scale(frame: &LumaFrame) -> Vec<Region> {
+    let mut all = find_regions(frame);
+    let mut level = frame.clone();
+    for factor in [2.0f32, 4.0, 8.0] {
+        level = level.half();
+        let fine = all.len();
+        for r in find_regions(&level) {
+            let up = Region {
+                cells: r.cells * (factor * factor) as usize,
+                cx: r.cx * factor,
+                cy: r.cy * factor,
+                along: r.along * factor,
+                across: r.across * factor,
+                bbox: (
+                    (r.bbox.0 as f32 * factor) as usize,
+                    (r.bbox.1 as f32 * factor) as usize,
+                    (r.bbox.2 as f32 * factor) as usize,
+                    (r.bbox.3 as f32 * factor) as usize,
+                ),
+                ..r
+            };
+            let seen = all[..fine].iter().any(|q| {
+                q.kind == up.kind
+                    && 2 * q.cells >= up.cells
+                    && up.cx >= q.bbox.0 as f32
+                    && up.cx <= q.bbox.2 as f32
+                    && up.cy >= q.bbox.1 as f32
+                    && up.cy <= q.bbox.3 as f32
+            });
+            if !seen {
+                all.push(up);
+            }
+        }
     }
-    let quarter = half.half();
-    let regions = find_regions(&quarter);
-    (!regions.is_empty()).then_some((quarter, regions, 4.0))
-}
-
-/// Detections made on a frame `factor` times smaller, in this frame's pixels.
-fn scaled(mut found: Vec<Detection>, factor: f32) -> Vec<Detection> {
-    for d in &mut found {
-        d.at = d.at.map(|(x, y)| (x * factor, y * factor));
-        d.bbox = d.bbox.map(|b| b.map(|v| v * factor));
-    }
-    found
+    all.sort_by_key(|r| std::cmp::Reverse(r.cells));
+    all
 }
 
 fn centre(r: &RXingResult) -> Option<(f32, f32)> {

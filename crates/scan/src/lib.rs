@@ -12,7 +12,7 @@ pub mod upcean;
 pub mod wedge;
 pub mod worker;
 
-pub use decode::{Decoder, Detection, Effort};
+pub use decode::{Budget, Decoded, Decoder, Detection, Effort};
 pub use frame::{FrameError, LumaFrame};
 pub use source::{CameraSpec, FrameSource, SourceError};
-pub use worker::{Rearm, ScanEvent, ScanRead, ScanWorker, WorkerOptions};
+pub use worker::{FrameBudget, Rearm, ScanEvent, ScanRead, ScanWorker, WorkerOptions};

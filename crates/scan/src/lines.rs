@@ -230,6 +230,8 @@ pub struct RowHit {
     pub text: String,
     pub start: f32,
     pub end: f32,
+    /// Light for [`QUIET_MODULES`] modules on both sides of the symbol along this row.
+    pub quiet: bool,
 }
 
 impl RowHit {
@@ -256,11 +258,18 @@ pub fn read_row(
     out: &mut Vec<RowHit>,
 ) {
     out.clear();
+    // The row as binarised, before any symbol read on it was blanked: a blanked neighbour
+    // must not pass for a quiet zone.
+    let mut original: Option<BitArray> = None;
     for _ in 0..MAX_PER_ROW {
         let Some((symbology, text, (start, end))) = read_one(bits, hints, want_upcean, want_128)
         else {
             break;
         };
+        let quiet = quiet_zones(original.as_ref().unwrap_or(bits), (start, end), symbology);
+        if original.is_none() {
+            original = Some(bits.clone());
+        }
         let size = bits.get_size();
         let (lo, hi) = (start.max(0.0) as usize, (end.ceil() as usize).min(size));
         for i in lo..hi {
@@ -271,12 +280,97 @@ pub fn read_row(
             text,
             start: start - QUIET as f32,
             end: end - QUIET as f32,
+            quiet,
         });
         if edges(bits) < MIN_EDGES {
             break;
         }
     }
 }
+
+/// Modules of light the second check of a 1D read wants on both sides of the symbol: more than
+/// the widest space inside an EAN/UPC or Code 128 symbol (4 modules), so a stretch of a longer
+/// symbol read as a shorter one (an EAN-8 inside a Code 128) fails it; less than the standard
+/// quiet zones (7 to 11 modules), which labels often trim.
+pub const QUIET_MODULES: f32 = 5.0;
+
+/// The modules of the symbol from `span.0` to `span.1` in `bits`: fixed for EAN/UPC, from its
+/// count of bars and spaces for Code 128 (6 a character, 7 for the stop, 11 modules a
+/// character and 13 for the stop).
+fn modules(bits: &BitArray, span: (usize, usize), symbology: Symbology) -> f32 {
+    match symbology {
+        Symbology::Ean13 | Symbology::Upca => 95.0,
+        Symbology::Ean8 => 67.0,
+        Symbology::Upce => 51.0,
+        Symbology::Code128 | Symbology::Qr => {
+            let runs = run_widths(bits, span.0, span.1).len();
+            let chars = runs.saturating_sub(7) as f32 / 6.0;
+            11.0 * chars + 13.0
+        }
+    }
+}
+
+/// True when `bits` is light for [`QUIET_MODULES`] modules before `span.0` and after `span.1`
+/// (bit coordinates; beyond the row counts as light: the padding is).
+pub fn quiet_zones(bits: &BitArray, span: (f32, f32), symbology: Symbology) -> bool {
+    let (a, b) = span_bits(bits, span);
+    if b <= a {
+        return false;
+    }
+    let module = (b - a) as f32 / modules(bits, (a, b), symbology);
+    side_clear(bits, a, module, false) && side_clear(bits, b, module, true)
+}
+
+/// True when the symbol's edge at `edge` has a quiet zone on its side (`after`: to the right):
+/// light for [`QUIET_MODULES`] modules (a speck of one bit forgiven, the line's end counting
+/// as light), or light for at least a module and then dark far wider than any bar or up to the
+/// line's end (the edge of a label trimmed close, a dark print beside it): a bar of a longer
+/// symbol it would be a stretch of is at most 4 modules wide.
+fn side_clear(bits: &BitArray, edge: usize, module: f32, after: bool) -> bool {
+    // The samples, without the light padding `binarise` adds at both ends.
+    let (lo, hi) = (QUIET, bits.get_size().saturating_sub(QUIET));
+    // The k-th bit outwards from the symbol's edge (None past the line's end).
+    let at = |k: usize| -> Option<bool> {
+        let i = if after {
+            edge.checked_add(k)?
+        } else {
+            edge.checked_sub(k + 1)?
+        };
+        (lo..hi).contains(&i).then(|| bits.get(i))
+    };
+    // The length of the run of `dark` starting at `k` and where it ends (None: at the row's end).
+    let run = |k: usize, dark: bool| -> (usize, bool) {
+        let mut j = k;
+        while let Some(b) = at(j) {
+            if b != dark {
+                return (j - k, false);
+            }
+            j += 1;
+        }
+        (j - k, true)
+    };
+    let quiet = (QUIET_MODULES * module).round() as usize;
+    let (light, open) = run(0, false);
+    if open || light >= quiet {
+        return true;
+    }
+    let (dark, dark_open) = run(light, true);
+    if dark_open {
+        // Dark up to the end of the line: the symbol's background, not a bar.
+        return light as f32 >= module;
+    }
+    if dark <= 1 {
+        // A one-bit speck inside the quiet zone.
+        let (more, open) = run(light + dark, false);
+        if open || light + dark + more >= quiet {
+            return true;
+        }
+    }
+    light as f32 >= module && dark as f32 >= BACKGROUND_MODULES * module
+}
+
+/// A dark run this many modules wide or more is background, not a bar.
+const BACKGROUND_MODULES: f32 = 6.0;
 
 /// Number of light/dark changes along `bits`.
 fn edges(bits: &BitArray) -> usize {
@@ -355,20 +449,23 @@ fn rxing_hit(r: &RXingResult, bits: &BitArray) -> Option<(Symbology, String, (f3
     if sym == Symbology::Upce && !upce_end_guard(bits, span) {
         return None;
     }
+    if !upcean::guards_ok(bits, span, sym) {
+        return None;
+    }
     Some((sym, text, span))
 }
 
-/// True when the symbol from `span.0` to `span.1` (bits, in reading order) ends as a UPC-E
-/// does: six runs of one module each (the end guard, space bar space bar space bar). A UPC-E
-/// read backwards can decode to another valid UPC-E (its 6-module end guard then holds the
-/// 3-module start guard, and the digits are read 3 modules off), and it ends with the true
-/// start guard after the first digit's wider bars and spaces.
-fn upce_end_guard(bits: &BitArray, span: (f32, f32)) -> bool {
+/// `span` (bits) as whole indexes within the row.
+pub(crate) fn span_bits(bits: &BitArray, span: (f32, f32)) -> (usize, usize) {
     let size = bits.get_size();
-    let (a, b) = (
+    (
         (span.0.max(0.0) as usize).min(size),
-        (span.1.max(0.0) as usize).min(size),
-    );
+        (span.1.ceil().max(0.0) as usize).min(size),
+    )
+}
+
+/// The widths of the bars and spaces from bit `a` to bit `b`.
+pub(crate) fn run_widths(bits: &BitArray, a: usize, b: usize) -> Vec<f32> {
     let mut runs = Vec::new();
     let mut i = a;
     while i < b {
@@ -381,6 +478,17 @@ fn upce_end_guard(bits: &BitArray, span: (f32, f32)) -> bool {
         runs.push((next - i) as f32);
         i = next;
     }
+    runs
+}
+
+/// True when the symbol from `span.0` to `span.1` (bits, in reading order) ends as a UPC-E
+/// does: six runs of one module each (the end guard, space bar space bar space bar). A UPC-E
+/// read backwards can decode to another valid UPC-E (its 6-module end guard then holds the
+/// 3-module start guard, and the digits are read 3 modules off), and it ends with the true
+/// start guard after the first digit's wider bars and spaces.
+fn upce_end_guard(bits: &BitArray, span: (f32, f32)) -> bool {
+    let (a, b) = span_bits(bits, (span.0, span.1.floor()));
+    let runs = run_widths(bits, a, b);
     // 3 + 6 x 4 + 6 runs over 51 modules.
     if runs.len() < 33 {
         return false;
@@ -515,6 +623,8 @@ impl Extent {
 #[derive(Debug)]
 struct Tally {
     n: u32,
+    /// Lines that saw the symbol's quiet zones.
+    quiet: u32,
     sx: f32,
     sy: f32,
     extent: Extent,
@@ -544,12 +654,19 @@ const RIVAL_MARGIN_PX: f32 = 12.0;
 impl Votes {
     /// Counts one line's read of a symbol whose ends are at `a` and `b` (frame pixels); returns
     /// its votes so far.
-    pub fn add(&mut self, sym: Symbology, text: String, a: (f32, f32), b: (f32, f32)) -> u32 {
+    pub fn add(
+        &mut self,
+        sym: Symbology,
+        text: String,
+        (a, b): ((f32, f32), (f32, f32)),
+        quiet: bool,
+    ) -> u32 {
         let mid = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
         match self.map.entry((sym, text)) {
             std::collections::hash_map::Entry::Occupied(mut e) => {
                 let t = e.get_mut();
                 t.n += 1;
+                t.quiet += u32::from(quiet);
                 t.sx += mid.0;
                 t.sy += mid.1;
                 t.extent.add(a);
@@ -559,6 +676,7 @@ impl Votes {
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(Tally {
                     n: 1,
+                    quiet: u32::from(quiet),
                     sx: mid.0,
                     sy: mid.1,
                     extent: Extent::new(a, b),
@@ -572,17 +690,25 @@ impl Votes {
         self.map.get(&(sym, text.to_owned())).map_or(0, |t| t.n)
     }
 
+    /// Lines that read `text` with both its quiet zones light.
+    pub fn quiet(&self, sym: Symbology, text: &str) -> u32 {
+        self.map.get(&(sym, text.to_owned())).map_or(0, |t| t.quiet)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
 
-    /// Results with at least `min` votes, after dropping the weaker of two results read at the
+    /// Results with at least `min` votes, one of them from a line that saw both quiet zones
+    /// (the second, independent check of a 1D read: two lines alone can agree on a stretch
+    /// of a longer symbol), after dropping the weaker of two results read at the
     /// same place (a stretch of a Code 128 read as UPC-E, say). Two symbols side by side or one
     /// above the other are both kept.
     pub fn winners(&self, min: u32) -> Vec<Winner> {
         let mut all: Vec<Winner> = self
             .map
             .iter()
+            .filter(|(_, tally)| tally.quiet > 0)
             .map(|((s, t), tally)| Winner {
                 symbology: *s,
                 text: t.clone(),
@@ -665,10 +791,20 @@ mod tests {
     fn close_rivals_lose_to_the_stronger_read() {
         let mut v = Votes::default();
         for y in [0.0, 5.0, 10.0] {
-            v.add(Symbology::Code128, "ABC".into(), (10.0, y), (210.0, y));
+            v.add(
+                Symbology::Code128,
+                "ABC".into(),
+                ((10.0, y), (210.0, y)),
+                true,
+            );
         }
         for y in [4.0, 8.0, 9.0] {
-            v.add(Symbology::Upce, "01234565".into(), (120.0, y), (200.0, y));
+            v.add(
+                Symbology::Upce,
+                "01234565".into(),
+                ((120.0, y), (200.0, y)),
+                true,
+            );
         }
         let w = v.winners(2);
         assert_eq!(w.len(), 1);
@@ -683,17 +819,22 @@ mod tests {
             v.add(
                 Symbology::Ean13,
                 "4006381333931".into(),
-                (10.0, y),
-                (200.0, y),
+                ((10.0, y), (200.0, y)),
+                true,
             );
             // Beside it on the same lines, 40 pixels of quiet zone away.
-            v.add(Symbology::Ean8, "96385074".into(), (240.0, y), (380.0, y));
+            v.add(
+                Symbology::Ean8,
+                "96385074".into(),
+                ((240.0, y), (380.0, y)),
+                true,
+            );
             // Below it, 40 pixels under the lowest line.
             v.add(
                 Symbology::Upca,
                 "036000291452".into(),
-                (10.0, y + 60.0),
-                (200.0, y + 60.0),
+                ((10.0, y + 60.0), (200.0, y + 60.0)),
+                true,
             );
         }
         let mut w: Vec<String> = v.winners(2).into_iter().map(|w| w.text).collect();
@@ -713,6 +854,70 @@ mod tests {
             x += (w + gap) * px;
         }
         bits
+    }
+
+    #[test]
+    fn a_read_no_line_saw_quiet_zones_for_is_not_a_winner() {
+        let mut v = Votes::default();
+        for y in [0.0, 5.0, 10.0] {
+            v.add(
+                Symbology::Ean13,
+                "4006381333931".into(),
+                ((10.0, y), (200.0, y)),
+                false,
+            );
+        }
+        assert!(v.winners(2).is_empty());
+        v.add(
+            Symbology::Ean13,
+            "4006381333931".into(),
+            ((10.0, 12.0), (200.0, 12.0)),
+            true,
+        );
+        assert_eq!(v.winners(2).len(), 1);
+    }
+
+    #[test]
+    fn quiet_zones_table() {
+        // An EAN-13 of 95 modules, 2 bits a module, between `before` and `after` (runs in
+        // modules: light, dark, light, ...), on a row padded as `binarise` pads it.
+        let row = |before: &[usize], after: &[usize]| {
+            let body: Vec<bool> = (0..95).map(|i| i % 2 == 0 || i == 94).collect();
+            let mut modules: Vec<bool> = Vec::new();
+            for (k, &w) in before.iter().enumerate() {
+                // `before` is listed outwards from the symbol: the first run touches it.
+                let dark = k % 2 == 1;
+                modules.splice(0..0, std::iter::repeat_n(dark, w));
+            }
+            let start = modules.len();
+            modules.extend(&body);
+            for (k, &w) in after.iter().enumerate() {
+                modules.extend(std::iter::repeat_n(k % 2 == 1, w));
+            }
+            let mut bits = BitArray::with_size(2 * modules.len() + 2 * QUIET);
+            for (i, &d) in modules.iter().enumerate() {
+                if d {
+                    bits.set(QUIET + 2 * i);
+                    bits.set(QUIET + 2 * i + 1);
+                }
+            }
+            let span = (
+                (QUIET + 2 * start) as f32,
+                (QUIET + 2 * (start + 95)) as f32,
+            );
+            quiet_zones(&bits, span, Symbology::Ean13)
+        };
+        // Light to the line's end on both sides, or 5 modules and more before other print.
+        assert!(row(&[3], &[2]));
+        assert!(row(&[5, 2, 1], &[6, 1, 1]));
+        // A bar of another symbol within 5 modules on either side.
+        assert!(!row(&[4, 2, 9], &[7]));
+        assert!(!row(&[7], &[2, 3, 9]));
+        // A label trimmed close to dark packaging: a module of light, then wide dark.
+        assert!(row(&[1, 12, 9], &[2, 8, 3]));
+        assert!(row(&[2, 30], &[2, 30]));
+        // No light at all before the dark.
+        assert!(!row(&[0, 12, 9], &[7]));
     }
 
     #[test]

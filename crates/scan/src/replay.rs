@@ -84,6 +84,10 @@ impl FrameSource for ReplaySource {
         )
     }
 
+    fn interval(&self) -> Option<Duration> {
+        Some(self.period)
+    }
+
     fn next_frame(&mut self) -> Result<LumaFrame, SourceError> {
         loop {
             let now = Instant::now();

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
 
 use super::frame::LumaFrame;
 
@@ -11,6 +12,11 @@ pub trait FrameSource {
     /// A short name for messages ("replay:demo (12 images)", "/dev/video0 1280x720 MJPEG").
     fn describe(&self) -> String;
     fn next_frame(&mut self) -> Result<LumaFrame, SourceError>;
+    /// The time between two frames, when the source knows it (the live decoder spends at
+    /// most this on a frame).
+    fn interval(&self) -> Option<Duration> {
+        None
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -122,6 +122,44 @@ fn guard_ok(e: &[f32], m: f32) -> bool {
     e.iter().all(|&w| w > 0.3 * m && w < 2.2 * m)
 }
 
+/// [`guard_ok`], and each bar with the space beside it two modules (edge to similar edge: what
+/// ink spread leaves alone). The widths alone let a Code 128 whose 2-module bars sit where the
+/// guards would pass for an EAN-8.
+fn guard_pairs_ok(e: &[f32], m: f32) -> bool {
+    guard_ok(e, m)
+        && e.windows(2)
+            .all(|p| ((p[0] + p[1]) / m - 2.0).abs() <= GUARD_PAIR_SLACK)
+}
+
+/// How far (modules) a guard's bar and space together may be from two modules.
+const GUARD_PAIR_SLACK: f32 = 0.55;
+
+/// True when the EAN-8 from `span.0` to `span.1` (bits, its first bar to the
+/// end of its last) has its three guards where they belong, by [`guard_ok`]: a check of what
+/// another reader (rxing's) decoded, whose own tolerance let a Code 128 of as many bars pass
+/// for an EAN-8.
+pub fn guards_ok(bits: &BitArray, span: Span, symbology: Symbology) -> bool {
+    // EAN-8 only: its 43 bars and spaces are as many as a Code 128 of six characters has
+    // (6 a character, 7 for the stop); EAN-13's 59 are not a Code 128's count, and a curved
+    // label's EAN-13 guards can be far from the mean module.
+    let half_digits = match symbology {
+        Symbology::Ean8 => 4,
+        _ => return true,
+    };
+    let (a, b) = super::lines::span_bits(bits, span);
+    let w = super::lines::run_widths(bits, a, b);
+    let count = 3 + 4 * half_digits + 5 + 4 * half_digits + 3;
+    if w.len() != count {
+        // Blur can merge or split a run where rxing still read the digits: not judged here.
+        return true;
+    }
+    let m = w.iter().sum::<f32>() / (11 + 14 * half_digits) as f32;
+    let middle = 3 + 4 * half_digits;
+    guard_pairs_ok(&w[..3], m)
+        && guard_pairs_ok(&w[middle..middle + 5], m)
+        && guard_pairs_ok(&w[count - 3..], m)
+}
+
 /// Where a symbol lies along a bit row: from its first bar to the end of its last (bits).
 pub type Span = (f32, f32);
 

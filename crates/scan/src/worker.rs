@@ -10,7 +10,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::decode::{Decoder, Detection, Effort};
+use super::decode::{Budget, Decoder, Detection, Effort};
 use super::frame::LumaFrame;
 use super::source::{FrameSource, SourceError};
 use smartstore_domain::scan::{Debouncer, ScanKind, Symbology, classify};
@@ -30,11 +30,13 @@ pub struct ScanRead {
 pub enum ScanEvent {
     /// The source is running (its description).
     Started(String),
-    /// A frame was decoded (sequence number, decode time, codes seen before confirmation).
+    /// A frame was decoded (sequence number, decode time, codes seen before confirmation,
+    /// whether the frame's budget ran out before every pass was tried).
     Frame {
         seq: u64,
         decode_us: u64,
         seen: usize,
+        gave_up: bool,
     },
     Scan(ScanRead),
     /// A small copy of a frame for a live preview (only with `WorkerOptions::preview_every_ms`).
@@ -103,6 +105,44 @@ pub struct WorkerOptions {
     pub reconnect_after: Duration,
     /// Send a half-size preview of a decoded frame at most this often (None: no previews).
     pub preview_every_ms: Option<u64>,
+    /// How much the decoder may spend on one frame.
+    pub frame_budget: FrameBudget,
+}
+
+/// The live decoder's budget per frame: when it runs out, the frame is given up (what was
+/// read so far is kept) and the newest frame is decoded next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameBudget {
+    /// One frame interval of the source ([`FrameSource::interval`]), else [`DEFAULT_INTERVAL`],
+    /// and never more than `cap`.
+    Interval {
+        cap: Duration,
+    },
+    /// A fixed number of decoder steps (tests: no clock involved).
+    Steps(u64),
+    Unlimited,
+}
+
+/// An unoptimised (debug) build decodes several times slower than the release build the
+/// budget is meant for; its budget is stretched as much, so that what a till reads in one
+/// frame interval, a debug build (the tests of the terminal, run against the replay camera)
+/// reads too.
+const UNOPTIMISED: u32 = if cfg!(debug_assertions) { 10 } else { 1 };
+
+/// The frame interval assumed for a source that does not say (30 frames a second).
+pub const DEFAULT_INTERVAL: Duration = Duration::from_micros(33_333);
+
+impl FrameBudget {
+    /// The budget of a frame that arrived `interval` after the one before (when known).
+    pub fn for_frame(self, interval: Option<Duration>) -> Budget {
+        match self {
+            FrameBudget::Interval { cap } => {
+                Budget::within(interval.unwrap_or(DEFAULT_INTERVAL).min(cap) * UNOPTIMISED)
+            }
+            FrameBudget::Steps(n) => Budget::steps(n),
+            FrameBudget::Unlimited => Budget::unlimited(),
+        }
+    }
 }
 
 impl Default for WorkerOptions {
@@ -113,13 +153,17 @@ impl Default for WorkerOptions {
             confirm_window: 4,
             reconnect_after: Duration::from_millis(500),
             preview_every_ms: None,
+            frame_budget: FrameBudget::Interval {
+                cap: DEFAULT_INTERVAL,
+            },
         }
     }
 }
 
 #[derive(Default)]
 struct Slot {
-    frame: Option<(u64, LumaFrame)>,
+    /// Sequence number, the frame, the source's frame interval.
+    frame: Option<(u64, LumaFrame, Option<Duration>)>,
     closed: bool,
 }
 
@@ -272,7 +316,7 @@ fn camera_loop(
                     if s.closed {
                         break 'outer;
                     }
-                    if s.frame.replace((seq, frame)).is_some() {
+                    if s.frame.replace((seq, frame, source.interval())).is_some() {
                         dropped.fetch_add(1, Ordering::Relaxed);
                     }
                     slot.1.notify_one();
@@ -318,7 +362,7 @@ fn decoder_loop(
     let epoch = Instant::now();
     let mut last_preview: Option<u64> = None;
     loop {
-        let (seq, frame) = {
+        let (seq, frame, interval) = {
             let Ok(mut s) = slot.0.lock() else { break };
             loop {
                 if let Some(f) = s.frame.take() {
@@ -338,18 +382,20 @@ fn decoder_loop(
             debouncer = Debouncer::new(options.debounce_ms);
         }
         let started = Instant::now();
+        let budget = options.frame_budget.for_frame(interval);
         // A decoder bug on one frame must not freeze scanning: the frame is skipped, said
         // once in the log and to the window, and the next frame is read as usual.
-        let found =
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decoder.decode(&frame)))
-            {
-                Ok(found) => found,
-                Err(_) => {
-                    tracing::error!(seq, "the decoder panicked on a frame; skipped it");
-                    let _ = tx.try_send(ScanEvent::DecoderFault { seq });
-                    continue;
-                }
-            };
+        let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            decoder.decode_within(&frame, budget)
+        }));
+        let (found, gave_up) = match decoded {
+            Ok(d) => (d.found, d.gave_up),
+            Err(_) => {
+                tracing::error!(seq, "the decoder panicked on a frame; skipped it");
+                let _ = tx.try_send(ScanEvent::DecoderFault { seq });
+                continue;
+            }
+        };
         if let Some(every) = options.preview_every_ms {
             let now = u64::try_from(epoch.elapsed().as_millis()).unwrap_or(u64::MAX);
             if last_preview.is_none_or(|t| now.saturating_sub(t) >= every) {
@@ -376,6 +422,7 @@ fn decoder_loop(
             seq,
             decode_us,
             seen: found.len(),
+            gave_up,
         }) {
             Err(TrySendError::Disconnected(_)) => break,
             Ok(()) | Err(TrySendError::Full(_)) => {}
