@@ -11,12 +11,11 @@
 //! Run: `cargo bench -p smartstore-hub --bench fleet_scale -- --terminals 100000 --wave 5000
 //! --threads 32 --batches 2 --events 10` (`--only postgres` or `--only sqlite` for one side).
 
-#[path = "../tests/support/postgres.rs"]
-#[allow(dead_code)]
-mod cluster;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,12 +23,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use smartstore_hub::store::Admin;
-use smartstore_protocol::jws::jws_sign;
 use smartstore_protocol::keys::SigningKey;
-use smartstore_protocol::wire::{
-    BATCH_PATH, BATCH_TYP, BEARER_AUDIENCE, BEARER_TYP, BearerClaims, ENROL_PATH, EnrolRequest,
-    EnrolResponse,
-};
+use smartstore_protocol::wire::{BATCH_PATH, ENROL_PATH, EnrolRequest, EnrolResponse};
 
 fn arg(args: &[String], name: &str, default: usize) -> usize {
     args.iter()
@@ -83,30 +78,7 @@ fn post(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> std::io::Result<(u16, String)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let mut req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (n, v) in headers {
-        req.push_str(&format!("{n}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    s.write_all(req.as_bytes())?;
-    s.write_all(body)?;
-    let mut raw = String::new();
-    s.read_to_string(&mut raw)?;
-    let status = raw
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = raw
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    Ok((status, body))
+    support::try_http(addr, "POST", path, headers, body).map(|r| (r.status, r.body))
 }
 
 #[derive(Default)]
@@ -197,27 +169,9 @@ fn terminal(
                 })
             })
             .collect();
-        let payload = json!({
-            "device_id": key.kid, "batch_id": uuid::Uuid::now_v7().to_string(),
-            "first_seq": first, "last_seq": first + events - 1, "events": evs,
-        });
-        let jws = jws_sign(&key, Some(BATCH_TYP), &serde_json::to_vec(&payload).ok()?);
+        let jws = support::signed_batch(&key, &key.kid, first, evs);
         let (body, ms) = until_ok(tally, || {
-            let iat = time::OffsetDateTime::now_utc().unix_timestamp();
-            let claims = BearerClaims {
-                sub: key.kid.clone(),
-                aud: BEARER_AUDIENCE.into(),
-                iat,
-                exp: iat + 120,
-            };
-            let bearer = format!(
-                "Bearer {}",
-                jws_sign(
-                    &key,
-                    Some(BEARER_TYP),
-                    &serde_json::to_vec(&claims).unwrap_or_default()
-                )
-            );
+            let bearer = format!("Bearer {}", support::bearer(&key, &key.kid));
             post(
                 hub,
                 BATCH_PATH,
@@ -398,7 +352,7 @@ fn main() {
     println!();
     let mut runs = Vec::new();
     if only.as_deref() != Some("sqlite") {
-        let cluster = cluster::Cluster::start();
+        let cluster = support::postgres::Cluster::start();
         let url = cluster.database();
         let db = url.rsplit('/').next().unwrap_or("").to_owned();
         let mut admin = Admin::open(&url, 4).expect("hub db");

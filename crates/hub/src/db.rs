@@ -375,21 +375,9 @@ impl HubDb {
         let mut keys = Vec::new();
         for row in rows {
             let (kid, public, retired_at, revoked_at) = row.map_err(self.err())?;
-            let public: [u8; 32] = public.try_into().map_err(|_| HubError::Db {
-                path: self.path.clone(),
-                detail: format!("platform key {kid} is not 32 bytes"),
-            })?;
-            let status = match (retired_at, revoked_at) {
-                (_, Some(_)) => Some(KeyStatus::Revoked),
-                (Some(_), None) => Some(KeyStatus::Retired),
-                (None, None) => None,
-            };
-            keys.push(Jwk {
-                status,
-                retired_at,
-                revoked_at,
-                ..Jwk::ed25519(&public, &kid)
-            });
+            keys.push(platform_jwk(
+                &kid, public, retired_at, revoked_at, &self.path,
+            )?);
         }
         Ok(JwkSet { keys })
     }
@@ -1688,6 +1676,32 @@ impl HubDb {
 /// A store id as enrolment tokens and receipt numbers take it: 1-16 ASCII letters and digits.
 pub fn valid_store_id(store: &str) -> bool {
     !store.is_empty() && store.len() <= 16 && store.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A platform key as the key set shows it, with its standing (active, retired since…, revoked
+/// since…); `db` names the database for the error of a key that is not 32 bytes.
+pub(crate) fn platform_jwk(
+    kid: &str,
+    public: Vec<u8>,
+    retired_at: Option<i64>,
+    revoked_at: Option<i64>,
+    db: impl AsRef<std::path::Path>,
+) -> Result<Jwk, HubError> {
+    let public: [u8; 32] = public.try_into().map_err(|_| HubError::Db {
+        path: db.as_ref().to_owned(),
+        detail: format!("platform key {kid} is not 32 bytes"),
+    })?;
+    let status = match (retired_at, revoked_at) {
+        (_, Some(_)) => Some(KeyStatus::Revoked),
+        (Some(_), None) => Some(KeyStatus::Retired),
+        (None, None) => None,
+    };
+    Ok(Jwk {
+        status,
+        retired_at,
+        revoked_at,
+        ..Jwk::ed25519(&public, kid)
+    })
 }
 
 /// Every store of a rollout has an id as [`valid_store_id`] takes it.

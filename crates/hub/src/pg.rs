@@ -18,7 +18,7 @@ use uuid::Uuid;
 use smartstore_domain::money::Currency;
 use smartstore_protocol::catalog_csv::{self, ImportFailure};
 use smartstore_protocol::events::EventKind;
-use smartstore_protocol::keys::{Jwk, JwkSet, KeyStatus, SigningKey};
+use smartstore_protocol::keys::{JwkSet, SigningKey};
 use smartstore_protocol::wire::{
     BatchEvent, BatchPayload, CatalogChange, ClaimAnswer, ClaimKind, DeviceKey, EnrolRequest,
     EnrolResponse, KnownReturn, PaymentRequest, PaymentResponse, Pickup, PickupLine, RefundRequest,
@@ -28,7 +28,7 @@ use smartstore_protocol::wire::{
 use crate::db::{
     HubError, IssuedToken, PaymentHeld, ReceiptRecord, StorageFault, StoredEvent, check_batch,
     check_store_ids, collected_order, first_use_text, mint_token, now, order_among, payment_again,
-    return_problem, returns_among, rfc3339, sandbox_decision, token_digest,
+    platform_jwk, return_problem, returns_among, rfc3339, sandbox_decision, token_digest,
 };
 
 /// The PostgreSQL migrations, in order (`migrations/hub/postgres/`).
@@ -360,21 +360,9 @@ impl PgHub {
         for row in rows {
             let (kid, public, retired_at, revoked_at): (String, Vec<u8>, Option<i64>, Option<i64>) =
                 (row.get(0), row.get(1), row.get(2), row.get(3));
-            let public: [u8; 32] = public.try_into().map_err(|_| HubError::Db {
-                path: self.name.clone().into(),
-                detail: format!("platform key {kid} is not 32 bytes"),
-            })?;
-            let status = match (retired_at, revoked_at) {
-                (_, Some(_)) => Some(KeyStatus::Revoked),
-                (Some(_), None) => Some(KeyStatus::Retired),
-                (None, None) => None,
-            };
-            keys.push(Jwk {
-                status,
-                retired_at,
-                revoked_at,
-                ..Jwk::ed25519(&public, &kid)
-            });
+            keys.push(platform_jwk(
+                &kid, public, retired_at, revoked_at, &self.name,
+            )?);
         }
         Ok(JwkSet { keys })
     }

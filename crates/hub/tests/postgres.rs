@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use smartstore_hub::store::Admin;
 use smartstore_protocol::keys::SigningKey;
-use smartstore_protocol::wire::EnrolRequest;
 use support::postgres::Cluster;
 use support::{post_batch, signed_batch};
 
@@ -79,22 +78,10 @@ struct Device {
 }
 
 fn enrol(admin: &mut Admin, store: &str) -> Device {
-    let token = admin
-        .create_enrolment_tokens(store, 1)
-        .expect("token")
-        .remove(0);
-    let pending = SigningKey::generate("pending").expect("key");
-    let answer = admin
-        .enrol(&EnrolRequest {
-            token,
-            public_key: pending.jwk(),
-            store_id: None,
-            replaces: None,
-        })
-        .expect("enrol");
+    let (key, enrolled) = support::enrol(admin, store);
     Device {
-        key: SigningKey::from_pkcs8(pending.pkcs8(), &answer.device_id).expect("key"),
-        id: answer.device_id,
+        key,
+        id: enrolled.device_id,
     }
 }
 

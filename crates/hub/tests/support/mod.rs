@@ -14,7 +14,7 @@ use smartstore_protocol::jws::jws_sign;
 use smartstore_protocol::keys::SigningKey;
 use smartstore_protocol::receipt::{RECEIPT_PATH, ReceiptCode};
 use smartstore_protocol::wire::{
-    BATCH_PATH, BATCH_TYP, BEARER_AUDIENCE, BEARER_TYP, BearerClaims, EnrolRequest,
+    BATCH_PATH, BATCH_TYP, BEARER_AUDIENCE, BEARER_TYP, BearerClaims, EnrolRequest, EnrolResponse,
 };
 
 pub const STORE: &str = "SH001";
@@ -119,20 +119,7 @@ pub fn terminal_on(backend: Backend, catalog: Option<&str>) -> Terminal {
         db.import_catalog_csv(csv.as_bytes(), smartstore_domain::money::Currency::CNY)
             .expect("catalog");
     }
-    let token = db
-        .create_enrolment_tokens(STORE, 1)
-        .expect("token")
-        .remove(0);
-    let pending = SigningKey::generate("pending").expect("key");
-    let enrolled = db
-        .enrol(&EnrolRequest {
-            token,
-            public_key: pending.jwk(),
-            store_id: None,
-            replaces: None,
-        })
-        .expect("enrol");
-    let key = SigningKey::from_pkcs8(pending.pkcs8(), &enrolled.device_id).expect("key");
+    let (key, enrolled) = enrol(db, STORE);
     let (store, rt) = admin.into_serving().expect("runtime");
     let addr = smartstore_hub::server::spawn_hub(
         smartstore_hub::server::Hub::on(store),
@@ -295,6 +282,26 @@ impl Terminal {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
+}
+
+/// A new terminal of `store` enrolled with a one-time token: its key (named by its device id)
+/// and the platform's answer.
+pub fn enrol(admin: &mut Admin, store: &str) -> (SigningKey, EnrolResponse) {
+    let token = admin
+        .create_enrolment_tokens(store, 1)
+        .expect("token")
+        .remove(0);
+    let pending = SigningKey::generate("pending").expect("key");
+    let enrolled = admin
+        .enrol(&EnrolRequest {
+            token,
+            public_key: pending.jwk(),
+            store_id: None,
+            replaces: None,
+        })
+        .expect("enrol");
+    let key = SigningKey::from_pkcs8(pending.pkcs8(), &enrolled.device_id).expect("key");
+    (key, enrolled)
 }
 
 /// A bearer token of `device`, valid for two minutes.
