@@ -1412,17 +1412,8 @@ impl HubDb {
                 remaining,
             });
         }
-        if currency != req.currency {
-            return Err(unknown());
-        }
         let left = amount - refunded(&tx)?;
-        if req.amount <= 0 || req.amount > left {
-            return Err(HubError::RefundExceeds {
-                reference: req.payment_reference.clone(),
-                asked: req.amount,
-                left,
-            });
-        }
+        check_new_refund(req, &currency, left)?;
         let refund_id = Uuid::now_v7().to_string();
         tx.execute(
             "INSERT INTO refunds (reference, payment_reference, device_id, refund_id, amount, currency, created_at)
@@ -1897,6 +1888,28 @@ pub(crate) fn first_use_text(
         }
         _ => "first used on another terminal".to_owned(),
     }
+}
+
+/// A new refund of a payment in `currency` that has `left` to refund: in the payment's
+/// currency, positive, and no more than what is left.
+pub(crate) fn check_new_refund(
+    req: &smartstore_protocol::wire::RefundRequest,
+    currency: &str,
+    left: i64,
+) -> Result<(), HubError> {
+    if currency != req.currency {
+        return Err(HubError::UnknownPayment {
+            reference: req.payment_reference.clone(),
+        });
+    }
+    if req.amount <= 0 || req.amount > left {
+        return Err(HubError::RefundExceeds {
+            reference: req.payment_reference.clone(),
+            asked: req.amount,
+            left,
+        });
+    }
+    Ok(())
 }
 
 /// The sandbox provider's answer to a new charge: well-formed codes are approved, except the

@@ -27,8 +27,9 @@ use smartstore_protocol::wire::{
 
 use crate::db::{
     HubError, IssuedToken, PaymentHeld, ReceiptRecord, StorageFault, StoredEvent, check_batch,
-    check_store_ids, collected_order, first_use_text, mint_token, now, order_among, payment_again,
-    platform_jwk, return_problem, returns_among, rfc3339, sandbox_decision, token_digest,
+    check_new_refund, check_store_ids, collected_order, first_use_text, mint_token, now,
+    order_among, payment_again, platform_jwk, return_problem, returns_among, rfc3339,
+    sandbox_decision, token_digest,
 };
 
 /// The PostgreSQL migrations, in order (`migrations/hub/postgres/`).
@@ -1485,16 +1486,7 @@ impl PgHub {
                 remaining: left,
             });
         }
-        if currency != req.currency {
-            return Err(unknown());
-        }
-        if req.amount <= 0 || req.amount > left {
-            return Err(HubError::RefundExceeds {
-                reference: req.payment_reference.clone(),
-                asked: req.amount,
-                left,
-            });
-        }
+        check_new_refund(req, &currency, left)?;
         let refund_id = Uuid::now_v7().to_string();
         tx.execute(
             "INSERT INTO refunds (reference, payment_reference, device_id, refund_id, amount, currency, created_at)
