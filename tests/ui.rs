@@ -1581,3 +1581,149 @@ fn a_kiosks_age_check_is_approved_from_the_counter_with_a_pin_and_a_signed_answe
     kiosk.assert_sees(&t(EN, "kiosk-pay-hint"));
     assert!(!kiosk.app.kiosk.session.checkout.needs_age_check());
 }
+
+/// The smallest kiosk screen we support, 1024x600 on a 10.1-inch panel (117.5 pixels per
+/// inch): 9 mm is 41.6 pixels there (36 on a 15.6-inch 1366x768 or a 21.5-inch 1920x1080).
+const NINE_MM_AT_1024X600: u32 = 42;
+
+/// The buttons on a rendering of the window: solid areas of the theme's button colours, as
+/// (colour name, x, y, width, height).
+fn button_areas(term: &Term, size: iced::Size, dir: &Path) -> Vec<(String, u32, u32, u32, u32)> {
+    let theme = term.app.window_theme(iced::window::Id::unique());
+    let p = theme.extended_palette();
+    let colours = [
+        ("primary", p.primary.base.color),
+        ("secondary", p.secondary.base.color),
+        ("success", p.success.base.color),
+        ("danger", p.danger.base.color),
+    ];
+    let mut ui = Simulator::with_size(Settings::default(), size, term.app.view());
+    // A snapshot writes its PNG (named after the renderer) when the file is not there yet.
+    let shot = tempfile::tempdir_in(dir).expect("tempdir");
+    assert!(
+        ui.snapshot(&theme)
+            .expect("render")
+            .matches_image(shot.path().join("render.png"))
+            .expect("write the rendering")
+    );
+    let png = std::fs::read_dir(shot.path())
+        .expect("the rendering's folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "png"))
+        .expect("the rendering");
+    let img = image::open(&png).expect("the rendering").to_rgba8();
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if std::env::var_os("KEEP_RENDERINGS").is_some() {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::fs::copy(&png, format!("/tmp/render-{w}x{h}-{n}.png"));
+    }
+    let mut areas = Vec::new();
+    for (name, colour) in colours {
+        let want = colour.into_rgba8();
+        let on = |i: usize| {
+            let px = img.get_pixel((i % w) as u32, (i / w) as u32).0;
+            px.iter().zip(want).all(|(a, b)| a.abs_diff(b) <= 2)
+        };
+        let mut seen = vec![false; w * h];
+        for start in 0..w * h {
+            if seen[start] || !on(start) {
+                continue;
+            }
+            let (mut x0, mut y0, mut x1, mut y1, mut area) = (w, h, 0, 0, 0usize);
+            let mut stack = vec![start];
+            seen[start] = true;
+            while let Some(i) = stack.pop() {
+                let (x, y) = (i % w, i / w);
+                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+                area += 1;
+                let mut next = Vec::with_capacity(4);
+                if x > 0 {
+                    next.push(i - 1);
+                }
+                if x + 1 < w {
+                    next.push(i + 1);
+                }
+                if y > 0 {
+                    next.push(i - w);
+                }
+                if y + 1 < h {
+                    next.push(i + w);
+                }
+                for j in next {
+                    if !seen[j] && on(j) {
+                        seen[j] = true;
+                        stack.push(j);
+                    }
+                }
+            }
+            let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
+            // A button is a filled box (text and thin rules are not).
+            if area >= 200 && area * 10 >= bw * bh * 6 {
+                areas.push((name.to_owned(), x0 as u32, y0 as u32, bw as u32, bh as u32));
+            }
+        }
+    }
+    // The counters of glyphs inside a button (the middle of 中) are not buttons; the rendering
+    // may be at a higher scale than the window's logical pixels.
+    let scale = w as f32 / size.width;
+    let inside = |a: &(String, u32, u32, u32, u32), b: &(String, u32, u32, u32, u32)| {
+        a != b && a.1 >= b.1 && a.2 >= b.2 && a.1 + a.3 <= b.1 + b.3 && a.2 + a.4 <= b.2 + b.4
+    };
+    areas
+        .iter()
+        .filter(|a| !areas.iter().any(|b| inside(a, b)))
+        .map(|(n, x, y, bw, bh)| {
+            let logical = |v: &u32| (*v as f32 / scale).round() as u32;
+            (n.clone(), logical(x), logical(y), logical(bw), logical(bh))
+        })
+        .collect()
+}
+
+#[test]
+fn every_kiosk_touch_target_is_at_least_9_mm_on_the_smallest_screen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let size = iced::Size::new(1024.0, 600.0);
+    let mut term = Term::new(Mode::Kiosk);
+    let mut screens: Vec<(&str, Vec<(String, u32, u32, u32, u32)>)> = Vec::new();
+    screens.push(("attract", button_areas(&term, size, dir.path())));
+    term.click(Lang::En.native_name());
+    term.camera_scan(TEA, Symbology::Ean13);
+    screens.push(("shopping", button_areas(&term, size, dir.path())));
+    term.click(&t(EN, "kiosk-checkout"));
+    screens.push(("checkout", button_areas(&term, size, dir.path())));
+    // Its actions are on the screen, not pushed below it by the form.
+    for action in [t(EN, "back"), t(EN, "checkout")] {
+        let mut ui = Simulator::with_size(Settings::default(), size, term.app.view());
+        let at = ui.find(action.as_str()).expect("the action").bounds();
+        assert!(
+            at.y + at.height <= size.height && at.x + at.width <= size.width,
+            "{action:?} is off a 1024x600 screen: {at:?}"
+        );
+    }
+    term.click(&t(EN, "kiosk-choose-collect"));
+    screens.push(("collect", button_areas(&term, size, dir.path())));
+    term.click(&t(EN, "back"));
+    term.camera_scan(BEER, Symbology::Ean13);
+    term.click(&t(EN, "kiosk-checkout"));
+    screens.push(("age check", button_areas(&term, size, dir.path())));
+    term.click(&t(EN, "kiosk-age-staff"));
+    screens.push(("PIN pad", button_areas(&term, size, dir.path())));
+    term.send(Message::Kiosk(kiosk::Message::PinCancel));
+    let idle = smartstore_domain::kiosk::IdlePolicy::default();
+    term.send(Message::TickAt(idle.warn_after_ms + 120_000));
+    screens.push(("idle warning", button_areas(&term, size, dir.path())));
+    for (screen, areas) in &screens {
+        assert!(
+            areas.len() >= 2,
+            "{screen}: no buttons found on the rendering: {areas:?}"
+        );
+        for (colour, x, y, w, h) in areas {
+            assert!(
+                (*w).min(*h) >= NINE_MM_AT_1024X600,
+                "{screen}: a {colour} button at ({x}, {y}) is {w}x{h} px, under 9 mm"
+            );
+        }
+    }
+}

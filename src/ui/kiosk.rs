@@ -530,31 +530,43 @@ impl Kiosk {
     /// The on-screen keyboard for an address: digits, Latin letters, space, a few signs and
     /// delete (no pinyin input: addresses are typed in Latin letters and digits here).
     fn keyboard<'a>(lang: Lang) -> Element<'a, Message> {
+        // Every key the same width, filling the keyboard's column, and 52 px tall: on a
+        // 1024x600 screen a key stays at least 9 mm square.
+        let key = |label: String, msg: Message| {
+            button(text(label).size(24).align_x(Alignment::Center).width(Fill))
+                .on_press(msg)
+                .padding([12, 0])
+                .width(Fill)
+                .height(Length::Fixed(52.0))
+        };
         let rows = ["1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM,.#"];
         let mut pad = column![].spacing(6);
         for keys in rows {
             pad = pad.push(
-                row(keys.chars().map(|k| {
-                    button(text(k.to_string()).size(24))
-                        .on_press(Message::Key(k))
-                        .padding([10, 16])
-                        .into()
-                }))
+                row(keys
+                    .chars()
+                    .map(|k| key(k.to_string(), Message::Key(k)).into()))
                 .spacing(6),
             );
         }
         pad.push(
             row![
-                button(text(t(lang, "kiosk-key-space")).size(24))
-                    .on_press(Message::Key(' '))
-                    .padding([12, 90]),
-                button(text(t(lang, "kiosk-key-delete")).size(24))
-                    .on_press(Message::Key('\u{8}'))
-                    .padding([10, 24]),
+                key(t(lang, "kiosk-key-space"), Message::Key(' ')).width(Length::FillPortion(3)),
+                key(t(lang, "kiosk-key-delete"), Message::Key('\u{8}'))
+                    .width(Length::FillPortion(2)),
             ]
             .spacing(6),
         )
+        .width(Length::FillPortion(3))
         .into()
+    }
+
+    /// A button that shares its row with others (the checkout's column is narrow on 1024x600).
+    fn wide_button<'a>(label: String, msg: Message) -> iced::widget::Button<'a, Message> {
+        button(text(label).size(28).align_x(Alignment::Center).width(Fill))
+            .on_press(msg)
+            .padding(18)
+            .width(Fill)
     }
 
     pub fn view<'a>(&'a self, lang: Lang, camera: Element<'a, Message>) -> Element<'a, Message> {
@@ -623,8 +635,9 @@ impl Kiosk {
             .into(),
             Stage::Checkout => {
                 let choice = |label: String, kind: FulfilKind| {
-                    let b = button(text(label).size(28))
-                        .padding([16, 28])
+                    let b = button(text(label).size(26).align_x(Alignment::Center).width(Fill))
+                        .padding([14, 12])
+                        .width(Fill)
                         .on_press(Message::Fulfil(kind));
                     if s.fulfil == kind {
                         b.style(button::success)
@@ -660,29 +673,33 @@ impl Kiosk {
                         .size(28),
                     );
                 } else {
-                    c = c.push(text(t(lang, "kiosk-deliver-hint")).size(28)).push(
+                    c = c.push(text(t(lang, "kiosk-deliver-hint")).size(24)).push(
                         text_input(&t(lang, "address-placeholder"), &s.address)
                             .on_input(Message::Address)
                             .size(28)
                             .padding(14),
                     );
                 }
-                let left = c
-                    .push(text(t(lang, "kiosk-pay-hint")).size(24))
-                    .push(widgets::notice(s.notice.as_ref(), 24))
-                    .push(
-                        row![
-                            Self::big_button(t(lang, "back"), Message::BackToShopping),
-                            Self::big_button(t(lang, "checkout"), Message::PlaceOrder)
-                        ]
-                        .spacing(30),
-                    )
-                    .width(Fill);
-                // The keyboard beside the address, so both fit a 1366×768 screen.
+                let form = c
+                    .push(text(t(lang, "kiosk-pay-hint")).size(22))
+                    .push(widgets::notice(s.notice.as_ref(), 24));
+                // The actions stay on the screen; the form above them scrolls on a small one.
+                let left = column![
+                    iced::widget::scrollable(form).height(Fill),
+                    row![
+                        Self::wide_button(t(lang, "back"), Message::BackToShopping),
+                        Self::wide_button(t(lang, "checkout"), Message::PlaceOrder)
+                    ]
+                    .spacing(20),
+                ]
+                .spacing(14);
+                // The keyboard beside the address, so both fit a 1024x600 screen.
                 if s.fulfil == FulfilKind::Collect {
-                    left.into()
+                    left.width(Fill).into()
                 } else {
-                    row![left, Self::keyboard(lang)].spacing(24).into()
+                    row![left.width(Length::FillPortion(2)), Self::keyboard(lang)]
+                        .spacing(24)
+                        .into()
                 }
             }
             Stage::Done => center(

@@ -35,6 +35,12 @@ pub fn notice<'a, M: 'a>(n: Option<&Notice>, size: u32) -> Element<'a, M> {
 pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
     let size = if big { 26 } else { 17 };
     let pad = if big { 14 } else { 6 };
+    // On a touch screen the quantity keys are at least 9 mm square (60 px).
+    let key = if big {
+        Length::Fixed(60.0)
+    } else {
+        Length::Shrink
+    };
     if s.cart().is_empty() {
         return container(text(t(lang, "cart-empty")).size(size))
             .padding(pad)
@@ -50,16 +56,18 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
         rows = rows.push(
             row![
                 text(name).size(size).width(Fill),
-                button(text("−").size(size))
+                button(text("−").size(size).align_x(Alignment::Center).width(Fill))
                     .on_press(CartAction::Dec(line.gtin))
-                    .padding(pad),
+                    .padding(pad)
+                    .width(key),
                 text(line.quantity.to_string())
                     .size(size)
                     .width(Length::Fixed(if big { 56.0 } else { 36.0 }))
                     .align_x(Alignment::Center),
-                button(text("+").size(size))
+                button(text("+").size(size).align_x(Alignment::Center).width(Fill))
                     .on_press(CartAction::Inc(line.gtin))
-                    .padding(pad),
+                    .padding(pad)
+                    .width(key),
                 text(total)
                     .size(size)
                     .width(Length::Fixed(if big { 140.0 } else { 90.0 }))
