@@ -41,23 +41,25 @@ fn xvfb() -> (Killed, String) {
             continue;
         }
         let display = format!(":{n}");
-        let child = Command::new("Xvfb")
-            .args([
-                &display,
-                "-screen",
-                "0",
-                &format!("{}x{}x24", SCREEN.0, SCREEN.1),
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb");
+        let child = Killed(
+            Command::new("Xvfb")
+                .args([
+                    &display,
+                    "-screen",
+                    "0",
+                    &format!("{}x{}x24", SCREEN.0, SCREEN.1),
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb"),
+        );
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(10) {
             if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                return (Killed(child), display);
+                return (child, display);
             }
             std::thread::sleep(Duration::from_millis(100));
         }
