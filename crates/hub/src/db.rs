@@ -155,9 +155,6 @@ pub enum HubError {
     /// was stored, and the same request later will be.
     #[error("{fault}: {detail}")]
     Storage { fault: StorageFault, detail: String },
-    /// A command the PostgreSQL backend does not have yet (docs/deploy-platform.md).
-    #[error("`smartstore-hub {what}` does not work on PostgreSQL yet: run it on a SQLite hub")]
-    NotOnPostgres { what: &'static str },
 }
 
 /// Why the database cannot take a request now; each is answered 503 with its own code
@@ -1454,18 +1451,7 @@ impl HubDb {
         let mut out = Vec::new();
         for row in rows {
             let (order_id, receipt, body, refunded, returns) = row.map_err(self.err())?;
-            let sold: smartstore_protocol::events::OrderPlaced =
-                serde_json::from_str(&body).map_err(|e| HubError::BadBatch(e.to_string()))?;
-            out.push(LedgerRow {
-                order_id: order_id.unwrap_or_default(),
-                receipt: receipt.unwrap_or_default(),
-                sold: sold.total,
-                refunded,
-                net: sold.total - refunded,
-                returns,
-                currency: sold.currency,
-                balanced: refunded <= sold.total,
-            });
+            out.push(ledger_row(order_id, receipt, &body, refunded, returns)?);
         }
         Ok(out)
     }
@@ -1488,22 +1474,8 @@ impl HubDb {
         let rows = stmt
             .query_map([store], |r| r.get::<_, String>(0))
             .map_err(self.err())?;
-        let mut reports = Vec::new();
-        for row in rows {
-            let body = row.map_err(self.err())?;
-            let Ok(r) = serde_json::from_str::<smartstore_domain::shift::ShiftReport>(&body) else {
-                continue;
-            };
-            let closed_day = r.closed_at.as_deref().and_then(|t| {
-                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                    .ok()
-                    .map(|t| t.to_offset(offset).date())
-            });
-            if closed_day == Some(day) {
-                reports.push(r);
-            }
-        }
-        Ok(smartstore_domain::shift::day_report(&reports))
+        let bodies = rows.collect::<Result<Vec<_>, _>>().map_err(self.err())?;
+        Ok(day_report_of(&bodies, day, offset))
     }
 
     /// Every refund to a payment code, oldest first.
@@ -1958,6 +1930,51 @@ pub(crate) fn payment_again(
         reason,
         payment_id,
     })
+}
+
+/// A ledger's row of a sale (its `order.placed` body) and what its returns refunded; both
+/// backends' `ledger`.
+pub(crate) fn ledger_row(
+    order_id: Option<String>,
+    receipt: Option<String>,
+    body: &str,
+    refunded: i64,
+    returns: u32,
+) -> Result<LedgerRow, HubError> {
+    let sold: smartstore_protocol::events::OrderPlaced =
+        serde_json::from_str(body).map_err(|e| HubError::BadBatch(e.to_string()))?;
+    Ok(LedgerRow {
+        order_id: order_id.unwrap_or_default(),
+        receipt: receipt.unwrap_or_default(),
+        sold: sold.total,
+        refunded,
+        net: sold.total - refunded,
+        returns,
+        currency: sold.currency,
+        balanced: refunded <= sold.total,
+    })
+}
+
+/// The day report of the Z reports (`shift.closed` bodies, in the store's order) whose shift
+/// closed on `day` in local time (`offset`); a body that is not a Z report is passed over.
+/// Both backends' `day_report`.
+pub(crate) fn day_report_of(
+    bodies: &[String],
+    day: time::Date,
+    offset: time::UtcOffset,
+) -> smartstore_domain::shift::ShiftReport {
+    let reports: Vec<smartstore_domain::shift::ShiftReport> = bodies
+        .iter()
+        .filter_map(|body| serde_json::from_str::<smartstore_domain::shift::ShiftReport>(body).ok())
+        .filter(|r| {
+            r.closed_at.as_deref().and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                    .ok()
+                    .map(|t| t.to_offset(offset).date())
+            }) == Some(day)
+        })
+        .collect();
+    smartstore_domain::shift::day_report(&reports)
 }
 
 /// The sale with `order_id` of `store` among `order.placed` bodies of one receipt number.

@@ -16,6 +16,7 @@ use tokio_postgres::error::SqlState;
 use uuid::Uuid;
 
 use smartstore_domain::money::Currency;
+use smartstore_domain::shift::ShiftReport;
 use smartstore_protocol::catalog_csv::{self, ImportFailure};
 use smartstore_protocol::events::EventKind;
 use smartstore_protocol::keys::{JwkSet, SigningKey};
@@ -26,10 +27,10 @@ use smartstore_protocol::wire::{
 };
 
 use crate::db::{
-    HubError, IssuedToken, PaymentHeld, ReceiptRecord, StorageFault, StoredEvent, check_batch,
-    check_new_refund, check_store_ids, collected_order, first_use_text, mint_token, now,
-    order_among, payment_again, platform_jwk, return_problem, returns_among, rfc3339,
-    sandbox_decision, token_digest,
+    HubError, IssuedToken, LedgerRow, PaymentHeld, PaymentRow, ReceiptRecord, StorageFault,
+    StoredEvent, check_batch, check_new_refund, check_store_ids, collected_order, day_report_of,
+    first_use_text, ledger_row, mint_token, now, order_among, payment_again, platform_jwk,
+    return_problem, returns_among, rfc3339, sandbox_decision, token_digest,
 };
 
 /// The PostgreSQL migrations, in order (`migrations/hub/postgres/`).
@@ -1552,6 +1553,89 @@ impl PgHub {
             returns: returns_among(&returns),
             names,
         }))
+    }
+
+    /// Every payment the platform holds, oldest first (see [`crate::db::HubDb::payments`]).
+    pub async fn payments(&self) -> Result<Vec<PaymentRow>, HubError> {
+        Ok(self
+            .client()
+            .await?
+            .query(
+                "SELECT reference, device_id, payment_id, code, amount, currency, status, reason, created_at, voided_at
+                 FROM payments ORDER BY created_at, reference",
+                &[],
+            )
+            .await
+            .map_err(classify)?
+            .iter()
+            .map(|r| PaymentRow {
+                reference: r.get(0),
+                device: r.get(1),
+                payment_id: r.get(2),
+                code: r.get(3),
+                amount: r.get(4),
+                currency: r.get(5),
+                status: r.get(6),
+                reason: r.get(7),
+                created_at: r.get(8),
+                voided_at: r.get(9),
+            })
+            .collect())
+    }
+
+    /// Per order: sold, refunded by its returns, what stands (see
+    /// [`crate::db::HubDb::ledger`]). Sales in the order the platform received them, to the
+    /// second as SQLite keeps it, then by device and sequence: the same order on both backends.
+    pub async fn ledger(&self) -> Result<Vec<LedgerRow>, HubError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT e.order_id, e.receipt, e.body,
+                   (SELECT COALESCE(SUM(r.total), 0)::bigint FROM returns r WHERE r.order_id = e.order_id),
+                   (SELECT count(*) FROM returns r WHERE r.order_id = e.order_id)
+                 FROM events e WHERE e.type = 'order.placed'
+                 ORDER BY date_trunc('second', e.received_at), e.device_id, e.seq",
+                &[],
+            )
+            .await
+            .map_err(classify)?;
+        rows.iter()
+            .map(|r| {
+                let returns: i64 = r.get(4);
+                ledger_row(
+                    r.get(0),
+                    r.get(1),
+                    r.get::<_, &str>(2),
+                    r.get(3),
+                    u32::try_from(returns).unwrap_or(u32::MAX),
+                )
+            })
+            .collect()
+    }
+
+    /// The report of a store's day from the Z reports its terminals sent (see
+    /// [`crate::db::HubDb::day_report`]).
+    pub async fn day_report(
+        &self,
+        store: &str,
+        day: time::Date,
+        offset: time::UtcOffset,
+    ) -> Result<ShiftReport, HubError> {
+        let bodies: Vec<String> = self
+            .client()
+            .await?
+            .query(
+                "SELECT e.body FROM events e JOIN devices d ON d.id = e.device_id
+                 WHERE e.type = 'shift.closed' AND d.store_id = $1 ORDER BY e.device_id, e.seq",
+                &[&store],
+            )
+            .await
+            .map_err(classify)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        Ok(day_report_of(&bodies, day, offset))
     }
 
     /// Every stored event, oldest first per device.

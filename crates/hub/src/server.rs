@@ -146,7 +146,7 @@ impl From<HubError> for ApiError {
                 api.body.message = format!("{fault}; nothing was stored, retry later");
                 api
             }
-            HubError::Db { .. } | HubError::NotOnPostgres { .. } => {
+            HubError::Db { .. } => {
                 tracing::error!("{e}");
                 ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

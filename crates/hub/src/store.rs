@@ -221,11 +221,6 @@ pub enum Admin {
     },
 }
 
-/// A command the PostgreSQL backend does not have yet.
-fn not_on_postgres<T>(what: &'static str) -> Result<T, HubError> {
-    Err(HubError::NotOnPostgres { what })
-}
-
 macro_rules! admin {
     ($(#[$doc:meta])* $name:ident ( $($arg:ident : $ty:ty),* ) -> $out:ty) => {
         $(#[$doc])*
@@ -286,6 +281,8 @@ impl Admin {
     admin!(store_batch(batch: &BatchPayload) -> u64);
     admin!(held_seq(device_id: &str) -> u64);
     admin!(take_payment(device: &str, req: &PaymentRequest) -> PaymentResponse);
+    admin!(void_payment(device: &str, reference: &str) -> PaymentResponse);
+    admin!(refund(device: &str, req: &RefundRequest) -> RefundResponse);
     admin!(events() -> Vec<crate::db::StoredEvent>);
     admin!(event_count() -> u64);
     admin!(device_count() -> u64);
@@ -312,29 +309,10 @@ impl Admin {
             .collect())
     }
 
-    pub fn day_report(
-        &mut self,
-        store: &str,
-        day: time::Date,
-        offset: time::UtcOffset,
-    ) -> Result<smartstore_domain::shift::ShiftReport, HubError> {
-        match self {
-            Admin::Sqlite(db) => db.day_report(store, day, offset),
-            Admin::Postgres { .. } => not_on_postgres("report"),
-        }
-    }
-
-    pub fn ledger(&mut self) -> Result<Vec<crate::db::LedgerRow>, HubError> {
-        match self {
-            Admin::Sqlite(db) => db.ledger(),
-            Admin::Postgres { .. } => not_on_postgres("ledger"),
-        }
-    }
-
-    pub fn payments(&mut self) -> Result<Vec<crate::db::PaymentRow>, HubError> {
-        match self {
-            Admin::Sqlite(db) => db.payments(),
-            Admin::Postgres { .. } => not_on_postgres("payments"),
-        }
-    }
+    admin!(
+        /// A store's day: the sum of the Z reports of the shifts closed that day.
+        day_report(store: &str, day: time::Date, offset: time::UtcOffset) -> smartstore_domain::shift::ShiftReport
+    );
+    admin!(ledger() -> Vec<crate::db::LedgerRow>);
+    admin!(payments() -> Vec<crate::db::PaymentRow>);
 }
