@@ -15,6 +15,15 @@ pub enum Symbology {
     Upce,
     Code128,
     Qr,
+    /// GS1 DataMatrix (or a plain one).
+    #[serde(rename = "datamatrix")]
+    DataMatrix,
+    /// GS1 DataBar Omnidirectional (and Stacked): a GTIN-14.
+    #[serde(rename = "databar")]
+    DataBar,
+    /// GS1 DataBar Expanded (and Expanded Stacked): a GS1 element string.
+    #[serde(rename = "databar-expanded")]
+    DataBarExpanded,
 }
 
 impl Symbology {
@@ -26,11 +35,14 @@ impl Symbology {
             Symbology::Upce => "upce",
             Symbology::Code128 => "code128",
             Symbology::Qr => "qr",
+            Symbology::DataMatrix => "datamatrix",
+            Symbology::DataBar => "databar",
+            Symbology::DataBarExpanded => "databar-expanded",
         }
     }
 
     pub fn is_linear(self) -> bool {
-        !matches!(self, Symbology::Qr)
+        !matches!(self, Symbology::Qr | Symbology::DataMatrix)
     }
 }
 

@@ -25,6 +25,7 @@ use super::frame::LumaFrame;
 use super::lines::{Line, RowHit, Threshold, Votes, binarise, read_row};
 use super::regions::{CELL, Region, RegionKind, find_regions, reach};
 use rxing::common::BitArray;
+use rxing::datamatrix::DataMatrixReader;
 use rxing::qrcode::QRCodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use smartstore_domain::gtin::{Gtin, check_digit};
@@ -195,6 +196,9 @@ fn formats() -> HashSet<BarcodeFormat> {
         BarcodeFormat::UPC_E,
         BarcodeFormat::CODE_128,
         BarcodeFormat::QR_CODE,
+        BarcodeFormat::DATA_MATRIX,
+        BarcodeFormat::RSS_14,
+        BarcodeFormat::RSS_EXPANDED,
     ]
     .into_iter()
     .collect()
@@ -208,6 +212,9 @@ pub(crate) fn symbology_of(format: BarcodeFormat) -> Option<Symbology> {
         BarcodeFormat::UPC_E => Symbology::Upce,
         BarcodeFormat::CODE_128 => Symbology::Code128,
         BarcodeFormat::QR_CODE => Symbology::Qr,
+        BarcodeFormat::DATA_MATRIX => Symbology::DataMatrix,
+        BarcodeFormat::RSS_14 => Symbology::DataBar,
+        BarcodeFormat::RSS_EXPANDED => Symbology::DataBarExpanded,
         _ => return None,
     })
 }
@@ -226,7 +233,10 @@ pub fn plausible(symbology: Symbology, text: &str) -> bool {
         Symbology::Ean8 => digits(8) && check_ok(),
         Symbology::Upca => digits(12) && check_ok(),
         Symbology::Upce => digits(8) && Gtin::from_upce(text).is_ok(),
-        Symbology::Code128 | Symbology::Qr => !text.is_empty(),
+        Symbology::DataBar => digits(14) && check_ok(),
+        Symbology::Code128 | Symbology::Qr | Symbology::DataMatrix | Symbology::DataBarExpanded => {
+            !text.is_empty()
+        }
     }
 }
 
@@ -339,6 +349,9 @@ impl Decoder {
         let big_unread = found.is_empty() && regions.iter().any(|r| r.cells >= BIG_REGION);
         if has_blocks || small || big_unread {
             self.qr_all(frame, Some(&regions), &mut found);
+            if !found.iter().any(|d| !d.symbology.is_linear()) {
+                self.datamatrix_pass(frame, &regions, &mut found);
+            }
         }
         if still && found.is_empty() && (small || !regions.is_empty()) {
             // Texture, but nothing read: whole rows and columns (a blurred code can leave no
@@ -351,11 +364,12 @@ impl Decoder {
                 self.qr_all(frame, Some(&regions), &mut found);
             }
         }
-        if found.is_empty() && self.effort == Effort::Still && !votes.is_empty()
+        if found.is_empty() && self.effort == Effort::Still && (!votes.is_empty() || barlike)
             || (found.is_empty() && small)
         {
-            // Something bar-like was read once but never confirmed: let rxing's own row
-            // scanner have a go over the whole frame.
+            // Something bar-like was read once but never confirmed, or bars were seen that no
+            // line read (a stacked DataBar): let rxing's own row scanner have a go over the
+            // whole frame.
             // One read by rxing alone is not trusted: see rxing_1d_pass.
             self.rxing_1d_pass(frame, &votes, &mut found);
         }
@@ -398,7 +412,12 @@ impl Decoder {
                 continue;
             }
             let d = one.remove(0);
-            if trusted(&d) || self.confirm_beside(frame, &r, &d) {
+            // A 2D code (DataMatrix) carries error correction of its own; rxing's DataBar
+            // scanner (the stacked kinds, which no single line reads) counts a symbol only
+            // when its halves were read on two rows and their checksum agrees.
+            let own_check = !d.symbology.is_linear()
+                || matches!(d.symbology, Symbology::DataBar | Symbology::DataBarExpanded);
+            if own_check || trusted(&d) || self.confirm_beside(frame, &r, &d) {
                 found.push(d);
                 return;
             }
@@ -711,6 +730,56 @@ impl Decoder {
             }
             from = found.len();
             self.qr_pass(&copy, found);
+        }
+    }
+
+    /// DataMatrix: rxing's reader over the whole frame, then around the largest block regions
+    /// (its detector looks from the middle of what it is given outwards). Each a step.
+    fn datamatrix_pass(&self, frame: &LumaFrame, regions: &[Region], found: &mut Vec<Detection>) {
+        let read = |f: &LumaFrame, found: &mut Vec<Detection>, (ox, oy): (f32, f32)| {
+            if !self.meter.step() {
+                return false;
+            }
+            let Ok(source) =
+                Luma8Source::new_with_slice(f.data(), f.width() as u32, f.height() as u32)
+            else {
+                return false;
+            };
+            let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+            let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, &self.hints) else {
+                return false;
+            };
+            let before = found.len();
+            if !push_result(&r, found, Points::Corners) {
+                return false;
+            }
+            for d in &mut found[before..] {
+                d.at = d.at.map(|(x, y)| (x + ox, y + oy));
+                d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
+            }
+            true
+        };
+        if read(frame, found, (0.0, 0.0)) {
+            return;
+        }
+        let blocks = regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Blocks && r.cells >= 2)
+            .take(MORE_QR);
+        for r in blocks {
+            let (x0, y0, x1, y1) = r.bbox;
+            let grow = ((x1 - x0).max(y1 - y0) as f32 / 2.0).max(CELL as f32);
+            let area = [
+                x0 as f32 - grow,
+                y0 as f32 - grow,
+                x1 as f32 + grow,
+                y1 as f32 + grow,
+            ];
+            if let Some((crop, at)) = frame.crop(area)
+                && read(&crop, found, at)
+            {
+                return;
+            }
         }
     }
 

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use rxing::common::BitArray;
+use rxing::oned::rss::expanded::RSSExpandedReader;
 use rxing::oned::{Code128Reader, MultiFormatUPCEANReader, OneDReader};
 use rxing::{DecodeHints, RXingResult};
 
@@ -302,7 +303,7 @@ fn modules(bits: &BitArray, span: (usize, usize), symbology: Symbology) -> f32 {
         Symbology::Ean13 | Symbology::Upca => 95.0,
         Symbology::Ean8 => 67.0,
         Symbology::Upce => 51.0,
-        Symbology::Code128 | Symbology::Qr => {
+        _ => {
             let runs = run_widths(bits, span.0, span.1).len();
             let chars = runs.saturating_sub(7) as f32 / 6.0;
             11.0 * chars + 13.0
@@ -313,6 +314,11 @@ fn modules(bits: &BitArray, span: (usize, usize), symbology: Symbology) -> f32 {
 /// True when `bits` is light for [`QUIET_MODULES`] modules before `span.0` and after `span.1`
 /// (bit coordinates; beyond the row counts as light: the padding is).
 pub fn quiet_zones(bits: &BitArray, span: (f32, f32), symbology: Symbology) -> bool {
+    if matches!(symbology, Symbology::DataBar | Symbology::DataBarExpanded) {
+        // DataBar needs no quiet zone (its finder patterns and checksum stand for it): two
+        // lines are its second check.
+        return true;
+    }
     let (a, b) = span_bits(bits, span);
     if b <= a {
         return false;
@@ -411,10 +417,16 @@ fn read_one(
         if got.is_none() && want_128 {
             got = Code128Reader.decode_row(0, bits, hints).ok();
         }
+        // GS1 DataBar Expanded, as far as one row holds it (Omnidirectional and the stacked
+        // kinds are left to rxing's own scanner, whose DataBar reader tallies rows).
+        if got.is_none() && want_128 {
+            got = RSSExpandedReader::default().decode_row(0, bits, hints).ok();
+        }
         // rxing's answer when it has one (kept only if plausible), else our EAN/UPC reader.
         let hit = match got {
             Some(r) => rxing_hit(&r, bits),
-            None if want_upcean => upcean::read(bits).filter(|(s, t, _)| plausible(*s, t)),
+            None if want_upcean => upcean::read(bits)
+                .filter(|(s, t, span)| plausible(*s, t) && upcean::guards_ok(bits, *span, *s)),
             None => None,
         };
         if reversed {
@@ -754,7 +766,8 @@ fn strength(s: Symbology) -> u8 {
         Symbology::Ean13 | Symbology::Upca => 3,
         Symbology::Ean8 => 2,
         Symbology::Upce => 1,
-        Symbology::Qr => 5,
+        Symbology::Qr | Symbology::DataMatrix => 5,
+        Symbology::DataBar | Symbology::DataBarExpanded => 4,
     }
 }
 

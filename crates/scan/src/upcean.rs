@@ -149,15 +149,15 @@ pub fn guards_ok(bits: &BitArray, span: Span, symbology: Symbology) -> bool {
     let (a, b) = super::lines::span_bits(bits, span);
     let w = super::lines::run_widths(bits, a, b);
     let count = 3 + 4 * half_digits + 5 + 4 * half_digits + 3;
-    if w.len() != count {
-        // Blur can merge or split a run where rxing still read the digits: not judged here.
-        return true;
+    if w.len() < 6 {
+        return false;
     }
     let m = w.iter().sum::<f32>() / (11 + 14 * half_digits) as f32;
+    let ends = guard_pairs_ok(&w[..3], m) && guard_pairs_ok(&w[w.len() - 3..], m);
+    // Blur can merge or split a run inside where the digits were still read: the middle
+    // guard is found by counting runs, so it is judged only when the count is right.
     let middle = 3 + 4 * half_digits;
-    guard_pairs_ok(&w[..3], m)
-        && guard_pairs_ok(&w[middle..middle + 5], m)
-        && guard_pairs_ok(&w[count - 3..], m)
+    ends && (w.len() != count || guard_pairs_ok(&w[middle..middle + 5], m))
 }
 
 /// Where a symbol lies along a bit row: from its first bar to the end of its last (bits).

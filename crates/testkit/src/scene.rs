@@ -14,6 +14,9 @@ fn format_of(s: Symbology) -> BarcodeFormat {
         Symbology::Upce => BarcodeFormat::UPC_E,
         Symbology::Code128 => BarcodeFormat::CODE_128,
         Symbology::Qr => BarcodeFormat::QR_CODE,
+        Symbology::DataMatrix => BarcodeFormat::DATA_MATRIX,
+        Symbology::DataBar => BarcodeFormat::RSS_14,
+        Symbology::DataBarExpanded => BarcodeFormat::RSS_EXPANDED,
     }
 }
 
@@ -239,6 +242,12 @@ pub fn random_text(symbology: Symbology, rng: &mut fastrand::Rng) -> String {
                 .map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"[rng.usize(0..34)]))
                 .collect();
             format!("SS1-{tail}")
+        }
+        // GS1: a GTIN-14 (DataBar), with a weight (DataBar Expanded, DataMatrix).
+        Symbology::DataBar => with_check(digits(rng, 13)),
+        Symbology::DataBarExpanded | Symbology::DataMatrix => {
+            let gtin = with_check(digits(rng, 13));
+            format!("01{gtin}3103{:06}", rng.u32(1..100_000))
         }
         Symbology::Qr => {
             let n = rng.usize(8..40);
