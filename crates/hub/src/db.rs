@@ -199,6 +199,28 @@ pub struct HubDb {
     path: PathBuf,
 }
 
+/// A SQLite error as the hub's: the file read-only (`SQLITE_READONLY`: a read-only file or
+/// file system) or full (`SQLITE_FULL`: the disk, or the file's page limit) is a
+/// [`HubError::Storage`] fault, answered 503 with its reason as on PostgreSQL; the rest is
+/// [`HubError::Db`].
+pub(crate) fn sqlite_error(path: &Path, e: rusqlite::Error) -> HubError {
+    let fault = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ReadOnly) => Some(StorageFault::ReadOnly),
+        Some(rusqlite::ErrorCode::DiskFull) => Some(StorageFault::Full),
+        _ => None,
+    };
+    match fault {
+        Some(fault) => HubError::Storage {
+            fault,
+            detail: format!("{}: {e}", path.display()),
+        },
+        None => HubError::Db {
+            path: path.to_owned(),
+            detail: e.to_string(),
+        },
+    }
+}
+
 pub(crate) fn now() -> String {
     rfc3339(time::OffsetDateTime::now_utc())
 }
@@ -219,10 +241,7 @@ pub(crate) fn rfc3339(t: time::OffsetDateTime) -> String {
 
 impl HubDb {
     pub fn open(path: &Path) -> Result<HubDb, HubError> {
-        let db_err = |e: rusqlite::Error| HubError::Db {
-            path: path.to_owned(),
-            detail: e.to_string(),
-        };
+        let db_err = |e: rusqlite::Error| sqlite_error(path, e);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| HubError::Db {
                 path: dir.to_owned(),
@@ -266,10 +285,7 @@ impl HubDb {
     /// Tokens stored before they were kept as digests (migration hub/0004) become digests.
     fn digest_plain_tokens(&mut self) -> Result<(), HubError> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
         let plain: Vec<String> = {
             let mut stmt = tx
@@ -290,10 +306,7 @@ impl HubDb {
     }
 
     fn err(&self) -> impl Fn(rusqlite::Error) -> HubError + '_ {
-        move |e| HubError::Db {
-            path: self.path.clone(),
-            detail: e.to_string(),
-        }
+        move |e| sqlite_error(&self.path, e)
     }
 
     fn migrate(&mut self) -> Result<(), HubError> {
@@ -499,10 +512,7 @@ impl HubDb {
             .map_err(|e| HubError::BadBatch(format!("public_key: {e}")))?;
         let keys = self.platform_keys()?;
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -611,10 +621,7 @@ impl HubDb {
     pub fn store_batch(&mut self, batch: &BatchPayload) -> Result<u64, HubError> {
         let views = check_batch(batch)?;
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -852,10 +859,7 @@ impl HubDb {
         default_currency: Currency,
     ) -> Result<u64, HubError> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -930,10 +934,7 @@ impl HubDb {
         lines: &[PickupLine],
     ) -> Result<(), HubError> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let lines = serde_json::to_string(lines).map_err(|e| HubError::BadBatch(e.to_string()))?;
         let tx = self
             .conn
@@ -989,10 +990,7 @@ impl HubDb {
 
     pub fn revoke_coupon(&mut self, coupon_id: &str, reason: &str) -> Result<(), HubError> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -1122,15 +1120,9 @@ impl HubDb {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| HubError::Db {
-                path: self.path.clone(),
-                detail: e.to_string(),
-            })?;
+            .map_err(|e| sqlite_error(&self.path, e))?;
         let path = self.path.clone();
-        let err = move |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = move |e: rusqlite::Error| sqlite_error(&path, e);
         let row: Option<(String, String, Option<String>, String)> = tx
             .query_row(
                 "SELECT payment_id, status, reason, device_id FROM payments WHERE reference = ?1",
@@ -1224,10 +1216,7 @@ impl HubDb {
         pin_hash: &str,
     ) -> Result<(), HubError> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -1355,10 +1344,7 @@ impl HubDb {
         req: &smartstore_protocol::wire::RefundRequest,
     ) -> Result<smartstore_protocol::wire::RefundResponse, HubError> {
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -1511,6 +1497,24 @@ impl HubDb {
         rows.collect::<Result<_, _>>().map_err(self.err())
     }
 
+    /// Caps this connection's file at `pages` pages (`PRAGMA max_page_count`; SQLite keeps it
+    /// no lower than the file's size): past it, writes fail with `SQLITE_FULL` as on a full
+    /// disk. Returns the cap in force. The full-disk tests use it.
+    pub fn set_max_page_count(&self, pages: u64) -> Result<u64, HubError> {
+        self.conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })
+            .map_err(self.err())
+    }
+
+    /// The file's size in pages (`PRAGMA page_count`).
+    pub fn page_count(&self) -> Result<u64, HubError> {
+        self.conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .map_err(self.err())
+    }
+
     pub fn event_count(&self) -> Result<u64, HubError> {
         self.conn
             .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
@@ -1527,10 +1531,7 @@ impl HubDb {
         check_store_ids(stores)?;
         let rng = ring::rand::SystemRandom::new();
         let path = self.path.clone();
-        let err = |e: rusqlite::Error| HubError::Db {
-            path: path.clone(),
-            detail: e.to_string(),
-        };
+        let err = |e: rusqlite::Error| sqlite_error(&path, e);
         let created = now();
         let expires = rfc3339(time::OffsetDateTime::now_utc() + valid);
         let pin = self.ca_fingerprint()?;
@@ -1755,10 +1756,7 @@ fn record_return(
     device: &str,
     e: &BatchEvent,
 ) -> Result<Option<String>, HubError> {
-    let db = |x: rusqlite::Error| HubError::Db {
-        path: PathBuf::new(),
-        detail: x.to_string(),
-    };
+    let db = |x: rusqlite::Error| sqlite_error(Path::new(""), x);
     let Ok(r) = serde_json::from_str::<smartstore_protocol::events::OrderReturned>(e.body.get())
     else {
         return Ok(Some("not a readable order.returned".into()));

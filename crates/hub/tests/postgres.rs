@@ -5,10 +5,9 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -16,61 +15,8 @@ use serde_json::{Value, json};
 use smartstore_hub::store::Admin;
 use smartstore_protocol::keys::SigningKey;
 use support::postgres::Cluster;
+use support::process::HubProcess;
 use support::{post_batch, signed_batch};
-
-/// A `smartstore-hub serve` process on the database; killed when dropped.
-struct HubProcess {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl HubProcess {
-    fn start(db: &str, log: &Path) -> HubProcess {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_smartstore-hub"))
-            .args(["--db", db, "serve", "--listen"])
-            .arg(format!("127.0.0.1:{port}"))
-            .env("SMARTSTORE_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(log)
-                    .expect("log"),
-            )
-            .spawn()
-            .expect("start smartstore-hub");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the hub says where it listens");
-        assert!(
-            line.starts_with("listening on"),
-            "hub did not start: {line} {}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
-        HubProcess {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 struct Device {
     key: SigningKey,
@@ -361,4 +307,115 @@ fn migrate_applies_the_schema_once_and_makes_the_event_partitions() {
         .expect("run smartstore-hub");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer smartstore-hub"));
+}
+
+/// A small tmpfs mounted for a test (root only), unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `mb` megabytes at a new directory, owned by nobody (the cluster's user). Panics, saying
+    /// why, when the mount is refused (not root, or no CAP_SYS_ADMIN).
+    fn mount(mb: u32) -> SmallDisk {
+        let dir = tempfile::Builder::new()
+            .prefix("smartstore-small-")
+            .tempdir()
+            .expect("tempdir");
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={mb}m,mode=0755"))
+            .arg("tmpfs")
+            .arg(dir.path())
+            .output()
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "a full disk for PostgreSQL needs a small tmpfs, and mounting one needs root: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = Command::new("chown")
+            .args(["nobody:"])
+            .arg(dir.path())
+            .output()
+            .expect("chown");
+        assert!(out.status.success(), "chown: {out:?}");
+        SmallDisk { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills what is left of it with a file of root's; returns that file.
+    fn fill(&self) -> PathBuf {
+        use std::io::Write;
+        let filler = self.path().join("filler");
+        let mut f = std::fs::File::create(&filler).expect("filler");
+        let chunk = vec![0u8; 64 * 1024];
+        while f.write_all(&chunk).is_ok() {}
+        let _ = f.flush();
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).output();
+    }
+}
+
+#[test]
+#[ignore = "needs PostgreSQL (Debian's postgresql) and root (a small tmpfs): .ci/run runs it with --ignored"]
+fn a_full_disk_is_a_503_with_its_reason_and_nothing_is_lost_or_doubled() {
+    // Declared first, dropped last: unmounted once the cluster has stopped.
+    let disk = SmallDisk::mount(48);
+    let cluster = Cluster::start();
+    // The hub's database in a tablespace on the small disk: its tables and their growth there.
+    let space = disk.path().join("pg");
+    std::fs::create_dir(&space).expect("tablespace dir");
+    let out = Command::new("chown")
+        .arg("nobody:")
+        .arg(&space)
+        .output()
+        .expect("chown");
+    assert!(out.status.success(), "chown: {out:?}");
+    cluster.psql(
+        "postgres",
+        &format!("CREATE TABLESPACE small LOCATION '{}'", space.display()),
+    );
+    cluster.psql("postgres", "CREATE DATABASE hubfull TABLESPACE small");
+    let url = cluster.url("hubfull");
+    let mut admin = Admin::open(&url, 2).expect("hub db");
+    let device = enrol(&mut admin, "SH001");
+    let hub_log = log(&cluster, "hub.log");
+    let hub = HubProcess::start(&url, &hub_log);
+    let first = signed_batch(&device.key, &device.id, 1, events(&device, 1, 50));
+    assert!(deliver(&[hub.addr], &device, &first, 50).is_empty());
+    // The disk fills up (another program's file): the next batch's events need new pages.
+    let filler = disk.fill();
+    let mut bodies = events(&device, 51, 400);
+    for e in &mut bodies {
+        e["body"]["pad"] = json!("x".repeat(2_000));
+    }
+    let big = signed_batch(&device.key, &device.id, 51, bodies);
+    let r = post_batch(hub.addr, &device.key, &device.id, &big).expect("an answer");
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(r.body.contains("\"error\":\"storage_full\""), "{}", r.body);
+    assert!(r.body.contains("out of disk space"), "{}", r.body);
+    let text = std::fs::read_to_string(&hub_log).expect("hub log");
+    assert!(
+        text.contains("the platform's database is out of disk space"),
+        "the hub's log says why: {text}"
+    );
+    assert_eq!(stored(&cluster, "hubfull", &device), (50, 50, 50));
+    // Room again: the terminal's retry is stored, once.
+    std::fs::remove_file(filler).expect("free the disk");
+    deliver(&[hub.addr], &device, &big, 450);
+    let again = post_batch(hub.addr, &device.key, &device.id, &big).expect("an answer");
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(stored(&cluster, "hubfull", &device), (450, 450, 450));
+    drop(hub);
+    drop(admin);
+    drop(cluster);
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod postgres;
+pub mod process;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -434,4 +435,21 @@ pub fn try_http(
         headers,
         body: body.to_owned(),
     })
+}
+
+/// `n` small events of `device` from sequence `first` on, their ids made of the device's and
+/// the sequence number (`pad` bytes of filler in each body).
+pub fn notes(device: &str, first: u64, n: u64, pad: usize) -> Vec<Value> {
+    (first..first + n)
+        .map(|seq| {
+            json!({
+                "seq": seq,
+                "event_id": format!("{device}-{seq}"),
+                "type": "test.note",
+                "order_id": null,
+                "created_at": "2026-11-11T00:00:00Z",
+                "body": {"n": seq, "pad": "x".repeat(pad)},
+            })
+        })
+        .collect()
 }

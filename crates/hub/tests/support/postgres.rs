@@ -40,7 +40,8 @@ fn bin_dir() -> Option<PathBuf> {
     dirs.pop()
 }
 
-fn is_root() -> bool {
+/// Whether the tests run as root (then servers run as `nobody`).
+pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -1,0 +1,79 @@
+//! `smartstore-hub serve` as a process of its own, as an operator runs it: on a SQLite file or
+//! a PostgreSQL URL, on a free loopback port, its log in a file; killed when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+pub struct HubProcess {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+/// A free loopback port (free when asked: the caller binds it soon after).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+impl HubProcess {
+    pub fn start(db: &str, log: &Path) -> HubProcess {
+        HubProcess::start_as(&[], db, log)
+    }
+
+    /// As [`HubProcess::start`], run through `as_user` (`runuser -u nobody --`, or nothing).
+    pub fn start_as(as_user: &[String], db: &str, log: &Path) -> HubProcess {
+        let port = free_port();
+        let bin = env!("CARGO_BIN_EXE_smartstore-hub");
+        let mut cmd = match as_user.split_first() {
+            Some((first, rest)) => {
+                let mut c = Command::new(first);
+                c.args(rest).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let mut child = cmd
+            .args(["--db", db, "serve", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .env("SMARTSTORE_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(log)
+                    .expect("log"),
+            )
+            .spawn()
+            .expect("start smartstore-hub");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the hub says where it listens");
+        assert!(
+            line.starts_with("listening on"),
+            "hub did not start: {line} {}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        HubProcess {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
