@@ -38,22 +38,20 @@ fn a_read_only_database_file_is_a_503_with_its_reason_and_the_hub_log_says_so() 
     let device = enrolled.device_id;
     drop(admin);
     // Root writes through any mode: the hub then runs as nobody, owning the directory.
-    let as_user: Vec<String> = if support::postgres::is_root() {
+    let as_user = support::process::nobody_if_root();
+    if as_user.is_some() {
         let out = Command::new("chown")
             .args(["-R", "nobody:"])
             .arg(dir.path())
             .output()
             .expect("chown");
         assert!(out.status.success(), "chown: {out:?}");
-        ["runuser", "-u", "nobody", "--"].map(String::from).to_vec()
-    } else {
-        Vec::new()
-    };
+    }
     set_mode(&db, 0o444);
     let log = dir.path().join("hub.log");
     let jws = signed_batch(&key, &device, 1, notes(&device, 1, 5, 10));
     {
-        let hub = HubProcess::start_as(&as_user, &url, &log);
+        let hub = HubProcess::start_as(as_user, &url, &log);
         let r = post_batch(hub.addr, &key, &device, &jws).expect("an answer");
         assert_eq!(r.status, 503, "{}", r.body);
         assert!(
@@ -70,7 +68,7 @@ fn a_read_only_database_file_is_a_503_with_its_reason_and_the_hub_log_says_so() 
     }
     // Writable again (and the hub restarted): the same batch is stored, once.
     set_mode(&db, 0o644);
-    let hub = HubProcess::start_as(&as_user, &url, &log);
+    let hub = HubProcess::start_as(as_user, &url, &log);
     for _ in 0..2 {
         let r = post_batch(hub.addr, &key, &device, &jws).expect("an answer");
         assert_eq!(r.status, 200, "{}", r.body);

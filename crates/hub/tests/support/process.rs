@@ -19,23 +19,39 @@ pub fn free_port() -> u16 {
         .port()
 }
 
+/// `nobody`'s user and group ids when the tests run as root (root writes through any file
+/// mode, so a test of a read-only file runs the hub as nobody); `None` otherwise.
+pub fn nobody_if_root() -> Option<(u32, u32)> {
+    if !super::postgres::is_root() {
+        return None;
+    }
+    let id = |flag: &str| -> u32 {
+        let out = Command::new("id")
+            .args([flag, "nobody"])
+            .output()
+            .expect("id nobody");
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .expect("nobody's id")
+    };
+    Some((id("-u"), id("-g")))
+}
+
 impl HubProcess {
     pub fn start(db: &str, log: &Path) -> HubProcess {
-        HubProcess::start_as(&[], db, log)
+        HubProcess::start_as(None, db, log)
     }
 
-    /// As [`HubProcess::start`], run through `as_user` (`runuser -u nobody --`, or nothing).
-    pub fn start_as(as_user: &[String], db: &str, log: &Path) -> HubProcess {
+    /// As [`HubProcess::start`], as the user and group `user` if given (the hub itself, not a
+    /// wrapper such as runuser, so that killing it kills the hub).
+    pub fn start_as(user: Option<(u32, u32)>, db: &str, log: &Path) -> HubProcess {
+        use std::os::unix::process::CommandExt;
         let port = free_port();
-        let bin = env!("CARGO_BIN_EXE_smartstore-hub");
-        let mut cmd = match as_user.split_first() {
-            Some((first, rest)) => {
-                let mut c = Command::new(first);
-                c.args(rest).arg(bin);
-                c
-            }
-            None => Command::new(bin),
-        };
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_smartstore-hub"));
+        if let Some((uid, gid)) = user {
+            cmd.uid(uid).gid(gid);
+        }
         let mut child = cmd
             .args(["--db", db, "serve", "--listen"])
             .arg(format!("127.0.0.1:{port}"))
