@@ -22,7 +22,7 @@ use rxing::{
 };
 
 use super::frame::LumaFrame;
-use super::lines::{Line, RowHit, Threshold, Votes, binarise, read_row};
+use super::lines::{DataBarTally, Line, RowHit, Threshold, Votes, binarise, read_row};
 use super::regions::{CELL, Region, RegionKind, find_regions, reach};
 use rxing::common::BitArray;
 use rxing::datamatrix::DataMatrixReader;
@@ -186,6 +186,9 @@ struct Scratch {
     hits: Vec<RowHit>,
     /// The symbols the current line has voted for.
     voted: Vec<(Symbology, String)>,
+    /// rxing's DataBar reader counts each half of a symbol over the rows it is given: one
+    /// for the lines read forwards, one for them backwards, across the whole decode.
+    databar: DataBarTally,
 }
 
 fn formats() -> HashSet<BarcodeFormat> {
@@ -622,6 +625,9 @@ impl Decoder {
         for rule in RULES {
             binarise(&s.samples, rule, &mut s.bits);
             read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
+            if s.hits.is_empty() {
+                s.databar.read(&mut s.bits, &self.hints, &mut s.hits);
+            }
             if s.hits.is_empty() {
                 continue;
             }

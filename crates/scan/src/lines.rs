@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use rxing::common::BitArray;
+use rxing::oned::rss::RSS14Reader;
 use rxing::oned::rss::expanded::RSSExpandedReader;
 use rxing::oned::{Code128Reader, MultiFormatUPCEANReader, OneDReader};
 use rxing::{DecodeHints, RXingResult};
@@ -443,6 +444,46 @@ fn read_one(
         }
     }
     None
+}
+
+/// GS1 DataBar Omnidirectional on scan lines: rxing's reader wants each half of a symbol seen
+/// on two rows before it answers (a tally it keeps), so one reader is fed every line of a
+/// decode, and a second one the same lines backwards (a line may cross the symbol either way).
+#[derive(Default)]
+pub struct DataBarTally {
+    forwards: RSS14Reader,
+    backwards: RSS14Reader,
+}
+
+impl DataBarTally {
+    /// Reads `bits` (left as it was) into `out` when the tally completes a symbol there.
+    pub fn read(&mut self, bits: &mut BitArray, hints: &DecodeHints, out: &mut Vec<RowHit>) {
+        let mut hit = self
+            .forwards
+            .decode_row(0, bits, hints)
+            .ok()
+            .and_then(|r| rxing_hit(&r, bits));
+        if hit.is_none() {
+            bits.reverse();
+            let last = bits.get_size() as f32;
+            hit = self
+                .backwards
+                .decode_row(0, bits, hints)
+                .ok()
+                .and_then(|r| rxing_hit(&r, bits))
+                .map(|(s, t, (a, b))| (s, t, (last - b, last - a)));
+            bits.reverse();
+        }
+        if let Some((symbology, text, (start, end))) = hit {
+            out.push(RowHit {
+                symbology,
+                text,
+                start: start - QUIET as f32,
+                end: end - QUIET as f32,
+                quiet: true,
+            });
+        }
+    }
 }
 
 /// A plausible result of one of our symbologies, with where the symbol lies in bits.

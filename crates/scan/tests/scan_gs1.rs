@@ -37,14 +37,19 @@ fn databar_of_every_kind_is_read_as_a_still() {
 }
 
 #[test]
-fn databar_expanded_is_read_live_too() {
-    let found = Decoder::new(Effort::Stream).decode(&fixture("databar-expanded.png"));
-    assert!(
-        found
-            .iter()
-            .any(|d| d.symbology == Symbology::DataBarExpanded),
-        "{found:?}"
-    );
+fn databar_is_read_live_too() {
+    let live = Decoder::new(Effort::Stream);
+    for (name, symbology) in [
+        ("databar-omni.png", Symbology::DataBar),
+        ("databar-stacked.png", Symbology::DataBar),
+        ("databar-expanded.png", Symbology::DataBarExpanded),
+    ] {
+        let found = live.decode(&fixture(name));
+        assert!(
+            found.iter().any(|d| d.symbology == symbology),
+            "{name}: {found:?}"
+        );
+    }
 }
 
 #[test]
