@@ -106,6 +106,7 @@ pub struct UiArgs {
     /// Open a particular screen: kiosk-shopping, setup-enrol, setup-camera, setup-connection,
     /// setup-diagnostics, counter-returns (the --scan texts are receipts), counter-void,
     /// counter-shift, counter-x (the shift desk's X report), counter-close (its blind count),
+    /// counter-age-call (a kiosk's age check waiting, being approved),
     /// customer (the customer display's window), kiosk-checkout.
     #[arg(long)]
     pub screen: Option<String>,
@@ -349,6 +350,7 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
             "counter-shift" => Some(crate::ui::counter::Opening::Shift),
             "counter-x" => Some(crate::ui::counter::Opening::ShiftDesk),
             "counter-close" => Some(crate::ui::counter::Opening::ShiftCount),
+            "counter-age-call" => Some(crate::ui::counter::Opening::AgeCall),
             _ => None,
         },
         shoot_customer: screen == "customer",

@@ -153,3 +153,24 @@ for size in 1366x768 1920x1080; do
     done
 done
 fi
+
+# Issue 19 (SHOTS=issue19): every kiosk screen, the counter with an age-restricted line, a kiosk's
+# age check being approved at the counter, and setup, from the smallest kiosk screen (1024x600)
+# to 1920x1080, in both languages.
+if [ "${SHOTS:-all}" = all ] || [ "$SHOTS" = issue19 ]; then
+BEER=6961170200949
+for size in 1024x600 1366x768 1920x1080; do
+    for lang in en zh-CN; do
+        export SMARTSTORE_WINDOW_SIZE=$size
+        XVFB_SCREEN=$size shot "kiosk-attract-$lang-$size" "$WORK/ka-$lang-$size" --mode kiosk --lang "$lang"
+        XVFB_SCREEN=$size shot "kiosk-shopping-$lang-$size" "$WORK/ks-$lang-$size" --mode kiosk --lang "$lang" --screen kiosk-shopping "${CART[@]}"
+        CAMERA=none XVFB_SCREEN=$size shot "kiosk-checkout-$lang-$size" "$WORK/kc-$lang-$size" --mode kiosk --lang "$lang" --screen kiosk-checkout "${CART[@]}"
+        CAMERA=none XVFB_SCREEN=$size shot "kiosk-age-$lang-$size" "$WORK/kg-$lang-$size" --mode kiosk --lang "$lang" --screen kiosk-checkout --scan "$BEER"
+        CAMERA=none XVFB_SCREEN=$size shot "counter-age-$lang-$size" "$WORK/cg-$lang-$size" --mode counter --lang "$lang" --scan "$BEER" --scan 6921000000019
+        CAMERA=none XVFB_SCREEN=$size shot "counter-age-call-$lang-$size" "$WORK/cac-$lang-$size" --mode counter --lang "$lang" --screen counter-age-call "${CART[@]}"
+        XVFB_SCREEN=$size shot "setup-language-$lang-$size" "$WORK/sl-$lang-$size" --mode setup --lang "$lang"
+        XVFB_SCREEN=$size shot "setup-enrol-$lang-$size" "$WORK/se-$lang-$size" --mode setup --lang "$lang" --screen setup-enrol
+        unset SMARTSTORE_WINDOW_SIZE
+    done
+done
+fi

@@ -241,6 +241,22 @@ impl App {
         if returns {
             app.counter.update(counter::Message::OpenReturns, app.lang);
         }
+        if app.mode == Mode::Counter
+            && app.options.counter_opening == Some(counter::Opening::AgeCall)
+        {
+            // A kiosk of the demo store asking for an age check, the form being filled in.
+            let call = crate::assist::Call::age_check("DEMO", "K01");
+            let id = call.call.clone();
+            let from = std::net::SocketAddr::from(([127, 0, 0, 1], crate::assist::PORT));
+            for m in [
+                counter::Message::HelpCall(call, from),
+                counter::Message::AgeApproveOpen(id),
+                counter::Message::AgeStaffId("C1".into()),
+                counter::Message::AgePin("1357".into()),
+            ] {
+                app.counter.update(m, app.lang);
+            }
+        }
         for s in app.options.scans.clone() {
             if returns {
                 tasks.push(app.run(Target::Counter, Effect::FindReceipt(s)));

@@ -124,6 +124,8 @@ pub enum Opening {
     ShiftDesk,
     /// The shift desk counting the drawer for the blind close.
     ShiftCount,
+    /// A kiosk's age check waiting, with the approval form open (screenshots).
+    AgeCall,
 }
 
 /// What a supervisor's approval is asked for.
