@@ -667,7 +667,7 @@ impl Decoder {
     /// its texture showed only coarser), on the frame with the codes read blanked.
     fn qr_all(&self, frame: &LumaFrame, regions: Option<&[Region]>, found: &mut Vec<Detection>) {
         let from = found.len();
-        self.qr_pass(frame, found);
+        self.qr_pass(frame, found, true);
         if found.len() == from {
             return;
         }
@@ -714,7 +714,7 @@ impl Decoder {
                 crop.fill_rect([g[0] - ox, g[1] - oy, g[2] - ox, g[3] - oy], 255);
             }
             let before = found.len();
-            self.qr_pass(&crop, found);
+            self.qr_pass(&crop, found, false);
             for d in &mut found[before..] {
                 d.at = d.at.map(|(x, y)| (x + ox, y + oy));
                 d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
@@ -735,12 +735,12 @@ impl Decoder {
                 }
             }
             from = found.len();
-            self.qr_pass(&copy, found);
+            self.qr_pass(&copy, found, false);
         }
     }
 
-    /// DataMatrix: rxing's reader over the whole frame, then around the largest block regions
-    /// (its detector looks from the middle of what it is given outwards). Each a step.
+    /// DataMatrix around the largest block regions (its detector looks from the middle of what
+    /// it is given outwards; the whole frame had its look in the QR pass). Each a step.
     fn datamatrix_pass(&self, frame: &LumaFrame, regions: &[Region], found: &mut Vec<Detection>) {
         let read = |f: &LumaFrame, found: &mut Vec<Detection>, (ox, oy): (f32, f32)| {
             if !self.meter.step() {
@@ -765,9 +765,6 @@ impl Decoder {
             }
             true
         };
-        if read(frame, found, (0.0, 0.0)) {
-            return;
-        }
         let blocks = regions
             .iter()
             .filter(|r| r.kind == RegionKind::Blocks && r.cells >= 2)
@@ -792,7 +789,9 @@ impl Decoder {
     /// rxing's quick finder-pattern search first (most codes, at every module size of the
     /// sweep test), then on a global threshold; a still searches "harder" for those two. Each
     /// search is a step of the budget.
-    fn qr_pass(&self, frame: &LumaFrame, found: &mut Vec<Detection>) {
+    /// With `datamatrix`, rxing's DataMatrix reader also looks at the frame, on the same
+    /// binarised bitmap (binarising a whole frame costs as much as a search).
+    fn qr_pass(&self, frame: &LumaFrame, found: &mut Vec<Detection>, datamatrix: bool) {
         if !self.meter.step() {
             return;
         }
@@ -803,6 +802,13 @@ impl Decoder {
         };
         let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source.clone()));
         if self.try_hints(&mut bitmap, found, &self.qr_quick) {
+            return;
+        }
+        if datamatrix
+            && self.meter.step()
+            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, &self.hints)
+            && push_result(&r, found, Points::Corners)
+        {
             return;
         }
         let second = match self.effort {
