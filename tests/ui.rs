@@ -1435,9 +1435,33 @@ fn the_kiosk_makes_collect_orders_and_types_addresses_on_screen() {
     assert_eq!(orders[0].fulfil, "collect");
 }
 
+/// A kiosk's call, sent: the kiosk waits for the answer on its own thread, as the window does,
+/// and the counter's ear hears it (the call and where it came from).
+fn sent_and_heard(
+    effects: &[(Target, Effect)],
+    listener: &smartstore::assist::Listener,
+) -> (
+    Target,
+    std::thread::JoinHandle<smartstore::ui::effect::Outcome>,
+    smartstore::assist::Call,
+    std::net::SocketAddr,
+) {
+    let [(target, effect)] = effects else {
+        panic!("one effect: {effects:?}")
+    };
+    let effect = effect.clone();
+    let waiting = std::thread::spawn(move || smartstore::ui::effect::assist(effect));
+    let (call, from) = loop {
+        if let Some(c) = listener.next(Duration::from_secs(5)).expect("hear") {
+            break c;
+        }
+    };
+    (*target, waiting, call, from)
+}
+
 #[test]
 fn a_kiosks_call_for_assistance_reaches_the_counter_and_its_answer_comes_back() {
-    use smartstore::assist::{Call, Listener};
+    use smartstore::assist::Listener;
     // The counter's ear, on loopback (the window binds 0.0.0.0:47808 and hears broadcasts).
     let listener = Listener::bind("127.0.0.1:0".parse().expect("addr"), "DEMO").expect("listen");
     let ear = listener.local_addr().expect("addr");
@@ -1446,17 +1470,7 @@ fn a_kiosks_call_for_assistance_reaches_the_counter_and_its_answer_comes_back() 
     kiosk.click(Lang::En.native_name());
     let effects = kiosk.click_held(&t(EN, "kiosk-help"));
     kiosk.assert_sees(&t(EN, "kiosk-help-called"));
-    let [(target, effect)] = effects.as_slice() else {
-        panic!("one effect: {effects:?}")
-    };
-    // The kiosk waits for the answer on its own thread, as the window does.
-    let (target, effect) = (*target, effect.clone());
-    let waiting = std::thread::spawn(move || smartstore::ui::effect::assist(effect));
-    let (call, from): (Call, _) = loop {
-        if let Some(c) = listener.next(Duration::from_secs(5)).expect("hear") {
-            break c;
-        }
-    };
+    let (target, waiting, call, from) = sent_and_heard(&effects, &listener);
     assert_eq!(call.terminal, "T01");
     // The counter shows the call until a clerk answers it.
     let mut counter = Term::new(Mode::Counter);
@@ -1474,7 +1488,7 @@ fn a_kiosks_call_for_assistance_reaches_the_counter_and_its_answer_comes_back() 
 
 #[test]
 fn a_kiosks_age_check_is_approved_from_the_counter_with_a_pin_and_a_signed_answer() {
-    use smartstore::assist::{Call, Kind, Listener};
+    use smartstore::assist::{Kind, Listener};
     use smartstore_protocol::keys::{SigningKey, b64};
     use smartstore_protocol::wire::{DeviceKey, StaffMember};
     // The counter: enrolled (its device key on disk), with a clerk who has a PIN.
@@ -1524,16 +1538,7 @@ fn a_kiosks_age_check_is_approved_from_the_counter_with_a_pin_and_a_signed_answe
     kiosk.assert_sees(&t(EN, "kiosk-age-title"));
     let effects = kiosk.click_held(&t(EN, "kiosk-age-ask"));
     kiosk.assert_sees(&t(EN, "kiosk-age-asked"));
-    let [(target, effect)] = effects.as_slice() else {
-        panic!("one effect: {effects:?}")
-    };
-    let (target, effect) = (*target, effect.clone());
-    let waiting = std::thread::spawn(move || smartstore::ui::effect::assist(effect));
-    let (call, from): (Call, _) = loop {
-        if let Some(c) = listener.next(Duration::from_secs(5)).expect("hear") {
-            break c;
-        }
-    };
+    let (target, waiting, call, from) = sent_and_heard(&effects, &listener);
     assert_eq!(call.kind, Kind::AgeCheck);
 
     // The counter shows the age check; a clerk approves with a wrong PIN first: nothing sent.
@@ -1613,72 +1618,34 @@ fn button_areas(term: &Term, size: iced::Size, dir: &Path) -> Vec<(String, u32, 
         .find(|p| p.extension().is_some_and(|e| e == "png"))
         .expect("the rendering");
     let img = image::open(&png).expect("the rendering").to_rgba8();
-    let (w, h) = (img.width() as usize, img.height() as usize);
     if std::env::var_os("KEEP_RENDERINGS").is_some() {
         static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let _ = std::fs::copy(&png, format!("/tmp/render-{w}x{h}-{n}.png"));
+        let _ = std::fs::copy(&png, format!("/tmp/render-{}-{n}.png", img.width()));
     }
-    let mut areas = Vec::new();
+    // The rendering may be at a higher scale than the window's logical pixels.
+    let scale = img.width() as f32 / size.width;
+    let logical = |v: u32| (v as f32 / scale).round() as u32;
+    let mut found = Vec::new();
     for (name, colour) in colours {
         let want = colour.into_rgba8();
-        let on = |i: usize| {
-            let px = img.get_pixel((i % w) as u32, (i / w) as u32).0;
-            px.iter().zip(want).all(|(a, b)| a.abs_diff(b) <= 2)
-        };
-        let mut seen = vec![false; w * h];
-        for start in 0..w * h {
-            if seen[start] || !on(start) {
-                continue;
-            }
-            let (mut x0, mut y0, mut x1, mut y1, mut area) = (w, h, 0, 0, 0usize);
-            let mut stack = vec![start];
-            seen[start] = true;
-            while let Some(i) = stack.pop() {
-                let (x, y) = (i % w, i / w);
-                (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-                area += 1;
-                let mut next = Vec::with_capacity(4);
-                if x > 0 {
-                    next.push(i - 1);
-                }
-                if x + 1 < w {
-                    next.push(i + 1);
-                }
-                if y > 0 {
-                    next.push(i - w);
-                }
-                if y + 1 < h {
-                    next.push(i + w);
-                }
-                for j in next {
-                    if !seen[j] && on(j) {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
-                }
-            }
-            let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
-            // A button is a filled box (text and thin rules are not).
-            if area >= 200 && area * 10 >= bw * bh * 6 {
-                areas.push((name.to_owned(), x0 as u32, y0 as u32, bw as u32, bh as u32));
-            }
+        let areas = smartstore_testkit::areas::solid_areas(
+            &img,
+            |px| px.iter().zip(want).all(|(a, b)| a.abs_diff(b) <= 2),
+            200,
+        );
+        // The counters of glyphs inside a button (the middle of 中) are not buttons.
+        for a in areas.iter().filter(|a| !areas.iter().any(|b| a.inside(b))) {
+            found.push((
+                name.to_owned(),
+                logical(a.x),
+                logical(a.y),
+                logical(a.width),
+                logical(a.height),
+            ));
         }
     }
-    // The counters of glyphs inside a button (the middle of 中) are not buttons; the rendering
-    // may be at a higher scale than the window's logical pixels.
-    let scale = w as f32 / size.width;
-    let inside = |a: &(String, u32, u32, u32, u32), b: &(String, u32, u32, u32, u32)| {
-        a != b && a.1 >= b.1 && a.2 >= b.2 && a.1 + a.3 <= b.1 + b.3 && a.2 + a.4 <= b.2 + b.4
-    };
-    areas
-        .iter()
-        .filter(|a| !areas.iter().any(|b| inside(a, b)))
-        .map(|(n, x, y, bw, bh)| {
-            let logical = |v: &u32| (*v as f32 / scale).round() as u32;
-            (n.clone(), logical(x), logical(y), logical(bw), logical(bh))
-        })
-        .collect()
+    found
 }
 
 #[test]

@@ -107,47 +107,11 @@ fn ocr(png: &Path, psm: &str) -> Vec<Word> {
 /// The buttons on a screenshot: solid areas of the theme's button blue, each read on its own
 /// (cropped inside its edge, negated, OCR as one line): what each says, and its box.
 fn buttons(png: &Path, work: &Path) -> Vec<Word> {
-    let img = image::open(png).expect("the screenshot").to_rgb8();
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let blue = |x: usize, y: usize| img.get_pixel(x as u32, y as u32).0 == [0, 61, 165];
-    let mut seen = vec![false; w * h];
+    let img = image::open(png).expect("the screenshot").to_rgba8();
     let mut found = Vec::new();
-    for start in 0..w * h {
-        if seen[start] || !blue(start % w, start / w) {
-            continue;
-        }
-        // One solid area: its bounding box and size.
-        let (mut x0, mut y0, mut x1, mut y1, mut area) = (w, h, 0, 0, 0usize);
-        let mut stack = vec![start];
-        seen[start] = true;
-        while let Some(i) = stack.pop() {
-            let (x, y) = (i % w, i / w);
-            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-            area += 1;
-            let mut push = |nx: usize, ny: usize| {
-                let j = ny * w + nx;
-                if !seen[j] && blue(nx, ny) {
-                    seen[j] = true;
-                    stack.push(j);
-                }
-            };
-            if x > 0 {
-                push(x - 1, y);
-            }
-            if x + 1 < w {
-                push(x + 1, y);
-            }
-            if y > 0 {
-                push(x, y - 1);
-            }
-            if y + 1 < h {
-                push(x, y + 1);
-            }
-        }
-        let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
-        if area < 1500 || bw < 30 || bh < 30 || area * 10 < bw * bh * 6 {
-            continue;
-        }
+    let areas = smartstore_testkit::areas::solid_areas(&img, |px| px == [0, 61, 165, 255], 1500);
+    for a in areas.iter().filter(|a| a.width >= 30 && a.height >= 30) {
+        let (x0, y0, bw, bh) = (a.x, a.y, a.width, a.height);
         let crop = work.join(format!("button-{x0}-{y0}.png"));
         let ok = Command::new("convert")
             .arg(png)

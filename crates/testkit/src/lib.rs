@@ -2,6 +2,7 @@
 //! orders, the crash harness, the fault proxy, the scene renderer and the shopper-code vectors.
 //! Nothing in the product depends on this crate.
 
+pub mod areas;
 pub mod code_vectors;
 #[cfg(feature = "terminal")]
 pub mod crash;
