@@ -1149,20 +1149,10 @@ impl Counter {
                         });
                     }
                     checkout = checkout
-                        .push(text(tr(
+                        .push(text(widgets::collect_at(
+                            &self.store_id,
+                            s.pickup_in_hours,
                             lang,
-                            "collect-at",
-                            &[
-                                ("store", self.store_id.clone()),
-                                (
-                                    "time",
-                                    tr(
-                                        lang,
-                                        "collect-in",
-                                        &[("hours", s.pickup_in_hours.to_string())],
-                                    ),
-                                ),
-                            ],
                         )))
                         .push(when);
                 }

@@ -655,22 +655,7 @@ impl Kiosk {
                 .spacing(18);
                 if s.fulfil == FulfilKind::Collect {
                     c = c.push(
-                        text(tr(
-                            lang,
-                            "collect-at",
-                            &[
-                                ("store", self.store_id.clone()),
-                                (
-                                    "time",
-                                    tr(
-                                        lang,
-                                        "collect-in",
-                                        &[("hours", s.pickup_in_hours.to_string())],
-                                    ),
-                                ),
-                            ],
-                        ))
-                        .size(28),
+                        text(widgets::collect_at(&self.store_id, s.pickup_in_hours, lang)).size(28),
                     );
                 } else {
                     c = c.push(text(t(lang, "kiosk-deliver-hint")).size(24)).push(

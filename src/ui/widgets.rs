@@ -32,6 +32,21 @@ pub fn notice<'a, M: 'a>(n: Option<&Notice>, size: u32) -> Element<'a, M> {
     }
 }
 
+/// Where and when a collect order is ready: "at store S, in N hours".
+pub fn collect_at(store: &str, hours: u32, lang: Lang) -> String {
+    tr(
+        lang,
+        "collect-at",
+        &[
+            ("store", store.to_owned()),
+            (
+                "time",
+                tr(lang, "collect-in", &[("hours", hours.to_string())]),
+            ),
+        ],
+    )
+}
+
 pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
     let size = if big { 26 } else { 17 };
     let pad = if big { 14 } else { 6 };
