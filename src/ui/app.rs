@@ -481,43 +481,14 @@ impl App {
                         }
                     }
                     (Target::Kiosk, o) => {
-                        // Unanswered: called again, for five minutes at most.
-                        if let Outcome::Helped(asked, Ok(None)) = &o {
-                            if asked.kind == crate::assist::Kind::AgeCheck {
-                                let still = self.kiosk.age_call.as_ref().map(|c| &c.call);
-                                if still == Some(&asked.call) && self.kiosk.age_tries < 15 {
-                                    self.kiosk.age_tries += 1;
-                                    more.extend(
-                                        self.kiosk.age_effect().map(|e| (Target::Kiosk, e)),
-                                    );
-                                }
-                            } else if self.kiosk.help_called
-                                && self.kiosk.help_answer.is_none()
-                                && self.kiosk.help_tries < 15
-                            {
-                                self.kiosk.help_tries += 1;
-                                more.push((Target::Kiosk, self.kiosk.help_effect()));
-                            }
-                        }
-                        // A counter approved the age check: its signature is checked first.
-                        if let Outcome::Helped(asked, Ok(Some(answer))) = &o
-                            && answer.kind == crate::assist::Kind::Approve
-                            && self.kiosk.age_call.as_ref().map(|c| &c.call) == Some(&asked.call)
-                        {
-                            more.push((
-                                Target::Kiosk,
-                                Effect::CheckApproval {
-                                    asked: Box::new(asked.clone()),
-                                    answer: answer.clone().into(),
-                                },
-                            ));
-                        }
-                        if let Outcome::AgeApproved(r) = &o {
-                            self.kiosk.age_approved(r.clone(), lang);
-                        }
                         let placed = matches!(o, Outcome::Placed(Ok(_), _));
                         let resolved = matches!(o, Outcome::Resolved { .. });
-                        self.kiosk.outcome(o, lang);
+                        more.extend(
+                            self.kiosk
+                                .outcome(o, lang)
+                                .into_iter()
+                                .map(|e| (Target::Kiosk, e)),
+                        );
                         // Screenshots: the checkout once the start scans are in.
                         if resolved && self.pending_scans > 0 {
                             self.pending_scans -= 1;

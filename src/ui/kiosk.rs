@@ -65,6 +65,9 @@ pub enum Event {
     StaffExit,
 }
 
+/// How many times a call for assistance or an age check is sent (every 20 s: five minutes).
+pub const MAX_CALLS: u32 = 15;
+
 pub struct Kiosk {
     pub stage: Stage,
     pub session: Session,
@@ -198,7 +201,7 @@ impl Kiosk {
     }
 
     /// A counter's approval checked (the member of staff), or why it was not taken.
-    pub fn age_approved(&mut self, result: Result<String, crate::i18n::Msg>, lang: Lang) {
+    fn age_approved(&mut self, result: Result<String, crate::i18n::Msg>, lang: Lang) {
         match result {
             Ok(staff_id) => {
                 self.age_call = None;
@@ -375,16 +378,7 @@ impl Kiosk {
                     PinOutcome::Accepted if self.pin_for_age => {
                         self.pin_for_age = false;
                         self.pin_message = None;
-                        self.session
-                            .checkout
-                            .confirm_age(smartstore_domain::checkout::Approval {
-                                staff_id: "kiosk-staff".into(),
-                                role: smartstore_domain::checkout::Role::Clerk,
-                            });
-                        self.session.notice = Some(super::session::Notice {
-                            ok: true,
-                            text: t(lang, "kiosk-age-confirmed"),
-                        });
+                        self.age_approved(Ok("kiosk-staff".into()), lang);
                         return (vec![keep], None);
                     }
                     PinOutcome::Accepted => {
@@ -453,42 +447,71 @@ impl Kiosk {
         Some(line)
     }
 
-    pub fn outcome(&mut self, outcome: Outcome, lang: Lang) {
-        let s = &mut self.session;
+    /// What came back of an effect; the effects it asks for next (a call sent again, an
+    /// approval to check).
+    pub fn outcome(&mut self, outcome: Outcome, lang: Lang) -> Vec<Effect> {
+        use crate::assist::Kind;
+        let age_asked = |k: &Kiosk, asked: &crate::assist::Call| {
+            asked.kind == Kind::AgeCheck
+                && k.age_call.as_ref().is_some_and(|c| c.call == asked.call)
+        };
         match outcome {
-            // An approval of the age check is checked by the app (on the store thread) first.
+            // A counter's approval of the age check: its signature is checked first (the
+            // store's keys), then [`Outcome::AgeApproved`].
+            Outcome::Helped(asked, Ok(Some(answer)))
+                if answer.kind == Kind::Approve && age_asked(self, &asked) =>
+            {
+                return vec![Effect::CheckApproval {
+                    asked: Box::new(asked),
+                    answer: Box::new(answer),
+                }];
+            }
             Outcome::Helped(asked, Ok(Some(answer))) => {
-                let ours = match asked.kind {
-                    crate::assist::Kind::AgeCheck => {
-                        self.age_call.as_ref().is_some_and(|c| c.call == asked.call)
-                    }
-                    _ => self.help_called,
+                let ours = if asked.kind == Kind::AgeCheck {
+                    age_asked(self, &asked)
+                } else {
+                    self.help_called
                 };
-                if ours && answer.kind == crate::assist::Kind::Answer {
+                if ours && answer.kind == Kind::Answer {
                     self.help_answer = Some(answer.terminal);
                 }
             }
-            Outcome::Helped(_, Ok(None)) => {}
+            // Unanswered: called again, for five minutes at most.
+            Outcome::Helped(asked, Ok(None)) => {
+                if asked.kind == Kind::AgeCheck {
+                    if age_asked(self, &asked) && self.age_tries < MAX_CALLS {
+                        self.age_tries += 1;
+                        return self.age_effect().into_iter().collect();
+                    }
+                } else if self.help_called
+                    && self.help_answer.is_none()
+                    && self.help_tries < MAX_CALLS
+                {
+                    self.help_tries += 1;
+                    return vec![self.help_effect()];
+                }
+            }
+            Outcome::AgeApproved(r) => self.age_approved(r, lang),
             Outcome::Helped(_, Err(e)) => {
-                s.notice = Some(super::session::Notice {
+                self.session.notice = Some(super::session::Notice {
                     ok: false,
                     text: e.render(lang),
                 })
             }
             Outcome::Resolved {
                 resolution, codes, ..
-            } => s.on_resolved(resolution, &codes, lang),
+            } => self.session.on_resolved(resolution, &codes, lang),
             Outcome::Placed(r, checkout) => {
-                s.busy = false;
-                s.checkout = *checkout;
+                self.session.busy = false;
+                self.session.checkout = *checkout;
                 match r {
                     Ok(p) => {
-                        s.placed = Some(p);
-                        s.notice = None;
+                        self.session.placed = Some(p);
+                        self.session.notice = None;
                         self.stage = Stage::Done;
                     }
                     Err(e) => {
-                        s.notice = Some(Notice {
+                        self.session.notice = Some(Notice {
                             ok: false,
                             text: e.render(lang),
                         })
@@ -496,14 +519,15 @@ impl Kiosk {
                 }
             }
             Outcome::Failed(e) => {
-                s.busy = false;
-                s.notice = Some(Notice {
+                self.session.busy = false;
+                self.session.notice = Some(Notice {
                     ok: false,
                     text: e.render(lang),
                 });
             }
             _ => {}
         }
+        vec![]
     }
 
     fn big_button<'a>(label: String, msg: Message) -> iced::widget::Button<'a, Message> {
