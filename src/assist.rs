@@ -197,11 +197,7 @@ pub fn call_and_wait(
     target: SocketAddr,
     wait: Duration,
 ) -> Result<Option<Call>, AssistError> {
-    let socket = UdpSocket::bind(if target.is_ipv4() {
-        SocketAddr::from(([0, 0, 0, 0], 0))
-    } else {
-        SocketAddr::from(([0u16; 8], 0))
-    })?;
+    let socket = ephemeral(target)?;
     socket.set_broadcast(true)?;
     socket.send_to(&call.bytes(), target)?;
     let deadline = std::time::Instant::now() + wait;
@@ -234,13 +230,18 @@ pub fn call_and_wait(
     }
 }
 
-/// Sends an answer back to the socket a call came from.
-pub fn answer(answer: &Call, to: SocketAddr) -> Result<(), AssistError> {
-    let socket = UdpSocket::bind(if to.is_ipv4() {
+/// A socket on any port of this host, of the family of `peer`.
+fn ephemeral(peer: SocketAddr) -> std::io::Result<UdpSocket> {
+    UdpSocket::bind(if peer.is_ipv4() {
         SocketAddr::from(([0, 0, 0, 0], 0))
     } else {
         SocketAddr::from(([0u16; 8], 0))
-    })?;
+    })
+}
+
+/// Sends an answer back to the socket a call came from.
+pub fn answer(answer: &Call, to: SocketAddr) -> Result<(), AssistError> {
+    let socket = ephemeral(to)?;
     socket.send_to(&answer.bytes(), to)?;
     Ok(())
 }

@@ -258,19 +258,22 @@ fn config_failed(data_dir: &Path, e: &anyhow::Error) -> Msg {
     Msg::new("config-failed").arg("path", data_dir.join(crate::config::CONFIG_FILE).display())
 }
 
+/// An assistance datagram that could not be sent or received.
+fn assist_failed(e: crate::assist::AssistError) -> Msg {
+    Msg::new("assist-failed").arg("detail", e.to_string())
+}
+
 /// The network side of assistance (no store): a kiosk's call waits for its answer, a counter's
 /// answer goes back. The window runs it on a blocking thread of its own.
 pub fn assist(effect: Effect) -> Outcome {
-    let failed =
-        |e: crate::assist::AssistError| Msg::new("assist-failed").arg("detail", e.to_string());
     match effect {
         Effect::CallHelp(call, to) => {
-            let answer = crate::assist::call_and_wait(&call, to, HELP_WAIT).map_err(failed);
+            let answer = crate::assist::call_and_wait(&call, to, HELP_WAIT).map_err(assist_failed);
             Outcome::Helped(*call, answer)
         }
         Effect::AnswerHelp(answer, to) => Outcome::Answered(
             answer.call.clone(),
-            crate::assist::answer(&answer, to).map_err(failed),
+            crate::assist::answer(&answer, to).map_err(assist_failed),
         ),
         _ => Outcome::Failed(Msg::new("assist-failed").arg("detail", "not an assistance effect")),
     }
@@ -542,8 +545,7 @@ fn approve_age(
         .record_approval(&approval.staff_id, "age_check", None, Some(&call.terminal))
         .map_err(|e| e.msg())?;
     let answer = call.approval(by_terminal, &approval.staff_id, &device.key);
-    crate::assist::answer(&answer, to)
-        .map_err(|e| Msg::new("assist-failed").arg("detail", e.to_string()))
+    crate::assist::answer(&answer, to).map_err(assist_failed)
 }
 
 fn find_receipt(store: &Store, text: &str) -> Result<ReceiptView, Msg> {
