@@ -51,20 +51,7 @@ fn replay_worker_reports_each_code_once_and_classifies_it() {
         debounce_ms: 3_600_000,
         ..WorkerOptions::default()
     };
-    let (worker, events) = ScanWorker::start(move || source::open(&spec), options).expect("start");
-    let mut scans = Vec::new();
-    let mut frames = 0;
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while frames < 24 && std::time::Instant::now() < deadline {
-        match events.recv_timeout(Duration::from_secs(10)) {
-            Ok(ScanEvent::Frame { .. }) => frames += 1,
-            Ok(ScanEvent::Scan(s)) => scans.push(s),
-            Ok(ScanEvent::Failed(m)) => panic!("worker failed: {m}"),
-            Ok(_) => {}
-            Err(e) => panic!("no event: {e}"),
-        }
-    }
-    worker.stop();
+    let scans = smartstore_testkit::live::scans(spec, options, 24);
     let texts: Vec<&str> = scans.iter().map(|s| s.text.as_str()).collect();
     // Each image is held for 3 frames and comes round again: counted once.
     for want in ["4006381333931", "PU1:ORDER-42", "251234567890123456"] {

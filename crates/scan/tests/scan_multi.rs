@@ -4,12 +4,10 @@
 //! the scan worker reports each of the card's codes.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use smartstore_domain::scan::Symbology;
 use smartstore_scan::{
-    CameraSpec, Decoder, Detection, Effort, FrameBudget, LumaFrame, ScanEvent, ScanWorker,
-    WorkerOptions, source,
+    CameraSpec, Decoder, Detection, Effort, FrameBudget, LumaFrame, WorkerOptions,
 };
 use smartstore_testkit::scene::{MultiScene, draw_multi};
 
@@ -141,20 +139,7 @@ fn the_test_card_reads_five_of_five_through_the_replay_camera() {
         frame_budget: FrameBudget::Unlimited,
         ..WorkerOptions::default()
     };
-    let (worker, events) = ScanWorker::start(move || source::open(&spec), options).expect("start");
-    let mut scans = Vec::new();
-    let mut frames = 0;
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while frames < 6 && std::time::Instant::now() < deadline {
-        match events.recv_timeout(Duration::from_secs(20)) {
-            Ok(ScanEvent::Frame { .. }) => frames += 1,
-            Ok(ScanEvent::Scan(s)) => scans.push(s),
-            Ok(ScanEvent::Failed(m)) => panic!("worker failed: {m}"),
-            Ok(_) => {}
-            Err(e) => panic!("no event: {e}"),
-        }
-    }
-    worker.stop();
+    let scans = smartstore_testkit::live::scans(spec, options, 6);
     for (sym, text) in &codes {
         let n = scans
             .iter()

@@ -6,6 +6,7 @@ pub mod areas;
 pub mod code_vectors;
 #[cfg(feature = "terminal")]
 pub mod crash;
+pub mod live;
 pub mod printer;
 pub mod proxy;
 pub mod relay;
