@@ -1,18 +1,25 @@
 //! "Call assistance" from a kiosk reaches the store's counters on the local network, online or
 //! not: a small JSON datagram broadcast on UDP port [`PORT`]; a counter shows the call until a
 //! clerk answers, and the answer goes back to the kiosk's socket. Calls of another store are
-//! ignored. The format is in docs/sync-protocol.md ("Assistance on the local network").
+//! ignored. When the terminals are enrolled the platform relays the same calls and answers too
+//! ([`relay`], [`relayed_since`]): counters on another network segment than the kiosk hear it
+//! there. The format is in docs/sync-protocol.md ("Assistance").
 
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+pub use smartstore_protocol::assist::{ApprovalError, Call, Kind, MAX_DATAGRAM, approval_message};
+
+use crate::sync::{Device, SyncError};
 
 /// The UDP port counters listen on.
 pub const PORT: u16 = 47808;
 
-/// The largest datagram read or sent.
-pub const MAX_DATAGRAM: usize = 512;
+/// How long one request to the platform about assistance may take.
+const PLATFORM_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How often a kiosk waiting for an answer, or a counter, asks the platform what it relayed.
+pub const RELAY_POLL: Duration = Duration::from_secs(2);
 
 /// Where a kiosk sends its call when config.toml says nothing: every host of the local network.
 pub fn default_target() -> SocketAddr {
@@ -24,195 +31,113 @@ pub fn default_listen() -> SocketAddr {
     SocketAddr::from(([0, 0, 0, 0], PORT))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A shopper at a kiosk asked for help.
-    Help,
-    /// A clerk is coming.
-    Answer,
-    /// A kiosk holds age-restricted goods: a member of staff must check the shopper's age.
-    AgeCheck,
-    /// A member of staff approved the age check from a counter: signed by that counter's
-    /// device key, which the kiosk knows from the platform's list of the store's terminals.
-    Approve,
-}
-
-/// One datagram.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Call {
-    /// Format version (1).
-    pub v: u8,
-    pub kind: Kind,
-    pub store: String,
-    /// The terminal that sent it (the kiosk for a call, the counter for an answer).
-    pub terminal: String,
-    /// The call's id (an answer repeats it).
-    pub call: String,
-    /// An approval: the member of staff who approved (their PIN checked at the counter).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub staff: Option<String>,
-    /// An approval: the counter's device id, whose key signed it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device: Option<String>,
-    /// An approval: the Ed25519 signature (base64url) of [`approval_message`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sig: Option<String>,
-}
-
-/// Why a kiosk did not take an approval that came back from a counter.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApprovalError {
-    #[error("the answer is not an approval of this kiosk's age check")]
-    NotThisCall,
-    #[error("terminal {0} is not one of this store's terminals the kiosk knows: sync the kiosk")]
-    UnknownDevice(String),
-    #[error("the approval's signature is not genuine")]
-    Forged,
-}
-
-/// What a counter signs to approve an age check: the store, the kiosk's call (a fresh id each
-/// time, so an approval cannot be replayed for another sale), the member of staff and the
-/// counter's device.
-pub fn approval_message(store: &str, call: &str, staff: &str, device: &str) -> Vec<u8> {
-    format!("smartstore-age-approval/1\n{store}\n{call}\n{staff}\n{device}").into_bytes()
+/// Where a call came from, so where its answer goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A datagram on the local network, from this socket.
+    Datagram(SocketAddr),
+    /// Relayed by the platform.
+    Platform,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum AssistError {
     #[error("the assistance call cannot be sent: {0}")]
     Io(#[from] std::io::Error),
+    /// The platform did not relay it (and the local network could not carry it either).
+    #[error("the platform did not relay the call: {0}")]
+    Platform(#[from] SyncError),
 }
 
-impl Call {
-    pub fn help(store: &str, terminal: &str) -> Call {
-        Call {
-            v: 1,
-            kind: Kind::Help,
-            store: store.to_owned(),
-            terminal: terminal.to_owned(),
-            call: uuid::Uuid::now_v7().to_string(),
-            staff: None,
-            device: None,
-            sig: None,
-        }
-    }
-
-    /// A kiosk asks the counters for an age check.
-    pub fn age_check(store: &str, terminal: &str) -> Call {
-        Call {
-            kind: Kind::AgeCheck,
-            ..Call::help(store, terminal)
-        }
-    }
-
-    pub fn answer(&self, by_terminal: &str) -> Call {
-        Call {
-            v: 1,
-            kind: Kind::Answer,
-            store: self.store.clone(),
-            terminal: by_terminal.to_owned(),
-            call: self.call.clone(),
-            staff: None,
-            device: None,
-            sig: None,
-        }
-    }
-
-    /// A counter's approval of this age check by `staff` (whose PIN the counter checked),
-    /// signed with the counter's device key.
-    pub fn approval(
-        &self,
-        by_terminal: &str,
-        staff: &str,
-        key: &smartstore_protocol::keys::SigningKey,
-    ) -> Call {
-        let device = key.kid.clone();
-        let sig = key.sign(&approval_message(&self.store, &self.call, staff, &device));
-        Call {
-            kind: Kind::Approve,
-            staff: Some(staff.to_owned()),
-            device: Some(device),
-            sig: Some(smartstore_protocol::keys::b64(&sig)),
-            ..self.answer(by_terminal)
-        }
-    }
-
-    /// Checks an approval that came back for `asked` (this kiosk's age check): the member of
-    /// staff who approved, when the counter's signature is genuine. `key_of` finds a terminal
-    /// of the store by device id.
-    pub fn verify_approval(
-        &self,
-        asked: &Call,
-        key_of: impl FnOnce(&str) -> Option<[u8; 32]>,
-    ) -> Result<String, ApprovalError> {
-        let (Kind::Approve, Kind::AgeCheck, Some(staff), Some(device), Some(sig)) =
-            (self.kind, asked.kind, &self.staff, &self.device, &self.sig)
-        else {
-            return Err(ApprovalError::NotThisCall);
-        };
-        if self.call != asked.call || self.store != asked.store {
-            return Err(ApprovalError::NotThisCall);
-        }
-        let public = key_of(device).ok_or_else(|| ApprovalError::UnknownDevice(device.clone()))?;
-        let sig = smartstore_protocol::keys::unb64(sig).ok_or(ApprovalError::Forged)?;
-        let message = approval_message(&self.store, &self.call, staff, device);
-        if smartstore_protocol::keys::verify_ed25519(&public, &message, &sig) {
-            Ok(staff.clone())
-        } else {
-            Err(ApprovalError::Forged)
-        }
-    }
-
-    /// A datagram read from the network: `None` when it is not a call of this format, too
-    /// long, or of another store.
-    pub fn parse(bytes: &[u8], store: &str) -> Option<Call> {
-        if bytes.len() > MAX_DATAGRAM {
-            return None;
-        }
-        let call: Call = serde_json::from_slice(bytes).ok()?;
-        let short = |s: &str| !s.is_empty() && s.len() <= 64;
-        let optional = |s: &Option<String>, max: usize| {
-            s.as_deref().is_none_or(|s| !s.is_empty() && s.len() <= max)
-        };
-        (call.v == 1
-            && call.store == store
-            && short(&call.terminal)
-            && short(&call.call)
-            && optional(&call.staff, 64)
-            && optional(&call.device, 64)
-            && optional(&call.sig, 128))
-        .then_some(call)
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
-    }
+/// Relays a call (or an answer) to the store's other terminals through the platform.
+pub fn relay(device: &Device, call: &Call) -> Result<(), SyncError> {
+    device
+        .client(PLATFORM_TIMEOUT)?
+        .relay_assist(&device.key, call)
 }
 
-/// Sends a call (broadcast allowed) from a new socket, and waits up to `wait` for its answer on
-/// that socket: `Ok(Some(answer))` when a clerk answered.
+/// The calls and answers of `store` the platform relayed after `cursor` (every page), with the
+/// cursor after them. Only the last minutes' are kept there.
+pub fn relayed_since(
+    device: &Device,
+    store: &str,
+    cursor: u64,
+) -> Result<(Vec<Call>, u64), SyncError> {
+    let client = device.client(PLATFORM_TIMEOUT)?;
+    let mut calls = Vec::new();
+    let mut cursor = cursor;
+    // A store's relays of ten minutes are a few pages at most; the bound keeps a misbehaving
+    // platform from holding the caller.
+    for _ in 0..16 {
+        let page = client.pull::<Call>(
+            &device.key,
+            smartstore_protocol::assist::ASSIST_PULL,
+            cursor,
+        )?;
+        cursor = page.cursor.max(cursor);
+        calls.extend(
+            page.items
+                .into_iter()
+                .filter(|c| c.store == store && c.is_well_formed()),
+        );
+        if !page.more {
+            break;
+        }
+    }
+    Ok((calls, cursor))
+}
+
+/// Sends a call (broadcast allowed) from a new socket, and through the platform when this
+/// terminal is enrolled (`platform`); waits up to `wait` for its answer on that socket or at
+/// the platform: `Ok(Some(answer))` when a clerk answered. It fails only when neither way
+/// took the call.
 pub fn call_and_wait(
     call: &Call,
     target: SocketAddr,
     wait: Duration,
+    platform: Option<&Device>,
 ) -> Result<Option<Call>, AssistError> {
     let socket = ephemeral(target)?;
     socket.set_broadcast(true)?;
-    socket.send_to(&call.bytes(), target)?;
+    let sent = socket.send_to(&call.bytes(), target);
+    let relayed = platform.map(|d| relay(d, call));
+    let platform = match (sent, relayed) {
+        (Err(e), None) => return Err(e.into()),
+        (Err(local), Some(Err(e))) => {
+            tracing::warn!("assistance: the local network refused the call: {local}");
+            return Err(e.into());
+        }
+        (Ok(_), Some(Err(e))) => {
+            tracing::info!("assistance: the platform did not relay the call: {e}");
+            None
+        }
+        (sent, Some(Ok(()))) => {
+            if let Err(local) = sent {
+                tracing::warn!("assistance: the local network refused the call: {local}");
+            }
+            platform
+        }
+        (Ok(_), None) => None,
+    };
     let deadline = std::time::Instant::now() + wait;
     let mut buf = [0u8; MAX_DATAGRAM + 1];
+    let mut cursor = 0;
     loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         if left.is_zero() {
             return Ok(None);
         }
-        socket.set_read_timeout(Some(left))?;
+        // With the platform relaying, the socket is read in slices and the platform asked
+        // between them.
+        let slice = match platform {
+            Some(_) => left.min(RELAY_POLL),
+            None => left,
+        };
+        socket.set_read_timeout(Some(slice))?;
         match socket.recv_from(&mut buf) {
             Ok((n, _)) => {
                 if let Some(a) = Call::parse(&buf[..n], &call.store)
-                    && matches!(a.kind, Kind::Answer | Kind::Approve)
-                    && a.call == call.call
+                    && a.answers(call)
                 {
                     return Ok(Some(a));
                 }
@@ -223,7 +148,18 @@ pub fn call_and_wait(
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) =>
             {
-                return Ok(None);
+                let Some(device) = platform else {
+                    return Ok(None);
+                };
+                match relayed_since(device, &call.store, cursor) {
+                    Ok((calls, next)) => {
+                        cursor = next;
+                        if let Some(a) = calls.into_iter().find(|a| a.answers(call)) {
+                            return Ok(Some(a));
+                        }
+                    }
+                    Err(e) => tracing::info!("assistance: no answer from the platform: {e}"),
+                }
             }
             Err(e) => return Err(e.into()),
         }
@@ -244,6 +180,26 @@ pub fn answer(answer: &Call, to: SocketAddr) -> Result<(), AssistError> {
     let socket = ephemeral(to)?;
     socket.send_to(&answer.bytes(), to)?;
     Ok(())
+}
+
+/// Sends an answer the way its call came, and through the platform too when this terminal is
+/// enrolled (the other counters then let the call go: someone answered it).
+pub fn send_answer(answer: &Call, via: Via, platform: Option<&Device>) -> Result<(), AssistError> {
+    match via {
+        Via::Datagram(to) => {
+            self::answer(answer, to)?;
+            if let Some(device) = platform
+                && let Err(e) = relay(device, answer)
+            {
+                tracing::info!("assistance: the platform did not relay the answer: {e}");
+            }
+            Ok(())
+        }
+        Via::Platform => {
+            let device = platform.ok_or(SyncError::NotEnrolled)?;
+            Ok(relay(device, answer)?)
+        }
+    }
 }
 
 /// A counter's listener: each help call of `store` with the address it came from. Blocking;
@@ -312,7 +268,7 @@ mod tests {
             .send_to(&Call::help("SH999", "K09").bytes(), to)
             .expect("send");
         noise.send_to(b"not json", to).expect("send");
-        let answered = call_and_wait(&call, to, Duration::from_secs(5)).expect("call");
+        let answered = call_and_wait(&call, to, Duration::from_secs(5), None).expect("call");
         let got = counter.join().expect("counter");
         assert_eq!(got, call);
         let answered = answered.expect("answered");
@@ -356,7 +312,7 @@ mod tests {
             assert_eq!(got.kind, Kind::AgeCheck);
             answer(&got.approval("T01", "s-li", &signer), from).expect("answer");
         });
-        let approval = call_and_wait(&asked, to, Duration::from_secs(5))
+        let approval = call_and_wait(&asked, to, Duration::from_secs(5), None)
             .expect("call")
             .expect("approved");
         counter.join().expect("counter");

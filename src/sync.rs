@@ -40,6 +40,8 @@ pub enum Step {
     Payment,
     Time,
     Claim,
+    /// Relaying a call for assistance to the store's other terminals.
+    Assist,
 }
 
 impl std::fmt::Display for Step {
@@ -51,6 +53,7 @@ impl std::fmt::Display for Step {
             Step::Payment => f.write_str("payment"),
             Step::Time => f.write_str("clock"),
             Step::Claim => f.write_str("claiming a single-use code"),
+            Step::Assist => f.write_str("relaying a call for assistance"),
         }
     }
 }

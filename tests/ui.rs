@@ -1450,7 +1450,7 @@ fn sent_and_heard(
         panic!("one effect: {effects:?}")
     };
     let effect = effect.clone();
-    let waiting = std::thread::spawn(move || smartstore::ui::effect::assist(effect));
+    let waiting = std::thread::spawn(move || smartstore::ui::effect::assist(effect, None));
     let (call, from) = loop {
         if let Some(c) = listener.next(Duration::from_secs(5)).expect("hear") {
             break c;
@@ -1476,7 +1476,7 @@ fn a_kiosks_call_for_assistance_reaches_the_counter_and_its_answer_comes_back() 
     let mut counter = Term::new(Mode::Counter);
     counter.send(Message::Counter(counter::Message::HelpCall(
         call.clone(),
-        from,
+        smartstore::assist::Via::Datagram(from),
     )));
     counter.assert_sees(&tr(EN, "assist-call", &[("kiosk", "T01".into())]));
     counter.click(&t(EN, "assist-coming"));
@@ -1544,7 +1544,7 @@ fn a_kiosks_age_check_is_approved_from_the_counter_with_a_pin_and_a_signed_answe
     // The counter shows the age check; a clerk approves with a wrong PIN first: nothing sent.
     counter.send(Message::Counter(counter::Message::HelpCall(
         call.clone(),
-        from,
+        smartstore::assist::Via::Datagram(from),
     )));
     let asks = tr(EN, "assist-age-call", &[("kiosk", "T01".into())]);
     counter.assert_sees(&asks);
@@ -1585,6 +1585,130 @@ fn a_kiosks_age_check_is_approved_from_the_counter_with_a_pin_and_a_signed_answe
     kiosk.assert_sees(&t(EN, "kiosk-age-confirmed"));
     kiosk.assert_sees(&t(EN, "kiosk-pay-hint"));
     assert!(!kiosk.app.kiosk.session.checkout.needs_age_check());
+}
+
+/// A terminal of the demo catalog enrolled at the hub on `url` for store SH001, its status bar
+/// refreshed (enrolled, the store's id).
+fn enrolled(mode: Mode, hub_db: &Path, url: &str) -> Term {
+    let mut term = Term::new(mode);
+    let token = smartstore_hub::db::HubDb::open(hub_db)
+        .expect("hub db")
+        .create_enrolment_tokens("SH001", 1)
+        .expect("token")
+        .remove(0);
+    let client = smartstore::sync::client::PlatformClient::new(url, Duration::from_secs(10))
+        .expect("client");
+    let dir = term.dir.path().to_owned();
+    smartstore::sync::enroll(&mut term.store, &dir, &client, &token).expect("enrol");
+    term.run(vec![(Target::App, Effect::Refresh)]);
+    assert!(term.app.status.enrolled);
+    term
+}
+
+#[test]
+fn a_kiosks_age_check_reaches_counters_on_another_network_through_the_platform() {
+    use smartstore::assist::Kind;
+    use smartstore::ui::effect::Outcome;
+    use smartstore_protocol::wire::StaffMember;
+    let hub_dir = tempfile::tempdir().expect("tempdir");
+    let hub_db = hub_dir.path().join("hub.db");
+    // The platform's catalog (an enrolled terminal sells what the platform lists).
+    smartstore_hub::db::HubDb::open(&hub_db)
+        .expect("hub db")
+        .import_catalog_csv(
+            smartstore::store::DEMO_CATALOG_CSV.as_bytes(),
+            Currency::CNY,
+        )
+        .expect("catalog");
+    let url = format!("http://{}", smartstore_testkit::spawn_hub(&hub_db));
+    let mut counter = enrolled(Mode::Counter, &hub_db, &url);
+    let mut other_counter = enrolled(Mode::Counter, &hub_db, &url);
+    let mut kiosk = enrolled(Mode::Kiosk, &hub_db, &url);
+    counter
+        .store
+        .save_staff(
+            &[StaffMember {
+                staff_id: "C1".into(),
+                role: "clerk".into(),
+                name: None,
+                pin_hash: PIN_HASH.clone(),
+                active: true,
+            }],
+            1,
+        )
+        .expect("staff");
+    // The kiosk knows the store's terminals' keys and the catalog from the platform.
+    let device = smartstore::sync::Device::load(&kiosk.store, kiosk.dir.path()).expect("device");
+    let client = device.client(Duration::from_secs(10)).expect("client");
+    smartstore::sync::sync_once(&mut kiosk.store, &client, &device.key, 100).expect("sync");
+
+    // The kiosk's datagrams go to a socket nobody reads: the counters are on another segment.
+    let elsewhere = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    kiosk.app.kiosk.assist_to = elsewhere.local_addr().expect("addr");
+    kiosk.app.kiosk.stage = kiosk::Stage::Shopping;
+    kiosk.camera_scan(BEER, Symbology::Ean13);
+    kiosk.click(&t(EN, "kiosk-checkout"));
+    let effects = kiosk.click_held(&t(EN, "kiosk-age-ask"));
+    let [(target, Effect::CallHelp(call, to))] = effects.as_slice() else {
+        panic!("one call: {effects:?}")
+    };
+    assert_eq!(call.kind, Kind::AgeCheck);
+    // The kiosk waits for an answer on its own thread, as the window does (the local network
+    // and the platform both).
+    let effect = Effect::CallHelp(call.clone(), *to);
+    let target = *target;
+    let waiting = std::thread::spawn(move || smartstore::ui::effect::assist(effect, Some(&device)));
+
+    // Both counters ask the platform every 2 s (the window's clock, here pushed on by hand)
+    // until the kiosk's call is there.
+    let asks = tr(
+        EN,
+        "assist-age-call",
+        &[("kiosk", kiosk.app.status.terminal_id.clone())],
+    );
+    let mut now = 10_000;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !(counter.sees(&asks) && other_counter.sees(&asks)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the call never reached the counters"
+        );
+        now += 2_000;
+        counter.send(Message::TickAt(now));
+        other_counter.send(Message::TickAt(now));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(matches!(
+        counter.app.counter.help_calls.as_slice(),
+        [(c, smartstore::assist::Via::Platform)] if c.call == call.call
+    ));
+
+    // A clerk approves at the first counter with the PIN: the signed approval goes back
+    // through the platform, the call leaves this counter's list.
+    counter.click(&t(EN, "assist-age-approve"));
+    counter.send(Message::Counter(counter::Message::AgeStaffId("C1".into())));
+    counter.send(Message::Counter(counter::Message::AgePin(PIN.into())));
+    counter.click(&t(EN, "assist-age-send"));
+    counter.assert_not_sees(&asks);
+
+    // The kiosk gets it through the platform, checks the counter's signature, and may take
+    // payment.
+    let outcome = waiting.join().expect("kiosk");
+    let Outcome::Helped(_, Ok(Some(answer))) = &outcome else {
+        panic!("an approval: {outcome:?}")
+    };
+    assert_eq!(answer.kind, Kind::Approve);
+    assert_eq!(answer.terminal, counter.app.status.terminal_id);
+    kiosk.send(Message::Outcome(target, outcome));
+    kiosk.assert_sees(&t(EN, "kiosk-age-confirmed"));
+    kiosk.assert_sees(&t(EN, "kiosk-pay-hint"));
+    assert!(!kiosk.app.kiosk.session.checkout.needs_age_check());
+
+    // The other counter hears that someone answered: the call leaves its list too.
+    now += 2_000;
+    other_counter.send(Message::TickAt(now));
+    other_counter.assert_not_sees(&asks);
+    assert!(other_counter.app.counter.help_calls.is_empty());
 }
 
 /// The smallest kiosk screen we support, 1024x600 on a 10.1-inch panel (117.5 pixels per

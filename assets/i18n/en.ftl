@@ -121,6 +121,7 @@ step = { $step ->
     [pull] fetching updates
     [payment] the payment
     [claim] the claim of a single-use code
+    [assist] the call for assistance
    *[time] the clock check
 }
 gtin-empty = Nothing was read.

@@ -121,6 +121,7 @@ step = { $step ->
     [pull] 获取更新
     [payment] 支付
     [claim] 单次使用码的认领
+    [assist] 呼叫协助
    *[time] 时钟检查
 }
 gtin-empty = 没有读到内容。

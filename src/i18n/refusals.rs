@@ -536,6 +536,7 @@ fn step_id(step: &Step) -> &'static str {
         Step::Payment => "payment",
         Step::Time => "time",
         Step::Claim => "claim",
+        Step::Assist => "assist",
     }
 }
 

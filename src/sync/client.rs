@@ -389,6 +389,28 @@ impl PlatformClient {
         )
     }
 
+    /// Relays a call for assistance (or an answer to one) to the store's other terminals
+    /// through the platform.
+    pub fn relay_assist(
+        &self,
+        key: &SigningKey,
+        call: &smartstore_protocol::assist::Call,
+    ) -> Result<(), SyncError> {
+        Self::answer::<serde::de::IgnoredAny>(
+            Step::Assist,
+            self.http
+                .post(format!(
+                    "{}{}",
+                    self.base,
+                    smartstore_protocol::wire::ASSIST_PATH
+                ))
+                .bearer_auth(Self::bearer(key))
+                .json(call)
+                .send(),
+        )
+        .map(|_| ())
+    }
+
     /// The platform's clock, Unix milliseconds.
     pub fn time(&self) -> Result<i64, SyncError> {
         Self::answer::<TimeResponse>(

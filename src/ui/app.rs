@@ -249,7 +249,7 @@ impl App {
             let id = call.call.clone();
             let from = std::net::SocketAddr::from(([127, 0, 0, 1], crate::assist::PORT));
             for m in [
-                counter::Message::HelpCall(call, from),
+                counter::Message::HelpCall(call, crate::assist::Via::Datagram(from)),
                 counter::Message::AgeApproveOpen(id),
                 counter::Message::AgeStaffId("C1".into()),
                 counter::Message::AgePin("1357".into()),
@@ -285,18 +285,24 @@ impl App {
 
     fn run(&self, target: Target, effect: Effect) -> Task<Message> {
         // Assistance waits on the network, never on (or holding) the store's thread.
-        if self.services.is_some()
-            && matches!(effect, Effect::CallHelp(..) | Effect::AnswerHelp(..))
+        if let Some(services) = &self.services
+            && matches!(
+                effect,
+                Effect::CallHelp(..) | Effect::AnswerHelp(..) | Effect::PollAssist(..)
+            )
         {
+            let platform = services.platform();
             return Task::perform(
                 async move {
-                    tokio::task::spawn_blocking(move || super::effect::assist(effect))
-                        .await
-                        .unwrap_or_else(|e| {
-                            Outcome::Failed(
-                                crate::i18n::Msg::new("assist-failed").arg("detail", e.to_string()),
-                            )
-                        })
+                    tokio::task::spawn_blocking(move || {
+                        super::effect::assist(effect, platform.as_deref())
+                    })
+                    .await
+                    .unwrap_or_else(|e| {
+                        Outcome::Failed(
+                            crate::i18n::Msg::new("assist-failed").arg("detail", e.to_string()),
+                        )
+                    })
                 },
                 move |o| Message::Outcome(target, o),
             );
@@ -411,6 +417,11 @@ impl App {
                             }
                         }
                     }
+                    (Target::Counter, Outcome::ApprovalSigned(id, r)) => {
+                        let effects = self.counter.approval_signed(&id, r, lang);
+                        more.extend(effects.into_iter().map(|e| (Target::Counter, e)));
+                    }
+                    (Target::Counter, Outcome::Relayed(r)) => self.counter.relayed(r),
                     (Target::Counter, o) => {
                         let placed =
                             matches!(o, Outcome::Placed(Ok(_), _) | Outcome::Collected(Ok(_)));
@@ -530,7 +541,16 @@ impl App {
                     return vec![];
                 }
                 self.last_refresh = now.max(1);
-                vec![(Target::App, Effect::Refresh)]
+                let mut effects = vec![(Target::App, Effect::Refresh)];
+                // An enrolled counter hears kiosks on other network segments through the
+                // platform.
+                if self.mode == Mode::Counter
+                    && self.status.enrolled
+                    && let Some(e) = self.counter.poll_relay(now)
+                {
+                    effects.push((Target::Counter, e));
+                }
+                effects
             }
             Message::Camera(ev) => {
                 if matches!(ev, CameraEvent::Preview(_)) && self.camera.preview.is_none() {
@@ -709,7 +729,12 @@ impl App {
             match (self.mode, self.assist_listen) {
                 (Mode::Counter, Some(addr)) if !self.status.store_id.is_empty() => {
                     super::assist::subscription(addr, self.status.store_id.clone()).map(
-                        |(call, from)| Message::Counter(counter::Message::HelpCall(call, from)),
+                        |(call, from)| {
+                            Message::Counter(counter::Message::HelpCall(
+                                call,
+                                crate::assist::Via::Datagram(from),
+                            ))
+                        },
                     )
                 }
                 _ => Subscription::none(),

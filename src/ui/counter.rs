@@ -93,8 +93,9 @@ pub enum Message {
     AgeChecked,
     /// A product picked from the search results.
     Pick(String),
-    /// A kiosk of this store calls for assistance (from this address).
-    HelpCall(crate::assist::Call, std::net::SocketAddr),
+    /// A kiosk of this store calls for assistance (from this address, or through the
+    /// platform).
+    HelpCall(crate::assist::Call, crate::assist::Via),
     /// A clerk answers the call with this id: "I'm coming".
     AnswerHelp(String),
     /// A member of staff approves the age check with this id here: the staff ID and PIN form.
@@ -103,6 +104,16 @@ pub enum Message {
     AgePin(String),
     AgeApproveSubmit,
     AgeApproveCancel,
+}
+
+/// The counter's reading of the calls the platform relays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RelayRead {
+    pub cursor: u64,
+    /// A read is under way (its answer not back yet): none is asked twice.
+    pub asking: bool,
+    /// When it was last asked (window milliseconds).
+    pub asked_at: Option<u64>,
 }
 
 /// A kiosk's age check being approved at this counter: who approves, with their PIN.
@@ -177,8 +188,12 @@ pub struct Counter {
     pub quick_keys: Vec<crate::config::QuickKey>,
     /// Products found by name or pinyin for what is typed in the scan box.
     pub found: Vec<smartstore_domain::catalog::CatalogItem>,
-    /// Kiosks waiting for assistance, until a clerk answers.
-    pub help_calls: Vec<(crate::assist::Call, std::net::SocketAddr)>,
+    /// Kiosks waiting for assistance, until a clerk answers (here, or at another counter: the
+    /// platform relays its answer).
+    pub help_calls: Vec<(crate::assist::Call, crate::assist::Via)>,
+    /// Where the platform's relay of the store's calls was read up to, and whether a read is
+    /// under way.
+    pub relay: RelayRead,
     /// The age check being approved here, if any.
     pub age_form: Option<AgeForm>,
     /// This terminal's id (an answer says which counter is coming).
@@ -209,6 +224,78 @@ impl Counter {
         self.qr.as_ref()
     }
 
+    /// A kiosk's call heard (on the local network or from the platform's relay): shown until
+    /// answered. The same call heard both ways is shown once; a kiosk calling again replaces its
+    /// earlier call of that kind (a line per kiosk for help, one for an age check).
+    fn heard(&mut self, call: crate::assist::Call, via: crate::assist::Via) {
+        if self.help_calls.iter().any(|(c, _)| c.call == call.call) {
+            return;
+        }
+        self.help_calls
+            .retain(|(c, _)| c.terminal != call.terminal || c.kind != call.kind);
+        self.help_calls.push((call, via));
+        self.help_calls.truncate(16);
+    }
+
+    /// Asks the platform for the calls it relayed, at most every [`crate::assist::RELAY_POLL`]
+    /// and one read at a time (an enrolled counter).
+    pub fn poll_relay(&mut self, now_ms: u64) -> Option<Effect> {
+        let every = crate::assist::RELAY_POLL.as_millis() as u64;
+        let due = self
+            .relay
+            .asked_at
+            .is_none_or(|at| now_ms.saturating_sub(at) >= every);
+        if self.relay.asking || !due || self.store_id.is_empty() {
+            return None;
+        }
+        self.relay.asking = true;
+        self.relay.asked_at = Some(now_ms);
+        Some(Effect::PollAssist(self.store_id.clone(), self.relay.cursor))
+    }
+
+    /// What the platform relayed: kiosks' calls are shown, a call another counter answered
+    /// leaves the list. Offline, the local network still carries them: nothing is shown.
+    pub fn relayed(&mut self, result: Result<(Vec<crate::assist::Call>, u64), crate::i18n::Msg>) {
+        self.relay.asking = false;
+        let Ok((calls, cursor)) = result else {
+            return;
+        };
+        self.relay.cursor = cursor;
+        for call in calls {
+            if call.is_call() {
+                self.heard(call, crate::assist::Via::Platform);
+            } else {
+                self.help_calls.retain(|(c, _)| !call.answers(c));
+            }
+        }
+    }
+
+    /// A member of staff approved an age check here: the signed approval goes back to the
+    /// kiosk the way its call came; or why it was not approved.
+    pub fn approval_signed(
+        &mut self,
+        id: &str,
+        result: Result<Box<crate::assist::Call>, crate::i18n::Msg>,
+        lang: Lang,
+    ) -> Vec<Effect> {
+        match result {
+            Ok(answer) => self
+                .help_calls
+                .iter()
+                .find(|(c, _)| c.call == id)
+                .map(|(_, via)| Effect::AnswerHelp(answer, *via))
+                .into_iter()
+                .collect(),
+            Err(e) => {
+                self.session.notice = Some(Notice {
+                    ok: false,
+                    text: e.render(lang),
+                });
+                vec![]
+            }
+        }
+    }
+
     pub fn new(currency: Currency, store_id: &str) -> Counter {
         Counter {
             session: Session::counter(currency),
@@ -224,6 +311,7 @@ impl Counter {
             quick_keys: Vec::new(),
             found: Vec::new(),
             help_calls: Vec::new(),
+            relay: RelayRead::default(),
             age_form: None,
             terminal_id: String::new(),
         }
@@ -298,19 +386,12 @@ impl Counter {
                 }
                 self.found.clear();
             }
-            Message::HelpCall(call, from) => {
-                // A kiosk calling again replaces its earlier call of that kind (a line per kiosk
-                // for help, one for an age check).
-                self.help_calls
-                    .retain(|(c, _)| c.terminal != call.terminal || c.kind != call.kind);
-                self.help_calls.push((call, from));
-                self.help_calls.truncate(16);
-            }
+            Message::HelpCall(call, via) => self.heard(call, via),
             Message::AnswerHelp(id) => {
-                if let Some((call, from)) = self.help_calls.iter().find(|(c, _)| c.call == id) {
+                if let Some((call, via)) = self.help_calls.iter().find(|(c, _)| c.call == id) {
                     return vec![Effect::AnswerHelp(
                         Box::new(call.answer(&self.terminal_id)),
-                        *from,
+                        *via,
                     )];
                 }
             }
@@ -337,12 +418,11 @@ impl Counter {
             Message::AgeApproveCancel => self.age_form = None,
             Message::AgeApproveSubmit => {
                 if let Some(form) = self.age_form.take()
-                    && let Some((call, from)) =
+                    && let Some((call, _)) =
                         self.help_calls.iter().find(|(c, _)| c.call == form.call)
                 {
                     return vec![Effect::ApproveAge {
                         call: Box::new(call.clone()),
-                        from: *from,
                         by_terminal: self.terminal_id.clone(),
                         staff: form.staff.trim().to_owned(),
                         pin: form.pin,

@@ -56,16 +56,19 @@ pub enum Effect {
     CloseShift(String),
     /// Products whose name or pinyin matches what the clerk typed.
     Search(String),
-    /// A kiosk's call for assistance, sent on the local network; waits for a clerk's answer
-    /// (run on its own thread, never the store's).
+    /// A kiosk's call for assistance, sent on the local network and through the platform when
+    /// enrolled; waits for a clerk's answer (run on its own thread, never the store's).
     CallHelp(Box<crate::assist::Call>, std::net::SocketAddr),
-    /// A clerk answers a call: back to the kiosk that sent it.
-    AnswerHelp(Box<crate::assist::Call>, std::net::SocketAddr),
+    /// A clerk answers a call: back to the kiosk that sent it, the way it came.
+    AnswerHelp(Box<crate::assist::Call>, crate::assist::Via),
+    /// A counter asks the platform for the calls of its store (this id) relayed after this
+    /// cursor (kiosks on another network segment); run on its own thread.
+    PollAssist(String, u64),
     /// A member of staff approves a kiosk's age check from this counter with their PIN: the
-    /// approval, signed by this terminal's key, goes back to the kiosk.
+    /// approval, signed by this terminal's key, is then sent back to the kiosk
+    /// ([`Outcome::ApprovalSigned`]).
     ApproveAge {
         call: Box<crate::assist::Call>,
-        from: std::net::SocketAddr,
         by_terminal: String,
         staff: String,
         pin: String,
@@ -205,6 +208,12 @@ pub enum Outcome {
     AgeApproved(Result<String, Msg>),
     /// The answer to a call went back to its kiosk (the call's id), or why not.
     Answered(String, Result<(), Msg>),
+    /// A member of staff approved an age check here (the call's id): the signed approval to
+    /// send back, or why not (a wrong PIN, a terminal not enrolled).
+    ApprovalSigned(String, Result<Box<crate::assist::Call>, Msg>),
+    /// The calls and answers the platform relayed since the counter last asked, with the
+    /// cursor after them; or why it could not be asked.
+    Relayed(Result<(Vec<crate::assist::Call>, u64), Msg>),
     /// The products found for a typed query (the query, to drop an answer that came late).
     Found(String, Vec<smartstore_domain::catalog::CatalogItem>),
     /// The receipt printed (`true`), no printer is set (`false`), or why it did not print.
@@ -258,23 +267,34 @@ fn config_failed(data_dir: &Path, e: &anyhow::Error) -> Msg {
     Msg::new("config-failed").arg("path", data_dir.join(crate::config::CONFIG_FILE).display())
 }
 
-/// An assistance datagram that could not be sent or received.
+/// An assistance call or answer that could not be sent or received.
 fn assist_failed(e: crate::assist::AssistError) -> Msg {
-    Msg::new("assist-failed").arg("detail", e.to_string())
+    match e {
+        crate::assist::AssistError::Platform(e) => e.msg(),
+        e => Msg::new("assist-failed").arg("detail", e.to_string()),
+    }
 }
 
 /// The network side of assistance (no store): a kiosk's call waits for its answer, a counter's
-/// answer goes back. The window runs it on a blocking thread of its own.
-pub fn assist(effect: Effect) -> Outcome {
+/// answer goes back, a counter asks the platform what it relayed. `platform`: this terminal,
+/// when enrolled. The window runs it on a blocking thread of its own.
+pub fn assist(effect: Effect, platform: Option<&crate::sync::Device>) -> Outcome {
     match effect {
         Effect::CallHelp(call, to) => {
-            let answer = crate::assist::call_and_wait(&call, to, HELP_WAIT).map_err(assist_failed);
+            let answer =
+                crate::assist::call_and_wait(&call, to, HELP_WAIT, platform).map_err(assist_failed);
             Outcome::Helped(*call, answer)
         }
-        Effect::AnswerHelp(answer, to) => Outcome::Answered(
+        Effect::AnswerHelp(answer, via) => Outcome::Answered(
             answer.call.clone(),
-            crate::assist::answer(&answer, to).map_err(assist_failed),
+            crate::assist::send_answer(&answer, via, platform).map_err(assist_failed),
         ),
+        Effect::PollAssist(store, cursor) => Outcome::Relayed(match platform {
+            Some(device) => {
+                crate::assist::relayed_since(device, &store, cursor).map_err(|e| e.msg())
+            }
+            None => Err(crate::sync::SyncError::NotEnrolled.msg()),
+        }),
         _ => Outcome::Failed(Msg::new("assist-failed").arg("detail", "not an assistance effect")),
     }
 }
@@ -424,20 +444,19 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     .map(Box::new),
                 true,
             ),
-            e @ (Effect::CallHelp(..) | Effect::AnswerHelp(..)) => assist(e),
+            e @ (Effect::CallHelp(..) | Effect::AnswerHelp(..) | Effect::PollAssist(..)) => {
+                let platform = crate::sync::Device::load(store, data_dir).ok();
+                assist(e, platform.as_ref())
+            }
             Effect::ApproveAge {
                 call,
-                from,
                 by_terminal,
                 staff,
                 pin,
-            } => {
-                let id = call.call.clone();
-                Outcome::Answered(
-                    id,
-                    approve_age(store, data_dir, &call, from, &by_terminal, &staff, &pin),
-                )
-            }
+            } => Outcome::ApprovalSigned(
+                call.call.clone(),
+                approve_age(store, data_dir, &call, &by_terminal, &staff, &pin).map(Box::new),
+            ),
             Effect::CheckApproval { asked, answer } => {
                 let key = match answer.device.as_deref() {
                     Some(d) => store.device_key(d).map_err(|e| e.msg())?,
@@ -523,16 +542,15 @@ fn void_sale(
 
 /// A member of staff approves a kiosk's age check here: their PIN is checked as for any
 /// approval (lockout included), the approval is kept in the audit trail and signed by this
-/// terminal's key, and goes back to the kiosk.
+/// terminal's key, to go back to the kiosk.
 fn approve_age(
     store: &mut Store,
     data_dir: &Path,
     call: &crate::assist::Call,
-    to: std::net::SocketAddr,
     by_terminal: &str,
     staff: &str,
     pin: &str,
-) -> Result<(), Msg> {
+) -> Result<crate::assist::Call, Msg> {
     let approval = crate::staff::approve(store, staff, pin, false).map_err(|e| e.msg())?;
     let device = match crate::sync::Device::load(store, data_dir) {
         Ok(d) => d,
@@ -544,8 +562,7 @@ fn approve_age(
     store
         .record_approval(&approval.staff_id, "age_check", None, Some(&call.terminal))
         .map_err(|e| e.msg())?;
-    let answer = call.approval(by_terminal, &approval.staff_id, &device.key);
-    crate::assist::answer(&answer, to).map_err(assist_failed)
+    Ok(call.approval(by_terminal, &approval.staff_id, &device.key))
 }
 
 fn find_receipt(store: &Store, text: &str) -> Result<ReceiptView, Msg> {

@@ -2,13 +2,14 @@
 //! sync engine. The UI never waits on either.
 
 use std::path::PathBuf;
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use iced::Task;
 
 use super::effect::{Effect, Outcome, execute, synced};
 use crate::i18n::Msg;
 use crate::store::Store;
+use crate::sync::Device;
 use crate::sync::engine::{Engine, EngineHandle, EngineOptions};
 
 type Job = (Effect, tokio::sync::oneshot::Sender<Outcome>);
@@ -19,6 +20,9 @@ pub struct Services {
     /// None when the database cannot be written (damaged, a read-only disk): the window shows
     /// it read-only and nothing is synced from it (salvage first).
     sync: Option<Arc<EngineHandle>>,
+    /// This terminal as the platform knows it (when enrolled), for assistance relayed by the
+    /// platform; read again with each status refresh (an enrolment may come while open).
+    platform: Arc<Mutex<Option<Arc<Device>>>>,
 }
 
 impl Services {
@@ -27,11 +31,18 @@ impl Services {
     pub fn start(data_dir: PathBuf, store: Store) -> std::io::Result<Services> {
         let (tx, rx) = mpsc::channel::<Job>();
         let dir = data_dir.clone();
+        let platform = Arc::new(Mutex::new(None));
+        let known = platform.clone();
         std::thread::Builder::new()
             .name("store".into())
             .spawn(move || {
                 let mut store = store;
                 for (effect, reply) in rx {
+                    if matches!(effect, Effect::Refresh)
+                        && let Ok(mut known) = known.lock()
+                    {
+                        *known = Device::load(&store, &dir).ok().map(Arc::new);
+                    }
                     let _ = reply.send(execute(&mut store, &dir, effect));
                 }
             })?;
@@ -49,7 +60,16 @@ impl Services {
                 None
             }
         };
-        Ok(Services { jobs: tx, sync })
+        Ok(Services {
+            jobs: tx,
+            sync,
+            platform,
+        })
+    }
+
+    /// This terminal at its platform, when enrolled (as of the last status refresh).
+    pub fn platform(&self) -> Option<Arc<Device>> {
+        self.platform.lock().ok().and_then(|p| p.clone())
     }
 
     pub fn run(&self, effect: Effect) -> Task<Outcome> {

@@ -50,6 +50,10 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0008_staff_returns",
         sql: include_str!("../../../migrations/hub/0008_staff_returns.sql"),
     },
+    Migration {
+        name: "hub/0009_assist",
+        sql: include_str!("../../../migrations/hub/0009_assist.sql"),
+    },
 ];
 
 /// One payment at the platform, as `smartstore-hub payments --json` prints it.
@@ -1306,6 +1310,78 @@ impl HubDb {
                 ))
             },
         )
+    }
+
+    /// Relays a call for assistance (or an answer) to the store's other terminals: kept once
+    /// (a kiosk sends its call again), and what is older than a relay's life is let go.
+    pub fn relay_assist(
+        &mut self,
+        store: &str,
+        call: &smartstore_protocol::assist::Call,
+        now_ms: i64,
+    ) -> Result<(), HubError> {
+        let body = String::from_utf8_lossy(&call.bytes()).into_owned();
+        let path = self.path.clone();
+        let err = |e| sqlite_error(&path, e);
+        let tx = self.conn.transaction().map_err(&err)?;
+        tx.execute(
+            "DELETE FROM assist_calls WHERE at_ms < ?1",
+            [now_ms - smartstore_protocol::assist::RELAY_MS],
+        )
+        .map_err(&err)?;
+        tx.execute(
+            "INSERT INTO assist_calls (store_id, call_id, kind, terminal, body, at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![
+                store,
+                call.call,
+                call.kind.name(),
+                call.terminal,
+                body,
+                now_ms
+            ],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
+    }
+
+    /// The store's calls and answers relayed since `cursor`, none older than a relay's life.
+    pub fn assist_after(
+        &self,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+        now_ms: i64,
+    ) -> Result<(Vec<smartstore_protocol::assist::Call>, u64), HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT body, n FROM assist_calls WHERE store_id = ?1 AND n > ?2 AND at_ms >= ?3
+                 ORDER BY n LIMIT ?4",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(
+                params![
+                    store,
+                    cursor,
+                    now_ms - smartstore_protocol::assist::RELAY_MS,
+                    limit
+                ],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, u64>(1)?)),
+            )
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for r in rows {
+            let (body, n) = r.map_err(self.err())?;
+            last = n;
+            out.extend(smartstore_protocol::assist::Call::parse(
+                body.as_bytes(),
+                store,
+            ));
+        }
+        Ok((out, last))
     }
 
     /// The returns of the store's terminals the platform received since `cursor`.

@@ -34,10 +34,16 @@ use crate::db::{
 };
 
 /// The PostgreSQL migrations, in order (`migrations/hub/postgres/`).
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "postgres/0001_hub",
-    include_str!("../../../migrations/hub/postgres/0001_hub.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "postgres/0001_hub",
+        include_str!("../../../migrations/hub/postgres/0001_hub.sql"),
+    ),
+    (
+        "postgres/0002_assist",
+        include_str!("../../../migrations/hub/postgres/0002_assist.sql"),
+    ),
+];
 
 /// Taken (for its transaction) by whoever migrates or makes partitions, so that several hubs
 /// starting at once do it once.
@@ -1261,6 +1267,77 @@ impl PgHub {
             },
         )
         .await
+    }
+
+    /// Relays a call for assistance (or an answer) to the store's other terminals: kept once
+    /// (a kiosk sends its call again), and what is older than a relay's life is let go.
+    pub async fn relay_assist(
+        &self,
+        store: &str,
+        call: &smartstore_protocol::assist::Call,
+        now_ms: i64,
+    ) -> Result<(), HubError> {
+        let body = String::from_utf8_lossy(&call.bytes()).into_owned();
+        let client = self.client().await?;
+        client
+            .execute(
+                "DELETE FROM assist_calls WHERE at_ms < $1",
+                &[&(now_ms - smartstore_protocol::assist::RELAY_MS)],
+            )
+            .await
+            .map_err(classify)?;
+        client
+            .execute(
+                "INSERT INTO assist_calls (store_id, call_id, kind, terminal, body, at_ms)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                &[
+                    &store,
+                    &call.call,
+                    &call.kind.name(),
+                    &call.terminal,
+                    &body,
+                    &now_ms,
+                ],
+            )
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    /// The store's calls and answers relayed since `cursor`, none older than a relay's life.
+    pub async fn assist_after(
+        &self,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+        now_ms: i64,
+    ) -> Result<(Vec<smartstore_protocol::assist::Call>, u64), HubError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT body, n FROM assist_calls WHERE store_id = $1 AND n > $2 AND at_ms >= $3
+                 ORDER BY n LIMIT $4",
+                &[
+                    &store,
+                    &big(cursor),
+                    &(now_ms - smartstore_protocol::assist::RELAY_MS),
+                    &i64::from(limit),
+                ],
+            )
+            .await
+            .map_err(classify)?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for r in &rows {
+            last = small(r.get(1));
+            let body: String = r.get(0);
+            out.extend(smartstore_protocol::assist::Call::parse(
+                body.as_bytes(),
+                store,
+            ));
+        }
+        Ok((out, last))
     }
 
     pub async fn returns_after(

@@ -175,10 +175,10 @@ impl Hub {
 
     /// A hub whose clock runs `offset` seconds from this machine's: the platform and a
     /// terminal disagreeing about the time, for tests of what the terminal says then.
-    pub fn with_clock_offset(db: HubDb, offset: i64) -> Hub {
+    pub fn with_clock_offset(store: impl Into<Store>, offset: i64) -> Hub {
         Hub {
             clock_offset: offset,
-            ..Hub::on(db)
+            ..Hub::on(store)
         }
     }
 
@@ -338,6 +338,13 @@ async fn pull(
                 .await?,
             limit,
         ),
+        smartstore_protocol::assist::ASSIST_PULL => page(
+            hub.db(hub
+                .store
+                .assist_after(store, cursor, limit, hub.unix_now() * 1000))
+                .await?,
+            limit,
+        ),
         "returns" => page(
             hub.db(hub.store.returns_after(store, cursor, limit))
                 .await?,
@@ -480,6 +487,38 @@ async fn claim(
     }
     let answer = hub.db(hub.store.claim(device, req.kind, req.id)).await?;
     Ok(axum::Json(answer).into_response())
+}
+
+/// A kiosk's call for assistance (or a counter's answer) relayed to the store's other
+/// terminals, which read it with the `assist` pull: for counters the local network does not
+/// reach. A call of another store is refused.
+async fn relay_assist(
+    State(hub): State<Hub>,
+    axum::Extension(BearerStore(store)): axum::Extension<BearerStore>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let call: smartstore_protocol::assist::Call = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    if !call.is_well_formed() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "a call is version 1 with ids of 1 to 64 bytes".into(),
+        ));
+    }
+    if call.store != store {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "wrong_store",
+            format!(
+                "this terminal belongs to store {store}, the call to store {}",
+                call.store
+            ),
+        ));
+    }
+    let now_ms = hub.unix_now() * 1000;
+    hub.db(hub.store.relay_assist(store, call, now_ms)).await?;
+    Ok(axum::Json(serde_json::json!({ "relayed": true })).into_response())
 }
 
 /// What became of a receipt code at the platform.
@@ -629,6 +668,16 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
             smartstore_protocol::wire::CLAIM_PATH,
             device_first_of(bounded(post(claim), PAYMENT_BODY_BYTES), &hub),
         )
+        .route(
+            smartstore_protocol::wire::ASSIST_PATH,
+            device_first_of(
+                bounded(
+                    post(relay_assist),
+                    smartstore_protocol::assist::MAX_DATAGRAM,
+                ),
+                &hub,
+            ),
+        )
         .route(smartstore_protocol::wire::CONFLICTS_PATH, get(conflicts))
         .route(TIME_PATH, get(clock))
         .route(
@@ -705,15 +754,20 @@ async fn device_first(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Result<Response, ApiError> {
-    let (device, _) = hub.authorise(req.headers()).await?;
+    let (device, store) = hub.authorise(req.headers()).await?;
     let mut req = req;
     req.extensions_mut().insert(BearerDevice(device));
+    req.extensions_mut().insert(BearerStore(store));
     Ok(next.run(req).await)
 }
 
 /// The device a request's bearer token proved.
 #[derive(Clone)]
 struct BearerDevice(String);
+
+/// The store of that device.
+#[derive(Clone)]
+struct BearerStore(String);
 
 /// How the platform serves: TLS, and the limits that keep it reachable under idle, slow or
 /// many connections.

@@ -117,6 +117,33 @@ impl Store {
         }
     }
 
+    pub async fn relay_assist(
+        &self,
+        store: String,
+        call: smartstore_protocol::assist::Call,
+        now_ms: i64,
+    ) -> Result<(), HubError> {
+        match self {
+            Store::Sqlite(db) => sqlite(db, move |db| db.relay_assist(&store, &call, now_ms)).await,
+            Store::Postgres(pg) => pg.relay_assist(&store, &call, now_ms).await,
+        }
+    }
+
+    pub async fn assist_after(
+        &self,
+        store: String,
+        cursor: u64,
+        limit: u32,
+        now_ms: i64,
+    ) -> Page<smartstore_protocol::assist::Call> {
+        match self {
+            Store::Sqlite(db) => {
+                sqlite(db, move |db| db.assist_after(&store, cursor, limit, now_ms)).await
+            }
+            Store::Postgres(pg) => pg.assist_after(&store, cursor, limit, now_ms).await,
+        }
+    }
+
     pub async fn returns_after(&self, store: String, cursor: u64, limit: u32) -> Page<KnownReturn> {
         match self {
             Store::Sqlite(db) => {

@@ -2,6 +2,7 @@
 //! definition for writer and reader), the one key stack (Ed25519, JWK), JWS, the signed shopper
 //! codes and the catalog CSV format. Depends on the domain only.
 
+pub mod assist;
 pub mod catalog_csv;
 pub mod codes;
 pub mod events;

@@ -14,6 +14,8 @@ pub const TIME_PATH: &str = "/v1/time";
 pub const CLAIM_PATH: &str = "/v1/claims";
 pub const CONFLICTS_PATH: &str = "/v1/conflicts";
 pub const REFUND_PATH: &str = "/v1/refunds";
+/// A call for assistance relayed to the store's other terminals ([`crate::assist`]).
+pub const ASSIST_PATH: &str = "/v1/assist";
 pub const BEARER_AUDIENCE: &str = "smartstore-platform";
 /// The longest a bearer token may live.
 pub const BEARER_MAX_SECONDS: i64 = 300;
