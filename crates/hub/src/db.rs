@@ -54,7 +54,13 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0009_assist",
         sql: include_str!("../../../migrations/hub/0009_assist.sql"),
     },
+    Migration {
+        name: "hub/0010_online",
+        sql: include_str!("../../../migrations/hub/0010_online.sql"),
+    },
 ];
+
+mod online;
 
 /// One payment at the platform, as `smartstore-hub payments --json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -153,6 +159,9 @@ pub enum HubError {
     },
     #[error("{0}")]
     Import(CatalogRefusal),
+    /// An online order refused, or a store or marketplace unknown (issue 16).
+    #[error("{0}")]
+    Online(#[from] crate::online::OnlineRefusal),
     #[error("{path}: {detail}")]
     Db { path: PathBuf, detail: String },
     /// The database cannot take this now (down, restarting, read-only, full, busy): nothing
@@ -763,6 +772,14 @@ impl HubDb {
                         }
                     }
                     continue;
+                }
+                // The store's stock at the platform, and its online orders' statuses.
+                if let Some(flag_text) =
+                    online::apply_store_event(&tx, &batch.device_id, &e.kind, e.body.get())
+                        .map_err(err)?
+                {
+                    flag.execute(params![batch.device_id, e.seq, flag_text])
+                        .map_err(err)?;
                 }
                 if e.kind == EventKind::OrderReturned.as_str() {
                     // A return: kept for the store's terminals (the returns pull) and the

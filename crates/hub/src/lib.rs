@@ -2,6 +2,7 @@
 //! protocol crates only: no terminal, no window, no camera.
 
 pub mod db;
+pub mod online;
 pub mod pg;
 pub mod receipt_page;
 pub mod server;

@@ -10,6 +10,8 @@ use smartstore_hub::db::valid_store_id;
 use smartstore_hub::server::{Hub, ServeOptions, serve};
 use smartstore_hub::store::Admin;
 
+mod online_cli;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "smartstore-hub",
@@ -138,6 +140,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The stores and where they are (online orders go to the nearest that holds them).
+    #[command(subcommand)]
+    Store(online_cli::StoreCommand),
+    /// The stores' stock: imported counts, less what their terminals sell, plus what comes
+    /// back.
+    #[command(subcommand)]
+    Stock(online_cli::StockCommand),
+    /// Bearer keys of the marketplaces that send online orders.
+    #[command(subcommand)]
+    MarketplaceKey(online_cli::MarketplaceKeyCommand),
+    /// Online orders: taken, routed to a store, and followed.
+    #[command(subcommand)]
+    OnlineOrder(online_cli::OnlineOrderCommand),
     /// Every event the terminals sent.
     Events {
         #[arg(long)]
@@ -670,6 +685,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             (None, Some(list)) => fleet_tokens(&mut db, &list, count, out.as_deref(), valid)?,
             (None, None) => anyhow::bail!("give --store STORE or --stores FILE.csv"),
         },
+        Command::Store(cmd) => online_cli::store(&mut db, cmd)?,
+        Command::Stock(cmd) => online_cli::stock(&mut db, cmd)?,
+        Command::MarketplaceKey(cmd) => online_cli::marketplace_key(&mut db, cmd)?,
+        Command::OnlineOrder(cmd) => online_cli::online_order(&mut db, cmd)?,
         Command::Catalog(CatalogCommand::Import { file, currency }) => {
             let currency = smartstore_domain::money::Currency::parse(&currency)
                 .with_context(|| format!("--currency {currency}"))?;

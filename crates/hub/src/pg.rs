@@ -43,7 +43,13 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "postgres/0002_assist",
         include_str!("../../../migrations/hub/postgres/0002_assist.sql"),
     ),
+    (
+        "postgres/0003_online",
+        include_str!("../../../migrations/hub/postgres/0003_online.sql"),
+    ),
 ];
+
+mod online;
 
 /// Taken (for its transaction) by whoever migrates or makes partitions, so that several hubs
 /// starting at once do it once.
@@ -815,6 +821,12 @@ impl PgHub {
             let seq = big(e.seq);
             let mut flags = Vec::new();
             if let Some(text) = Self::settle(&tx, &store, device, e, *view).await? {
+                flags.push(text);
+            }
+            // The store's stock at the platform, and its online orders' statuses.
+            if let Some(text) =
+                online::apply_store_event(&tx, &store, device, &e.kind, e.body.get()).await?
+            {
                 flags.push(text);
             }
             if let Some(view) = view

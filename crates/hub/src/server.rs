@@ -113,6 +113,20 @@ impl From<HubError> for ApiError {
             HubError::UnknownDevice(_) => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unknown_device", e.to_string())
             }
+            HubError::Online(ref r) => {
+                use crate::online::OnlineRefusal as R;
+                let (status, code) = match r {
+                    R::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed"),
+                    R::UnknownProduct(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_product"),
+                    R::UnknownStore(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unknown_store"),
+                    R::Unfillable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unfillable"),
+                    R::NotAtPickupStore { .. } => (StatusCode::CONFLICT, "not_in_stock"),
+                    R::Conflict(_) => (StatusCode::CONFLICT, "order_conflict"),
+                    R::UnknownOrder(_) => (StatusCode::NOT_FOUND, "not_found"),
+                    R::BadKey => (StatusCode::UNAUTHORIZED, "unauthorised"),
+                };
+                ApiError::new(status, code, e.to_string())
+            }
             HubError::BadBatch(_) | HubError::Import(_) => {
                 ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string())
             }
@@ -345,6 +359,11 @@ async fn pull(
                 .await?,
             limit,
         ),
+        "online-orders" => page(
+            hub.db(hub.store.online_orders_after(store, cursor, limit))
+                .await?,
+            limit,
+        ),
         "returns" => page(
             hub.db(hub.store.returns_after(store, cursor, limit))
                 .await?,
@@ -521,6 +540,30 @@ async fn relay_assist(
     Ok(axum::Json(serde_json::json!({ "relayed": true })).into_response())
 }
 
+/// A marketplace's online order (`Authorization: Bearer <marketplace key>`): checked, routed to
+/// the nearest store(s) holding it, stock reserved; the same order id again answers the same.
+async fn online_order_intake(
+    State(hub): State<Hub>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let key = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 128)
+        .ok_or(HubError::Online(crate::online::OnlineRefusal::BadKey))?;
+    let marketplace = hub
+        .db(hub.store.marketplace_of_key(key.to_owned()))
+        .await?
+        .ok_or(HubError::Online(crate::online::OnlineRefusal::BadKey))?;
+    let req: crate::online::IntakeRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed", e.to_string()))?;
+    let answer = hub.db(hub.store.intake(marketplace, req)).await?;
+    Ok(axum::Json(answer).into_response())
+}
+
 /// What became of a receipt code at the platform.
 enum ReceiptLookup {
     Found(Box<crate::db::ReceiptRecord>),
@@ -633,6 +676,8 @@ async fn clock(State(hub): State<Hub>) -> Response {
 /// Body limits per route: nothing is read past these.
 const ENROL_BODY_BYTES: usize = 16 * 1024;
 const PAYMENT_BODY_BYTES: usize = 16 * 1024;
+/// An online order of 100 lines with its address fits in a few KiB.
+const ONLINE_ORDER_BODY_BYTES: usize = 32 * 1024;
 
 pub fn router(hub: Hub, options: &ServeOptions) -> Router {
     let request_timeout = options.request_timeout;
@@ -677,6 +722,10 @@ pub fn router(hub: Hub, options: &ServeOptions) -> Router {
                 ),
                 &hub,
             ),
+        )
+        .route(
+            smartstore_protocol::wire::ONLINE_ORDERS_PATH,
+            bounded(post(online_order_intake), ONLINE_ORDER_BODY_BYTES),
         )
         .route(smartstore_protocol::wire::CONFLICTS_PATH, get(conflicts))
         .route(TIME_PATH, get(clock))

@@ -223,6 +223,38 @@ impl Store {
         }
     }
 
+    pub async fn marketplace_of_key(&self, key: String) -> Result<Option<String>, HubError> {
+        match self {
+            Store::Sqlite(db) => sqlite(db, move |db| db.marketplace_of_key(&key)).await,
+            Store::Postgres(pg) => pg.marketplace_of_key(&key).await,
+        }
+    }
+
+    pub async fn intake(
+        &self,
+        marketplace: String,
+        req: crate::online::IntakeRequest,
+    ) -> Result<crate::online::IntakeAnswer, HubError> {
+        match self {
+            Store::Sqlite(db) => sqlite(db, move |db| db.intake(&marketplace, &req)).await,
+            Store::Postgres(pg) => pg.intake(&marketplace, &req).await,
+        }
+    }
+
+    pub async fn online_orders_after(
+        &self,
+        store: String,
+        cursor: u64,
+        limit: u32,
+    ) -> Page<crate::online::OnlineOrder> {
+        match self {
+            Store::Sqlite(db) => {
+                sqlite(db, move |db| db.online_orders_after(&store, cursor, limit)).await
+            }
+            Store::Postgres(pg) => pg.online_orders_after(&store, cursor, limit).await,
+        }
+    }
+
     pub async fn receipt_record(
         &self,
         store: String,
@@ -341,5 +373,18 @@ impl Admin {
         day_report(store: &str, day: time::Date, offset: time::UtcOffset) -> smartstore_domain::shift::ShiftReport
     );
     admin!(ledger() -> Vec<crate::db::LedgerRow>);
+    admin!(
+        /// Adds a store (or moves or renames it).
+        add_store(id: &str, name: &str, lat: f64, lon: f64) -> ()
+    );
+    admin!(stores() -> Vec<(String, String, f64, f64)>);
+    admin!(
+        /// Sets a store's stock on hand (a count): every row or none.
+        import_stock(store: &str, rows: &[(String, i64)]) -> usize
+    );
+    admin!(stock_of(store: &str) -> Vec<(String, i64, i64)>);
+    admin!(add_marketplace_key(name: &str) -> String);
+    admin!(intake(marketplace: &str, req: &crate::online::IntakeRequest) -> crate::online::IntakeAnswer);
+    admin!(online_order(id: &str) -> crate::online::OnlineOrder);
     admin!(payments() -> Vec<crate::db::PaymentRow>);
 }

@@ -9,6 +9,7 @@ pub mod events;
 pub mod jws;
 pub mod keydoc;
 pub mod keys;
+pub mod online;
 pub mod receipt;
 pub mod staff_pin;
 pub mod wire;

@@ -16,6 +16,8 @@ pub const CONFLICTS_PATH: &str = "/v1/conflicts";
 pub const REFUND_PATH: &str = "/v1/refunds";
 /// A call for assistance relayed to the store's other terminals ([`crate::assist`]).
 pub const ASSIST_PATH: &str = "/v1/assist";
+/// A marketplace's online orders (issue 16), with its own bearer key.
+pub const ONLINE_ORDERS_PATH: &str = "/v1/online-orders";
 pub const BEARER_AUDIENCE: &str = "smartstore-platform";
 /// The longest a bearer token may live.
 pub const BEARER_MAX_SECONDS: i64 = 300;
