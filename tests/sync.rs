@@ -405,7 +405,13 @@ fn orders_arrive_exactly_once_through_faults_and_kills(orders: usize, cluster: O
     let (mut hub_kills, mut terminal_kills, mut database_restarts) = (0, 0, 0);
     let kinds = if cluster.is_some() { 3 } else { 2 };
     let start = Instant::now();
-    while !placer.is_finished() || start.elapsed() < Duration::from_secs(6) {
+    // Until every order is placed, for 6 s at least, and until each fault came once.
+    while !placer.is_finished()
+        || start.elapsed() < Duration::from_secs(6)
+        || hub_kills == 0
+        || terminal_kills == 0
+        || (cluster.is_some() && database_restarts == 0)
+    {
         std::thread::sleep(Duration::from_millis(rng.u64(300..900)));
         match (rng.u32(0..kinds), cluster) {
             (0, _) => {
@@ -460,10 +466,6 @@ fn orders_arrive_exactly_once_through_faults_and_kills(orders: usize, cluster: O
         c.dropped_after_commit.load(Relaxed),
         c.delayed.load(Relaxed)
     );
-    assert!(hub_kills > 0 && terminal_kills > 0);
-    if cluster.is_some() {
-        assert!(database_restarts > 0);
-    }
     assert!(
         c.dropped_after_commit.load(Relaxed) > 0
             && c.reset.load(Relaxed) > 0
@@ -476,12 +478,13 @@ fn ten_thousand_orders_arrive_exactly_once_through_faults_and_kills() {
     orders_arrive_exactly_once_through_faults_and_kills(10_000, None);
 }
 
-/// The same on a hub on PostgreSQL, which is also restarted during the sync.
+/// The same on a hub on PostgreSQL, which is also restarted during the sync (half the orders:
+/// PostgreSQL, the hub and the terminal share the machine, and the faults come as often).
 #[test]
 #[ignore = "needs PostgreSQL (Debian's postgresql): .ci/run runs it with --ignored"]
-fn on_postgresql_ten_thousand_orders_arrive_exactly_once_through_faults_kills_and_restarts() {
+fn on_postgresql_orders_arrive_exactly_once_through_faults_kills_and_restarts() {
     let cluster = Cluster::start();
-    orders_arrive_exactly_once_through_faults_and_kills(10_000, Some(&cluster));
+    orders_arrive_exactly_once_through_faults_and_kills(5_000, Some(&cluster));
 }
 
 /// PostgreSQL's write-ahead log on a small disk that fills up: the transaction that needs a new
