@@ -133,6 +133,14 @@ pub enum SyncError {
         status: u16,
         message: String,
     },
+    /// Worth retrying: a 503 of the platform whose database cannot take the request now
+    /// (`storage_*`: down, read-only, full, busy); nothing of it was stored there.
+    #[error("{step}: the platform answered 503: {message}")]
+    PlatformStorage {
+        step: Step,
+        fault: PlatformStorage,
+        message: String,
+    },
     /// Worth retrying: an answer that does not parse.
     #[error("{step}: the platform's answer is not understood ({detail})")]
     BadAnswer { step: Step, detail: String },
@@ -204,12 +212,36 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
+/// Why the platform's database could not take a request (its 503 answer's `error` code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlatformStorage {
+    Unavailable,
+    ReadOnly,
+    Full,
+    Busy,
+}
+
+impl PlatformStorage {
+    /// The fault a 503 answer's `error` code names, if it names one.
+    pub fn from_code(code: &str) -> Option<PlatformStorage> {
+        use smartstore_protocol::wire::error_code;
+        Some(match code {
+            error_code::STORAGE_UNAVAILABLE => PlatformStorage::Unavailable,
+            error_code::STORAGE_READ_ONLY => PlatformStorage::ReadOnly,
+            error_code::STORAGE_FULL => PlatformStorage::Full,
+            error_code::STORAGE_BUSY => PlatformStorage::Busy,
+            _ => return None,
+        })
+    }
+}
+
 impl SyncError {
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
             SyncError::Unreachable { .. }
                 | SyncError::ServerError { .. }
+                | SyncError::PlatformStorage { .. }
                 | SyncError::BadAnswer { .. }
                 | SyncError::Stalled { .. }
         )

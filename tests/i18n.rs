@@ -14,7 +14,7 @@ use smartstore::sale::SaleError;
 use smartstore::shift::ShiftRefusal;
 use smartstore::staff::ApprovalRefusal;
 use smartstore::store::StoreError;
-use smartstore::sync::{Step, SyncError};
+use smartstore::sync::{PlatformStorage, Step, SyncError};
 use smartstore_domain::cart::CartError;
 use smartstore_domain::catalog::RowError;
 use smartstore_domain::checkout::{CheckoutError, CheckoutState};
@@ -560,9 +560,21 @@ fn sync_errors() -> Vec<SyncError> {
             message: "busy".into(),
         });
         out.push(SyncError::BadAnswer {
-            step,
+            step: step.clone(),
             detail: "expected value".into(),
         });
+        for fault in [
+            PlatformStorage::Unavailable,
+            PlatformStorage::ReadOnly,
+            PlatformStorage::Full,
+            PlatformStorage::Busy,
+        ] {
+            out.push(SyncError::PlatformStorage {
+                step: step.clone(),
+                fault,
+                message: "the platform's database is out of disk space; nothing was stored".into(),
+            });
+        }
     }
     out
 }
@@ -603,6 +615,7 @@ fn sync_variant(e: &SyncError) -> usize {
         SyncError::PaymentVoided => 31,
         SyncError::PaymentUnknown => 32,
         SyncError::PaymentsUnreconciled { .. } => 33,
+        SyncError::PlatformStorage { .. } => 34,
     }
 }
 
@@ -830,7 +843,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
     covers("StoreError", &store_errors(), store_variant, 15);
-    covers("SyncError", &sync_errors(), sync_variant, 34);
+    covers("SyncError", &sync_errors(), sync_variant, 35);
     covers("CheckoutError", &checkout_errors(), checkout_variant, 17);
     covers("ReceiptRefusal", &receipt_refusals(), receipt_variant, 6);
     covers("SaleError", &sale_errors(), sale_variant, 4);

@@ -222,6 +222,12 @@ sync-re-enrol = The platform does not accept this terminal any more: enrol it ag
 sync-refused = The platform refused { step } (HTTP { $status }).
 sync-unreachable = The platform cannot be reached ({ step }); orders are safe here and will be sent later.
 sync-server-error = The platform had a problem with { step } (HTTP { $status }); will try again.
+sync-platform-storage = The platform's database { $fault ->
+        [full] is out of disk space
+        [read-only] is read-only
+        [busy] is busy
+       *[unavailable] cannot be reached
+    } ({ step }): nothing was stored there; orders are safe here and will be sent again.
 sync-bad-answer = The platform's answer to { step } was not understood; will try again.
 sync-stalled = The platform holds this terminal's events only up to { $held }; will send again.
 sync-sequence-conflict = The platform already holds a different event number { $seq } from this terminal: its database was restored from a backup or copied from another terminal. New orders are kept here but not sent. A technician must recover this terminal with a new enrolment token for this store.

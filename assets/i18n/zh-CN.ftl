@@ -222,6 +222,12 @@ sync-re-enrol = 平台不再接受本终端：请用新的注册令牌重新注�
 sync-refused = 平台拒绝了{ step }（HTTP { $status }）。
 sync-unreachable = 无法连接平台（{ step }）；订单已安全保存在本机，稍后会自动上传。
 sync-server-error = 平台处理{ step }时出错（HTTP { $status }）；稍后重试。
+sync-platform-storage = 平台数据库{ $fault ->
+        [full] 磁盘空间已满
+        [read-only] 为只读状态
+        [busy] 繁忙
+       *[unavailable] 无法连接
+    }（{ step }）：平台未保存任何内容；订单已安全保存在本机，稍后会重新上传。
 sync-bad-answer = 无法理解平台对{ step }的回复；稍后重试。
 sync-stalled = 平台只保存到本终端的第 { $held } 个事件；将重新发送。
 sync-sequence-conflict = 平台已保存本终端另一个编号为 { $seq } 的事件：此数据库是从备份恢复的，或从另一台终端复制而来。新订单保存在本机，但暂不上传。需由技术人员使用本门店的新注册令牌恢复本终端。

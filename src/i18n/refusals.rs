@@ -22,7 +22,7 @@ use crate::sale::SaleError;
 use crate::shift::ShiftRefusal;
 use crate::staff::ApprovalRefusal;
 use crate::store::StoreError;
-use crate::sync::{Step, SyncError};
+use crate::sync::{PlatformStorage, Step, SyncError};
 use smartstore_domain::returns::ReturnError;
 use smartstore_protocol::receipt::ReceiptRefusal;
 
@@ -563,6 +563,17 @@ impl Localize for SyncError {
             SyncError::ServerError { step, status, .. } => Msg::new("sync-server-error")
                 .arg("step", step_id(step))
                 .arg("status", status),
+            SyncError::PlatformStorage { step, fault, .. } => Msg::new("sync-platform-storage")
+                .arg("step", step_id(step))
+                .arg(
+                    "fault",
+                    match fault {
+                        PlatformStorage::Unavailable => "unavailable",
+                        PlatformStorage::ReadOnly => "read-only",
+                        PlatformStorage::Full => "full",
+                        PlatformStorage::Busy => "busy",
+                    },
+                ),
             SyncError::BadAnswer { step, .. } => {
                 Msg::new("sync-bad-answer").arg("step", step_id(step))
             }

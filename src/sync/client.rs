@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use super::pin::{self, Trust};
-use super::{Step, SyncError};
+use super::{PlatformStorage, Step, SyncError};
 use smartstore_domain::sync::{StatusAction, action_for_status};
 use smartstore_protocol::jws::jws_sign;
 use smartstore_protocol::keydoc::{KEYS_PATH, KeysAnswer};
@@ -166,6 +166,17 @@ impl PlatformClient {
                 let parsed = serde_json::from_slice::<ErrorBody>(&body).ok();
                 if let Some(e) = parsed.as_ref().and_then(known_refusal) {
                     return Err(e);
+                }
+                if let Some((fault, body)) = parsed
+                    .as_ref()
+                    .filter(|_| status == 503)
+                    .and_then(|b| Some((PlatformStorage::from_code(&b.error)?, b)))
+                {
+                    return Err(SyncError::PlatformStorage {
+                        step,
+                        fault,
+                        message: body.message.chars().take(200).collect(),
+                    });
                 }
                 let message = parsed
                     .map(|b| b.message)

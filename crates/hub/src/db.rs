@@ -187,11 +187,12 @@ pub enum StorageFault {
 impl StorageFault {
     /// The `error` code of the 503 answer.
     pub fn code(self) -> &'static str {
+        use smartstore_protocol::wire::error_code;
         match self {
-            StorageFault::Unavailable => "storage_unavailable",
-            StorageFault::ReadOnly => "storage_read_only",
-            StorageFault::Full => "storage_full",
-            StorageFault::Busy => "storage_busy",
+            StorageFault::Unavailable => error_code::STORAGE_UNAVAILABLE,
+            StorageFault::ReadOnly => error_code::STORAGE_READ_ONLY,
+            StorageFault::Full => error_code::STORAGE_FULL,
+            StorageFault::Busy => error_code::STORAGE_BUSY,
         }
     }
 }

@@ -6,7 +6,7 @@
 mod support;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use smartstore_hub::store::Admin;
 use smartstore_protocol::keys::SigningKey;
-use support::postgres::Cluster;
+use support::postgres::{Cluster, SmallDisk};
 use support::process::HubProcess;
 use support::{post_batch, signed_batch};
 
@@ -290,7 +290,19 @@ fn migrate_applies_the_schema_once_and_makes_the_event_partitions() {
         assert!(!said.contains("s3cret"), "no password shown: {said}");
     }
     let db = db_name(&url);
-    assert_eq!(cluster.psql(db, "SELECT count(*) FROM hub_migrations"), "1");
+    // Each migration of migrations/hub/postgres once, however many there are.
+    let shipped = std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../migrations/hub/postgres"
+    ))
+    .expect("the PostgreSQL migrations")
+    .filter_map(|e| e.ok())
+    .filter(|e| e.path().extension().is_some_and(|x| x == "sql"))
+    .count();
+    assert_eq!(
+        cluster.psql(db, "SELECT count(*) FROM hub_migrations"),
+        shipped.to_string()
+    );
     let parts = cluster.psql(
         db,
         "SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass",
@@ -307,62 +319,6 @@ fn migrate_applies_the_schema_once_and_makes_the_event_partitions() {
         .expect("run smartstore-hub");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer smartstore-hub"));
-}
-
-/// A small tmpfs mounted for a test (root only), unmounted when dropped.
-struct SmallDisk {
-    dir: tempfile::TempDir,
-}
-
-impl SmallDisk {
-    /// `mb` megabytes at a new directory, owned by nobody (the cluster's user). Panics, saying
-    /// why, when the mount is refused (not root, or no CAP_SYS_ADMIN).
-    fn mount(mb: u32) -> SmallDisk {
-        let dir = tempfile::Builder::new()
-            .prefix("smartstore-small-")
-            .tempdir()
-            .expect("tempdir");
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o"])
-            .arg(format!("size={mb}m,mode=0755"))
-            .arg("tmpfs")
-            .arg(dir.path())
-            .output()
-            .expect("run mount");
-        assert!(
-            out.status.success(),
-            "a full disk for PostgreSQL needs a small tmpfs, and mounting one needs root: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let out = Command::new("chown")
-            .args(["nobody:"])
-            .arg(dir.path())
-            .output()
-            .expect("chown");
-        assert!(out.status.success(), "chown: {out:?}");
-        SmallDisk { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Fills what is left of it with a file of root's; returns that file.
-    fn fill(&self) -> PathBuf {
-        use std::io::Write;
-        let filler = self.path().join("filler");
-        let mut f = std::fs::File::create(&filler).expect("filler");
-        let chunk = vec![0u8; 64 * 1024];
-        while f.write_all(&chunk).is_ok() {}
-        let _ = f.flush();
-        filler
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(self.dir.path()).output();
-    }
 }
 
 #[test]

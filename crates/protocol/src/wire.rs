@@ -248,6 +248,15 @@ pub mod error_code {
     pub const UNKNOWN_PAYMENT: &str = "unknown_payment";
     /// 409: a refund past what the payment has left (approved, less what was refunded).
     pub const REFUND_EXCEEDS: &str = "refund_exceeds";
+    /// 503: the platform's database cannot be reached (down, restarting); nothing was stored.
+    pub const STORAGE_UNAVAILABLE: &str = "storage_unavailable";
+    /// 503: the platform's database is read-only; nothing was stored.
+    pub const STORAGE_READ_ONLY: &str = "storage_read_only";
+    /// 503: the platform's database is out of disk space; nothing was stored.
+    pub const STORAGE_FULL: &str = "storage_full";
+    /// 503: the platform's database lost races with other hubs' transactions too often;
+    /// nothing was stored.
+    pub const STORAGE_BUSY: &str = "storage_busy";
 }
 
 /// Separates an enrolment token's secret from the platform's CA fingerprint it carries

@@ -1,5 +1,6 @@
 //! Test-only helpers shared by the integration tests and the benchmarks of every crate: demo
-//! orders, the crash harness, the fault proxy, the scene renderer and the shopper-code vectors.
+//! orders, the crash harness, the fault proxy, the scene renderer, the shopper-code vectors and
+//! a throwaway PostgreSQL cluster.
 //! Nothing in the product depends on this crate.
 
 pub mod areas;
@@ -7,6 +8,7 @@ pub mod code_vectors;
 #[cfg(feature = "terminal")]
 pub mod crash;
 pub mod live;
+pub mod postgres;
 pub mod printer;
 pub mod proxy;
 pub mod relay;

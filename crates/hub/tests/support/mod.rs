@@ -2,8 +2,8 @@
 //! receipt codes, as the terminal does; and a small HTTP client. Shared by the e-receipt tests.
 #![allow(dead_code)]
 
-pub mod postgres;
 pub mod process;
+pub use smartstore_testkit::postgres;
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -1,6 +1,7 @@
-//! A throwaway PostgreSQL cluster on loopback for the hub's tests: Debian's `initdb` and
-//! `pg_ctl` (package `postgresql`) in a temporary directory, run as an ordinary user (as
-//! `nobody` when the tests run as root, which PostgreSQL refuses to be). Nothing is downloaded.
+//! A throwaway PostgreSQL cluster on loopback for the hub's and the terminal's tests: Debian's
+//! `initdb` and `pg_ctl` (package `postgresql`) in a temporary directory, run as an ordinary
+//! user (as `nobody` when the tests run as root, which PostgreSQL refuses to be). Nothing is
+//! downloaded. And a small tmpfs ([`SmallDisk`]) to fill, for a database out of disk space.
 //!
 //! The PostgreSQL tests are `#[ignore]`d, so a plain `cargo test` lists them as ignored rather
 //! than passing them empty; `.ci/run` installs PostgreSQL and runs them with `--ignored`. Run
@@ -20,6 +21,20 @@ pub struct Cluster {
     pub port: u16,
     /// `runuser -u nobody --` when the tests run as root.
     as_user: Vec<String>,
+    /// Server settings beyond the defaults of [`Cluster::start_server`] (`-c name=value`).
+    settings: Vec<String>,
+}
+
+/// How [`Cluster::start_with`] makes a cluster; the default is [`Cluster::start`]'s.
+#[derive(Debug, Default, Clone)]
+pub struct ClusterOptions {
+    /// Where the write-ahead log goes (`initdb --waldir`), e.g. a [`SmallDisk`]'s directory;
+    /// it must not exist yet and its parent must be writable by the cluster's user.
+    pub wal_dir: Option<PathBuf>,
+    /// WAL segment size in MiB (`initdb --wal-segsize`; PostgreSQL's default is 16).
+    pub wal_segment_mb: Option<u32>,
+    /// Server settings, `name=value`, passed as `-c name=value` at every start.
+    pub settings: Vec<String>,
 }
 
 /// Debian's PostgreSQL programs: the newest /usr/lib/postgresql/N/bin with initdb.
@@ -63,6 +78,11 @@ fn check(what: &str, out: std::io::Result<Output>) -> Output {
 impl Cluster {
     /// A new cluster, started. Panics, saying what to install, when PostgreSQL is absent.
     pub fn start() -> Cluster {
+        Cluster::start_with(ClusterOptions::default())
+    }
+
+    /// As [`Cluster::start`], made and run as `options` say.
+    pub fn start_with(options: ClusterOptions) -> Cluster {
         let bin = bin_dir().unwrap_or_else(|| {
             panic!(
                 "PostgreSQL is absent (no /usr/lib/postgresql/*/bin/initdb): \
@@ -94,23 +114,17 @@ impl Cluster {
             bin,
             port,
             as_user,
+            settings: options.settings,
         };
-        check(
-            "initdb",
-            cluster
-                .command("initdb")
-                .args([
-                    "-U",
-                    "postgres",
-                    "--auth=trust",
-                    "-E",
-                    "UTF8",
-                    "--no-sync",
-                    "-D",
-                ])
-                .arg(cluster.data())
-                .output(),
-        );
+        let mut initdb = cluster.command("initdb");
+        initdb.args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+        if let Some(wal) = &options.wal_dir {
+            initdb.arg("--waldir").arg(wal);
+        }
+        if let Some(mb) = options.wal_segment_mb {
+            initdb.arg(format!("--wal-segsize={mb}"));
+        }
+        check("initdb", initdb.arg("-D").arg(cluster.data()).output());
         cluster.start_server();
         cluster
     }
@@ -136,11 +150,15 @@ impl Cluster {
 
     /// Starts the server (again) on the same port and data.
     pub fn start_server(&self) {
-        let options = format!(
+        let mut options = format!(
             "-p {} -h 127.0.0.1 -k {} -c fsync=off -c full_page_writes=off -c max_connections=200",
             self.port,
             self.dir.path().display()
         );
+        for setting in &self.settings {
+            options.push_str(" -c ");
+            options.push_str(setting);
+        }
         check(
             "pg_ctl start",
             self.command("pg_ctl")
@@ -163,6 +181,47 @@ impl Cluster {
             .arg(self.data())
             .arg("stop")
             .output();
+    }
+
+    /// Whether the server runs (`pg_ctl status`): PostgreSQL stops itself when it cannot
+    /// write its log, and stays stopped until started again.
+    pub fn is_running(&self) -> bool {
+        self.command("pg_ctl")
+            .arg("status")
+            .arg("-D")
+            .arg(self.data())
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    /// Waits until the server accepts connections or has stopped (after a crash it first
+    /// runs its recovery, which may end either way); whether it accepts them. Panics when it
+    /// does neither after a minute.
+    pub fn settle(&self) -> bool {
+        for _ in 0..1200 {
+            if !self.is_running() {
+                return false;
+            }
+            let ready = self
+                .command("pg_isready")
+                .args(["-q", "-h", "127.0.0.1", "-p"])
+                .arg(self.port.to_string())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ready {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!(
+            "PostgreSQL neither accepts connections nor stops:\n{}",
+            self.server_log()
+        )
+    }
+
+    /// What the server has logged so far.
+    pub fn server_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
     }
 
     /// Runs one SQL statement as the superuser in `db`; returns what it printed.
@@ -199,5 +258,63 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         self.stop_server();
+    }
+}
+
+/// A small tmpfs mounted for a test (root only), unmounted when dropped.
+pub struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `mb` megabytes at a new directory, owned by nobody (the cluster's user). Panics, saying
+    /// why, when the mount is refused (not root, or no CAP_SYS_ADMIN).
+    pub fn mount(mb: u32) -> SmallDisk {
+        let dir = tempfile::Builder::new()
+            .prefix("smartstore-small-")
+            .tempdir()
+            .expect("tempdir");
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={mb}m,mode=0755"))
+            .arg("tmpfs")
+            .arg(dir.path())
+            .output()
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "a full disk for PostgreSQL needs a small tmpfs, and mounting one needs root: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = Command::new("chown")
+            .args(["nobody:"])
+            .arg(dir.path())
+            .output()
+            .expect("chown");
+        assert!(out.status.success(), "chown: {out:?}");
+        SmallDisk { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills what is left of it with a file of root's; returns that file.
+    pub fn fill(&self) -> PathBuf {
+        use std::io::Write;
+        let filler = self.path().join("filler");
+        let mut f = std::fs::File::create(&filler).expect("filler");
+        let chunk = vec![0u8; 64 * 1024];
+        while f.write_all(&chunk).is_ok() {}
+        // Then the last pages, to the last one.
+        while f.write_all(&chunk[..4096]).is_ok() {}
+        let _ = f.flush();
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).output();
     }
 }
