@@ -896,6 +896,10 @@ fn weighed_goods_show_their_weight_and_price_per_kg_and_expired_ones_are_refused
     term.assert_sees(&pork.name);
     term.assert_sees("0.532 kg × ¥29.80/kg");
     term.assert_sees("¥15.85");
+    assert!(
+        term.customer_sees("0.532 kg × ¥29.80/kg"),
+        "the customer display shows the weight"
+    );
     term.assert_sees(&tr(
         EN,
         "added-package",

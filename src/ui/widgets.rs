@@ -69,15 +69,9 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
         let total = line.total().map(|m| m.to_string()).unwrap_or_default();
         // A package is one line of its own: what its label says instead of − quantity +.
         let how: Element<'a, CartAction> = match line.package {
-            Some(p) => text(
-                p.weight_g
-                    .map(|g| {
-                        crate::receipt_page::weighed_line(lang, g, p.per_kg.map(|m| m.to_string()))
-                    })
-                    .unwrap_or_default(),
-            )
-            .size(size - 2)
-            .into(),
+            Some(_) => text(weighed(line, lang).unwrap_or_default())
+                .size(size - 2)
+                .into(),
             None => row![
                 button(text("−").size(size).align_x(Alignment::Center).width(Fill))
                     .on_press(CartAction::Dec(i))
@@ -157,6 +151,18 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
     column![scrollable(rows).height(Fill), sum]
         .spacing(10)
         .into()
+}
+
+/// A weighed package's weight and price per kilogram ("0.532 kg × ¥29.80/kg"), when the line
+/// is one with a weight.
+pub fn weighed(line: &smartstore_domain::cart::CartLine, lang: Lang) -> Option<String> {
+    let p = line.package?;
+    let grams = p.weight_g?;
+    Some(crate::receipt_page::weighed_line(
+        lang,
+        grams,
+        p.per_kg.map(|m| m.to_string()),
+    ))
 }
 
 fn age(since: &str) -> String {
