@@ -175,7 +175,7 @@ fn weighed_goods_are_sold_by_their_labels_through_order_create() {
     drop(store);
 
     // Refused, and nothing stored: produce past its expiry date (17), a scale item the catalog
-    // does not have, a label whose weight was misread (bad check digit).
+    // does not have, a label misread (bad check digit), a per-kg item without its weight.
     for (label, says) in [
         (
             "(01)96921000100019(3103)000532(17)200101",
@@ -183,6 +183,8 @@ fn weighed_goods_are_sold_by_their_labels_through_order_create() {
         ),
         ("2299999010000", "Scale item 99999 is not in the catalog"),
         ("2200101005327", "misread"),
+        // The salmon's GTIN alone: priced per kilogram, so never sold by count.
+        ("96921000100019", "sold by weight"),
     ] {
         let out = smartstore(
             dir.path(),

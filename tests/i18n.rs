@@ -157,6 +157,7 @@ fn cart_errors() -> Vec<CartError> {
         },
         CartError::Package(gtin()),
         CartError::LineGone(3),
+        CartError::ByWeight(gtin()),
     ]
 }
 
@@ -171,6 +172,7 @@ fn cart_variant(e: &CartError) -> usize {
         CartError::BadCatalogEntry { .. } => 6,
         CartError::Package(_) => 7,
         CartError::LineGone(_) => 8,
+        CartError::ByWeight(_) => 9,
     }
 }
 
@@ -909,7 +911,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("GtinError", &gtin_errors(), gtin_variant, 6);
     covers("MoneyError", &money_errors(), money_variant, 5);
     covers("CouponRefusal", &coupon_refusals(), coupon_variant, 9);
-    covers("CartError", &cart_errors(), cart_variant, 9);
+    covers("CartError", &cart_errors(), cart_variant, 10);
     covers("LabelRefusal", &label_refusals(), label_variant, 16);
     covers("OrderError", &order_errors(), order_variant, 7);
     covers("PaymentParseError", &payment_errors(), payment_variant, 3);

@@ -153,6 +153,7 @@ cart-too-many-lines = The cart is full ({ $max } lines).
 cart-bad-catalog-entry = Product { $gtin } cannot be sold until its catalog entry is fixed:
 cart-package = { $gtin } is a weighed package: one line per package. Scan the next package to add it.
 cart-line-gone = That line is no longer in the cart.
+cart-by-weight = Product { $gtin } is sold by weight: scan the label its scale printed.
 order-empty-cart = The cart is empty: scan at least one product.
 order-missing-address = A delivery needs an address.
 order-address-too-long = The address is longer than { $max } characters.

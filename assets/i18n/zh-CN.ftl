@@ -153,6 +153,7 @@ cart-too-many-lines = 购物车已满（{ $max } 行）。
 cart-bad-catalog-entry = 商品 { $gtin } 的目录条目有误，修正前无法销售：
 cart-package = 商品 { $gtin } 是称重商品：每包一行。请扫描下一包的标签来添加。
 cart-line-gone = 该行已不在购物车中。
+cart-by-weight = 商品 { $gtin } 按重量销售：请扫描电子秤打印的标签。
 order-empty-cart = 购物车是空的：请至少扫描一件商品。
 order-missing-address = 送货上门需要填写地址。
 order-address-too-long = 地址超过 { $max } 个字符。

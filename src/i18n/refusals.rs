@@ -127,6 +127,7 @@ impl Localize for CartError {
             CartError::NotInCart(g) => Msg::new("cart-not-in-cart").arg("gtin", g.display_form()),
             CartError::Package(g) => Msg::new("cart-package").arg("gtin", g.display_form()),
             CartError::LineGone(_) => Msg::new("cart-line-gone"),
+            CartError::ByWeight(g) => Msg::new("cart-by-weight").arg("gtin", g.display_form()),
             CartError::TooManyLines => {
                 Msg::new("cart-too-many-lines").arg("max", smartstore_domain::cart::MAX_LINES)
             }

@@ -54,6 +54,8 @@ pub enum CartError {
     QuantityOutOfRange(u64),
     #[error("{0} is not in the cart")]
     NotInCart(Gtin),
+    #[error("{} is sold by weight: scan the label its scale printed", .0.display_form())]
+    ByWeight(Gtin),
     #[error("line {} is no longer in the cart", .0 + 1)]
     LineGone(usize),
     #[error("{} is a weighed package: one line per package (scan the next one)", .0.display_form())]
@@ -104,13 +106,17 @@ impl Cart {
         self.lines.is_empty()
     }
 
-    /// Adds `quantity` of `item`; a product already in the cart gets its quantity raised.
+    /// Adds `quantity` of `item`; a product already in the cart gets its quantity raised. An
+    /// item priced per kilogram comes only as packages ([`Cart::add_package`]).
     pub fn add(&mut self, item: &CatalogItem, quantity: u32) -> Result<(), CartError> {
         item.check_limits()
             .map_err(|problem| CartError::BadCatalogEntry {
                 gtin: item.gtin,
                 problem,
             })?;
+        if item.sold_by_weight() {
+            return Err(CartError::ByWeight(item.gtin));
+        }
         if item.price.currency != self.currency {
             return Err(CartError::CurrencyMismatch {
                 gtin: item.gtin,
@@ -425,7 +431,10 @@ mod tests {
             .expect("first");
         cart.add_package(&pork, pack(532), cny(1585))
             .expect("second");
-        // The same product by the piece (a quick key, say) is a line of its own too.
+        // Priced per kilogram: never by count.
+        assert_eq!(cart.add(&pork, 1), Err(CartError::ByWeight(pork.gtin)));
+        // The same product listed by the piece is a line of its own.
+        pork.unit = None;
         cart.add(&pork, 1).expect("by the piece");
         cart.add(&pork, 1).expect("by the piece again");
         let lines: Vec<(u32, Option<u64>, i64)> = cart
