@@ -109,20 +109,9 @@ impl Cart {
     /// Adds `quantity` of `item`; a product already in the cart gets its quantity raised. An
     /// item priced per kilogram comes only as packages ([`Cart::add_package`]).
     pub fn add(&mut self, item: &CatalogItem, quantity: u32) -> Result<(), CartError> {
-        item.check_limits()
-            .map_err(|problem| CartError::BadCatalogEntry {
-                gtin: item.gtin,
-                problem,
-            })?;
+        self.check(item, item.price)?;
         if item.sold_by_weight() {
             return Err(CartError::ByWeight(item.gtin));
-        }
-        if item.price.currency != self.currency {
-            return Err(CartError::CurrencyMismatch {
-                gtin: item.gtin,
-                item: item.price.currency,
-                cart: self.currency,
-            });
         }
         if let Some(line) = self
             .lines
@@ -139,19 +128,7 @@ impl Cart {
         if quantity == 0 || quantity > MAX_QUANTITY {
             return Err(CartError::QuantityOutOfRange(quantity.into()));
         }
-        if self.lines.len() >= MAX_LINES {
-            return Err(CartError::TooManyLines);
-        }
-        self.lines.push(CartLine {
-            gtin: item.gtin,
-            name: item.name.clone(),
-            name_zh: item.name_zh.clone(),
-            unit_price: item.price,
-            quantity,
-            age_restricted: item.age_restricted,
-            package: None,
-        });
-        Ok(())
+        self.push(item, item.price, quantity, None)
     }
 
     /// Adds one package of `item` at `price` (a weighed or priced label): always a line of its
@@ -162,6 +139,12 @@ impl Cart {
         package: Package,
         price: Money,
     ) -> Result<(), CartError> {
+        self.check(item, price)?;
+        self.push(item, price, 1, Some(package))
+    }
+
+    /// The catalog entry within its limits, sold at `price` in the cart's currency.
+    fn check(&self, item: &CatalogItem, price: Money) -> Result<(), CartError> {
         item.check_limits()
             .map_err(|problem| CartError::BadCatalogEntry {
                 gtin: item.gtin,
@@ -174,6 +157,17 @@ impl Cart {
                 cart: self.currency,
             });
         }
+        Ok(())
+    }
+
+    /// A new line, while the cart has room for one.
+    fn push(
+        &mut self,
+        item: &CatalogItem,
+        unit_price: Money,
+        quantity: u32,
+        package: Option<Package>,
+    ) -> Result<(), CartError> {
         if self.lines.len() >= MAX_LINES {
             return Err(CartError::TooManyLines);
         }
@@ -181,10 +175,10 @@ impl Cart {
             gtin: item.gtin,
             name: item.name.clone(),
             name_zh: item.name_zh.clone(),
-            unit_price: price,
-            quantity: 1,
+            unit_price,
+            quantity,
             age_restricted: item.age_restricted,
-            package: Some(package),
+            package,
         });
         Ok(())
     }
