@@ -2,13 +2,17 @@
 //! [`resolve`] looks the text up (catalog, signed codes, redemptions: the database side, run
 //! off the UI thread); [`apply`] puts the result into the cart with the domain's rules.
 
+use crate::config::Config;
 use crate::store::{Store, StoreError};
 use smartstore_domain::cart::{Cart, CartError};
 use smartstore_domain::catalog::CatalogItem;
 use smartstore_domain::coupon::Coupon;
+use smartstore_domain::gs1::Date;
 use smartstore_domain::gtin::Gtin;
 use smartstore_domain::money::Money;
 use smartstore_domain::scan::{PaymentScheme, ScanKind, Symbology, Unusable, classify};
+use smartstore_domain::variable_measure::Layout;
+use smartstore_domain::weighed::{self, Label, LabelRefusal, Package};
 use smartstore_protocol::codes::{
     CodeRefusal, Member, Pickup, ShopperCode, TrustedKeys, verify_at_store,
 };
@@ -20,11 +24,43 @@ pub struct CodeContext {
     pub store_id: String,
     /// Unix seconds.
     pub now: i64,
+    pub labels: LabelRules,
+}
+
+/// How this store reads the labels of weighed goods: its scales' layout, and its day (a label
+/// whose expiry date is before it is refused).
+#[derive(Debug, Clone)]
+pub struct LabelRules {
+    pub layout: Layout,
+    pub utc_offset: time::UtcOffset,
+}
+
+impl LabelRules {
+    /// The rules of config.toml (`scale_codes`, `utc_offset`).
+    pub fn of(config: &Config) -> anyhow::Result<LabelRules> {
+        Ok(LabelRules {
+            layout: config.scale_layout()?,
+            utc_offset: config.utc_offset()?,
+        })
+    }
 }
 
 impl CodeContext {
-    /// The platform keys pinned at enrolment (and refreshed by the keys pull) and this store.
-    pub fn load(store: &Store) -> Result<CodeContext, StoreError> {
+    /// The store's day at `now`.
+    pub fn today(&self) -> Date {
+        let local = time::OffsetDateTime::from_unix_timestamp(self.now)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+            .to_offset(self.labels.utc_offset);
+        Date {
+            year: local.year(),
+            month: u8::from(local.month()),
+            day: local.day(),
+        }
+    }
+
+    /// The platform keys pinned at enrolment (and refreshed by the keys pull), this store, and
+    /// its label rules.
+    pub fn load(store: &Store, labels: LabelRules) -> Result<CodeContext, StoreError> {
         let keys = match store.meta("platform_keys")? {
             Some(json) => TrustedKeys::from_json(&json)
                 .map_err(|e| StoreError::Inconsistent(format!("stored platform keys: {e}")))?,
@@ -34,6 +70,7 @@ impl CodeContext {
             keys,
             store_id: store.receipt_prefix()?.0,
             now: time::OffsetDateTime::now_utc().unix_timestamp(),
+            labels,
         })
     }
 }
@@ -42,6 +79,11 @@ impl CodeContext {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
     Product(CatalogItem),
+    /// A package of weighed or priced goods: its label and its catalog entry.
+    Package {
+        item: CatalogItem,
+        label: Label,
+    },
     Member(Member),
     Coupon {
         coupon: Coupon,
@@ -86,11 +128,14 @@ pub enum ScanRefusal {
     Cart(CartError),
     #[error("{0}; nothing was added")]
     Basket(CartError),
+    /// A label of weighed goods that cannot be sold: misread, expired, not in the catalog.
+    #[error("{0}")]
+    Label(LabelRefusal),
 }
 
 fn refused(text: &str, refusal: ScanRefusal) -> Resolution {
     Resolution::Refused {
-        text: text.chars().take(40).collect(),
+        text: text.chars().filter(|c| !c.is_control()).take(40).collect(),
         refusal,
     }
 }
@@ -103,9 +148,16 @@ pub fn resolve(
     codes: &CodeContext,
 ) -> Result<Resolution, StoreError> {
     Ok(match classify(text, symbology) {
-        ScanKind::Product(gtin) => match store.item(gtin)? {
-            Some(item) => Resolution::Product(item),
-            None => refused(&gtin.display_form(), ScanRefusal::NotInCatalog { gtin }),
+        ScanKind::Product(gtin) => match weighed::read(text, &codes.labels.layout, codes.today()) {
+            Err(refusal) => refused(text, ScanRefusal::Label(refusal)),
+            Ok(Some(label)) => match store.item(label.gtin)? {
+                Some(item) => Resolution::Package { item, label },
+                None => refused(text, ScanRefusal::Label(label.not_in_catalog())),
+            },
+            Ok(None) => match store.item(gtin)? {
+                Some(item) => Resolution::Product(item),
+                None => refused(&gtin.display_form(), ScanRefusal::NotInCatalog { gtin }),
+            },
         },
         ScanKind::Payment { scheme, digits } => Resolution::Payment { scheme, digits },
         ScanKind::Unusable { text, why } => Resolution::Refused {
@@ -184,6 +236,12 @@ pub enum Applied {
         item: CatalogItem,
         quantity: u32,
     },
+    /// A package of weighed or priced goods, a line of its own.
+    Package {
+        item: CatalogItem,
+        package: Package,
+        price: Money,
+    },
     Member(Member),
     Coupon {
         coupon_id: String,
@@ -223,6 +281,16 @@ pub fn apply(
             }
             Err(e) => Err(ScanRefusal::Cart(e)),
         },
+        Resolution::Package { item, label } => {
+            let (package, price) = weighed::price(&item, &label).map_err(ScanRefusal::Label)?;
+            cart.add_package(&item, package, price)
+                .map_err(ScanRefusal::Cart)?;
+            Ok(Applied::Package {
+                item,
+                package,
+                price,
+            })
+        }
         Resolution::Member(m) => Ok(Applied::Member(m)),
         Resolution::Coupon { coupon, redeemed } => {
             let id = coupon.id.clone();

@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use smartstore_domain::variable_measure::{Layout, Measure, Rule};
 
 pub const DATABASE_FILE: &str = "smartstore.db";
 pub const CONFIG_FILE: &str = "config.toml";
@@ -60,6 +61,28 @@ pub struct Config {
     /// absent), and where a counter listens for them (`0.0.0.0:47808`; `off` not to).
     pub assist_to: Option<String>,
     pub assist_listen: Option<String>,
+    /// How this store's scales print weighed and priced goods: in-store EAN-13 codes
+    /// (`[[scale_codes]]`, one table per prefix). Absent: prefix 22 holds a weight in grams and
+    /// 25 a price in fen, each after a 5-digit item code; `scale_codes = []`: no scales.
+    pub scale_codes: Option<Vec<ScaleCode>>,
+}
+
+/// One prefix of the store's scale labels: 2 prefix digits, `item_digits` of item code, a
+/// price/weight check digit when `value_check`, `value_digits` of weight or price, and the
+/// EAN-13 check digit: 13 in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleCode {
+    /// 20 to 29.
+    pub prefix: u8,
+    pub item_digits: u8,
+    pub value_digits: u8,
+    #[serde(default)]
+    pub value_check: bool,
+    /// The value is a weight in units of this many grams (1: grams, 10: tens of grams).
+    pub weight_g: Option<u32>,
+    /// The value is a price in units of this many fen (1: fen, 10: jiao).
+    pub price_fen: Option<u32>,
 }
 
 /// A counter button that adds a product without scanning it.
@@ -75,8 +98,13 @@ impl Config {
     pub fn load(dir: &Path) -> anyhow::Result<Config> {
         let path = dir.join(CONFIG_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{} is not valid configuration: {e}Fix the file or remove it to use the defaults", path.display())),
+            Ok(text) => {
+                let config: Config = toml::from_str(&text)
+                    .map_err(|e| anyhow::anyhow!("{} is not valid configuration: {e}Fix the file or remove it to use the defaults", path.display()))?;
+                // A scale layout that cannot read a label is found now, not at the first scan.
+                config.scale_layout()?;
+                Ok(config)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(e) => Err(anyhow::anyhow!("cannot read {}: {e}", path.display())),
         }
@@ -131,6 +159,32 @@ impl Config {
             return Err(bad());
         }
         Ok(Some(u32::try_from(m.minor).map_err(|_| bad())?))
+    }
+
+    /// The store's variable-measure layout (`[[scale_codes]]`), checked.
+    pub fn scale_layout(&self) -> anyhow::Result<Layout> {
+        let Some(codes) = &self.scale_codes else {
+            return Ok(Layout::common());
+        };
+        let mut rules = Vec::with_capacity(codes.len());
+        for c in codes {
+            let measure = match (c.weight_g, c.price_fen) {
+                (Some(unit_g), None) => Measure::Weight { unit_g },
+                (None, Some(unit_fen)) => Measure::Price { unit_fen },
+                _ => anyhow::bail!(
+                    "config.toml: scale_codes prefix {}: give either weight_g or price_fen (the unit of its value)",
+                    c.prefix
+                ),
+            };
+            rules.push(Rule {
+                prefix: c.prefix,
+                item_digits: c.item_digits,
+                value_digits: c.value_digits,
+                value_check: c.value_check,
+                measure,
+            });
+        }
+        Layout::new(rules).map_err(|e| anyhow::anyhow!("config.toml: scale_codes: {e}"))
     }
 
     /// The store's UTC offset (`utc_offset = "+08:00"`; +08:00 when absent).
@@ -193,6 +247,69 @@ impl Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scale_codes_make_the_layout() {
+        let layout = |toml_text: &str| {
+            toml::from_str::<Config>(toml_text)
+                .map_err(anyhow::Error::from)
+                .and_then(|c| c.scale_layout())
+        };
+        assert_eq!(layout("").expect("default"), Layout::common());
+        assert_eq!(layout("scale_codes = []").expect("none").rules(), []);
+        let two = layout(
+            "[[scale_codes]]\nprefix = 21\nitem_digits = 5\nvalue_digits = 4\nvalue_check = true\nweight_g = 10\n\
+             [[scale_codes]]\nprefix = 26\nitem_digits = 6\nvalue_digits = 4\nprice_fen = 10\n",
+        )
+        .expect("two prefixes");
+        assert_eq!(
+            two.rules(),
+            [
+                Rule {
+                    prefix: 21,
+                    item_digits: 5,
+                    value_digits: 4,
+                    value_check: true,
+                    measure: Measure::Weight { unit_g: 10 },
+                },
+                Rule {
+                    prefix: 26,
+                    item_digits: 6,
+                    value_digits: 4,
+                    value_check: false,
+                    measure: Measure::Price { unit_fen: 10 },
+                },
+            ]
+        );
+        for (bad, says) in [
+            (
+                "[[scale_codes]]\nprefix = 22\nitem_digits = 5\nvalue_digits = 5\n",
+                "either weight_g or price_fen",
+            ),
+            (
+                "[[scale_codes]]\nprefix = 22\nitem_digits = 5\nvalue_digits = 5\nweight_g = 1\nprice_fen = 1\n",
+                "either weight_g or price_fen",
+            ),
+            (
+                "[[scale_codes]]\nprefix = 32\nitem_digits = 5\nvalue_digits = 5\nweight_g = 1\n",
+                "not an in-store prefix",
+            ),
+            (
+                "[[scale_codes]]\nprefix = 22\nitem_digits = 5\nvalue_digits = 4\nweight_g = 1\n",
+                "not the 10",
+            ),
+        ] {
+            let e = layout(bad).expect_err(bad);
+            assert!(format!("{e:#}").contains(says), "{bad}: {e:#}");
+        }
+        // A misspelt key is refused, not ignored.
+        assert!(
+            toml::from_str::<Config>(
+                "[[scale_codes]]\nprefix = 22\nitem_digit = 5\nvalue_digits = 5\nweight_g = 1\n"
+            )
+            .is_err()
+        );
+    }
 
     #[cfg(unix)]
     #[test]

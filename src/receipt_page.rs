@@ -68,8 +68,12 @@ pub fn page(
             None => gtin.clone(),
         };
         blocks.push(Block::Text(name));
+        let how = match extra.weights.get(i) {
+            Some((Some(grams), per_kg)) => weighed_line(lang, *grams, per_kg.map(money)),
+            _ => format!("{quantity} × {}", money(*unit)),
+        };
         blocks.push(row(
-            format!("  {quantity} × {}", money(*unit)),
+            format!("  {how}"),
             money(unit.saturating_mul(i64::from(*quantity))),
         ));
     }
@@ -115,6 +119,20 @@ pub fn page(
     blocks.push(Block::Center(t(lang, "receipt-thanks")));
     blocks.push(Block::Feed(2));
     Ok(Page { blocks })
+}
+
+/// A weighed package as receipts and the cart show it: "0.532 kg × ¥29.80/kg", or its weight
+/// alone when the label printed its price.
+pub fn weighed_line(lang: Lang, grams: u64, per_kg: Option<String>) -> String {
+    let weight = smartstore_domain::weighed::kilograms(grams);
+    match per_kg {
+        Some(per_kg) => tr(
+            lang,
+            "weighed-line",
+            &[("weight", weight), ("per_kg", per_kg)],
+        ),
+        None => tr(lang, "weighed-weight", &[("weight", weight)]),
+    }
 }
 
 /// After a sale at the counter: prints its receipt when a printer is set (opening the drawer

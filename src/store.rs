@@ -58,6 +58,10 @@ const MIGRATIONS: &[Migration] = &[
         name: "0008_counter_sales",
         sql: include_str!("../migrations/0008_counter_sales.sql"),
     },
+    Migration {
+        name: "0009_weighed_lines",
+        sql: include_str!("../migrations/0009_weighed_lines.sql"),
+    },
 ];
 
 /// The bundled demo catalog a new database starts with.

@@ -90,6 +90,117 @@ fn order_create_prints_the_committed_order_and_orders_lists_it() {
     }
 }
 
+/// Issue 18: weighed goods through `order create --scan`, as the camera reads them: a scale's
+/// in-store EAN-13 (prefix 22, item 00101, 532 g of pork belly at ¥29.80/kg) twice, and a GS1
+/// DataBar Expanded element string (01 + 3103 + 17: 1.250 kg of salmon at ¥168.00/kg). Each
+/// package is a line of its own; the stored order, its event and its receipt say the weights.
+#[test]
+fn weighed_goods_are_sold_by_their_labels_through_order_create() {
+    use smartstore::i18n::Lang;
+    use smartstore::store::Store;
+    use smartstore_print::Block;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pork = "2200101005326";
+    let salmon = "]e00196921000100019310300125017991231";
+    let out = smartstore(
+        dir.path(),
+        &[
+            "order", "create", "--scan", pork, "--scan", pork, "--scan", salmon, "--pay", "cash",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let placed = &json_lines(&out)[0];
+    // 29.80 × 0.532 = 15.8536 → 15.85, twice; 168.00 × 1.250 = 210.00.
+    assert_eq!(placed["total"], 1585 * 2 + 21000);
+
+    let store = Store::open(&dir.path().join("smartstore.db")).expect("open");
+    let events = store.outbox_after(0, 10).expect("outbox");
+    let event = events
+        .iter()
+        .find(|e| e.kind == "order.placed")
+        .expect("an order.placed event");
+    let doc: serde_json::Value = serde_json::from_str(&event.payload).expect("json");
+    assert_eq!(doc["total"], 1585 * 2 + 21000);
+    let lines: Vec<(String, u64, i64, Option<u64>, Option<i64>)> = doc["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| {
+            (
+                l["gtin"].as_str().unwrap_or_default().to_owned(),
+                l["quantity"].as_u64().unwrap_or_default(),
+                l["unit_price"].as_i64().unwrap_or_default(),
+                l["weight_g"].as_u64(),
+                l["per_kg"].as_i64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("02200101000000".into(), 1, 1585, Some(532), Some(2980)),
+            ("02200101000000".into(), 1, 1585, Some(532), Some(2980)),
+            ("96921000100019".into(), 1, 21000, Some(1250), Some(16800)),
+        ]
+    );
+    // The receipt reads the weights back from the order's lines.
+    let receipt = placed["receipt"].as_str().expect("receipt");
+    for (lang, pork_row, salmon_row) in [
+        (
+            Lang::En,
+            "  0.532 kg × ¥29.80/kg",
+            "  1.250 kg × ¥168.00/kg",
+        ),
+        (
+            Lang::Zh,
+            "  0.532 千克 × ¥29.80/千克",
+            "  1.250 千克 × ¥168.00/千克",
+        ),
+    ] {
+        let page =
+            smartstore::receipt_page::page(&store, dir.path(), receipt, lang, time::UtcOffset::UTC)
+                .expect("receipt page");
+        let rows: Vec<(&str, &str)> = page
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Row { left, right } => Some((left.as_str(), right.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert!(rows.contains(&(pork_row, "¥15.85")), "{rows:?}");
+        assert!(rows.contains(&(salmon_row, "¥210.00")), "{rows:?}");
+    }
+    drop(store);
+
+    // Refused, and nothing stored: produce past its expiry date (17), a scale item the catalog
+    // does not have, a label misread (bad check digit), a per-kg item without its weight.
+    for (label, says) in [
+        (
+            "(01)96921000100019(3103)000532(17)200101",
+            "expired on 2020-01-01",
+        ),
+        ("2299999010000", "Scale item 99999 is not in the catalog"),
+        ("2200101005327", "misread"),
+        // The salmon's GTIN alone: priced per kilogram, so never sold by count.
+        ("96921000100019", "sold by weight"),
+    ] {
+        let out = smartstore(
+            dir.path(),
+            &["order", "create", "--scan", label, "--pay", "cash"],
+        );
+        assert!(!out.status.success(), "{label} was sold");
+        assert!(stderr(&out).contains(says), "{label}: {}", stderr(&out));
+    }
+    let list = smartstore(dir.path(), &["orders", "--json"]);
+    assert_eq!(
+        json_lines(&list).len(),
+        1,
+        "only the first order was stored"
+    );
+}
+
 #[test]
 fn bad_orders_fail_clearly_and_store_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");

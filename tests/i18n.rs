@@ -19,11 +19,14 @@ use smartstore_domain::cart::CartError;
 use smartstore_domain::catalog::RowError;
 use smartstore_domain::checkout::{CheckoutError, CheckoutState};
 use smartstore_domain::coupon::CouponRefusal;
+use smartstore_domain::gs1::{Date, Gs1Error};
 use smartstore_domain::gtin::{Gtin, GtinError};
 use smartstore_domain::money::{Currency, Money, MoneyError};
 use smartstore_domain::order::{OrderError, PaymentParseError};
 use smartstore_domain::returns::ReturnError;
 use smartstore_domain::scan::{ShopperCodeKind, Unusable};
+use smartstore_domain::variable_measure::Refusal;
+use smartstore_domain::weighed::LabelRefusal;
 use smartstore_protocol::catalog_csv::{CatalogRefusal, Problem, ProblemKind};
 use smartstore_protocol::codes::CodeRefusal;
 use smartstore_protocol::keys::KeyError;
@@ -152,6 +155,9 @@ fn cart_errors() -> Vec<CartError> {
                 found: 9_000_000,
             },
         },
+        CartError::Package(gtin()),
+        CartError::LineGone(3),
+        CartError::ByWeight(gtin()),
     ]
 }
 
@@ -164,6 +170,88 @@ fn cart_variant(e: &CartError) -> usize {
         CartError::Coupon(_) => 4,
         CartError::Money(_) => 5,
         CartError::BadCatalogEntry { .. } => 6,
+        CartError::Package(_) => 7,
+        CartError::LineGone(_) => 8,
+        CartError::ByWeight(_) => 9,
+    }
+}
+
+fn label_refusals() -> Vec<LabelRefusal> {
+    let text = "2200101005327";
+    vec![
+        LabelRefusal::InStore(Refusal::NotEan13("22001".into())),
+        LabelRefusal::InStore(Refusal::CheckDigit {
+            text: text.into(),
+            expected: 7,
+            found: 8,
+        }),
+        LabelRefusal::InStore(Refusal::NotInStore("6921000000019".into())),
+        LabelRefusal::InStore(Refusal::NoRule {
+            text: text.into(),
+            prefix: 22,
+        }),
+        LabelRefusal::InStore(Refusal::ValueCheck {
+            text: text.into(),
+            expected: 3,
+            found: 0,
+        }),
+        LabelRefusal::InStore(Refusal::Zero(text.into())),
+        LabelRefusal::Gs1 {
+            text: "(01)96921000100019(3103)05".into(),
+            error: Gs1Error::TooShort {
+                ai: "3103".into(),
+                want: 6,
+                got: 2,
+            },
+        },
+        LabelRefusal::Expired {
+            gtin: gtin(),
+            expiry: Date::new(2026, 6, 14).expect("date"),
+        },
+        LabelRefusal::UnknownItem {
+            gtin: gtin(),
+            item_code: Some("00101".into()),
+        },
+        LabelRefusal::UnknownItem {
+            gtin: gtin(),
+            item_code: None,
+        },
+        LabelRefusal::ZeroWeight {
+            text: "(01)96921000100019(3103)000000".into(),
+        },
+        LabelRefusal::NotSoldByWeight { gtin: gtin() },
+        LabelRefusal::PriceCurrency {
+            numeric: 840,
+            currency: "CNY".into(),
+        },
+        LabelRefusal::PricePrecision,
+        LabelRefusal::Gtin(GtinError::Empty),
+        LabelRefusal::Money(MoneyError::Overflow),
+    ]
+}
+
+fn label_variant(e: &LabelRefusal) -> usize {
+    match e {
+        LabelRefusal::InStore(Refusal::NotEan13(_)) => 0,
+        LabelRefusal::InStore(Refusal::CheckDigit { .. }) => 1,
+        LabelRefusal::InStore(Refusal::NotInStore(_)) => 2,
+        LabelRefusal::InStore(Refusal::NoRule { .. }) => 3,
+        LabelRefusal::InStore(Refusal::ValueCheck { .. }) => 4,
+        LabelRefusal::InStore(Refusal::Zero(_)) => 5,
+        LabelRefusal::Gs1 { .. } => 6,
+        LabelRefusal::Expired { .. } => 7,
+        LabelRefusal::UnknownItem {
+            item_code: Some(_), ..
+        } => 8,
+        LabelRefusal::UnknownItem {
+            item_code: None, ..
+        } => 9,
+        LabelRefusal::ZeroWeight { .. } => 10,
+        LabelRefusal::NotSoldByWeight { .. } => 11,
+        LabelRefusal::PriceCurrency { .. } => 12,
+        LabelRefusal::PricePrecision => 13,
+        LabelRefusal::Gtin(_) => 14,
+        LabelRefusal::Money(_) => 15,
     }
 }
 
@@ -267,6 +355,7 @@ fn scan_refusals() -> Vec<ScanRefusal> {
         ScanRefusal::Unusable(Unusable::Nothing),
         ScanRefusal::Unusable(Unusable::NotACode),
         ScanRefusal::Unusable(Unusable::BadGtin(GtinError::Empty)),
+        ScanRefusal::Label(LabelRefusal::PricePrecision),
     ];
     out.extend(code_refusals().into_iter().map(ScanRefusal::Code));
     out
@@ -284,6 +373,7 @@ fn scan_variant(e: &ScanRefusal) -> usize {
         ScanRefusal::AlreadyCollected { .. } => 7,
         ScanRefusal::Cart(_) => 8,
         ScanRefusal::Basket(_) => 9,
+        ScanRefusal::Label(_) => 10,
     }
 }
 
@@ -834,11 +924,12 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("GtinError", &gtin_errors(), gtin_variant, 6);
     covers("MoneyError", &money_errors(), money_variant, 5);
     covers("CouponRefusal", &coupon_refusals(), coupon_variant, 9);
-    covers("CartError", &cart_errors(), cart_variant, 7);
+    covers("CartError", &cart_errors(), cart_variant, 10);
+    covers("LabelRefusal", &label_refusals(), label_variant, 16);
     covers("OrderError", &order_errors(), order_variant, 7);
     covers("PaymentParseError", &payment_errors(), payment_variant, 3);
     covers("CodeRefusal", &code_refusals(), code_variant, 10);
-    covers("ScanRefusal", &scan_refusals(), scan_variant, 10);
+    covers("ScanRefusal", &scan_refusals(), scan_variant, 11);
     covers("RowError", &row_errors(), row_variant, 11);
     covers("ProblemKind", &problem_kinds(), problem_variant, 6);
     covers("KeyError", &key_errors(), key_variant, 8);
@@ -858,6 +949,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     out.extend(named(payment_errors()));
     out.extend(named(code_refusals()));
     out.extend(named(scan_refusals()));
+    out.extend(named(label_refusals()));
     out.extend(named(row_errors()));
     out.extend(named(problem_kinds()));
     out.extend(named(vec![catalog_refusal()]));
@@ -893,7 +985,7 @@ fn arg_values(m: &Msg, out: &mut Vec<String>) {
 /// Latin words a Chinese message may hold: names of formats, protocols and CSV columns.
 const LATIN_ALLOWED: &[&str] = &[
     "HTTP", "http", "https", "UTC", "CNY", "UPC", "UTF", "Ed", "gtin", "name", "price", "true",
-    "false", "yes", "no",
+    "false", "yes", "no", "kg",
 ];
 
 #[test]

@@ -27,7 +27,7 @@ fn a_new_database_opens_on_the_demo_catalog() {
     // Re-opening keeps what is there and does not seed twice.
     drop(store);
     let again = open_demo(&dir.path().join("t.db"));
-    assert_eq!(again.catalog_len().expect("count"), 202);
+    assert_eq!(again.catalog_len().expect("count"), 206);
 }
 
 #[test]

@@ -84,7 +84,7 @@ fn enrol_push_and_pull_end_to_end() {
     assert_eq!(store.catalog_len().expect("len"), 0);
     let client = PlatformClient::new(&url, Duration::from_secs(10)).expect("client");
     let r = sync_once(&mut store, &client, &device.key, 100).expect("first sync");
-    assert_eq!(r.catalog, 202);
+    assert_eq!(r.catalog, 206);
     let mut ids = HashSet::new();
     for n in 0..250 {
         let placed = store

@@ -882,6 +882,86 @@ fn a_quantity_typed_before_the_code_and_quick_keys_add_products() {
     );
 }
 
+/// Issue 18: a scale's label at the counter is a line of its own with its weight and the price
+/// per kilogram (two packages, two lines), a GS1 DataBar Expanded label too, and a label past
+/// its expiry date is refused on screen in both languages.
+#[test]
+fn weighed_goods_show_their_weight_and_price_per_kg_and_expired_ones_are_refused() {
+    use smartstore_domain::gs1::Date;
+    use smartstore_domain::weighed::LabelRefusal;
+    let mut term = Term::new(Mode::Counter);
+    let pork = term.item("2200101000000");
+    // 532 g of pork belly at ¥29.80/kg.
+    term.camera_scan("2200101005326", Symbology::Ean13);
+    term.assert_sees(&pork.name);
+    term.assert_sees("0.532 kg × ¥29.80/kg");
+    term.assert_sees("¥15.85");
+    assert!(
+        term.customer_sees("0.532 kg × ¥29.80/kg"),
+        "the customer display shows the weight"
+    );
+    term.assert_sees(&tr(
+        EN,
+        "added-package",
+        &[("name", pork.name.clone()), ("price", "¥15.85".into())],
+    ));
+    // The same label again: a second package, not a quantity of 2.
+    term.camera_scan("2200101005326", Symbology::Ean13);
+    assert_eq!(term.app.counter.session.cart().lines().len(), 2);
+    term.assert_sees(&items(2));
+    term.assert_sees("¥31.70");
+    // A package has no quantity to count up (F-key or the keyboard's + on the last line).
+    term.send(Message::Shortcut(counter::Shortcut::MoreOfLast));
+    assert_eq!(term.app.counter.session.cart().lines()[1].quantity, 1);
+    term.assert_sees(&smartstore_domain::cart::CartError::Package(pork.gtin).render(EN));
+
+    // GS1 DataBar Expanded as the reader returns it: 01 + 3103 + 17.
+    let salmon = term.item("96921000100019");
+    term.camera_scan(
+        "(01)96921000100019(3103)000532(17)991231",
+        Symbology::DataBarExpanded,
+    );
+    term.assert_sees(&salmon.name);
+    term.assert_sees("0.532 kg × ¥168.00/kg");
+    term.assert_sees("¥89.38");
+    assert_eq!(term.app.counter.session.cart().lines().len(), 3);
+
+    // Past its expiry date: refused, with the reason, in English and in Chinese.
+    let refusal = LabelRefusal::Expired {
+        gtin: salmon.gtin,
+        expiry: Date::new(2020, 1, 1).expect("date"),
+    };
+    term.camera_scan(
+        "(01)96921000100019(3103)000400(17)200101",
+        Symbology::DataBarExpanded,
+    );
+    term.assert_sees(&tr(EN, "refused", &[("reason", refusal.render(EN))]));
+    term.app.lang = Lang::Zh;
+    term.camera_scan(
+        "(01)96921000100019(3103)000400(17)200101",
+        Symbology::DataBarExpanded,
+    );
+    let zh = tr(Lang::Zh, "refused", &[("reason", refusal.render(Lang::Zh))]);
+    assert!(zh.contains("已于 2020-01-01 过期"), "{zh}");
+    term.assert_sees(&zh);
+    assert_eq!(term.app.counter.session.cart().lines().len(), 3);
+    // The lines in Chinese: the weight and the price per kilogram in its words.
+    term.assert_sees("0.532 千克 × ¥29.80/千克");
+    term.assert_not_sees("0.532 kg × ¥29.80/kg");
+
+    // Removing one package leaves the other.
+    term.app.lang = EN;
+    term.send(Message::Counter(counter::Message::Cart(
+        smartstore::ui::widgets::CartAction::Remove(0),
+    )));
+    let lines = term.app.counter.session.cart().lines();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        (lines[0].gtin, lines[0].package.and_then(|p| p.weight_g)),
+        (pork.gtin, Some(532))
+    );
+}
+
 #[test]
 fn the_counter_works_from_the_keyboard_alone() {
     use smartstore::ui::counter::Shortcut;

@@ -2,11 +2,14 @@
 # Regenerates docs/screenshots/*.png: the real window under Xvfb, on throwaway demo stores,
 # with the bundled demo frames as the replay camera. Needs `apt-get install -y xvfb xauth`.
 # Usage: docs/screenshots/make.sh            (from anywhere; builds the release binaries)
+#        BIN=… HUB=… docs/screenshots/make.sh (binaries already built: no build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build --release --bins --quiet
-BIN=$PWD/target/release/smartstore
-HUB=$PWD/target/release/smartstore-hub
+if [ -z "${BIN:-}" ]; then
+    cargo build --release --bins --quiet
+fi
+BIN=${BIN:-${CARGO_TARGET_DIR:-$PWD/target}/release/smartstore}
+HUB=${HUB:-${CARGO_TARGET_DIR:-$PWD/target}/release/smartstore-hub}
 OUT=$PWD/docs/screenshots
 WORK=$(mktemp -d)
 HUBPID=""
@@ -170,6 +173,23 @@ for size in 1024x600 1366x768 1920x1080; do
         CAMERA=none XVFB_SCREEN=$size shot "counter-age-call-$lang-$size" "$WORK/cac-$lang-$size" --mode counter --lang "$lang" --screen counter-age-call "${CART[@]}"
         XVFB_SCREEN=$size shot "setup-language-$lang-$size" "$WORK/sl-$lang-$size" --mode setup --lang "$lang"
         XVFB_SCREEN=$size shot "setup-enrol-$lang-$size" "$WORK/se-$lang-$size" --mode setup --lang "$lang" --screen setup-enrol
+        unset SMARTSTORE_WINDOW_SIZE
+    done
+done
+fi
+
+# Issue 18 (SHOTS=weighed): weighed goods at the counter and the kiosk: a tea, a scale's EAN-13
+# (532 g of pork belly at ¥29.80/kg) twice, a GS1 DataBar Expanded label (salmon, 01 + 3103 +
+# 17), apples by weight, then a salmon label past its expiry date, refused.
+if [ "${SHOTS:-all}" = all ] || [ "$SHOTS" = weighed ]; then
+WEIGHED=(--scan 6921000000019 --scan 2200101005326 --scan 2200101005326
+    --scan "(01)96921000100019(3103)000532(17)991231" --scan 2200001012509
+    --scan "(01)96921000100019(3103)000400(17)200101")
+for size in 1366x768 1920x1080; do
+    for lang in en zh-CN; do
+        export SMARTSTORE_WINDOW_SIZE=$size
+        CAMERA=none XVFB_SCREEN=$size shot "counter-weighed-$lang-$size" "$WORK/w-$lang-$size" --mode counter --lang "$lang" "${WEIGHED[@]}"
+        CAMERA=none XVFB_SCREEN=$size shot "kiosk-weighed-$lang-$size" "$WORK/kw-$lang-$size" --mode kiosk --lang "$lang" --screen kiosk-shopping "${WEIGHED[@]}"
         unset SMARTSTORE_WINDOW_SIZE
     done
 done

@@ -5,7 +5,7 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 
 use super::{Context, print_json};
-use crate::checkout::{Applied, CodeContext, scan_into_cart};
+use crate::checkout::{Applied, CodeContext, LabelRules, scan_into_cart};
 use crate::sale::SaleError;
 use smartstore_domain::cart::Cart;
 use smartstore_domain::checkout::{Checkout, CheckoutError, TenderKind, TenderStatus};
@@ -139,7 +139,7 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
     }
     let mut store = ctx.open_store()?;
     let mut cart = Cart::new(currency);
-    let codes = CodeContext::load(&store)?;
+    let codes = CodeContext::load(&store, LabelRules::of(&ctx.config)?)?;
     let mut member: Option<smartstore_protocol::codes::Member> = None;
     let mut scanned_code: Option<TenderKind> = None;
     for text in &args.scans {
@@ -150,6 +150,13 @@ fn create(ctx: &Context, args: &CreateArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(Applied::Added { item, quantity }) => {
                 tracing::info!(gtin = %item.gtin, quantity, "added")
+            }
+            Ok(Applied::Package {
+                item,
+                package,
+                price,
+            }) => {
+                tracing::info!(gtin = %item.gtin, weight_g = ?package.weight_g, %price, "package added")
             }
             Ok(Applied::Member(m)) => member = Some(m),
             Ok(Applied::Coupon {
@@ -398,7 +405,7 @@ struct PickupLineJson {
 /// `--confirm` record the hand-over and queue a `pickup.collected` event.
 pub fn pickup(ctx: &Context, args: &PickupArgs) -> anyhow::Result<ExitCode> {
     let mut store = ctx.open_store()?;
-    let codes = CodeContext::load(&store)?;
+    let codes = CodeContext::load(&store, LabelRules::of(&ctx.config)?)?;
     let mut scratch = Cart::new(ctx.config.currency()?);
     let p = match scan_into_cart(&store, &mut scratch, &args.scan, None, &codes)? {
         Ok(Applied::Pickup { pickup, .. }) => pickup,

@@ -11,6 +11,8 @@ use smartstore_domain::gtin::GtinError;
 use smartstore_domain::money::MoneyError;
 use smartstore_domain::order::{OrderError, PaymentParseError};
 use smartstore_domain::scan::{ShopperCodeKind, Unusable};
+use smartstore_domain::variable_measure::Refusal;
+use smartstore_domain::weighed::LabelRefusal;
 use smartstore_protocol::catalog_csv::{CatalogRefusal, ProblemKind};
 use smartstore_protocol::codes::CodeRefusal;
 use smartstore_protocol::keys::KeyError;
@@ -123,6 +125,9 @@ impl Localize for CartError {
                 .arg("qty", q)
                 .arg("max", smartstore_domain::cart::MAX_QUANTITY),
             CartError::NotInCart(g) => Msg::new("cart-not-in-cart").arg("gtin", g.display_form()),
+            CartError::Package(g) => Msg::new("cart-package").arg("gtin", g.display_form()),
+            CartError::LineGone(_) => Msg::new("cart-line-gone"),
+            CartError::ByWeight(g) => Msg::new("cart-by-weight").arg("gtin", g.display_form()),
             CartError::TooManyLines => {
                 Msg::new("cart-too-many-lines").arg("max", smartstore_domain::cart::MAX_LINES)
             }
@@ -408,6 +413,51 @@ impl Localize for ScanRefusal {
                 .arg("at", stored_time(at)),
             ScanRefusal::Cart(e) => e.msg(),
             ScanRefusal::Basket(e) => Msg::new("scan-basket-refused").arg_msg("reason", e.msg()),
+            ScanRefusal::Label(r) => r.msg(),
+        }
+    }
+}
+
+impl Localize for LabelRefusal {
+    fn msg(&self) -> Msg {
+        match self {
+            LabelRefusal::InStore(r) => match r {
+                Refusal::CheckDigit { text, .. } => Msg::new("label-misread").arg("text", text),
+                Refusal::ValueCheck { text, .. } => {
+                    Msg::new("label-value-misread").arg("text", text)
+                }
+                Refusal::Zero(text) => Msg::new("label-zero").arg("text", text),
+                Refusal::NotEan13(text)
+                | Refusal::NotInStore(text)
+                | Refusal::NoRule { text, .. } => Msg::new("label-not-scale").arg("text", text),
+            },
+            LabelRefusal::Gs1 { text, .. } => Msg::new("label-gs1-unreadable")
+                .arg("text", text.replace(smartstore_domain::gs1::GS, " ")),
+            LabelRefusal::Expired { gtin, expiry } => Msg::new("label-expired")
+                .arg("gtin", gtin.display_form())
+                .arg("date", expiry),
+            LabelRefusal::UnknownItem {
+                gtin,
+                item_code: Some(item),
+            } => Msg::new("label-unknown-item")
+                .arg("item", item)
+                .arg("gtin", gtin.display_form()),
+            LabelRefusal::UnknownItem {
+                gtin,
+                item_code: None,
+            } => Msg::new("scan-not-in-catalog").arg("gtin", gtin.display_form()),
+            LabelRefusal::ZeroWeight { text } => {
+                Msg::new("label-zero").arg("text", text.replace(smartstore_domain::gs1::GS, " "))
+            }
+            LabelRefusal::NotSoldByWeight { gtin } => {
+                Msg::new("label-not-by-weight").arg("gtin", gtin.display_form())
+            }
+            LabelRefusal::PriceCurrency { numeric, currency } => Msg::new("label-price-currency")
+                .arg("numeric", numeric)
+                .arg("currency", currency),
+            LabelRefusal::PricePrecision => Msg::new("label-price-precision"),
+            LabelRefusal::Gtin(e) => e.msg(),
+            LabelRefusal::Money(e) => e.msg(),
         }
     }
 }

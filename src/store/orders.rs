@@ -180,8 +180,9 @@ impl Store {
         {
             let mut line_stmt = tx
                 .prepare_cached(
-                    "INSERT INTO order_lines (order_id, line_no, gtin, name, name_zh, quantity, unit_price_minor)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO order_lines (order_id, line_no, gtin, name, name_zh, quantity, unit_price_minor,
+                       weight_g, per_kg_minor)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 )
                 .map_err(err)?;
             for (i, line) in draft.lines.iter().enumerate() {
@@ -193,7 +194,9 @@ impl Store {
                         line.name,
                         line.name_zh,
                         line.quantity,
-                        line.unit_price.minor
+                        line.unit_price.minor,
+                        line.package.and_then(|p| p.weight_g),
+                        line.package.and_then(|p| p.per_kg).map(|m| m.minor)
                     ])
                     .map_err(err)?;
             }
@@ -221,6 +224,8 @@ impl Store {
                     name: l.name.clone(),
                     quantity: l.quantity,
                     unit_price: l.unit_price.minor,
+                    weight_g: l.package.and_then(|p| p.weight_g),
+                    per_kg: l.package.and_then(|p| p.per_kg).map(|m| m.minor),
                 })
                 .collect(),
             subtotal: t.subtotal.minor,

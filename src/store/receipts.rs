@@ -9,6 +9,8 @@ use super::{Store, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrintedSale {
     pub names: Vec<(String, Option<String>)>,
+    /// Each line's weight in grams and price per kilogram (minor units), for weighed goods.
+    pub weights: Vec<(Option<u64>, Option<i64>)>,
     pub clerk: Option<String>,
     /// `now`, `deliver` or `collect`.
     pub fulfil: String,
@@ -35,13 +37,16 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT name, name_zh FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+                "SELECT name, name_zh, weight_g, per_kg_minor FROM order_lines
+                 WHERE order_id = ?1 ORDER BY line_no",
             )
             .map_err(&e)?;
-        let names = stmt
-            .query_map([order_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        let (names, weights) = stmt
+            .query_map([order_id], |r| {
+                Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
+            })
             .map_err(&e)?
-            .collect::<rusqlite::Result<Vec<_>>>()
+            .collect::<rusqlite::Result<(Vec<_>, Vec<_>)>>()
             .map_err(&e)?;
         let (cash_tendered, cash_paid): (i64, i64) = self
             .conn
@@ -54,6 +59,7 @@ impl Store {
             .map_err(&e)?;
         Ok(Some(PrintedSale {
             names,
+            weights,
             clerk,
             fulfil,
             cash_tendered,

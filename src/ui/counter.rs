@@ -319,7 +319,7 @@ impl Counter {
 
     /// A function key: the same messages the mouse sends.
     pub fn shortcut(&mut self, sc: Shortcut, lang: Lang) -> Vec<Effect> {
-        let last = self.session.cart().lines().last().map(|l| l.gtin);
+        let last = self.session.cart().lines().len().checked_sub(1);
         let msg = match sc {
             Shortcut::Cash => Message::Pay(PayKind::Cash),
             Shortcut::Card => Message::Pay(PayKind::Card),

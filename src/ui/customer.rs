@@ -199,10 +199,13 @@ pub fn view<'a, M: 'a>(
             lines = lines.push(
                 row![
                     text(name).size(38).width(Fill),
-                    text(format!("{} × {}", line.quantity, line.unit_price))
-                        .size(30)
-                        .width(Length::Fixed(260.0))
-                        .align_x(Alignment::End),
+                    text(
+                        super::widgets::weighed(line, lang)
+                            .unwrap_or_else(|| format!("{} × {}", line.quantity, line.unit_price))
+                    )
+                    .size(30)
+                    .width(Length::Fixed(260.0))
+                    .align_x(Alignment::End),
                     text(line.total().map(|m| m.to_string()).unwrap_or_default())
                         .size(38)
                         .width(Length::Fixed(240.0))

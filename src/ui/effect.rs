@@ -307,7 +307,10 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
     let result: Result<Outcome, Msg> = (|| {
         Ok(match effect {
             Effect::Resolve { text, symbology } => {
-                let codes = CodeContext::load(store).map_err(|e| e.msg())?;
+                let labels = crate::config::Config::load(data_dir)
+                    .and_then(|c| crate::checkout::LabelRules::of(&c))
+                    .map_err(|e| config_failed(data_dir, &e))?;
+                let codes = CodeContext::load(store, labels).map_err(|e| e.msg())?;
                 let resolution = resolve(store, &text, symbology, &codes).map_err(|e| e.msg())?;
                 Outcome::Resolved {
                     text,

@@ -110,16 +110,13 @@ impl Session {
         use super::widgets::CartAction;
         let r = (|| {
             let cart = self.checkout.cart_mut()?;
-            let quantity = |cart: &Cart, g| {
-                cart.lines()
-                    .iter()
-                    .find(|l| l.gtin == g)
-                    .map_or(0, |l| l.quantity)
-            };
+            let quantity = |cart: &Cart, i: usize| cart.lines().get(i).map_or(0, |l| l.quantity);
             match action {
-                CartAction::Inc(g) => cart.set_quantity(g, quantity(cart, g) + 1)?,
-                CartAction::Dec(g) => cart.set_quantity(g, quantity(cart, g).saturating_sub(1))?,
-                CartAction::Remove(g) => cart.remove(g)?,
+                CartAction::Inc(i) => cart.set_line_quantity(i, quantity(cart, i) + 1)?,
+                CartAction::Dec(i) => {
+                    cart.set_line_quantity(i, quantity(cart, i).saturating_sub(1))?
+                }
+                CartAction::Remove(i) => cart.remove_line(i)?,
                 CartAction::RemoveCoupon => {
                     cart.remove_coupon();
                 }
@@ -175,6 +172,17 @@ impl Session {
                     &[
                         ("name", item.name_in(lang == Lang::Zh).to_owned()),
                         ("qty", quantity.to_string()),
+                    ],
+                ),
+            },
+            Ok(Applied::Package { item, price, .. }) => Notice {
+                ok: true,
+                text: tr(
+                    lang,
+                    "added-package",
+                    &[
+                        ("name", item.name_in(lang == Lang::Zh).to_owned()),
+                        ("price", price.to_string()),
                     ],
                 ),
             },

@@ -7,14 +7,13 @@ use super::effect::TerminalStatus;
 use super::session::{Notice, Session};
 use crate::i18n::Msg;
 use crate::i18n::{Lang, t, tr};
-use smartstore_domain::gtin::Gtin;
 
-/// What a cart row can ask for.
+/// What a cart row can ask for: of the line at this index in the cart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CartAction {
-    Inc(Gtin),
-    Dec(Gtin),
-    Remove(Gtin),
+    Inc(usize),
+    Dec(usize),
+    Remove(usize),
     RemoveCoupon,
 }
 
@@ -62,17 +61,20 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
             .into();
     }
     let mut rows = column![].spacing(if big { 10 } else { 4 });
-    for line in s.cart().lines() {
+    for (i, line) in s.cart().lines().iter().enumerate() {
         let name = match (&line.name_zh, lang) {
             (Some(zh), Lang::Zh) if !zh.is_empty() => zh.clone(),
             _ => line.name.clone(),
         };
         let total = line.total().map(|m| m.to_string()).unwrap_or_default();
-        rows = rows.push(
-            row![
-                text(name).size(size).width(Fill),
+        // A package is one line of its own: what its label says instead of − quantity +.
+        let how: Element<'a, CartAction> = match line.package {
+            Some(_) => text(weighed(line, lang).unwrap_or_default())
+                .size(size - 2)
+                .into(),
+            None => row![
                 button(text("−").size(size).align_x(Alignment::Center).width(Fill))
-                    .on_press(CartAction::Dec(line.gtin))
+                    .on_press(CartAction::Dec(i))
                     .padding(pad)
                     .width(key),
                 text(line.quantity.to_string())
@@ -80,15 +82,24 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
                     .width(Length::Fixed(if big { 56.0 } else { 36.0 }))
                     .align_x(Alignment::Center),
                 button(text("+").size(size).align_x(Alignment::Center).width(Fill))
-                    .on_press(CartAction::Inc(line.gtin))
+                    .on_press(CartAction::Inc(i))
                     .padding(pad)
                     .width(key),
+            ]
+            .spacing(8)
+            .align_y(Alignment::Center)
+            .into(),
+        };
+        rows = rows.push(
+            row![
+                text(name).size(size).width(Fill),
+                how,
                 text(total)
                     .size(size)
                     .width(Length::Fixed(if big { 140.0 } else { 90.0 }))
                     .align_x(Alignment::End),
                 button(text(t(lang, "cart-remove")).size(size - 2))
-                    .on_press(CartAction::Remove(line.gtin))
+                    .on_press(CartAction::Remove(i))
                     .padding(pad)
                     .style(button::danger),
             ]
@@ -140,6 +151,18 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
     column![scrollable(rows).height(Fill), sum]
         .spacing(10)
         .into()
+}
+
+/// A weighed package's weight and price per kilogram ("0.532 kg × ¥29.80/kg"), when the line
+/// is one with a weight.
+pub fn weighed(line: &smartstore_domain::cart::CartLine, lang: Lang) -> Option<String> {
+    let p = line.package?;
+    let grams = p.weight_g?;
+    Some(crate::receipt_page::weighed_line(
+        lang,
+        grams,
+        p.per_kg.map(|m| m.to_string()),
+    ))
 }
 
 fn age(since: &str) -> String {

@@ -6,6 +6,7 @@ use super::catalog::CatalogItem;
 use super::coupon::{Coupon, CouponRefusal};
 use super::gtin::Gtin;
 use super::money::{Currency, Money, MoneyError};
+use super::weighed::Package;
 
 /// The largest quantity of one line: a guard against a scanner stuck on repeat.
 pub const MAX_QUANTITY: u32 = 999;
@@ -22,6 +23,9 @@ pub struct CartLine {
     /// Alcohol, tobacco: sold only after someone checked the shopper's age.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub age_restricted: bool,
+    /// A weighed or priced package (one line per package, quantity 1): what its label said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<Package>,
 }
 
 impl CartLine {
@@ -50,6 +54,12 @@ pub enum CartError {
     QuantityOutOfRange(u64),
     #[error("{0} is not in the cart")]
     NotInCart(Gtin),
+    #[error("{} is sold by weight: scan the label its scale printed", .0.display_form())]
+    ByWeight(Gtin),
+    #[error("line {} is no longer in the cart", .0 + 1)]
+    LineGone(usize),
+    #[error("{} is a weighed package: one line per package (scan the next one)", .0.display_form())]
+    Package(Gtin),
     #[error("the cart is full ({MAX_LINES} lines)")]
     TooManyLines,
     /// The catalog entry breaks a limit (stored before limits existed): fix the catalog.
@@ -96,21 +106,18 @@ impl Cart {
         self.lines.is_empty()
     }
 
-    /// Adds `quantity` of `item`; a product already in the cart gets its quantity raised.
+    /// Adds `quantity` of `item`; a product already in the cart gets its quantity raised. An
+    /// item priced per kilogram comes only as packages ([`Cart::add_package`]).
     pub fn add(&mut self, item: &CatalogItem, quantity: u32) -> Result<(), CartError> {
-        item.check_limits()
-            .map_err(|problem| CartError::BadCatalogEntry {
-                gtin: item.gtin,
-                problem,
-            })?;
-        if item.price.currency != self.currency {
-            return Err(CartError::CurrencyMismatch {
-                gtin: item.gtin,
-                item: item.price.currency,
-                cart: self.currency,
-            });
+        self.check(item, item.price)?;
+        if item.sold_by_weight() {
+            return Err(CartError::ByWeight(item.gtin));
         }
-        if let Some(line) = self.lines.iter_mut().find(|l| l.gtin == item.gtin) {
+        if let Some(line) = self
+            .lines
+            .iter_mut()
+            .find(|l| l.gtin == item.gtin && l.package.is_none())
+        {
             let q = u64::from(line.quantity) + u64::from(quantity);
             if quantity == 0 || q > u64::from(MAX_QUANTITY) {
                 return Err(CartError::QuantityOutOfRange(q));
@@ -121,6 +128,46 @@ impl Cart {
         if quantity == 0 || quantity > MAX_QUANTITY {
             return Err(CartError::QuantityOutOfRange(quantity.into()));
         }
+        self.push(item, item.price, quantity, None)
+    }
+
+    /// Adds one package of `item` at `price` (a weighed or priced label): always a line of its
+    /// own, as two packages of the same item weigh and cost what each label says.
+    pub fn add_package(
+        &mut self,
+        item: &CatalogItem,
+        package: Package,
+        price: Money,
+    ) -> Result<(), CartError> {
+        self.check(item, price)?;
+        self.push(item, price, 1, Some(package))
+    }
+
+    /// The catalog entry within its limits, sold at `price` in the cart's currency.
+    fn check(&self, item: &CatalogItem, price: Money) -> Result<(), CartError> {
+        item.check_limits()
+            .map_err(|problem| CartError::BadCatalogEntry {
+                gtin: item.gtin,
+                problem,
+            })?;
+        if price.currency != self.currency {
+            return Err(CartError::CurrencyMismatch {
+                gtin: item.gtin,
+                item: price.currency,
+                cart: self.currency,
+            });
+        }
+        Ok(())
+    }
+
+    /// A new line, while the cart has room for one.
+    fn push(
+        &mut self,
+        item: &CatalogItem,
+        unit_price: Money,
+        quantity: u32,
+        package: Option<Package>,
+    ) -> Result<(), CartError> {
         if self.lines.len() >= MAX_LINES {
             return Err(CartError::TooManyLines);
         }
@@ -128,9 +175,10 @@ impl Cart {
             gtin: item.gtin,
             name: item.name.clone(),
             name_zh: item.name_zh.clone(),
-            unit_price: item.price,
+            unit_price,
             quantity,
             age_restricted: item.age_restricted,
+            package,
         });
         Ok(())
     }
@@ -154,20 +202,46 @@ impl Cart {
         Ok(())
     }
 
-    /// Sets a line's quantity; 0 removes the line.
+    /// Sets the quantity of the product's line; 0 removes the line. A product in the cart only
+    /// as weighed packages has no quantity to set.
     pub fn set_quantity(&mut self, gtin: Gtin, quantity: u32) -> Result<(), CartError> {
+        match self
+            .lines
+            .iter()
+            .position(|l| l.gtin == gtin && l.package.is_none())
+        {
+            Some(index) => self.set_line_quantity(index, quantity),
+            None if self.lines.iter().any(|l| l.gtin == gtin) => Err(CartError::Package(gtin)),
+            None => Err(CartError::NotInCart(gtin)),
+        }
+    }
+
+    /// Sets the quantity of line `index` (as the cart lists them); 0 removes the line. A
+    /// package's line is one package: it can be removed, not counted up.
+    pub fn set_line_quantity(&mut self, index: usize, quantity: u32) -> Result<(), CartError> {
         if quantity == 0 {
-            return self.remove(gtin);
+            return self.remove_line(index);
         }
         if quantity > MAX_QUANTITY {
             return Err(CartError::QuantityOutOfRange(quantity.into()));
         }
         let line = self
             .lines
-            .iter_mut()
-            .find(|l| l.gtin == gtin)
-            .ok_or(CartError::NotInCart(gtin))?;
+            .get_mut(index)
+            .ok_or(CartError::LineGone(index))?;
+        if line.package.is_some() {
+            return Err(CartError::Package(line.gtin));
+        }
         line.quantity = quantity;
+        Ok(())
+    }
+
+    /// Removes line `index` (as the cart lists them).
+    pub fn remove_line(&mut self, index: usize) -> Result<(), CartError> {
+        if index >= self.lines.len() {
+            return Err(CartError::LineGone(index));
+        }
+        self.lines.remove(index);
         Ok(())
     }
 
@@ -336,6 +410,64 @@ mod tests {
             Err(CartError::QuantityOutOfRange(1000))
         );
         assert_eq!(cart, before);
+    }
+
+    #[test]
+    fn each_package_is_a_line_of_its_own() {
+        let mut cart = Cart::new(Currency::CNY);
+        let mut pork = item("2200101000000", 2980);
+        pork.unit = Some("kg".into());
+        let pack = |g: u64| Package {
+            weight_g: Some(g),
+            per_kg: Some(cny(2980)),
+        };
+        cart.add_package(&pork, pack(532), cny(1585))
+            .expect("first");
+        cart.add_package(&pork, pack(532), cny(1585))
+            .expect("second");
+        // Priced per kilogram: never by count.
+        assert_eq!(cart.add(&pork, 1), Err(CartError::ByWeight(pork.gtin)));
+        // The same product listed by the piece is a line of its own.
+        pork.unit = None;
+        cart.add(&pork, 1).expect("by the piece");
+        cart.add(&pork, 1).expect("by the piece again");
+        let lines: Vec<(u32, Option<u64>, i64)> = cart
+            .lines()
+            .iter()
+            .map(|l| {
+                (
+                    l.quantity,
+                    l.package.and_then(|p| p.weight_g),
+                    l.unit_price.minor,
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [(1, Some(532), 1585), (1, Some(532), 1585), (2, None, 2980)]
+        );
+        assert_eq!(
+            cart.totals().map(|t| (t.items, t.total)),
+            Ok((4, cny(2 * 1585 + 2 * 2980)))
+        );
+        assert_eq!(
+            cart.set_line_quantity(0, 2),
+            Err(CartError::Package(pork.gtin))
+        );
+        cart.set_quantity(pork.gtin, 3).expect("the piece line");
+        cart.remove_line(1).expect("remove one package");
+        assert_eq!(cart.lines().len(), 2);
+        assert_eq!(cart.remove_line(2), Err(CartError::LineGone(2)));
+        cart.set_line_quantity(1, 0).expect("zero removes");
+        assert_eq!(
+            cart.set_quantity(pork.gtin, 2),
+            Err(CartError::Package(pork.gtin))
+        );
+        let usd = Money::new(100, Currency::parse("USD").expect("code"));
+        assert!(matches!(
+            cart.add_package(&pork, pack(1), usd),
+            Err(CartError::CurrencyMismatch { .. })
+        ));
     }
 
     fn coupon(value: CouponValue, min: Option<i64>) -> Coupon {

@@ -53,6 +53,15 @@ impl CatalogItem {
         Ok(())
     }
 
+    /// Priced per kilogram: its `unit` is `kg` (or 千克, 公斤). Weighed goods are sold only
+    /// from a label that says their weight, at this price times the weight.
+    pub fn sold_by_weight(&self) -> bool {
+        self.unit
+            .as_deref()
+            .map(str::trim)
+            .is_some_and(|u| u.eq_ignore_ascii_case("kg") || u == "千克" || u == "公斤")
+    }
+
     /// The name in the shopper's language, falling back to English.
     pub fn name_in(&self, chinese: bool) -> &str {
         match (&self.name_zh, chinese) {

@@ -14,3 +14,4 @@ pub mod scan;
 pub mod shift;
 pub mod sync;
 pub mod variable_measure;
+pub mod weighed;

@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use super::gtin::check_digit;
+use super::gtin::{Gtin, GtinError, check_digit};
 
 /// What the value digits of a code hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -170,6 +170,19 @@ impl Measured {
     /// of the module's documentation).
     pub fn item_key(&self) -> String {
         format!("{}{}", self.prefix, self.item_code)
+    }
+
+    /// The GTIN under which the catalog lists the item: the code with its value (and value
+    /// check digit) as zeros and its EAN-13 check digit, `2212345000005` for the first example
+    /// of the module's documentation. The catalog says how it is priced (per kilogram when its
+    /// unit is `kg`).
+    pub fn catalog_gtin(&self) -> Result<Gtin, GtinError> {
+        let mut body = self.item_key();
+        while body.len() < 12 {
+            body.push('0');
+        }
+        let digits: Vec<u8> = body.bytes().map(|b| b.wrapping_sub(b'0')).collect();
+        Gtin::from_digits(&format!("{body}{}", check_digit(&digits)))
     }
 }
 
@@ -389,6 +402,15 @@ mod tests {
                 .item_key(),
             "2212345"
         );
+        let catalog = |code: &str| {
+            VariableMeasure::parse(code, &layout)
+                .expect("parse")
+                .catalog_gtin()
+                .expect("gtin")
+                .display_form()
+        };
+        assert_eq!(catalog(&ean("221234501250")), "2212345000005");
+        assert_eq!(catalog(&ean("281234560350")), ean("281234560000"));
     }
 
     #[test]

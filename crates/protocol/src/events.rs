@@ -59,6 +59,13 @@ pub struct OrderLine {
     pub quantity: u32,
     /// Minor units.
     pub unit_price: i64,
+    /// A weighed package (quantity 1, `unit_price` its price): its net weight in grams. Absent
+    /// for goods sold by the piece and from terminals older than weighed goods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_g: Option<u64>,
+    /// Its price per kilogram in minor units, when the package's price was computed from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_kg: Option<i64>,
 }
 
 /// `order.placed`: an order committed on a terminal.
@@ -181,6 +188,31 @@ mod tests {
             );
         }
         assert_eq!(EventKind::parse("order.deleted"), None);
+    }
+
+    #[test]
+    fn a_weighed_line_carries_its_weight_and_older_lines_read_as_before() {
+        let old = r#"{"gtin":"06921000000019","name":"Tea","quantity":2,"unit_price":350}"#;
+        let line: OrderLine = serde_json::from_str(old).expect("a line without weight");
+        assert_eq!((line.weight_g, line.per_kg), (None, None));
+        assert_eq!(serde_json::to_string(&line).expect("json"), old);
+        let weighed = OrderLine {
+            gtin: "02200101000000".into(),
+            name: "Pork belly".into(),
+            quantity: 1,
+            unit_price: 1585,
+            weight_g: Some(532),
+            per_kg: Some(2980),
+        };
+        let json = serde_json::to_string(&weighed).expect("json");
+        assert!(
+            json.ends_with(r#""unit_price":1585,"weight_g":532,"per_kg":2980}"#),
+            "{json}"
+        );
+        assert_eq!(
+            serde_json::from_str::<OrderLine>(&json).expect("back"),
+            weighed
+        );
     }
 
     #[test]
