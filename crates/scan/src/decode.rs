@@ -21,8 +21,9 @@ use rxing::{
     RXingResult, Reader,
 };
 
+use super::databar::ExpandedTally;
 use super::frame::LumaFrame;
-use super::lines::{DataBarTally, Line, RowHit, Threshold, Votes, binarise, read_row};
+use super::lines::{DataBarTally, Line, QUIET, RowHit, Threshold, Votes, binarise, read_row};
 use super::regions::{CELL, Region, RegionKind, find_regions, reach};
 use rxing::common::BitArray;
 use rxing::datamatrix::DataMatrixReader;
@@ -189,6 +190,8 @@ struct Scratch {
     /// rxing's DataBar reader counts each half of a symbol over the rows it is given: one
     /// for the lines read forwards, one for them backwards, across the whole decode.
     databar: DataBarTally,
+    /// DataBar Expanded: the pairs read on every line of the decode (see `databar`).
+    expanded: ExpandedTally,
 }
 
 fn formats() -> HashSet<BarcodeFormat> {
@@ -624,7 +627,26 @@ impl Decoder {
         }
         for rule in RULES {
             binarise(&s.samples, rule, &mut s.bits);
+            // Before the row readers blank what they read.
+            let expanded = s.expanded.read(&s.bits);
             read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
+            // What the other readers read across DataBar pairs is a stretch of DataBar.
+            let pairs: Vec<(f32, f32)> = s
+                .expanded
+                .pairs_read()
+                .map(|(a, b)| (a as f32 - QUIET as f32, b as f32 - QUIET as f32))
+                .collect();
+            s.hits
+                .retain(|h| !pairs.iter().any(|&(a, b)| h.start < b && a < h.end));
+            if let Some(h) = expanded {
+                s.hits.push(RowHit {
+                    symbology: Symbology::DataBarExpanded,
+                    text: h.text,
+                    start: h.span.0 as f32 - QUIET as f32,
+                    end: h.span.1 as f32 - QUIET as f32,
+                    quiet: true,
+                });
+            }
             if s.hits.is_empty() {
                 s.databar.read(&mut s.bits, &self.hints, &mut s.hits);
             }
