@@ -135,6 +135,8 @@ pub struct ExpandedHit {
 pub struct ExpandedTally {
     seen: Vec<Seen>,
     runs: Vec<Run>,
+    /// Whether the five runs from each run on could be a finder pattern (either way round).
+    likely: Vec<bool>,
     /// Pairs read on the current row, with where they lie (bits).
     row: Vec<(Pair, (usize, usize))>,
 }
@@ -145,8 +147,12 @@ impl ExpandedTally {
     pub fn read(&mut self, bits: &BitArray) -> Option<ExpandedHit> {
         runs_of(bits, &mut self.runs);
         self.row.clear();
+        finder_like(&self.runs, &mut self.likely);
+        if !self.likely.contains(&true) {
+            return None;
+        }
         for backwards in [false, true] {
-            pairs_along(&self.runs, backwards, &mut self.row);
+            pairs_along(&self.runs, &self.likely, backwards, &mut self.row);
         }
         if self.row.is_empty() {
             return None;
@@ -266,8 +272,29 @@ fn runs_of(bits: &BitArray, out: &mut Vec<Run>) {
     }
 }
 
-/// Every pair along `runs` read in one direction, with the bits it covers.
-fn pairs_along(runs: &[Run], backwards: bool, out: &mut Vec<(Pair, (usize, usize))>) {
+/// For each run, whether it and the four after it are shaped like a finder pattern, laid out
+/// either way: two wide elements (8 to 11 of its 15 modules) beside each other and two
+/// narrow ones at one end. Most of a row fails this cheap test.
+fn finder_like(runs: &[Run], out: &mut Vec<bool>) {
+    out.clear();
+    out.extend(runs.windows(5).map(|w| {
+        let w: [usize; 5] = std::array::from_fn(|j| w[j].len);
+        let total: usize = w.iter().sum();
+        // A module of 1.2 bits at least.
+        total >= 18
+            && ((15 * (w[1] + w[2]) >= 8 * total && 150 * (w[3] + w[4]) <= 32 * total)
+                || (15 * (w[2] + w[3]) >= 8 * total && 150 * (w[0] + w[1]) <= 32 * total))
+    }));
+}
+
+/// Every pair along `runs` read in one direction, with the bits it covers; `likely` is
+/// [`finder_like`]'s answer for `runs`.
+fn pairs_along(
+    runs: &[Run],
+    likely: &[bool],
+    backwards: bool,
+    out: &mut Vec<(Pair, (usize, usize))>,
+) {
     let n = runs.len();
     let at = |i: usize| if backwards { runs[n - 1 - i] } else { runs[i] };
     let width = |i: usize| at(i).len as f32;
@@ -276,6 +303,10 @@ fn pairs_along(runs: &[Run], backwards: bool, out: &mut Vec<(Pair, (usize, usize
     }
     // A finder needs its left character before it.
     for i in 8..n.saturating_sub(5) {
+        let first = if backwards { n - 5 - i } else { i };
+        if !likely.get(first).copied().unwrap_or(false) {
+            continue;
+        }
         let left_to_right = !at(i).dark;
         let mut f = [0f32; 5];
         for (j, w) in f.iter_mut().enumerate() {

@@ -139,6 +139,9 @@ pub struct Decoder {
     /// QR: the quick finder-pattern search, and "try harder".
     qr_quick: DecodeHints,
     qr_hard: DecodeHints,
+    /// DataMatrix: rxing's detector (the zxing-cpp port) looks along more lines "harder",
+    /// and finds rectangular symbols and turned ones it misses otherwise.
+    dm_hard: DecodeHints,
 }
 
 /// Frames up to this many pixels skip the "nothing here" shortcut: they are cheap anyway, and
@@ -260,9 +263,15 @@ impl Decoder {
             TryHarder: Some(true),
             ..qr_quick.clone()
         };
+        let dm_hard = DecodeHints {
+            TryHarder: Some(true),
+            PossibleFormats: Some([BarcodeFormat::DATA_MATRIX].into_iter().collect()),
+            ..DecodeHints::default()
+        };
         Decoder {
             effort,
             meter: Meter::default(),
+            dm_hard,
             hints,
             qr_quick,
             qr_hard,
@@ -689,7 +698,19 @@ impl Decoder {
     /// its texture showed only coarser), on the frame with the codes read blanked.
     fn qr_all(&self, frame: &LumaFrame, regions: Option<&[Region]>, found: &mut Vec<Detection>) {
         let from = found.len();
-        self.qr_pass(frame, found, true);
+        // Live, only the part of the frame with texture is searched: binarising and searching
+        // a whole frame is most of what a cluttered frame without a code costs.
+        let area = match (self.effort, regions) {
+            (Effort::Stream, Some(r)) => textured_area(frame, r).and_then(|a| frame.crop(a)),
+            _ => None,
+        };
+        match area {
+            Some((crop, at)) => {
+                self.qr_pass(&crop, found, true);
+                shift(&mut found[from..], at);
+            }
+            None => self.qr_pass(frame, found, true),
+        }
         if found.len() == from {
             return;
         }
@@ -737,10 +758,7 @@ impl Decoder {
             }
             let before = found.len();
             self.qr_pass(&crop, found, false);
-            for d in &mut found[before..] {
-                d.at = d.at.map(|(x, y)| (x + ox, y + oy));
-                d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
-            }
+            shift(&mut found[before..], (ox, oy));
         }
     }
 
@@ -764,6 +782,13 @@ impl Decoder {
     /// DataMatrix around the largest block regions (its detector looks from the middle of what
     /// it is given outwards; the whole frame had its look in the QR pass). Each a step.
     fn datamatrix_pass(&self, frame: &LumaFrame, regions: &[Region], found: &mut Vec<Detection>) {
+        // Harder where nothing was read yet (see `dm_hard`); beside a code read, as quick as
+        // the rest of the frame's look.
+        let hints = if found.is_empty() {
+            &self.dm_hard
+        } else {
+            &self.hints
+        };
         let read = |f: &LumaFrame, found: &mut Vec<Detection>, (ox, oy): (f32, f32)| {
             if !self.meter.step() {
                 return false;
@@ -774,17 +799,14 @@ impl Decoder {
                 return false;
             };
             let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-            let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, &self.hints) else {
+            let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, hints) else {
                 return false;
             };
             let before = found.len();
             if !push_result(&r, found, Points::Corners) {
                 return false;
             }
-            for d in &mut found[before..] {
-                d.at = d.at.map(|(x, y)| (x + ox, y + oy));
-                d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
-            }
+            shift(&mut found[before..], (ox, oy));
             true
         };
         let blocks = regions
@@ -826,9 +848,17 @@ impl Decoder {
         if self.try_hints(&mut bitmap, found, &self.qr_quick) {
             return;
         }
+        // The whole frame gets the harder look in a still where nothing was read yet; live or
+        // beside a code read, the quick one (the harder costs several times as much on a
+        // cluttered frame): the block regions get the harder one in `datamatrix_pass`.
+        let dm = if self.effort == Effort::Still && found.is_empty() {
+            &self.dm_hard
+        } else {
+            &self.hints
+        };
         if datamatrix
             && self.meter.step()
-            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, &self.hints)
+            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, dm)
             && push_result(&r, found, Points::Corners)
         {
             return;
@@ -883,6 +913,43 @@ fn push_winners(votes: &Votes, min_votes: u32, found: &mut Vec<Detection>) {
             });
         }
     }
+}
+
+/// Detections made on a crop whose top left corner is at `(ox, oy)`, in the frame's pixels.
+fn shift(found: &mut [Detection], (ox, oy): (f32, f32)) {
+    for d in found {
+        d.at = d.at.map(|(x, y)| (x + ox, y + oy));
+        d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
+    }
+}
+
+/// A frame's part worth a 2D search: the box around its regions of two cells or more, each
+/// grown by its own size (at least two cells: big modules leave a code's inside flat, so its
+/// region may be a part of it). None when that is most of the frame anyway.
+fn textured_area(frame: &LumaFrame, regions: &[Region]) -> Option<[f32; 4]> {
+    let mut area: Option<[f32; 4]> = None;
+    for r in regions.iter().filter(|r| r.cells >= 2) {
+        let (x0, y0, x1, y1) = r.bbox;
+        let grow = ((x1 - x0).max(y1 - y0) as f32).max(2.0 * CELL as f32);
+        let b = [
+            x0 as f32 - grow,
+            y0 as f32 - grow,
+            x1 as f32 + grow,
+            y1 as f32 + grow,
+        ];
+        area = Some(area.map_or(b, |a| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        }));
+    }
+    let a = area?;
+    let (w, h) = (frame.width() as f32, frame.height() as f32);
+    let inside = (a[2].min(w) - a[0].max(0.0)) * (a[3].min(h) - a[1].max(0.0));
+    (inside < 0.6 * w * h).then_some(a)
 }
 
 /// `b` grown by `share` of its width and height on every side.
