@@ -203,6 +203,17 @@ impl ExpandedTally {
         None
     }
 
+    /// Where the pairs read by the last [`read`](Self::read) that have been read on another
+    /// line (or by another rule) too lie (bits).
+    pub fn pairs_confirmed(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.row.iter().filter_map(|(p, span)| {
+            self.seen
+                .iter()
+                .any(|s| s.pair == *p && s.count >= MIN_SEEN)
+                .then_some(*span)
+        })
+    }
+
     /// Where the pairs read by the last [`read`](Self::read) lie (bits): a stretch of DataBar
     /// that another row reader took for a symbol of its own is not one.
     pub fn pairs_read(&self) -> impl Iterator<Item = (usize, usize)> + '_ {

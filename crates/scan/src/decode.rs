@@ -153,6 +153,8 @@ const MAX_REGIONS: usize = 8;
 /// scale sees of it.
 const BIG_REGION: usize = 16;
 const ROW_LINES: usize = 128;
+/// DataBar Expanded pairs remembered per decode (see `near_databar`).
+const MAX_DATABAR_SEEN: usize = 512;
 /// Scan lines across a bar region are at least this long (pixels): blur hides the outer
 /// bars from the region finder, so a region can be much shorter than its symbol.
 const MIN_LINE: f32 = 400.0;
@@ -195,6 +197,9 @@ struct Scratch {
     databar: DataBarTally,
     /// DataBar Expanded: the pairs read on every line of the decode (see `databar`).
     expanded: ExpandedTally,
+    /// Where DataBar Expanded pairs read on two lines or more were read (frame pixels, from
+    /// one end to the other).
+    databar_seen: Vec<((f32, f32), (f32, f32))>,
 }
 
 fn formats() -> HashSet<BarcodeFormat> {
@@ -388,6 +393,13 @@ impl Decoder {
             // One read by rxing alone is not trusted: see rxing_1d_pass.
             self.rxing_1d_pass(frame, &votes, &mut found);
         }
+        // A short 1D symbol read where DataBar pairs were (by any line, rule or rxing's own
+        // scanner) is a stretch of the DataBar.
+        found.retain(|d| {
+            !d.symbology.is_linear()
+                || matches!(d.symbology, Symbology::DataBar | Symbology::DataBarExpanded)
+                || !d.at.is_some_and(|p| near_databar(p, &scratch.databar_seen))
+        });
         found
     }
 
@@ -647,6 +659,12 @@ impl Decoder {
                 .collect();
             s.hits
                 .retain(|h| !pairs.iter().any(|&(a, b)| h.start < b && a < h.end));
+            for (a, b) in s.expanded.pairs_confirmed() {
+                if s.databar_seen.len() < MAX_DATABAR_SEEN {
+                    let (a, b) = (a as f32 - QUIET as f32, b as f32 - QUIET as f32);
+                    s.databar_seen.push((line.point(a), line.point(b)));
+                }
+            }
             if let Some(h) = expanded {
                 s.hits.push(RowHit {
                     symbology: Symbology::DataBarExpanded,
@@ -913,6 +931,20 @@ fn push_winners(votes: &Votes, min_votes: u32, found: &mut Vec<Detection>) {
             });
         }
     }
+}
+
+/// True when `p` lies within half a pair's length of where a DataBar Expanded pair was read.
+fn near_databar(p: (f32, f32), seen: &[((f32, f32), (f32, f32))]) -> bool {
+    seen.iter().any(|&(a, b)| {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        if len2 < 1.0 {
+            return false;
+        }
+        let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0);
+        let (qx, qy) = (a.0 + t * dx - p.0, a.1 + t * dy - p.1);
+        qx * qx + qy * qy <= len2 / 4.0
+    })
 }
 
 /// Detections made on a crop whose top left corner is at `(ox, oy)`, in the frame's pixels.
