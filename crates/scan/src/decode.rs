@@ -753,16 +753,7 @@ impl Decoder {
                 continue;
             }
             looked += 1;
-            // Big modules leave a code's inside flat: its region may be a part of it.
-            let (x0, y0, x1, y1) = r.bbox;
-            let grow = ((x1 - x0).max(y1 - y0) as f32).max(2.0 * CELL as f32);
-            let area = [
-                x0 as f32 - grow,
-                y0 as f32 - grow,
-                x1 as f32 + grow,
-                y1 as f32 + grow,
-            ];
-            let Some((mut crop, (ox, oy))) = frame.crop(area) else {
+            let Some((mut crop, (ox, oy))) = frame.crop(grown_region(r)) else {
                 continue;
             };
             // Codes read already are blanked, or the reader finds the first of them again.
@@ -955,20 +946,25 @@ fn shift(found: &mut [Detection], (ox, oy): (f32, f32)) {
     }
 }
 
+/// Region `r`'s box grown by its own size, at least two cells, on every side: big modules leave
+/// a code's inside flat, so its region may be a part of it.
+fn grown_region(r: &Region) -> [f32; 4] {
+    let (x0, y0, x1, y1) = r.bbox;
+    let grow = ((x1 - x0).max(y1 - y0) as f32).max(2.0 * CELL as f32);
+    [
+        x0 as f32 - grow,
+        y0 as f32 - grow,
+        x1 as f32 + grow,
+        y1 as f32 + grow,
+    ]
+}
+
 /// A frame's part worth a 2D search: the box around its regions of two cells or more, each
-/// grown by its own size (at least two cells: big modules leave a code's inside flat, so its
-/// region may be a part of it). None when that is most of the frame anyway.
+/// grown as [`grown_region`] does. None when that is most of the frame anyway.
 fn textured_area(frame: &LumaFrame, regions: &[Region]) -> Option<[f32; 4]> {
     let mut area: Option<[f32; 4]> = None;
     for r in regions.iter().filter(|r| r.cells >= 2) {
-        let (x0, y0, x1, y1) = r.bbox;
-        let grow = ((x1 - x0).max(y1 - y0) as f32).max(2.0 * CELL as f32);
-        let b = [
-            x0 as f32 - grow,
-            y0 as f32 - grow,
-            x1 as f32 + grow,
-            y1 as f32 + grow,
-        ];
+        let b = grown_region(r);
         area = Some(area.map_or(b, |a| {
             [
                 a[0].min(b[0]),
