@@ -19,7 +19,8 @@ removed; a bare 14-digit DataBar text is "01" + GTIN) and EAN/UPC as GTIN-13.
 
     cargo build -p smartstore-scan --release --example scan_json
     python3 benches/live-budget.py --bin $CARGO_TARGET_DIR/release/examples/scan_json \\
-        --set target/decode-bench/synthetic-1818 --set target/decode-bench/gs1-18 [--repeat 3]
+        --set target/decode-bench/synthetic-1818 --set target/decode-bench/gs1-18 [--repeat 3] \\
+        [--before MAIN_TARGET/release/examples/scan_json]
 """
 import argparse
 import json
@@ -147,16 +148,20 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True)
     ap.add_argument("--set", action="append", required=True)
+    ap.add_argument("--before", help="another scan_json (say main's) run the same way, as the rows "
+                    "'before still' and 'before live': a change measured against its base in one run")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--details", help="write one TSV row per (decoder, image): expected, read, ms")
     a = ap.parse_args()
     images = [x for root in a.set for x in load(root)]
     files = [p for _, p, _ in images]
-    results = {
-        "smartstore still": run_smartstore(a.bin, files, False, a.repeat),
-        "smartstore live": run_smartstore(a.bin, files, True, a.repeat),
-        "zxing-cpp": run_zxing(files, a.repeat),
-    }
+    results = {}
+    if a.before:
+        results["before still"] = run_smartstore(a.before, files, False, a.repeat)
+        results["before live"] = run_smartstore(a.before, files, True, a.repeat)
+    results["smartstore still"] = run_smartstore(a.bin, files, False, a.repeat)
+    results["smartstore live"] = run_smartstore(a.bin, files, True, a.repeat)
+    results["zxing-cpp"] = run_zxing(files, a.repeat)
     zb = run_zbar(files, a.repeat)
     if zb is not None:
         results["zbar"] = zb
@@ -193,9 +198,11 @@ def main():
                 ts.append(res[p][0])
             cells.append(f"{ok}/{len(imgs)} · p50 {pct(ts, 50):.2f} ms")
         print(f"| {name} | " + " | ".join(cells) + f" | {mis} |")
-    live = results["smartstore live"]
     print()
-    print(f"live frames given up (budget spent): {sum(1 for f in files if live[f][2])} of {len(files)}")
+    for name in ("before live", "smartstore live"):
+        if name in results:
+            live = results[name]
+            print(f"{name}: frames given up (budget spent): {sum(1 for f in files if live[f][2])} of {len(files)}")
     coded = [p for f, p, _ in images if f != "empty"]
     for name, res in results.items():
         ts = [res[p][0] for p in coded]

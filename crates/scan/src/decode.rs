@@ -21,8 +21,9 @@ use rxing::{
     RXingResult, Reader,
 };
 
+use super::databar::ExpandedTally;
 use super::frame::LumaFrame;
-use super::lines::{DataBarTally, Line, RowHit, Threshold, Votes, binarise, read_row};
+use super::lines::{DataBarTally, Line, QUIET, RowHit, Threshold, Votes, binarise, read_row};
 use super::regions::{CELL, Region, RegionKind, find_regions, reach};
 use rxing::common::BitArray;
 use rxing::datamatrix::DataMatrixReader;
@@ -138,6 +139,9 @@ pub struct Decoder {
     /// QR: the quick finder-pattern search, and "try harder".
     qr_quick: DecodeHints,
     qr_hard: DecodeHints,
+    /// DataMatrix: rxing's detector (the zxing-cpp port) looks along more lines "harder",
+    /// and finds rectangular symbols and turned ones it misses otherwise.
+    dm_hard: DecodeHints,
 }
 
 /// Frames up to this many pixels skip the "nothing here" shortcut: they are cheap anyway, and
@@ -149,6 +153,8 @@ const MAX_REGIONS: usize = 8;
 /// scale sees of it.
 const BIG_REGION: usize = 16;
 const ROW_LINES: usize = 128;
+/// DataBar Expanded pairs remembered per decode (see `near_databar`).
+const MAX_DATABAR_SEEN: usize = 512;
 /// Scan lines across a bar region are at least this long (pixels): blur hides the outer
 /// bars from the region finder, so a region can be much shorter than its symbol.
 const MIN_LINE: f32 = 400.0;
@@ -189,6 +195,11 @@ struct Scratch {
     /// rxing's DataBar reader counts each half of a symbol over the rows it is given: one
     /// for the lines read forwards, one for them backwards, across the whole decode.
     databar: DataBarTally,
+    /// DataBar Expanded: the pairs read on every line of the decode (see `databar`).
+    expanded: ExpandedTally,
+    /// Where DataBar Expanded pairs read on two lines or more were read (frame pixels, from
+    /// one end to the other).
+    databar_seen: Vec<((f32, f32), (f32, f32))>,
 }
 
 fn formats() -> HashSet<BarcodeFormat> {
@@ -257,9 +268,15 @@ impl Decoder {
             TryHarder: Some(true),
             ..qr_quick.clone()
         };
+        let dm_hard = DecodeHints {
+            TryHarder: Some(true),
+            PossibleFormats: Some([BarcodeFormat::DATA_MATRIX].into_iter().collect()),
+            ..DecodeHints::default()
+        };
         Decoder {
             effort,
             meter: Meter::default(),
+            dm_hard,
             hints,
             qr_quick,
             qr_hard,
@@ -376,6 +393,13 @@ impl Decoder {
             // One read by rxing alone is not trusted: see rxing_1d_pass.
             self.rxing_1d_pass(frame, &votes, &mut found);
         }
+        // A short 1D symbol read where DataBar pairs were (by any line, rule or rxing's own
+        // scanner) is a stretch of the DataBar.
+        found.retain(|d| {
+            !d.symbology.is_linear()
+                || matches!(d.symbology, Symbology::DataBar | Symbology::DataBarExpanded)
+                || !d.at.is_some_and(|p| near_databar(p, &scratch.databar_seen))
+        });
         found
     }
 
@@ -624,7 +648,32 @@ impl Decoder {
         }
         for rule in RULES {
             binarise(&s.samples, rule, &mut s.bits);
+            // Before the row readers blank what they read.
+            let expanded = s.expanded.read(&s.bits);
             read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
+            // What the other readers read across DataBar pairs is a stretch of DataBar.
+            let pairs: Vec<(f32, f32)> = s
+                .expanded
+                .pairs_read()
+                .map(|(a, b)| (a as f32 - QUIET as f32, b as f32 - QUIET as f32))
+                .collect();
+            s.hits
+                .retain(|h| !pairs.iter().any(|&(a, b)| h.start < b && a < h.end));
+            for (a, b) in s.expanded.pairs_confirmed() {
+                if s.databar_seen.len() < MAX_DATABAR_SEEN {
+                    let (a, b) = (a as f32 - QUIET as f32, b as f32 - QUIET as f32);
+                    s.databar_seen.push((line.point(a), line.point(b)));
+                }
+            }
+            if let Some(h) = expanded {
+                s.hits.push(RowHit {
+                    symbology: Symbology::DataBarExpanded,
+                    text: h.text,
+                    start: h.span.0 as f32 - QUIET as f32,
+                    end: h.span.1 as f32 - QUIET as f32,
+                    quiet: true,
+                });
+            }
             if s.hits.is_empty() {
                 s.databar.read(&mut s.bits, &self.hints, &mut s.hits);
             }
@@ -667,7 +716,19 @@ impl Decoder {
     /// its texture showed only coarser), on the frame with the codes read blanked.
     fn qr_all(&self, frame: &LumaFrame, regions: Option<&[Region]>, found: &mut Vec<Detection>) {
         let from = found.len();
-        self.qr_pass(frame, found, true);
+        // Live, only the part of the frame with texture is searched: binarising and searching
+        // a whole frame is most of what a cluttered frame without a code costs.
+        let area = match (self.effort, regions) {
+            (Effort::Stream, Some(r)) => textured_area(frame, r).and_then(|a| frame.crop(a)),
+            _ => None,
+        };
+        match area {
+            Some((crop, at)) => {
+                self.qr_pass(&crop, found, true);
+                shift(&mut found[from..], at);
+            }
+            None => self.qr_pass(frame, found, true),
+        }
         if found.len() == from {
             return;
         }
@@ -692,16 +753,7 @@ impl Decoder {
                 continue;
             }
             looked += 1;
-            // Big modules leave a code's inside flat: its region may be a part of it.
-            let (x0, y0, x1, y1) = r.bbox;
-            let grow = ((x1 - x0).max(y1 - y0) as f32).max(2.0 * CELL as f32);
-            let area = [
-                x0 as f32 - grow,
-                y0 as f32 - grow,
-                x1 as f32 + grow,
-                y1 as f32 + grow,
-            ];
-            let Some((mut crop, (ox, oy))) = frame.crop(area) else {
+            let Some((mut crop, (ox, oy))) = frame.crop(grown_region(r)) else {
                 continue;
             };
             // Codes read already are blanked, or the reader finds the first of them again.
@@ -715,10 +767,7 @@ impl Decoder {
             }
             let before = found.len();
             self.qr_pass(&crop, found, false);
-            for d in &mut found[before..] {
-                d.at = d.at.map(|(x, y)| (x + ox, y + oy));
-                d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
-            }
+            shift(&mut found[before..], (ox, oy));
         }
     }
 
@@ -742,6 +791,13 @@ impl Decoder {
     /// DataMatrix around the largest block regions (its detector looks from the middle of what
     /// it is given outwards; the whole frame had its look in the QR pass). Each a step.
     fn datamatrix_pass(&self, frame: &LumaFrame, regions: &[Region], found: &mut Vec<Detection>) {
+        // Harder where nothing was read yet (see `dm_hard`); beside a code read, as quick as
+        // the rest of the frame's look.
+        let hints = if found.is_empty() {
+            &self.dm_hard
+        } else {
+            &self.hints
+        };
         let read = |f: &LumaFrame, found: &mut Vec<Detection>, (ox, oy): (f32, f32)| {
             if !self.meter.step() {
                 return false;
@@ -752,17 +808,14 @@ impl Decoder {
                 return false;
             };
             let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-            let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, &self.hints) else {
+            let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, hints) else {
                 return false;
             };
             let before = found.len();
             if !push_result(&r, found, Points::Corners) {
                 return false;
             }
-            for d in &mut found[before..] {
-                d.at = d.at.map(|(x, y)| (x + ox, y + oy));
-                d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
-            }
+            shift(&mut found[before..], (ox, oy));
             true
         };
         let blocks = regions
@@ -804,9 +857,17 @@ impl Decoder {
         if self.try_hints(&mut bitmap, found, &self.qr_quick) {
             return;
         }
+        // The whole frame gets the harder look in a still where nothing was read yet; live or
+        // beside a code read, the quick one (the harder costs several times as much on a
+        // cluttered frame): the block regions get the harder one in `datamatrix_pass`.
+        let dm = if self.effort == Effort::Still && found.is_empty() {
+            &self.dm_hard
+        } else {
+            &self.hints
+        };
         if datamatrix
             && self.meter.step()
-            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, &self.hints)
+            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, dm)
             && push_result(&r, found, Points::Corners)
         {
             return;
@@ -861,6 +922,62 @@ fn push_winners(votes: &Votes, min_votes: u32, found: &mut Vec<Detection>) {
             });
         }
     }
+}
+
+/// True when `p` lies within half a pair's length of where a DataBar Expanded pair was read.
+fn near_databar(p: (f32, f32), seen: &[((f32, f32), (f32, f32))]) -> bool {
+    seen.iter().any(|&(a, b)| {
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = dx * dx + dy * dy;
+        if len2 < 1.0 {
+            return false;
+        }
+        let t = (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0);
+        let (qx, qy) = (a.0 + t * dx - p.0, a.1 + t * dy - p.1);
+        qx * qx + qy * qy <= len2 / 4.0
+    })
+}
+
+/// Detections made on a crop whose top left corner is at `(ox, oy)`, in the frame's pixels.
+fn shift(found: &mut [Detection], (ox, oy): (f32, f32)) {
+    for d in found {
+        d.at = d.at.map(|(x, y)| (x + ox, y + oy));
+        d.bbox = d.bbox.map(|b| [b[0] + ox, b[1] + oy, b[2] + ox, b[3] + oy]);
+    }
+}
+
+/// Region `r`'s box grown by its own size, at least two cells, on every side: big modules leave
+/// a code's inside flat, so its region may be a part of it.
+fn grown_region(r: &Region) -> [f32; 4] {
+    let (x0, y0, x1, y1) = r.bbox;
+    let grow = ((x1 - x0).max(y1 - y0) as f32).max(2.0 * CELL as f32);
+    [
+        x0 as f32 - grow,
+        y0 as f32 - grow,
+        x1 as f32 + grow,
+        y1 as f32 + grow,
+    ]
+}
+
+/// A frame's part worth a 2D search: the box around its regions of two cells or more, each
+/// grown as [`grown_region`] does. None when that is most of the frame anyway.
+fn textured_area(frame: &LumaFrame, regions: &[Region]) -> Option<[f32; 4]> {
+    let mut area: Option<[f32; 4]> = None;
+    for r in regions.iter().filter(|r| r.cells >= 2) {
+        let b = grown_region(r);
+        area = Some(area.map_or(b, |a| {
+            [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ]
+        }));
+    }
+    let a = area?;
+    let (w, h) = (frame.width() as f32, frame.height() as f32);
+    let inside = (a[2].min(w) - a[0].max(0.0)) * (a[3].min(h) - a[1].max(0.0));
+    (inside < 0.6 * w * h).then_some(a)
 }
 
 /// `b` grown by `share` of its width and height on every side.

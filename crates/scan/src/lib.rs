@@ -2,6 +2,7 @@
 //! threads, and keyboard-wedge scanners. Meaning of what is read lives in `domain::scan`.
 
 pub mod camera;
+pub mod databar;
 pub mod decode;
 pub mod frame;
 pub mod lines;

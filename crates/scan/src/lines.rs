@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use rxing::common::BitArray;
 use rxing::oned::rss::RSS14Reader;
-use rxing::oned::rss::expanded::RSSExpandedReader;
 use rxing::oned::{Code128Reader, MultiFormatUPCEANReader, OneDReader};
 use rxing::{DecodeHints, RXingResult};
 
@@ -417,11 +416,6 @@ fn read_one(
         }
         if got.is_none() && want_128 {
             got = Code128Reader.decode_row(0, bits, hints).ok();
-        }
-        // GS1 DataBar Expanded, as far as one row holds it (Omnidirectional and the stacked
-        // kinds are left to rxing's own scanner, whose DataBar reader tallies rows).
-        if got.is_none() && want_128 {
-            got = RSSExpandedReader::default().decode_row(0, bits, hints).ok();
         }
         // rxing's answer when it has one (kept only if plausible), else our EAN/UPC reader.
         let hit = match got {
