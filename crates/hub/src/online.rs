@@ -153,6 +153,38 @@ impl IntakeRequest {
     }
 }
 
+/// A store to add: an id, a name of 1 to 200 characters and a place on Earth.
+pub fn check_store(id: &str, name: &str, lat: f64, lon: f64) -> Result<(), OnlineRefusal> {
+    if !crate::db::valid_store_id(id)
+        || name.trim().is_empty()
+        || name.chars().count() > 200
+        || !(-90.0..=90.0).contains(&lat)
+        || !(-180.0..=180.0).contains(&lon)
+    {
+        return Err(OnlineRefusal::Malformed(
+            "a store has an id, a name of 1 to 200 characters and LAT,LON on Earth".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A new bearer key for marketplace `name` (1 to 64 letters, digits, '-' or '_'), and the
+/// digest the platform keeps of it.
+pub fn new_marketplace_key(name: &str) -> Result<(String, String), OnlineRefusal> {
+    if !crate::db::valid_store_id(name) {
+        return Err(OnlineRefusal::Malformed(
+            "a marketplace name is 1 to 64 letters, digits, '-' or '_'".into(),
+        ));
+    }
+    let rng = ring::rand::SystemRandom::new();
+    let bytes: [u8; 32] = ring::rand::generate(&rng)
+        .map_err(|_| OnlineRefusal::Malformed("no randomness for a key".into()))?
+        .expose();
+    let key = format!("mk1-{}", smartstore_protocol::keys::b64(&bytes));
+    let digest = crate::db::token_digest(&key);
+    Ok((key, digest))
+}
+
 /// A store as routing sees it: where it is, and what it can sell now (on hand less reserved)
 /// of the order's GTINs.
 #[derive(Debug, Clone, PartialEq)]

@@ -18,17 +18,7 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 impl HubDb {
     /// Adds a store, or moves or renames one.
     pub fn add_store(&mut self, id: &str, name: &str, lat: f64, lon: f64) -> Result<(), HubError> {
-        if !super::valid_store_id(id)
-            || name.trim().is_empty()
-            || name.chars().count() > 200
-            || !(-90.0..=90.0).contains(&lat)
-            || !(-180.0..=180.0).contains(&lon)
-        {
-            return Err(OnlineRefusal::Malformed(
-                "a store has an id, a name of 1 to 200 characters and LAT,LON on Earth".into(),
-            )
-            .into());
-        }
+        crate::online::check_store(id, name, lat, lon)?;
         self.conn
             .execute(
                 "INSERT INTO stores (store_id, name, lat, lon) VALUES (?1, ?2, ?3, ?4)
@@ -83,25 +73,12 @@ impl HubDb {
 
     /// A new key for a marketplace (shown once; only its digest is kept).
     pub fn add_marketplace_key(&mut self, name: &str) -> Result<String, HubError> {
-        if !super::valid_store_id(name) {
-            return Err(OnlineRefusal::Malformed(
-                "a marketplace name is 1 to 64 letters, digits, '-' or '_'".into(),
-            )
-            .into());
-        }
-        let rng = ring::rand::SystemRandom::new();
-        let bytes: [u8; 32] = ring::rand::generate(&rng)
-            .map_err(|_| HubError::Db {
-                path: self.path.clone(),
-                detail: "no randomness for a key".into(),
-            })?
-            .expose();
-        let key = format!("mk1-{}", smartstore_protocol::keys::b64(&bytes));
+        let (key, digest) = crate::online::new_marketplace_key(name)?;
         self.conn
             .execute(
                 "INSERT INTO marketplace_keys (name, key_digest, created_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (name) DO UPDATE SET key_digest = ?2, created_at = ?3",
-                params![name, token_digest(&key), now()],
+                params![name, digest, now()],
             )
             .map_err(self.err())?;
         Ok(key)

@@ -33,17 +33,7 @@ impl PgHub {
         lat: f64,
         lon: f64,
     ) -> Result<(), HubError> {
-        if !crate::db::valid_store_id(id)
-            || name.trim().is_empty()
-            || name.chars().count() > 200
-            || !(-90.0..=90.0).contains(&lat)
-            || !(-180.0..=180.0).contains(&lon)
-        {
-            return Err(OnlineRefusal::Malformed(
-                "a store has an id, a name of 1 to 200 characters and LAT,LON on Earth".into(),
-            )
-            .into());
-        }
+        crate::online::check_store(id, name, lat, lon)?;
         self.client()
             .await?
             .execute(
@@ -108,26 +98,13 @@ impl PgHub {
     }
 
     pub async fn add_marketplace_key(&self, name: &str) -> Result<String, HubError> {
-        if !crate::db::valid_store_id(name) {
-            return Err(OnlineRefusal::Malformed(
-                "a marketplace name is 1 to 64 letters, digits, '-' or '_'".into(),
-            )
-            .into());
-        }
-        let rng = ring::rand::SystemRandom::new();
-        let bytes: [u8; 32] = ring::rand::generate(&rng)
-            .map_err(|_| HubError::Db {
-                path: "postgres".into(),
-                detail: "no randomness for a key".into(),
-            })?
-            .expose();
-        let key = format!("mk1-{}", smartstore_protocol::keys::b64(&bytes));
+        let (key, digest) = crate::online::new_marketplace_key(name)?;
         self.client()
             .await?
             .execute(
                 "INSERT INTO marketplace_keys (name, key_digest, created_at) VALUES ($1, $2, $3)
                  ON CONFLICT (name) DO UPDATE SET key_digest = $2, created_at = $3",
-                &[&name, &token_digest(&key), &now()],
+                &[&name, &digest, &now()],
             )
             .await
             .map_err(classify)?;
