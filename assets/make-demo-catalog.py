@@ -156,6 +156,8 @@ def main() -> None:
                 "unit": unit,
                 "age_restricted": "true" if adult else "false",
                 "stock": str(20 + (seq * 37) % 180),
+                # Aisle letter and bay: ten families a aisle (pick lists walk them in order).
+                "shelf": f"{chr(ord('A') + fam_i // 10)}{fam_i % 10 + 1}",
             })
     out = pathlib.Path(__file__).with_name("demo-catalog.csv")
     with out.open("w", newline="", encoding="utf-8") as f:

@@ -2,6 +2,7 @@
 
 mod catalog;
 pub mod doctor;
+mod fulfil;
 mod order;
 mod receipt;
 pub mod scan;
@@ -81,6 +82,13 @@ pub enum Command {
     Salvage(sync::SalvageArgs),
     /// Make the kiosk's staff PIN: reads the PIN on standard input, prints the config.toml line.
     Pin,
+    /// Online orders filled from this store's shelves: list, pick by scanning, pack with a
+    /// shipping label, hand over, or give back.
+    #[command(subcommand)]
+    Fulfil(fulfil::FulfilCommand),
+    /// This store's stock: a shelf count, or one product's figure.
+    #[command(subcommand)]
+    Stock(fulfil::StockCommand),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -237,6 +245,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Recover(a) => sync::run_recover(&ctx, &a),
         Command::Salvage(a) => sync::run_salvage(&ctx, &a),
         Command::Pin => run_pin(&ctx),
+        Command::Fulfil(c) => fulfil::run(&ctx, c),
+        Command::Stock(c) => fulfil::run_stock(&ctx, c),
     }
 }
 

@@ -203,6 +203,8 @@ pub fn localize(e: &(dyn std::error::Error + 'static)) -> Option<Msg> {
         crate::shift::ShiftRefusal,
         crate::receipt::ReceiptRefusal,
         crate::returns::ReturnRefusal,
+        crate::store::FulfilError,
+        smartstore_domain::fulfil::PickRefusal,
         crate::staff::ApprovalRefusal,
         smartstore_domain::checkout::CheckoutError,
         crate::store::StoreError,

@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod fulfil;
 pub mod i18n;
 pub mod receipt;
 pub mod receipt_page;

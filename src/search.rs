@@ -110,6 +110,7 @@ mod tests {
             unit: None,
             age_restricted: false,
             stock: None,
+            shelf: None,
         }
     }
 

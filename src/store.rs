@@ -3,6 +3,7 @@
 mod catalog;
 mod durability;
 mod error;
+mod online;
 mod orders;
 mod payments;
 mod pulls;
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 pub use catalog::ImportReport;
 pub use durability::QuarantinedEvent;
 pub use error::StoreError;
+pub use online::{FulfilError, MAX_REASON as ONLINE_MAX_REASON, StoreOnlineOrder, next_step};
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 pub use payments::{IntentStatus, PaymentIntent, masked};
 pub use receipts::PrintedSale;
@@ -61,6 +63,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0009_weighed_lines",
         sql: include_str!("../migrations/0009_weighed_lines.sql"),
+    },
+    Migration {
+        name: "0010_online_orders",
+        sql: include_str!("../migrations/0010_online_orders.sql"),
     },
 ];
 

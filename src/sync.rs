@@ -437,6 +437,8 @@ pub struct SyncReport {
     pub staff: usize,
     /// Returns of the store's terminals the platform reported.
     pub returns: usize,
+    /// Online orders routed to this store, new or changed.
+    pub online_orders: usize,
 }
 
 /// Builds the signed batch `first..=last` (fewer events if the bytes bound is reached first).
@@ -605,6 +607,21 @@ pub fn sync_once(
     report.staff = pull_all(store, client, key, "staff", Store::save_staff)?;
     pull_all(store, client, key, "devices", Store::save_device_keys)?;
     report.returns = pull_all(store, client, key, "returns", Store::save_known_returns)?;
+    report.online_orders = pull_all(
+        store,
+        client,
+        key,
+        "online-orders",
+        Store::save_online_orders,
+    )?;
+    // After the push above: the platform's figures already hold what it acknowledged.
+    pull_all(
+        store,
+        client,
+        key,
+        smartstore_protocol::online::STOCK_PULL,
+        Store::apply_stock_figures,
+    )?;
     let set = client.keys()?;
     let (retired, revoked) = standing_changes(store.meta("platform_keys")?.as_deref(), &set);
     if retired + revoked > 0 {

@@ -43,6 +43,7 @@ fn catalog() -> HashMap<Gtin, CatalogItem> {
             unit: None,
             age_restricted: false,
             stock: None,
+            shelf: None,
         };
         (gtin, item)
     })

@@ -13,12 +13,13 @@ use smartstore::returns::ReturnRefusal;
 use smartstore::sale::SaleError;
 use smartstore::shift::ShiftRefusal;
 use smartstore::staff::ApprovalRefusal;
-use smartstore::store::StoreError;
+use smartstore::store::{FulfilError, StoreError};
 use smartstore::sync::{PlatformStorage, Step, SyncError};
 use smartstore_domain::cart::CartError;
 use smartstore_domain::catalog::RowError;
 use smartstore_domain::checkout::{CheckoutError, CheckoutState};
 use smartstore_domain::coupon::CouponRefusal;
+use smartstore_domain::fulfil::PickRefusal;
 use smartstore_domain::gs1::{Date, Gs1Error};
 use smartstore_domain::gtin::{Gtin, GtinError};
 use smartstore_domain::money::{Currency, Money, MoneyError};
@@ -30,6 +31,7 @@ use smartstore_domain::weighed::LabelRefusal;
 use smartstore_protocol::catalog_csv::{CatalogRefusal, Problem, ProblemKind};
 use smartstore_protocol::codes::CodeRefusal;
 use smartstore_protocol::keys::KeyError;
+use smartstore_protocol::online::Status;
 use smartstore_protocol::receipt::ReceiptRefusal;
 
 fn gtin() -> Gtin {
@@ -817,6 +819,51 @@ fn return_refusals() -> Vec<ReturnRefusal> {
     ]
 }
 
+fn fulfil_refusals() -> Vec<FulfilError> {
+    let gtin = || Gtin::parse("6921000000019").expect("gtin");
+    vec![
+        FulfilError::UnknownOrder("OL0000007".into()),
+        FulfilError::WrongStatus {
+            order: "OL0000007".into(),
+            status: Status::ReadyForPickup,
+            wanted: Status::Shipped,
+        },
+        FulfilError::Pick(PickRefusal::NotInOrder { gtin: gtin() }),
+        FulfilError::Pick(PickRefusal::Extra {
+            gtin: gtin(),
+            qty: 2,
+        }),
+        FulfilError::NotAProduct("hello".into()),
+        FulfilError::NotPicked {
+            order: "OL0000007".into(),
+            missing: 1,
+        },
+        FulfilError::WrongLabel {
+            scanned: "OL0000008-A".into(),
+            expected: "OL0000007-A".into(),
+        },
+        FulfilError::BadReason,
+        FulfilError::Store(StoreError::DiskFull {
+            path: PathBuf::from("/var/lib/smartstore/smartstore.db"),
+        }),
+        FulfilError::Sql(rusqlite::Error::QueryReturnedNoRows),
+    ]
+}
+
+fn fulfil_variant(e: &FulfilError) -> usize {
+    match e {
+        FulfilError::UnknownOrder(_) => 0,
+        FulfilError::WrongStatus { .. } => 1,
+        FulfilError::Pick(_) => 2,
+        FulfilError::NotAProduct(_) => 3,
+        FulfilError::NotPicked { .. } => 4,
+        FulfilError::WrongLabel { .. } => 5,
+        FulfilError::BadReason => 6,
+        FulfilError::Store(_) => 7,
+        FulfilError::Sql(_) => 8,
+    }
+}
+
 fn return_variant(e: &ReturnRefusal) -> usize {
     match e {
         ReturnRefusal::Receipt(_) => 0,
@@ -940,6 +987,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("SaleError", &sale_errors(), sale_variant, 4);
     covers("ReturnRefusal", &return_refusals(), return_variant, 7);
     covers("ShiftRefusal", &shift_refusals(), shift_variant, 4);
+    covers("FulfilError", &fulfil_refusals(), fulfil_variant, 9);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));
@@ -960,6 +1008,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     out.extend(named(sale_errors()));
     out.extend(named(return_refusals()));
     out.extend(named(shift_refusals()));
+    out.extend(named(fulfil_refusals()));
     out.extend(named(receipt_refusals()));
     for (e, m) in &mut out {
         // Through the stored form too, as the status bar reads the last sync error.

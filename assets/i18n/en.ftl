@@ -549,3 +549,27 @@ age-approval-not-enrolled = This counter is not enrolled with the platform, so t
 age-approval-not-this-call = An approval came back that is not for this kiosk's age check: ask the counter again.
 age-approval-unknown-device = Terminal { $device } is not one of this store's terminals known here: sync this kiosk, or confirm here with the staff PIN.
 age-approval-forged = An approval that is not genuine was refused: a member of staff must confirm here with their PIN.
+
+## Online orders filled here (issue 16)
+online-status-routed = new
+online-status-accepted = accepted
+online-status-picked = picked
+online-status-packed = packed
+online-status-shipped = shipped
+online-status-ready-for-pickup = ready for pickup
+online-status-collected = collected
+online-status-rejected = given back
+online-status-unfillable = no store can fill it
+pick-not-in-order = { $gtin } is not in this order: put it back on its shelf.
+pick-extra = All { $qty } of { $gtin } are already picked: this one is extra, put it back.
+pick-not-a-product = "{ $text }" is not a product code: scan the item's barcode.
+fulfil-unknown-order = There is no online order { $order } at this store: sync, then look at the queue again.
+fulfil-wrong-status = Online order { $order } is { $status }: it cannot be { $wanted } now.
+fulfil-not-picked = Online order { $order } is not fully picked: { $missing } item(s) still to pick.
+fulfil-wrong-label = This label ({ $scanned }) is not this order's parcel ({ $expected }): scan the label on the parcel you are handing over.
+fulfil-bad-reason = Say why the order is given back (at most { $max } characters).
+fulfil-database = The database refused this step: { $detail }
+label-marketplace-order = { $marketplace } order { $id } (part { $part } of { $parts })
+label-deliver-to = Deliver to: { $address }
+label-collect-at = Collect at store { $store }
+label-from-store = From store { $store }

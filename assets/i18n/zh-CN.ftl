@@ -548,3 +548,27 @@ age-approval-not-enrolled = 本收银台尚未在平台注册，自助机无法�
 age-approval-not-this-call = 收到的确认与本机的年龄核验不符：请再次请求收银台核验。
 age-approval-unknown-device = 终端 { $device } 不在本机已知的本店终端中：请同步本机，或在此输入员工密码确认。
 age-approval-forged = 已拒绝一个不真实的确认：请店员在此输入密码确认。
+
+## 本店履约的线上订单（issue 16）
+online-status-routed = 新订单
+online-status-accepted = 已接单
+online-status-picked = 已拣货
+online-status-packed = 已打包
+online-status-shipped = 已发货
+online-status-ready-for-pickup = 待自提
+online-status-collected = 已取货
+online-status-rejected = 已退回平台
+online-status-unfillable = 无门店可履约
+pick-not-in-order = { $gtin } 不在这张订单里：请放回货架。
+pick-extra = { $gtin } 共需 { $qty } 件，已全部拣齐：这一件多了，请放回。
+pick-not-a-product = “{ $text }”不是商品条码：请扫描商品上的条码。
+fulfil-unknown-order = 本店没有线上订单 { $order }：请先同步，再查看待履约队列。
+fulfil-wrong-status = 线上订单 { $order } 当前为“{ $status }”，现在不能变为“{ $wanted }”。
+fulfil-not-picked = 线上订单 { $order } 尚未拣齐：还差 { $missing } 件。
+fulfil-wrong-label = 这张面单（{ $scanned }）不是本订单的包裹（{ $expected }）：请扫描要交出的包裹上的面单。
+fulfil-bad-reason = 请说明退回订单的原因（最多 { $max } 个字）。
+fulfil-database = 数据库拒绝了这一步：{ $detail }
+label-marketplace-order = { $marketplace } 订单 { $id }（第 { $part }/{ $parts } 包）
+label-deliver-to = 收货地址：{ $address }
+label-collect-at = 自提门店：{ $store }
+label-from-store = 发货门店：{ $store }

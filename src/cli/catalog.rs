@@ -10,7 +10,7 @@ use smartstore_domain::gtin::Gtin;
 
 #[derive(Debug, Subcommand)]
 pub enum CatalogCommand {
-    /// Import products from a CSV file (header: gtin,name,price[,name_zh,currency,sku,unit,age_restricted,stock]).
+    /// Import products from a CSV file (header: gtin,name,price[,name_zh,currency,sku,unit,age_restricted,stock,shelf]).
     /// All rows or none.
     Import { file: PathBuf },
     /// Show one product.
@@ -32,6 +32,7 @@ struct ItemJson<'a> {
     unit: Option<&'a str>,
     age_restricted: bool,
     stock: Option<i64>,
+    shelf: Option<&'a str>,
 }
 
 pub fn run(ctx: &Context, cmd: CatalogCommand) -> anyhow::Result<ExitCode> {
@@ -70,6 +71,7 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> anyhow::Result<ExitCode> {
                     unit: item.unit.as_deref(),
                     age_restricted: item.age_restricted,
                     stock: item.stock,
+                    shelf: item.shelf.as_deref(),
                 })?;
             } else {
                 println!("{}  {}", item.gtin.display_form(), item.name);
@@ -86,6 +88,9 @@ pub fn run(ctx: &Context, cmd: CatalogCommand) -> anyhow::Result<ExitCode> {
                 );
                 if let Some(stock) = item.stock {
                     println!("    stock {stock}");
+                }
+                if let Some(shelf) = &item.shelf {
+                    println!("    shelf {shelf}");
                 }
                 if item.age_restricted {
                     println!("    age restricted: check the shopper's ID");

@@ -23,9 +23,12 @@ use crate::returns::ReturnRefusal;
 use crate::sale::SaleError;
 use crate::shift::ShiftRefusal;
 use crate::staff::ApprovalRefusal;
+use crate::store::FulfilError;
 use crate::store::StoreError;
 use crate::sync::{PlatformStorage, Step, SyncError};
+use smartstore_domain::fulfil::PickRefusal;
 use smartstore_domain::returns::ReturnError;
+use smartstore_protocol::online::Status;
 use smartstore_protocol::receipt::ReceiptRefusal;
 
 fn kind_id(kind: ShopperCodeKind) -> &'static str {
@@ -673,6 +676,63 @@ impl Localize for SyncError {
             }
             SyncError::Key(e) => e.msg(),
             SyncError::Store(e) => e.msg(),
+        }
+    }
+}
+
+/// An online order's status in words.
+pub fn online_status(status: Status) -> Msg {
+    Msg::new(match status {
+        Status::Routed => "online-status-routed",
+        Status::Accepted => "online-status-accepted",
+        Status::Picked => "online-status-picked",
+        Status::Packed => "online-status-packed",
+        Status::Shipped => "online-status-shipped",
+        Status::ReadyForPickup => "online-status-ready-for-pickup",
+        Status::Collected => "online-status-collected",
+        Status::Rejected => "online-status-rejected",
+        Status::Unfillable => "online-status-unfillable",
+    })
+}
+
+impl Localize for PickRefusal {
+    fn msg(&self) -> Msg {
+        match self {
+            PickRefusal::NotInOrder { gtin } => {
+                Msg::new("pick-not-in-order").arg("gtin", gtin.display_form())
+            }
+            PickRefusal::Extra { gtin, qty } => Msg::new("pick-extra")
+                .arg("gtin", gtin.display_form())
+                .arg("qty", qty),
+        }
+    }
+}
+
+impl Localize for FulfilError {
+    fn msg(&self) -> Msg {
+        match self {
+            FulfilError::UnknownOrder(id) => Msg::new("fulfil-unknown-order").arg("order", id),
+            FulfilError::WrongStatus {
+                order,
+                status,
+                wanted,
+            } => Msg::new("fulfil-wrong-status")
+                .arg("order", order)
+                .arg_msg("status", online_status(*status))
+                .arg_msg("wanted", online_status(*wanted)),
+            FulfilError::Pick(p) => p.msg(),
+            FulfilError::NotAProduct(text) => Msg::new("pick-not-a-product").arg("text", text),
+            FulfilError::NotPicked { order, missing } => Msg::new("fulfil-not-picked")
+                .arg("order", order)
+                .arg("missing", missing),
+            FulfilError::WrongLabel { scanned, expected } => Msg::new("fulfil-wrong-label")
+                .arg("scanned", scanned)
+                .arg("expected", expected),
+            FulfilError::BadReason => {
+                Msg::new("fulfil-bad-reason").arg("max", crate::store::ONLINE_MAX_REASON)
+            }
+            FulfilError::Store(e) => e.msg(),
+            FulfilError::Sql(e) => Msg::new("fulfil-database").arg("detail", e),
         }
     }
 }

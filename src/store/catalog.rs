@@ -16,7 +16,7 @@ pub struct ImportReport {
 }
 
 const ITEM_COLUMNS: &str =
-    "gtin, name, name_zh, price_minor, currency, sku, unit, age_restricted, stock";
+    "gtin, name, name_zh, price_minor, currency, sku, unit, age_restricted, stock, shelf";
 
 fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, CatalogItemParts)> {
     Ok((
@@ -30,6 +30,7 @@ fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, CatalogItem
             unit: r.get(6)?,
             age_restricted: r.get(7)?,
             stock: r.get(8)?,
+            shelf: r.get(9)?,
         },
     ))
 }
@@ -43,6 +44,7 @@ struct CatalogItemParts {
     unit: Option<String>,
     age_restricted: bool,
     stock: Option<i64>,
+    shelf: Option<String>,
 }
 
 impl CatalogItemParts {
@@ -60,6 +62,7 @@ impl CatalogItemParts {
             unit: self.unit,
             age_restricted: self.age_restricted,
             stock: self.stock,
+            shelf: self.shelf,
         })
     }
 }
@@ -99,11 +102,12 @@ impl Store {
                 .map_err(err)?;
             let mut upsert = tx
                 .prepare(
-                    "INSERT INTO catalog_items (gtin, name, name_zh, price_minor, currency, sku, unit, age_restricted, stock)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    "INSERT INTO catalog_items (gtin, name, name_zh, price_minor, currency, sku, unit, age_restricted, stock, shelf)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                      ON CONFLICT (gtin) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh,
                        price_minor = excluded.price_minor, currency = excluded.currency, sku = excluded.sku,
-                       unit = excluded.unit, age_restricted = excluded.age_restricted, stock = excluded.stock",
+                       unit = excluded.unit, age_restricted = excluded.age_restricted, stock = excluded.stock,
+                       shelf = COALESCE(excluded.shelf, catalog_items.shelf)",
                 )
                 .map_err(err)?;
             let written = catalog_csv::import(input, default_currency, |item| {
@@ -119,7 +123,8 @@ impl Store {
                         item.sku,
                         item.unit,
                         item.age_restricted,
-                        item.stock
+                        item.stock,
+                        item.shelf
                     ])
                     .map_err(err)?;
                 if existed {

@@ -200,6 +200,17 @@ impl Store {
                     ])
                     .map_err(err)?;
             }
+            // Sold: off this store's shelf at once (issue 16). A product whose stock was never
+            // given stays unknown; one sold past zero goes negative, which asks for a count.
+            let mut sold = tx
+                .prepare_cached(
+                    "UPDATE catalog_items SET stock = stock - ?2 WHERE gtin = ?1 AND stock IS NOT NULL",
+                )
+                .map_err(err)?;
+            for line in &draft.lines {
+                sold.execute(params![line.gtin.as_str(), line.quantity])
+                    .map_err(err)?;
+            }
         }
         let event = OrderPlaced {
             event_id: event_id.to_string(),

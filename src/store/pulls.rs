@@ -22,7 +22,8 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                      ON CONFLICT (gtin) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh,
                        price_minor = excluded.price_minor, currency = excluded.currency, sku = excluded.sku,
-                       unit = excluded.unit, age_restricted = excluded.age_restricted, stock = excluded.stock",
+                       unit = excluded.unit, age_restricted = excluded.age_restricted,
+                       stock = COALESCE(catalog_items.stock, excluded.stock)",
                 )
                 .map_err(err)?;
             for c in items {

@@ -15,6 +15,9 @@ pub struct CatalogItem {
     pub unit: Option<String>,
     pub age_restricted: bool,
     pub stock: Option<i64>,
+    /// Where it is on the shop floor ("A3"): pick lists are sorted by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shelf: Option<String>,
 }
 
 /// Longest product name (either language), in characters. Names travel in every order event,
@@ -22,6 +25,8 @@ pub struct CatalogItem {
 pub const MAX_NAME_LEN: usize = 200;
 /// Longest SKU or unit, in characters.
 pub const MAX_SHORT_FIELD_LEN: usize = 64;
+/// Longest shelf label ("A3", "冷柜 2"), in characters.
+pub const MAX_SHELF_LEN: usize = 32;
 
 /// Refuses `value` when it is longer than `max` characters.
 pub fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), RowError> {
@@ -49,6 +54,9 @@ impl CatalogItem {
         }
         if let Some(unit) = &self.unit {
             check_len("unit", unit, MAX_SHORT_FIELD_LEN)?;
+        }
+        if let Some(shelf) = &self.shelf {
+            check_len("shelf", shelf, MAX_SHELF_LEN)?;
         }
         Ok(())
     }
@@ -83,6 +91,7 @@ pub struct CatalogColumns {
     unit: Option<usize>,
     age_restricted: Option<usize>,
     stock: Option<usize>,
+    shelf: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,6 +147,7 @@ impl CatalogColumns {
             unit: find("unit"),
             age_restricted: find("age_restricted"),
             stock: find("stock"),
+            shelf: find("shelf"),
         })
     }
 
@@ -152,6 +162,7 @@ impl CatalogColumns {
             self.unit,
             self.age_restricted,
             self.stock,
+            self.shelf,
         ]
         .into_iter()
         .flatten()
@@ -214,6 +225,7 @@ impl CatalogColumns {
             unit: opt(self.unit),
             age_restricted,
             stock,
+            shelf: opt(self.shelf),
         };
         item.check_limits()?;
         Ok(item)

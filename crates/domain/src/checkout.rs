@@ -489,6 +489,7 @@ mod tests {
             unit: None,
             age_restricted: false,
             stock: None,
+            shelf: None,
         }
     }
 

@@ -4,6 +4,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod coupon;
+pub mod fulfil;
 pub mod gs1;
 pub mod gtin;
 pub mod kiosk;

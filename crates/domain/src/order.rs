@@ -321,6 +321,7 @@ mod tests {
             unit: None,
             age_restricted: false,
             stock: None,
+            shelf: None,
         };
         c.add(&item, 2).expect("add");
         c

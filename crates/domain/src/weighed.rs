@@ -252,6 +252,7 @@ mod tests {
             unit: Some(unit.into()),
             age_restricted: false,
             stock: None,
+            shelf: None,
         }
     }
 

@@ -8,7 +8,7 @@ use smartstore_domain::gtin::Gtin;
 
 pub use smartstore_protocol::online::{
     Destination, EVENT_PREFIX, Line, OnlineOrder, STOCK_COUNTED, Status, StatusEvent, Step,
-    StockCounted, status_of_event,
+    StockCounted, StockFigure, StockMove, status_of_event, stock_moves,
 };
 
 /// The most lines an online order may have.
@@ -289,82 +289,6 @@ pub fn route(
     let rank = |store: &str| near.iter().position(|(_, s)| s.store == store);
     parts.sort_by_key(|p| rank(&p.store));
     Ok(parts)
-}
-
-/// How a terminal's event changes its store's stock at the platform.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StockMove {
-    /// Sold (negative) or taken back into stock (positive).
-    By { gtin: String, delta: i64 },
-    /// Counted on the shelf (`stock.counted`).
-    Counted { gtin: String, qty: i64 },
-}
-
-/// The stock moves of an event of a store's terminal: a sale takes its lines out, a return
-/// puts back the lines marked to restock, a count sets the figure. Other events move nothing;
-/// a body that does not parse moves nothing either (the event is kept as sent).
-pub fn stock_moves(kind: &str, body: &str) -> Vec<StockMove> {
-    #[derive(Deserialize)]
-    struct Sold {
-        gtin: String,
-        quantity: u32,
-    }
-    #[derive(Deserialize)]
-    struct Placed {
-        lines: Vec<Sold>,
-    }
-    #[derive(Deserialize)]
-    struct Back {
-        gtin: String,
-        quantity: u32,
-        #[serde(default)]
-        restock: bool,
-    }
-    #[derive(Deserialize)]
-    struct Returned {
-        lines: Vec<Back>,
-    }
-    let gtin = |g: &str| Gtin::parse(g).ok().map(|g| g.as_str());
-    match kind {
-        "order.placed" => serde_json::from_str::<Placed>(body)
-            .map(|p| {
-                p.lines
-                    .iter()
-                    .filter_map(|l| {
-                        Some(StockMove::By {
-                            gtin: gtin(&l.gtin)?,
-                            delta: -i64::from(l.quantity),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        "order.returned" => serde_json::from_str::<Returned>(body)
-            .map(|r| {
-                r.lines
-                    .iter()
-                    .filter(|l| l.restock)
-                    .filter_map(|l| {
-                        Some(StockMove::By {
-                            gtin: gtin(&l.gtin)?,
-                            delta: i64::from(l.quantity),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-        STOCK_COUNTED => serde_json::from_str::<StockCounted>(body)
-            .ok()
-            .and_then(|c| {
-                Some(StockMove::Counted {
-                    gtin: gtin(&c.gtin)?,
-                    qty: c.qty.clamp(0, 1_000_000_000),
-                })
-            })
-            .into_iter()
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// What intake answers: the order's parts (one unless split).

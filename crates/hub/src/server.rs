@@ -364,6 +364,10 @@ async fn pull(
                 .await?,
             limit,
         ),
+        smartstore_protocol::online::STOCK_PULL => page(
+            hub.db(hub.store.stock_after(store, cursor, limit)).await?,
+            limit,
+        ),
         "returns" => page(
             hub.db(hub.store.returns_after(store, cursor, limit))
                 .await?,

@@ -255,6 +255,18 @@ impl Store {
         }
     }
 
+    pub async fn stock_after(
+        &self,
+        store: String,
+        cursor: u64,
+        limit: u32,
+    ) -> Page<smartstore_protocol::online::StockFigure> {
+        match self {
+            Store::Sqlite(db) => sqlite(db, move |db| db.stock_after(&store, cursor, limit)).await,
+            Store::Postgres(pg) => pg.stock_after(&store, cursor, limit).await,
+        }
+    }
+
     pub async fn receipt_record(
         &self,
         store: String,

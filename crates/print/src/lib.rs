@@ -38,11 +38,13 @@
 //! `smartstore-testkit`) in a few lines. `escposify` needs libusb (`rusb`) unconditionally.
 
 pub mod escpos;
+pub mod label;
 pub mod layout;
 pub mod raster;
 pub mod transport;
 
 pub use escpos::{EncodeOptions, QrMode, TextMode, encode};
+pub use label::{Label, label_escpos, label_png};
 pub use layout::Widths;
 pub use raster::{render, render_png};
 pub use transport::{PrintError, PrinterAddr, PrinterStatus, send};
@@ -132,6 +134,12 @@ pub enum PageError {
         bytes: usize,
         max: usize,
     },
+    #[error("a barcode holds printable ASCII only, at most 40 characters: '{text}'")]
+    BarcodeText { text: String },
+    #[error("the barcode cannot be made: {reason}")]
+    BarcodeEncode { reason: String },
+    #[error("a barcode of {modules} modules does not fit {dots} dots of paper")]
+    BarcodeTooWide { modules: u32, dots: u32 },
     #[error("block {index}: the QR code cannot be made: {reason}")]
     QrEncode { index: usize, reason: String },
     #[error("block {index}: a QR code of {modules} modules does not fit {dots} dots")]

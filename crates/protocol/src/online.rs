@@ -4,6 +4,7 @@
 //! (`stock.counted`). The platform's routing is the hub's.
 
 use serde::{Deserialize, Serialize};
+use smartstore_domain::gtin::Gtin;
 
 /// A line as kept: the 14-digit GTIN and how many.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -158,4 +159,92 @@ pub struct OnlineOrder {
     pub destination: Destination,
     pub lines: Vec<Line>,
     pub history: Vec<Step>,
+}
+
+/// How a terminal's event changes its store's stock (at the platform, and at the terminal for what it has not sent yet).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StockMove {
+    /// Sold (negative) or taken back into stock (positive).
+    By { gtin: String, delta: i64 },
+    /// Counted on the shelf (`stock.counted`).
+    Counted { gtin: String, qty: i64 },
+}
+
+/// The stock moves of an event of a store's terminal: a sale takes its lines out, a return
+/// puts back the lines marked to restock, a count sets the figure. Other events move nothing;
+/// a body that does not parse moves nothing either (the event is kept as sent).
+pub fn stock_moves(kind: &str, body: &str) -> Vec<StockMove> {
+    #[derive(Deserialize)]
+    struct Sold {
+        gtin: String,
+        quantity: u32,
+    }
+    #[derive(Deserialize)]
+    struct Placed {
+        lines: Vec<Sold>,
+    }
+    #[derive(Deserialize)]
+    struct Back {
+        gtin: String,
+        quantity: u32,
+        #[serde(default)]
+        restock: bool,
+    }
+    #[derive(Deserialize)]
+    struct Returned {
+        lines: Vec<Back>,
+    }
+    let gtin = |g: &str| Gtin::parse(g).ok().map(|g| g.as_str());
+    match kind {
+        "order.placed" => serde_json::from_str::<Placed>(body)
+            .map(|p| {
+                p.lines
+                    .iter()
+                    .filter_map(|l| {
+                        Some(StockMove::By {
+                            gtin: gtin(&l.gtin)?,
+                            delta: -i64::from(l.quantity),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        "order.returned" => serde_json::from_str::<Returned>(body)
+            .map(|r| {
+                r.lines
+                    .iter()
+                    .filter(|l| l.restock)
+                    .filter_map(|l| {
+                        Some(StockMove::By {
+                            gtin: gtin(&l.gtin)?,
+                            delta: i64::from(l.quantity),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        STOCK_COUNTED => serde_json::from_str::<StockCounted>(body)
+            .ok()
+            .and_then(|c| {
+                Some(StockMove::Counted {
+                    gtin: gtin(&c.gtin)?,
+                    qty: c.qty.clamp(0, 1_000_000_000),
+                })
+            })
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The name of the pull that brings a store's stock figures to its terminals.
+pub const STOCK_PULL: &str = "stock";
+
+/// A store's stock of one product at the platform (the `stock` pull): on the shelf, and how
+/// many of those are promised to online orders not yet shipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StockFigure {
+    pub gtin: String,
+    pub on_hand: i64,
+    pub reserved: i64,
 }

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use super::{HubDb, HubError, now, sqlite_error, token_digest};
 use crate::online::{
     Candidate, Destination, IntakeAnswer, IntakeRequest, Line, OnlineOrder, OnlineRefusal, Status,
-    StatusEvent, Step, StockMove, request_digest, route, status_of_event, stock_moves,
+    StatusEvent, Step, StockFigure, StockMove, request_digest, route, status_of_event, stock_moves,
 };
 
 type Tx<'a> = rusqlite::Transaction<'a>;
@@ -69,6 +69,42 @@ impl HubDb {
             .query_map([store], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(self.err())?;
         rows.collect::<Result<_, _>>().map_err(self.err())
+    }
+
+    /// The stock figures of `store` that changed since `cursor` (the `stock` pull).
+    pub fn stock_after(
+        &self,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<StockFigure>, u64), HubError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT gtin, on_hand, reserved, version FROM store_stock
+                 WHERE store_id = ?1 AND version > ?2 ORDER BY version LIMIT ?3",
+            )
+            .map_err(self.err())?;
+        let rows = stmt
+            .query_map(params![store, cursor, limit], |r| {
+                Ok((
+                    StockFigure {
+                        gtin: r.get(0)?,
+                        on_hand: r.get(1)?,
+                        reserved: r.get(2)?,
+                    },
+                    r.get::<_, u64>(3)?,
+                ))
+            })
+            .map_err(self.err())?;
+        let mut out = Vec::new();
+        let mut last = cursor;
+        for row in rows {
+            let (figure, version) = row.map_err(self.err())?;
+            out.push(figure);
+            last = version;
+        }
+        Ok((out, last))
     }
 
     /// A new key for a marketplace (shown once; only its digest is kept).

@@ -11,7 +11,7 @@ use super::{PgHub, big, classify, small};
 use crate::db::{HubError, now, token_digest};
 use crate::online::{
     Candidate, Destination, IntakeAnswer, IntakeRequest, Line, OnlineOrder, OnlineRefusal, Status,
-    StatusEvent, Step, StockMove, request_digest, route, status_of_event, stock_moves,
+    StatusEvent, Step, StockFigure, StockMove, request_digest, route, status_of_event, stock_moves,
 };
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -95,6 +95,36 @@ impl PgHub {
             .iter()
             .map(|r| (r.get(0), r.get(1), r.get(2)))
             .collect())
+    }
+
+    /// The stock figures of `store` that changed since `cursor` (the `stock` pull).
+    pub async fn stock_after(
+        &self,
+        store: &str,
+        cursor: u64,
+        limit: u32,
+    ) -> Result<(Vec<StockFigure>, u64), HubError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT gtin, on_hand, reserved, version FROM store_stock
+                 WHERE store_id = $1 AND version > $2 ORDER BY version LIMIT $3",
+                &[&store, &big(cursor), &i64::from(limit)],
+            )
+            .await
+            .map_err(classify)?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut last = cursor;
+        for r in &rows {
+            out.push(StockFigure {
+                gtin: r.get(0),
+                on_hand: r.get(1),
+                reserved: r.get(2),
+            });
+            last = small(r.get(3));
+        }
+        Ok((out, last))
     }
 
     pub async fn add_marketplace_key(&self, name: &str) -> Result<String, HubError> {
