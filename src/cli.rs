@@ -361,6 +361,8 @@ fn run_ui(ctx: &Context, args: &UiArgs) -> anyhow::Result<ExitCode> {
             "counter-x" => Some(crate::ui::counter::Opening::ShiftDesk),
             "counter-close" => Some(crate::ui::counter::Opening::ShiftCount),
             "counter-age-call" => Some(crate::ui::counter::Opening::AgeCall),
+            "counter-fulfil" => Some(crate::ui::counter::Opening::Fulfil),
+            "counter-fulfil-order" => Some(crate::ui::counter::Opening::FulfilOrder),
             _ => None,
         },
         shoot_customer: screen == "customer",

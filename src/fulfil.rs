@@ -122,3 +122,62 @@ pub fn label(
         parcel_id: order.parcel_id.clone().unwrap_or_default(),
     })
 }
+
+/// Where a label is drawn when no printer is set: `labels/ORDER.png` in the data folder.
+pub fn label_path(data_dir: &std::path::Path, order_id: &str) -> std::path::PathBuf {
+    let safe: String = order_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    data_dir.join("labels").join(format!("{safe}.png"))
+}
+
+/// Packs `order_id` and puts its label out: on the printer of config.toml, or drawn to
+/// [`label_path`]. The order stays packed when the label fails (packing again prints it again).
+/// Returns the order and what to tell the clerk.
+pub fn pack_and_label(
+    store: &mut Store,
+    data_dir: &std::path::Path,
+    order_id: &str,
+    lang: Lang,
+) -> Result<(StoreOnlineOrder, Msg), Msg> {
+    use crate::i18n::Localize as _;
+    use crate::receipt::ReceiptRefusal;
+    let packed = store.pack_online(order_id).map_err(|e| e.msg())?;
+    let label = label(store, &packed, lang).map_err(|e| e.msg())?;
+    let config = crate::config::Config::load(data_dir)
+        .map_err(|e| ReceiptRefusal::Config(e.to_string()).msg())?;
+    match crate::receipt::printer(&config).map_err(|e| e.msg())? {
+        Some(p) => {
+            let bytes = smartstore_print::label_escpos(&label, p.paper)
+                .map_err(|e| ReceiptRefusal::from(e).msg())?;
+            smartstore_print::send(&p.addr, &bytes).map_err(|e| ReceiptRefusal::from(e).msg())?;
+            Ok((packed, Msg::new("fulfil-label-printed")))
+        }
+        None => {
+            let paper = crate::receipt::paper(config.printer_paper).map_err(|e| e.msg())?;
+            let png = smartstore_print::label_png(&label, paper)
+                .map_err(|e| ReceiptRefusal::from(e).msg())?;
+            let path = label_path(data_dir, &packed.order_id);
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, png));
+            match written {
+                Ok(()) => Ok((
+                    packed,
+                    Msg::new("fulfil-label-saved").arg("path", path.display()),
+                )),
+                Err(e) => Err(Msg::new("fulfil-label-not-saved")
+                    .arg("path", path.display())
+                    .arg("detail", e)),
+            }
+        }
+    }
+}

@@ -8,6 +8,7 @@ pub mod camera;
 pub mod counter;
 pub mod customer;
 pub mod effect;
+pub mod fulfil_desk;
 pub mod kiosk;
 pub mod runtime;
 pub mod services;

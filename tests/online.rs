@@ -356,4 +356,74 @@ fn an_online_order_is_routed_to_the_nearest_store_picked_packed_shipped_and_coun
         .filter_map(|o| o["order_id"].as_str())
         .collect();
     assert_eq!(ids, [second.order_id.as_str(), third.order_id.as_str()]);
+
+    // A pickup at A: packed, it is ready for pickup; the shopper's collection is the scan of
+    // its label; the platform hears every step once.
+    let out = ok(&hub(
+        &hub_db,
+        &[
+            "online-order",
+            "create",
+            "--id",
+            "TM-4",
+            "--line",
+            &format!("{TEA}:1"),
+            "--pickup-store",
+            "A",
+            "--json",
+        ],
+    ));
+    let pickup: OnlineOrder =
+        serde_json::from_value(json(&out)["orders"][0].clone()).expect("an order");
+    assert_eq!(pickup.store.as_deref(), Some("A"));
+    ok(&term(&a, &["sync", "--once"]));
+    ok(&term(
+        &a,
+        &["fulfil", "pick", &pickup.order_id, "--scan", TEA],
+    ));
+    let packed = json(&ok(&term(
+        &a,
+        &[
+            "fulfil",
+            "pack",
+            &pickup.order_id,
+            "--label",
+            label.to_str().expect("path"),
+            "--json",
+        ],
+    )));
+    assert_eq!(packed["status"], "ready_for_pickup");
+    let parcel = packed["parcel_id"].as_str().expect("parcel").to_owned();
+    let collected = json(&ok(&term(
+        &a,
+        &[
+            "fulfil",
+            "ship",
+            &pickup.order_id,
+            "--scan",
+            &parcel,
+            "--json",
+        ],
+    )));
+    assert_eq!(collected["status"], "collected");
+    assert_eq!(term_stock(&a, TEA), 11);
+    ok(&term(&a, &["sync", "--once"]));
+    let steps: Vec<Status> = shown(&hub_db, &pickup.order_id)
+        .history
+        .iter()
+        .map(|s| s.status)
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            Status::Routed,
+            Status::Accepted,
+            Status::Picked,
+            Status::Packed,
+            Status::ReadyForPickup,
+            Status::Collected
+        ]
+    );
+    assert_eq!(hub_stock(&hub_db, "A", TEA), (11, 0));
+    assert_eq!(term_stock(&a, TEA), 11);
 }

@@ -1898,3 +1898,94 @@ fn every_kiosk_touch_target_is_at_least_9_mm_on_the_smallest_screen() {
         }
     }
 }
+
+/// The counter's online-order desk (issue 16): the queue lists an order routed here (listing
+/// accepts it), its pick list follows the shelves, a scan of a wrong item is refused and picks
+/// nothing, the right ones complete it, packing draws the label (no printer: a PNG in the data
+/// folder) and a scan of that label ships the parcel. Every step is an outbox event.
+#[test]
+fn the_counter_fills_an_online_order_by_scanning_packing_and_scanning_the_label() {
+    use smartstore_protocol::online::{Destination, Line, OnlineOrder, Status};
+    const TEA: &str = "6921000000019";
+    const OTHER: &str = "6921000000033";
+    let mut term = Term::new(Mode::Counter);
+    let order = OnlineOrder {
+        order_id: "OL0000042".into(),
+        marketplace: "tmall".into(),
+        marketplace_order_id: "TM-42".into(),
+        part: 1,
+        parts: 1,
+        store: Some("DEMO".into()),
+        status: Status::Routed,
+        destination: Destination::Deliver {
+            address: "88 Century Ave".into(),
+            lat: 31.2,
+            lon: 121.5,
+        },
+        lines: vec![Line {
+            gtin: format!("{TEA:0>14}"),
+            qty: 2,
+        }],
+        history: vec![],
+    };
+    term.store
+        .save_online_orders(&[order], 1)
+        .expect("an order routed here");
+    let stock_before = term.item(TEA).stock.expect("a stock");
+
+    term.click(&t(EN, "fulfil-open"));
+    term.assert_sees(&t(EN, "fulfil-title"));
+    term.assert_sees("OL0000042");
+    term.assert_sees(&t(EN, "online-status-accepted"));
+    term.click("OL0000042");
+    term.assert_sees(&t(EN, "fulfil-hint-pick"));
+    term.assert_sees("A1");
+    term.assert_sees("0/2");
+
+    // A wrong item: refused in words, nothing picked.
+    term.camera_scan(OTHER, Symbology::Ean13);
+    let refusal = smartstore_domain::fulfil::PickRefusal::NotInOrder {
+        gtin: Gtin::parse(OTHER).expect("gtin"),
+    }
+    .msg()
+    .render(EN);
+    term.assert_sees(&refusal);
+    term.assert_sees("0/2");
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.assert_sees("1/2");
+    term.camera_scan(TEA, Symbology::Ean13);
+    term.assert_sees("✓ 2/2");
+    term.assert_sees(&t(EN, "fulfil-hint-pack"));
+
+    // Packed: no printer set, so the label is a PNG in the data folder.
+    term.click(&t(EN, "fulfil-pack"));
+    term.assert_sees(&t(EN, "fulfil-hint-ship"));
+    let label = smartstore::fulfil::label_path(term.data_dir(), "OL0000042");
+    assert!(label.is_file(), "no label at {}", label.display());
+    // A scan that is not this parcel's label ships nothing; the label's own does.
+    term.camera_scan("OL0000041-DEMO", Symbology::Code128);
+    term.assert_sees(&t(EN, "fulfil-hint-ship"));
+    term.camera_scan("OL0000042-DEMO", Symbology::Code128);
+    term.assert_sees(&t(EN, "fulfil-shipped"));
+    assert_eq!(term.item(TEA).stock, Some(stock_before - 2));
+    let kinds: Vec<String> = term
+        .store
+        .outbox_after(0, 100)
+        .expect("outbox")
+        .into_iter()
+        .map(|e| e.kind)
+        .filter(|k| k.starts_with("online."))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "online.accepted",
+            "online.picked",
+            "online.packed",
+            "online.shipped"
+        ]
+    );
+    // Back to the queue: nothing left to fill.
+    term.click(&t(EN, "fulfil-back"));
+    term.assert_sees(&t(EN, "fulfil-empty"));
+}

@@ -194,3 +194,33 @@ for size in 1366x768 1920x1080; do
     done
 done
 fi
+
+# Issue 16 (SHOTS=online): the counter's online-order queue, and an order with its pick list
+# (one of two teas picked, the wrong item refused), at both shop-floor sizes and in both
+# languages. Store SH001 holds the stock; each terminal gets its own order.
+if [ "${SHOTS:-all}" = all ] || [ "$SHOTS" = online ]; then
+"$HUB" --db "$WORK/hub.db" store add --id SH001 --name "Lujiazui" --at 31.2397,121.4998 >/dev/null
+printf 'gtin,qty\n6921000000019,40\n6941007400063,24\n6951296001490,12\n' >"$WORK/stock.csv"
+"$HUB" --db "$WORK/hub.db" stock import --store SH001 "$WORK/stock.csv" >/dev/null
+n=0
+for size in 1366x768 1920x1080; do
+    for lang in en zh-CN; do
+        n=$((n + 1))
+        term="$WORK/online-$lang-$size"
+        token=$("$HUB" --db "$WORK/hub.db" enrolment-token --store SH001)
+        SMARTSTORE_DATA_DIR=$term "$BIN" enroll --platform "http://127.0.0.1:$PORT" --token "$token" >/dev/null
+        SMARTSTORE_DATA_DIR=$term "$BIN" catalog import assets/demo-catalog.csv >/dev/null
+        "$HUB" --db "$WORK/hub.db" online-order create --id "TM-11$n-A" --line 6921000000019:2 \
+            --line 6941007400063:1 --line 6951296001490:1 --deliver-to "$ADDRESS" --near 31.2351,121.5055 >/dev/null
+        "$HUB" --db "$WORK/hub.db" online-order create --id "TM-11$n-B" --line 6941007400063:2 \
+            --pickup-store SH001 >/dev/null
+        SMARTSTORE_DATA_DIR=$term "$BIN" sync --once >/dev/null
+        first=$(SMARTSTORE_DATA_DIR=$term "$BIN" fulfil list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["order_id"])')
+        SMARTSTORE_DATA_DIR=$term "$BIN" fulfil pick "$first" --scan 6921000000019 >/dev/null
+        export SMARTSTORE_WINDOW_SIZE=$size
+        CAMERA=none XVFB_SCREEN=$size shot "counter-fulfil-$lang-$size" "$term" --mode counter --lang "$lang" --screen counter-fulfil
+        CAMERA=none XVFB_SCREEN=$size shot "counter-fulfil-order-$lang-$size" "$term" --mode counter --lang "$lang" --screen counter-fulfil-order
+        unset SMARTSTORE_WINDOW_SIZE
+    done
+done
+fi

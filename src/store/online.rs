@@ -243,7 +243,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let err = |e| StoreError::from_sqlite(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
+        // Immediate: it reads before it writes, and another connection may be syncing too.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         let at = now_rfc3339();
         for o in items {
             let held: Option<String> = tx
@@ -297,7 +301,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         let path = self.path.clone();
         let err = |e| StoreError::from_sqlite(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
+        // Immediate: it reads before it writes, and another connection may be syncing too.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
         let pending = pending_moves(&tx).map_err(err)?;
         for f in items {
             let Ok(gtin) = Gtin::parse(&f.gtin) else {

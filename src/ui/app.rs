@@ -137,6 +137,8 @@ pub struct App {
     customer_window: Option<iced::window::Id>,
     /// The start screen's shift desk was opened (once).
     desk_opened: bool,
+    /// The first online order was opened as a start screen (screenshots).
+    fulfil_order_opened: bool,
     /// Where this counter listens for kiosks' calls for assistance (`None`: it does not).
     assist_listen: Option<std::net::SocketAddr>,
 }
@@ -195,6 +197,7 @@ impl App {
             main_window: None,
             customer_window: None,
             desk_opened: false,
+            fulfil_order_opened: false,
             assist_listen,
         }
     }
@@ -397,6 +400,19 @@ impl App {
                             self.options.counter_opening,
                             Some(counter::Opening::ShiftDesk | counter::Opening::ShiftCount)
                         );
+                        let fulfil = matches!(
+                            self.options.counter_opening,
+                            Some(counter::Opening::Fulfil | counter::Opening::FulfilOrder)
+                        );
+                        if fulfil
+                            && self.mode == Mode::Counter
+                            && self.counter.fulfil_desk.is_none()
+                            && !self.desk_opened
+                        {
+                            self.desk_opened = true;
+                            let effects = self.counter.update(counter::Message::OpenFulfil, lang);
+                            more.extend(effects.into_iter().map(|e| (Target::Counter, e)));
+                        }
                         if desk
                             && self.options.scans.is_empty()
                             && self.mode == Mode::Counter
@@ -438,6 +454,36 @@ impl App {
                             ));
                         }
                         self.counter.outcome(o, lang);
+                        // The first order of the queue opened as a start screen (screenshots).
+                        if self.options.counter_opening == Some(counter::Opening::FulfilOrder)
+                            && !self.fulfil_order_opened
+                            && let Some(first) =
+                                self.counter
+                                    .fulfil_desk
+                                    .as_ref()
+                                    .and_then(|d| match &d.stage {
+                                        super::fulfil_desk::Stage::Queue(Some(list)) => {
+                                            list.first().map(|o| o.order_id.clone())
+                                        }
+                                        _ => None,
+                                    })
+                        {
+                            self.fulfil_order_opened = true;
+                            let effects = self.counter.update(
+                                counter::Message::FulfilDesk(super::fulfil_desk::Message::Open(
+                                    first,
+                                )),
+                                lang,
+                            );
+                            more.extend(effects.into_iter().map(|e| (Target::Counter, e)));
+                        }
+                        if let Some(refusal) = self.counter.refused_aloud.take()
+                            && self.services.is_some()
+                        {
+                            // A wrong or extra item at the online-order desk: said aloud, as
+                            // the picker's eyes are on the shelf.
+                            super::speech::say(&refusal.render(lang), lang);
+                        }
                         if shift_opened {
                             // The sale that asked for the shift goes on.
                             let effects = self.counter.update(counter::Message::Checkout, lang);

@@ -87,6 +87,9 @@ pub enum Message {
     /// The shift desk: X report, cash in and out, the blind close.
     OpenShiftDesk,
     ShiftDesk(super::shift_desk::Message),
+    /// The online-order queue: pick, pack, hand over, give back.
+    OpenFulfil,
+    FulfilDesk(super::fulfil_desk::Message),
     /// A quick key: the product with this GTIN, as if scanned.
     QuickKey(String),
     /// The clerk checked the shopper's ID for the age-restricted lines.
@@ -137,6 +140,10 @@ pub enum Opening {
     ShiftCount,
     /// A kiosk's age check waiting, with the approval form open (screenshots).
     AgeCall,
+    /// The online-order queue.
+    Fulfil,
+    /// The first order of the online-order queue, with its pick list.
+    FulfilOrder,
 }
 
 /// What a supervisor's approval is asked for.
@@ -184,6 +191,8 @@ pub struct Counter {
     pub shift_ask: Option<String>,
     /// The shift desk, when open.
     pub shift_desk: Option<super::shift_desk::ShiftDesk>,
+    /// The online-order desk, when open.
+    pub fulfil_desk: Option<super::fulfil_desk::FulfilDesk>,
     /// Buttons for products without a barcode (config.toml).
     pub quick_keys: Vec<crate::config::QuickKey>,
     /// Products found by name or pinyin for what is typed in the scan box.
@@ -198,6 +207,10 @@ pub struct Counter {
     pub age_form: Option<AgeForm>,
     /// This terminal's id (an answer says which counter is coming).
     pub terminal_id: String,
+    /// A refusal of the online-order desk to say aloud (the window says it, then clears it).
+    pub refused_aloud: Option<crate::i18n::Msg>,
+    /// The store's stock of the products scanned, as the catalog said when each was scanned.
+    pub stock: std::collections::HashMap<smartstore_domain::gtin::Gtin, i64>,
 }
 
 impl Counter {
@@ -308,12 +321,15 @@ impl Counter {
             shift_open: false,
             shift_ask: None,
             shift_desk: None,
+            fulfil_desk: None,
             quick_keys: Vec::new(),
             found: Vec::new(),
             help_calls: Vec::new(),
             relay: RelayRead::default(),
             age_form: None,
             terminal_id: String::new(),
+            refused_aloud: None,
+            stock: std::collections::HashMap::new(),
         }
     }
 
@@ -367,6 +383,10 @@ impl Counter {
         text: String,
         symbology: Option<smartstore_domain::scan::Symbology>,
     ) -> Vec<Effect> {
+        // At the online-order desk a scan picks an item or hands a parcel over.
+        if let Some(desk) = &mut self.fulfil_desk {
+            return desk.scanned(text).into_iter().collect();
+        }
         // At the returns desk a scan is the receipt's QR.
         if let Some(desk) = &mut self.desk {
             desk.receipt = text.clone();
@@ -495,6 +515,22 @@ impl Counter {
                     text: gtin,
                     symbology: None,
                 }];
+            }
+            Message::OpenFulfil => {
+                let (desk, effect) = super::fulfil_desk::FulfilDesk::open();
+                self.fulfil_desk = Some(desk);
+                self.desk = None;
+                self.shift_desk = None;
+                return vec![effect];
+            }
+            Message::FulfilDesk(m) => {
+                if let Some(desk) = &mut self.fulfil_desk {
+                    match desk.update(m, lang) {
+                        super::fulfil_desk::Action::None => {}
+                        super::fulfil_desk::Action::Run(e) => return vec![e],
+                        super::fulfil_desk::Action::Close => self.fulfil_desk = None,
+                    }
+                }
             }
             Message::ShiftDesk(m) => {
                 if let Some(desk) = &mut self.shift_desk {
@@ -698,7 +734,27 @@ impl Counter {
         match outcome {
             Outcome::Resolved {
                 resolution, codes, ..
-            } => s.on_resolved(resolution, &codes, lang),
+            } => {
+                // The shelf's figure, shown beside the line (issue 16).
+                match &resolution {
+                    crate::checkout::Resolution::Product(item)
+                    | crate::checkout::Resolution::Package { item, .. } => {
+                        match item.stock {
+                            Some(n) => self.stock.insert(item.gtin, n),
+                            None => self.stock.remove(&item.gtin),
+                        };
+                    }
+                    crate::checkout::Resolution::Basket(items) => {
+                        for (item, _) in items {
+                            if let Some(n) = item.stock {
+                                self.stock.insert(item.gtin, n);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                s.on_resolved(resolution, &codes, lang)
+            }
             Outcome::Placed(r, checkout) => {
                 s.busy = false;
                 s.checkout = *checkout;
@@ -755,6 +811,11 @@ impl Counter {
                 })
             }
             Outcome::Printed(Ok(_)) => {}
+            Outcome::Fulfil(o) => {
+                if let Some(desk) = &mut self.fulfil_desk {
+                    self.refused_aloud = desk.outcome(o);
+                }
+            }
             Outcome::ShiftReported(r, moved) => {
                 if let Some(desk) = &mut self.shift_desk {
                     desk.reported(r, moved);
@@ -1111,6 +1172,8 @@ impl Counter {
             .padding(14)
             .style(container::rounded_box)
             .into()
+        } else if let Some(desk) = &self.fulfil_desk {
+            desk.view(lang).map(Message::FulfilDesk)
         } else if let Some(desk) = &self.shift_desk {
             desk.view(lang).map(Message::ShiftDesk)
         } else if let Some(ask) = &self.ask {
@@ -1309,7 +1372,11 @@ impl Counter {
                 button(text(t(lang, "returns-open")))
                     .padding(6)
                     .style(button::secondary)
-                    .on_press(Message::OpenReturns)
+                    .on_press(Message::OpenReturns),
+                button(text(t(lang, "fulfil-open")))
+                    .padding(6)
+                    .style(button::secondary)
+                    .on_press(Message::OpenFulfil)
             ]
             .spacing(10);
             if !s.cart().is_empty() || !s.checkout.tenders().is_empty() {
@@ -1326,7 +1393,7 @@ impl Counter {
                     desk_buttons
                 ]
                 .align_y(Alignment::Center),
-                widgets::cart(s, lang, false).map(Message::Cart),
+                widgets::cart(s, lang, false, Some(&self.stock)).map(Message::Cart),
                 container(checkout)
                     .padding(10)
                     .style(container::rounded_box),

@@ -56,6 +56,30 @@ pub enum Effect {
     CloseShift(String),
     /// Products whose name or pinyin matches what the clerk typed.
     Search(String),
+    /// The online orders to fill here (listing accepts the new ones).
+    FulfilQueue,
+    /// One online order and its pick list.
+    FulfilOpen(String),
+    /// A scanned item picked into an online order.
+    FulfilPick {
+        order: String,
+        text: String,
+    },
+    /// Pack an online order and put its label out (printer, or a PNG in the data folder).
+    FulfilPack {
+        order: String,
+        lang: crate::i18n::Lang,
+    },
+    /// Hand a packed parcel over against a scan of its label.
+    FulfilHandOver {
+        order: String,
+        label: String,
+    },
+    /// Give an online order back to the platform, with the reason.
+    FulfilReject {
+        order: String,
+        reason: String,
+    },
     /// A kiosk's call for assistance, sent on the local network and through the platform when
     /// enrolled; waits for a clerk's answer (run on its own thread, never the store's).
     CallHelp(Box<crate::assist::Call>, std::net::SocketAddr),
@@ -198,6 +222,8 @@ pub enum Outcome {
     ),
     /// The shift closed: its Z report, or why not.
     ShiftClosed(Result<Box<smartstore_domain::shift::ShiftReport>, Msg>),
+    /// The online-order desk's queue or order, or why a step was refused.
+    Fulfil(super::fulfil_desk::Outcome),
     /// A call for assistance or an age check (the call sent): answered by a clerk (`Some`), or
     /// not yet (sent again); or why it could not be sent.
     Helped(
@@ -437,6 +463,41 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             Effect::ShiftReport => {
                 Outcome::ShiftReported(x_report(store, data_dir).map(Box::new), false)
             }
+            Effect::FulfilQueue => Outcome::Fulfil(super::fulfil_desk::Outcome::Queue(
+                store.fulfil_queue().map_err(|e| e.msg()),
+            )),
+            Effect::FulfilOpen(id) => fulfil_order(store, &id, Ok(None)),
+            Effect::FulfilPick { order, text } => {
+                let picked = crate::fulfil::pick_scanned(store, &order, &text)
+                    .map(|_| Some(Msg::new("fulfil-picked")))
+                    .map_err(|e| e.msg());
+                fulfil_order(store, &order, picked)
+            }
+            Effect::FulfilPack { order, lang } => {
+                let packed = crate::fulfil::pack_and_label(store, data_dir, &order, lang)
+                    .map(|(_, said)| Some(said));
+                fulfil_order(store, &order, packed)
+            }
+            Effect::FulfilHandOver { order, label } => {
+                let done = store
+                    .hand_over_online(&order, &label)
+                    .map(|o| {
+                        Some(Msg::new(if o.is_pickup() {
+                            "fulfil-collected"
+                        } else {
+                            "fulfil-shipped"
+                        }))
+                    })
+                    .map_err(|e| e.msg());
+                fulfil_order(store, &order, done)
+            }
+            Effect::FulfilReject { order, reason } => {
+                let done = store
+                    .reject_online(&order, &reason)
+                    .map(|_| Some(Msg::new("fulfil-rejected")))
+                    .map_err(|e| e.msg());
+                fulfil_order(store, &order, done)
+            }
             Effect::MoveCash {
                 cash_in,
                 amount,
@@ -661,6 +722,16 @@ fn shift_config(data_dir: &Path) -> Result<(smartstore_domain::money::Currency, 
         .tax_rate_bp()
         .map_err(|e| config_failed(data_dir, &e))?;
     Ok((currency, tax))
+}
+
+/// The order after a step: as it now stands with what to say, or the step's refusal.
+fn fulfil_order(store: &Store, order: &str, step: Result<Option<Msg>, Msg>) -> Outcome {
+    Outcome::Fulfil(super::fulfil_desk::Outcome::Order(step.and_then(|said| {
+        store
+            .online_order(order)
+            .map(|(o, lines)| Box::new((o, lines, said)))
+            .map_err(|e| e.msg())
+    })))
 }
 
 fn x_report(store: &Store, data_dir: &Path) -> Result<smartstore_domain::shift::ShiftReport, Msg> {

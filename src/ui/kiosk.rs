@@ -621,7 +621,7 @@ impl Kiosk {
                 .spacing(14)
                 .width(Length::FillPortion(2)),
                 column![
-                    widgets::cart(s, lang, true).map(Message::Cart),
+                    widgets::cart(s, lang, true, None).map(Message::Cart),
                     if s.cart().is_empty() {
                         Self::big_button(t(lang, "kiosk-checkout"), Message::ToCheckout)
                             .on_press_maybe(None)

@@ -46,7 +46,14 @@ pub fn collect_at(store: &str, hours: u32, lang: Lang) -> String {
     )
 }
 
-pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
+/// The cart's lines. With `stock` (the counter), each product's figure on the shelf once this
+/// sale is taken off it.
+pub fn cart<'a>(
+    s: &Session,
+    lang: Lang,
+    big: bool,
+    stock: Option<&std::collections::HashMap<smartstore_domain::gtin::Gtin, i64>>,
+) -> Element<'a, CartAction> {
     let size = if big { 26 } else { 17 };
     let pad = if big { 14 } else { 6 };
     // On a touch screen the quantity keys are at least 9 mm square (60 px).
@@ -90,9 +97,30 @@ pub fn cart<'a>(s: &Session, lang: Lang, big: bool) -> Element<'a, CartAction> {
             .align_y(Alignment::Center)
             .into(),
         };
+        let left = stock.and_then(|st| st.get(&line.gtin)).map(|n| {
+            let in_cart: i64 = s
+                .cart()
+                .lines()
+                .iter()
+                .filter(|l| l.gtin == line.gtin)
+                .map(|l| i64::from(l.quantity))
+                .sum();
+            n - in_cart
+        });
+        let label: Element<'a, CartAction> = match left {
+            Some(n) => column![
+                text(name).size(size),
+                text(tr(lang, "cart-stock-left", &[("n", n.to_string())]))
+                    .size(size - 4)
+                    .style(if n < 0 { text::danger } else { text::secondary }),
+            ]
+            .width(Fill)
+            .into(),
+            None => text(name).size(size).width(Fill).into(),
+        };
         rows = rows.push(
             row![
-                text(name).size(size).width(Fill),
+                label,
                 how,
                 text(total)
                     .size(size)

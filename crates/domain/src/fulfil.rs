@@ -45,9 +45,7 @@ pub enum PickRefusal {
 /// Checks one scanned item against the pick list; on success, the index of the line it fills.
 pub fn pick(lines: &[PickLine], scanned: &Gtin) -> Result<usize, PickRefusal> {
     let Some(i) = lines.iter().position(|l| &l.gtin == scanned) else {
-        return Err(PickRefusal::NotInOrder {
-            gtin: *scanned,
-        });
+        return Err(PickRefusal::NotInOrder { gtin: *scanned });
     };
     if lines[i].done() {
         return Err(PickRefusal::Extra {
