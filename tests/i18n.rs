@@ -5,7 +5,7 @@
 //! The `variant` functions match exhaustively: a new variant does not compile here until it has
 //! an example, so it cannot reach a screen without its words.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use smartstore::checkout::ScanRefusal;
 use smartstore::i18n::{Arg, Lang, Localize, Msg, problems};
@@ -1117,5 +1117,30 @@ fn no_screen_message_shows_command_line_syntax() {
                 );
             }
         }
+    }
+}
+
+/// A message id given twice in one translation: the second silently replaced the first (the
+/// online-order desk's title once showed where the sale's fulfilment choice was).
+#[test]
+fn no_message_is_given_twice_in_a_translation() {
+    for file in ["en.ftl", "zh-CN.ftl"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/i18n")
+            .join(file);
+        let text = std::fs::read_to_string(&path).expect("a translation");
+        let mut seen = std::collections::HashSet::new();
+        let mut ids = 0;
+        for line in text.lines() {
+            let Some((id, _)) = line.split_once(" = ") else {
+                continue;
+            };
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                continue;
+            }
+            ids += 1;
+            assert!(seen.insert(id.to_owned()), "{file}: {id} is given twice");
+        }
+        assert!(ids > 100, "{file}: only {ids} messages read");
     }
 }

@@ -1934,7 +1934,7 @@ fn the_counter_fills_an_online_order_by_scanning_packing_and_scanning_the_label(
     let stock_before = term.item(TEA).stock.expect("a stock");
 
     term.click(&t(EN, "fulfil-open"));
-    term.assert_sees(&t(EN, "fulfil-title"));
+    term.assert_sees(&t(EN, "online-desk-title"));
     term.assert_sees("OL0000042");
     term.assert_sees(&t(EN, "online-status-accepted"));
     term.click("OL0000042");

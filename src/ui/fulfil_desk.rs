@@ -218,7 +218,7 @@ impl FulfilDesk {
             }
             Stage::Order(o) => self.order_view(&o.0, &o.1, lang),
         };
-        let mut c = column![text(t(lang, "fulfil-title")).size(26)].spacing(10);
+        let mut c = column![text(t(lang, "online-desk-title")).size(26)].spacing(10);
         if let Some(n) = notice {
             c = c.push(n);
         }
@@ -376,7 +376,7 @@ impl FulfilDesk {
 fn destination(d: &Destination, lang: Lang) -> String {
     match d {
         Destination::Deliver { address, .. } => {
-            tr(lang, "fulfil-deliver", &[("address", address.clone())])
+            tr(lang, "online-desk-deliver", &[("address", address.clone())])
         }
         Destination::Pickup { store } => tr(lang, "fulfil-pickup", &[("store", store.clone())]),
     }
