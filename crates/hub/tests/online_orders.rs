@@ -11,9 +11,10 @@ use std::cell::Cell;
 use std::net::SocketAddr;
 
 use serde_json::{Value, json};
-use smartstore_hub::online::{IntakeAnswer, OnlineOrder, Status};
+use smartstore_hub::online::{IntakeAnswer, OnlineOrder, Status, StockFigure};
 use smartstore_hub::store::Admin;
 use smartstore_protocol::keys::SigningKey;
+use smartstore_protocol::online::STOCK_PULL;
 use smartstore_protocol::wire::{ONLINE_ORDERS_PATH, PULL_PATH};
 use support::Backend;
 
@@ -75,6 +76,24 @@ impl Till {
         assert_eq!(reply.status, 200, "{}", reply.body);
         let page: Value = serde_json::from_str(&reply.body).expect("json");
         serde_json::from_value(page["items"].clone()).expect("orders")
+    }
+
+    /// The `stock` pull from `cursor`: this store's figures that changed, and the next cursor.
+    fn stock(&self, hub: SocketAddr, cursor: u64) -> (Vec<StockFigure>, u64) {
+        let auth = format!("Bearer {}", support::bearer(&self.key, &self.device));
+        let reply = support::http(
+            hub,
+            "GET",
+            &format!("{PULL_PATH}/{STOCK_PULL}?cursor={cursor}"),
+            &[("Authorization", auth.as_str())],
+            b"",
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let page: Value = serde_json::from_str(&reply.body).expect("json");
+        (
+            serde_json::from_value(page["items"].clone()).expect("figures"),
+            page["cursor"].as_u64().expect("cursor"),
+        )
     }
 }
 
@@ -289,9 +308,27 @@ fn online_orders_are_routed_picked_shipped_and_rerouted(backend: Backend) {
         json!({"order_id": "s1", "return_id": "r1",
                "lines": [{"gtin": gtin14(COLA), "quantity": 1, "unit_price": 350, "restock": true}]}),
     );
+    let (_, before_count) = a.stock(hub, 0);
     a.send(hub, "stock.counted", json!({"gtin": WATER, "qty": 1}));
     assert_eq!(stock(&mut db, "A", COLA), (6, 0));
     assert_eq!(stock(&mut db, "A", WATER), (1, 0));
+    // A's terminals see A's figures, and only what changed since their cursor.
+    let (all, cursor) = a.stock(hub, 0);
+    let cola = all
+        .iter()
+        .find(|f| f.gtin == gtin14(COLA))
+        .expect("cola at A");
+    assert_eq!((cola.on_hand, cola.reserved), (6, 0));
+    let (changed, _) = a.stock(hub, before_count);
+    assert_eq!(
+        changed,
+        [StockFigure {
+            gtin: gtin14(WATER),
+            on_hand: 1,
+            reserved: 0
+        }]
+    );
+    assert!(a.stock(hub, cursor).0.is_empty());
 
     // Water and tea: A holds one water, no tea; B holds both.
     let second = taken(&post(
