@@ -416,12 +416,22 @@ fn receipt_body(body: &mut String, record: &ReceiptRecord, offset: time::UtcOffs
         w.item, w.qty, w.amount
     );
     for line in &o.lines {
+        // A weighed package: its weight, and the price per kilogram it was priced at.
+        let how = match (line.weight_g, line.per_kg) {
+            (Some(g), Some(per_kg)) => format!(
+                "{} kg × {}/kg",
+                smartstore_domain::weighed::kilograms(g),
+                money(per_kg, cur)
+            ),
+            (Some(g), None) => format!("{} kg", smartstore_domain::weighed::kilograms(g)),
+            _ => money(line.unit_price, cur),
+        };
         let _ = write!(
             body,
             "<tr><td>{}<small>{} · {}</small></td><td class=\"n\">×{}</td><td class=\"n\">{}</td></tr>",
             escape(&product_name(record, &line.gtin, &line.name, lang)),
             escape(&gtin_shown(&line.gtin)),
-            money(line.unit_price, cur),
+            how,
             line.quantity,
             money(
                 line.unit_price.saturating_mul(i64::from(line.quantity)),
@@ -597,5 +607,35 @@ mod tests {
         assert_eq!(money(1250, "CNY"), "¥12.50");
         assert_eq!(money(-50, "CNY"), "-¥0.50");
         assert_eq!(money(5, "<b>"), "5 &lt;b&gt;");
+    }
+
+    /// A weighed package shows its weight and price per kilogram, not "1 × its price".
+    #[test]
+    fn a_weighed_package_shows_its_weight() {
+        let order: smartstore_protocol::events::OrderPlaced =
+            serde_json::from_value(serde_json::json!({
+                "event_id": "e1", "seq": 1, "type": "order.placed",
+                "created_at": "2026-11-30T10:05:00Z", "order_id": "o1", "number": 1,
+                "receipt": "SH001-T01-000001", "store": "SH001", "terminal": "T01",
+                "fulfilment": {"kind": "now"}, "payment": {"method": "cash"},
+                "member_id": null, "coupon_id": null,
+                "lines": [
+                    {"gtin": "02200101005326", "name": "Pork belly", "quantity": 1,
+                     "unit_price": 1585, "weight_g": 532, "per_kg": 2980},
+                    {"gtin": "06921000000019", "name": "Tea", "quantity": 2, "unit_price": 350}
+                ],
+                "subtotal": 2285, "discount": 0, "total": 2285, "currency": "CNY", "tenders": []
+            }))
+            .expect("an order");
+        let record = ReceiptRecord {
+            order,
+            returns: Vec::new(),
+            names: Default::default(),
+        };
+        let mut body = String::new();
+        receipt_body(&mut body, &record, time::UtcOffset::UTC, Lang::En);
+        assert!(body.contains("0.532 kg × ¥29.80/kg"), "{body}");
+        assert!(body.contains("¥15.85"), "{body}");
+        assert!(body.contains("· ¥3.50"), "{body}");
     }
 }
