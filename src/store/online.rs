@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use uuid::Uuid;
 
 use super::orders::now_rfc3339;
 use super::pulls::set_cursor;
@@ -193,23 +192,7 @@ fn move_to(
 
 /// Queues an event of type `kind` whose body is `body` plus its envelope.
 fn queue(tx: &Tx<'_>, kind: &str, body: &serde_json::Value, at: &str) -> Result<u64, FulfilError> {
-    let seq: u64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox", [], |r| {
-        r.get(0)
-    })?;
-    let event_id = Uuid::now_v7().to_string();
-    let mut doc = body.clone();
-    if let Some(map) = doc.as_object_mut() {
-        map.insert("event_id".into(), event_id.clone().into());
-        map.insert("seq".into(), seq.into());
-        map.insert("type".into(), kind.into());
-        map.insert("created_at".into(), at.into());
-    }
-    tx.execute(
-        "INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at) VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
-        params![seq, event_id, kind, doc.to_string(), at],
-    )
-    ?;
-    Ok(seq)
+    Ok(super::shifts::queue_event(tx, kind, body, at)?)
 }
 
 impl Store {

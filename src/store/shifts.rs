@@ -76,7 +76,7 @@ impl Store {
             "shift_id": shift_id, "opened_at": at, "opened_by": opened_by,
             "float": float.minor, "currency": float.currency.code(),
         });
-        queue_event(&tx, EventKind::ShiftOpened, &body, &at).map_err(err)?;
+        queue_event(&tx, EventKind::ShiftOpened.as_str(), &body, &at).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(Some(OpenShift {
             shift_id,
@@ -252,19 +252,19 @@ impl Store {
         if closed == 0 {
             return Ok(None);
         }
-        queue_event(&tx, EventKind::ShiftClosed, &json, &at).map_err(err)?;
+        queue_event(&tx, EventKind::ShiftClosed.as_str(), &json, &at).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(Some(report))
     }
 }
 
-/// Queues an event whose body is `body` plus its envelope.
-fn queue_event(
+/// Queues an event of type `kind` whose body is `body` plus its envelope; its sequence number.
+pub(super) fn queue_event(
     tx: &rusqlite::Transaction<'_>,
-    kind: EventKind,
+    kind: &str,
     body: &serde_json::Value,
     at: &str,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<u64> {
     let seq: u64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox", [], |r| {
         r.get(0)
     })?;
@@ -273,12 +273,12 @@ fn queue_event(
     if let Some(map) = doc.as_object_mut() {
         map.insert("event_id".into(), event_id.clone().into());
         map.insert("seq".into(), seq.into());
-        map.insert("type".into(), kind.as_str().into());
+        map.insert("type".into(), kind.into());
         map.insert("created_at".into(), at.into());
     }
     tx.execute(
         "INSERT INTO outbox (seq, event_id, type, order_id, payload, created_at) VALUES (?1, ?2, ?3, NULL, ?4, ?5)",
-        params![seq, event_id, kind.as_str(), doc.to_string(), at],
+        params![seq, event_id, kind, doc.to_string(), at],
     )?;
-    Ok(())
+    Ok(seq)
 }
