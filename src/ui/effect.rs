@@ -223,7 +223,7 @@ pub enum Outcome {
     /// The shift closed: its Z report, or why not.
     ShiftClosed(Result<Box<smartstore_domain::shift::ShiftReport>, Msg>),
     /// The online-order desk's queue or order, or why a step was refused.
-    Fulfil(super::fulfil_desk::Outcome),
+    Fulfil(FulfilOutcome),
     /// A call for assistance or an age check (the call sent): answered by a clerk (`Some`), or
     /// not yet (sent again); or why it could not be sent.
     Helped(
@@ -463,7 +463,7 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
             Effect::ShiftReport => {
                 Outcome::ShiftReported(x_report(store, data_dir).map(Box::new), false)
             }
-            Effect::FulfilQueue => Outcome::Fulfil(super::fulfil_desk::Outcome::Queue(
+            Effect::FulfilQueue => Outcome::Fulfil(FulfilOutcome::Queue(
                 store.fulfil_queue().map_err(|e| e.msg()),
             )),
             Effect::FulfilOpen(id) => fulfil_order(store, &id, Ok(None)),
@@ -724,9 +724,27 @@ fn shift_config(data_dir: &Path) -> Result<(smartstore_domain::money::Currency, 
     Ok((currency, tax))
 }
 
+/// What came back from the store for the counter's online-order desk.
+#[derive(Debug, Clone)]
+pub enum FulfilOutcome {
+    Queue(Result<Vec<crate::store::StoreOnlineOrder>, Msg>),
+    /// The order as it now stands with its pick list, and what to say about the step (a
+    /// label printed, a parcel handed over); or why the step was refused.
+    Order(
+        Result<
+            Box<(
+                crate::store::StoreOnlineOrder,
+                Vec<smartstore_domain::fulfil::PickLine>,
+                Option<Msg>,
+            )>,
+            Msg,
+        >,
+    ),
+}
+
 /// The order after a step: as it now stands with what to say, or the step's refusal.
 fn fulfil_order(store: &Store, order: &str, step: Result<Option<Msg>, Msg>) -> Outcome {
-    Outcome::Fulfil(super::fulfil_desk::Outcome::Order(step.and_then(|said| {
+    Outcome::Fulfil(FulfilOutcome::Order(step.and_then(|said| {
         store
             .online_order(order)
             .map(|(o, lines)| Box::new((o, lines, said)))

@@ -6,7 +6,7 @@
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Fill, Length};
 
-use super::effect::Effect;
+use super::effect::{Effect, FulfilOutcome as Outcome};
 use crate::i18n::refusals::online_status;
 use crate::i18n::{Lang, Msg, t, tr};
 use crate::store::StoreOnlineOrder;
@@ -25,15 +25,6 @@ pub enum Message {
     Reason(String),
     Reject,
     Back,
-}
-
-/// What came back from the store for the desk.
-#[derive(Debug, Clone)]
-pub enum Outcome {
-    Queue(Result<Vec<StoreOnlineOrder>, Msg>),
-    /// The order as it now stands with its pick list, and what to say about the step (a
-    /// label printed, a parcel handed over); or why the step was refused.
-    Order(Result<Box<(StoreOnlineOrder, Vec<PickLine>, Option<Msg>)>, Msg>),
 }
 
 /// Where the desk is.
