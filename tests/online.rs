@@ -381,19 +381,34 @@ fn an_online_order_is_routed_to_the_nearest_store_picked_packed_shipped_and_coun
         &a,
         &["fulfil", "pick", &pickup.order_id, "--scan", TEA],
     ));
+    // Its label goes to the printer this time: the test printer parses the ESC/POS bytes, draws
+    // the paper, and our scanner reads the parcel's Code 128 off it.
+    let printer = smartstore_testkit::printer::TestPrinter::start(
+        smartstore_testkit::printer::PrinterState::Ready,
+    );
     let packed = json(&ok(&term(
         &a,
         &[
             "fulfil",
             "pack",
             &pickup.order_id,
-            "--label",
-            label.to_str().expect("path"),
+            "--printer",
+            &printer.address().to_string(),
             "--json",
         ],
     )));
     assert_eq!(packed["status"], "ready_for_pickup");
     let parcel = packed["parcel_id"].as_str().expect("parcel").to_owned();
+    let jobs = printer.wait_for_jobs(1, std::time::Duration::from_secs(10));
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].error, None);
+    let items = smartstore_testkit::printer::parse(&jobs[0].bytes).expect("ESC/POS");
+    let paper =
+        smartstore_testkit::printer::render(&items, smartstore_print::Paper::Mm80).expect("drawn");
+    assert_eq!(
+        smartstore_testkit::printer::decode_codes(&paper),
+        [parcel.clone()]
+    );
     let collected = json(&ok(&term(
         &a,
         &[
