@@ -407,7 +407,7 @@ fn an_online_order_is_routed_to_the_nearest_store_picked_packed_shipped_and_coun
         smartstore_testkit::printer::render(&items, smartstore_print::Paper::Mm80).expect("drawn");
     assert_eq!(
         smartstore_testkit::printer::decode_codes(&paper),
-        [parcel.clone()]
+        [parcel.as_str()]
     );
     let collected = json(&ok(&term(
         &a,
