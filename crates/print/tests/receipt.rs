@@ -7,7 +7,7 @@ use smartstore_print::{
     Block, EncodeOptions, Page, Paper, PrintError, QrMode, TextMode, encode, render_png, send,
 };
 use smartstore_testkit::printer::{
-    Item, PrinterState, TestPrinter, decode_codes, parse, printed_qr_texts, rasters, render,
+    Item, Job, PrinterState, TestPrinter, decode_codes, parse, printed_qr_texts, rasters, render,
     text_lines,
 };
 
@@ -312,7 +312,10 @@ fn a_printer_without_paper_prints_nothing() {
     assert!(send(&printer.address(), &bytes).is_ok());
     let jobs = printer.wait_for_jobs(2, WAIT);
     assert_eq!(jobs.len(), 2);
-    assert!(jobs[1].bytes.ends_with(&bytes));
+    // Jobs are listed as their connections finish, which a busy machine may swap: the one
+    // with the receipt is the second connection, the other only asked.
+    let printed: Vec<&Job> = jobs.iter().filter(|j| j.bytes.ends_with(&bytes)).collect();
+    assert_eq!(printed.len(), 1, "one connection printed the receipt");
 }
 
 #[test]
