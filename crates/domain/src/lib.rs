@@ -10,6 +10,7 @@ pub mod gtin;
 pub mod kiosk;
 pub mod money;
 pub mod order;
+pub mod recommend;
 pub mod returns;
 pub mod scan;
 pub mod shift;

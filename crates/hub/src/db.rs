@@ -58,8 +58,13 @@ const MIGRATIONS: &[Migration] = &[
         name: "hub/0010_online",
         sql: include_str!("../../../migrations/hub/0010_online.sql"),
     },
+    Migration {
+        name: "hub/0011_magic_mirror",
+        sql: include_str!("../../../migrations/hub/0011_magic_mirror.sql"),
+    },
 ];
 
+mod mirror;
 mod online;
 
 /// One payment at the platform, as `smartstore-hub payments --json` prints it.

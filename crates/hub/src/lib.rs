@@ -5,6 +5,7 @@ pub mod db;
 pub mod online;
 pub mod pg;
 pub mod receipt_page;
+pub mod recommend;
 pub mod server;
 pub mod store;
 pub mod tls;

@@ -64,7 +64,14 @@ enum Command {
         /// The stores' offset from UTC: e-receipt pages (`/r/…`) show times in it.
         #[arg(long, default_value = "+08:00", allow_hyphen_values = true)]
         utc_offset: String,
+        /// Minutes between two rebuilds of the Magic Mirror recommendations (the first a
+        /// minute after start); 0: only by `recommend build`.
+        #[arg(long, value_name = "MINUTES", default_value_t = 30)]
+        recommend_every: u64,
     },
+    /// Magic Mirror: the recommendations of the members who consented.
+    #[command(subcommand)]
+    Recommend(RecommendCommand),
     /// Platform keys: rotate, retire or revoke one (with no action: print them).
     Keys {
         #[command(subcommand)]
@@ -182,6 +189,18 @@ enum StaffCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum RecommendCommand {
+    /// Rebuild every consenting member's list from every sale now (the server also does,
+    /// every --recommend-every minutes).
+    Build {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The lists as terminals pull them: one JSON object per member.
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
 enum KeysCommand {
     /// A new signing key; the current ones are retired (they verify what they signed before).
     Rotate,
@@ -259,6 +278,10 @@ enum IssueCommand {
         name: String,
         #[arg(long = "address")]
         addresses: Vec<String>,
+        /// The shopper agreed to Magic Mirror: recommendations from their purchases when the
+        /// code is scanned. A code issued without it withdraws an earlier consent.
+        #[arg(long)]
+        consent: bool,
         #[arg(long, default_value_t = 365)]
         days: i64,
         #[arg(long)]
@@ -352,6 +375,7 @@ fn issue(db: &mut Admin, cmd: IssueCommand) -> anyhow::Result<()> {
             member,
             name,
             addresses,
+            consent,
             days: d,
             png,
         } => {
@@ -359,8 +383,12 @@ fn issue(db: &mut Admin, cmd: IssueCommand) -> anyhow::Result<()> {
                 member_id: member,
                 name,
                 addresses,
+                consent,
             };
-            (issuer.issue_member(&m, &Stamp::fresh(now, days(d)?)?)?, png)
+            let text = issuer.issue_member(&m, &Stamp::fresh(now, days(d)?)?)?;
+            // Recorded once the code is made: a code refused for its contents changes nothing.
+            db.set_member_consent(&m.member_id, consent)?;
+            (text, png)
         }
         IssueCommand::Basket {
             lines,
@@ -545,6 +573,25 @@ fn fleet_tokens(
     Ok(())
 }
 
+/// The serving hub's Magic Mirror rebuilds: a minute after start, then every `every`. A
+/// failed rebuild is logged and tried again at the next turn; the lists held stay good.
+async fn rebuild_recommendations(store: smartstore_hub::store::Store, every: std::time::Duration) {
+    let mut next = tokio::time::Instant::now() + std::time::Duration::from_secs(60).min(every);
+    loop {
+        tokio::time::sleep_until(next).await;
+        next += every;
+        match store.build_recommendations().await {
+            Ok(b) => tracing::info!(
+                purchases = b.purchases,
+                members = b.members,
+                changed = b.changed,
+                "Magic Mirror recommendations rebuilt"
+            ),
+            Err(e) => tracing::warn!("Magic Mirror recommendations not rebuilt: {e}"),
+        }
+    }
+}
+
 /// A `--db` as messages show it: a URL without its password.
 fn shown(db: &str) -> String {
     match (db.split_once("://"), db.rfind('@')) {
@@ -609,6 +656,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             max_connections,
             root_key,
             utc_offset,
+            recommend_every,
         } => {
             let utc_offset = parse_utc_offset(&utc_offset)?;
             let tls = match (&tls_cert, &tls_key) {
@@ -649,6 +697,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .filter(|p| p.exists())
             });
             let (store, rt) = db.into_serving()?;
+            if recommend_every > 0 {
+                let store = store.clone();
+                rt.spawn(rebuild_recommendations(
+                    store,
+                    std::time::Duration::from_secs(recommend_every.saturating_mul(60)),
+                ));
+            }
             let mut hub = Hub::on(store).with_utc_offset(utc_offset);
             match &root_key {
                 Some(path) => hub = hub.with_root_key(smartstore_hub::tls::read_root_key(path)?),
@@ -836,6 +891,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         p.reference
                     );
                 }
+            }
+        }
+        Command::Recommend(RecommendCommand::Build { json }) => {
+            let b = db.build_recommendations()?;
+            if json {
+                println!("{}", serde_json::to_string(&b)?);
+            } else {
+                println!(
+                    "{} members' recommendations from {} sales; {} changed",
+                    b.members, b.purchases, b.changed
+                );
+            }
+        }
+        Command::Recommend(RecommendCommand::Show) => {
+            let mut cursor = 0;
+            loop {
+                let (items, next) = db.recommendations_after(cursor, 500)?;
+                for item in &items {
+                    println!("{}", serde_json::to_string(item)?);
+                }
+                if items.is_empty() {
+                    break;
+                }
+                cursor = next;
             }
         }
         Command::Events { json, conflicts } => {

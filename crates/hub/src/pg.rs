@@ -47,8 +47,13 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "postgres/0003_online",
         include_str!("../../../migrations/hub/postgres/0003_online.sql"),
     ),
+    (
+        "postgres/0004_magic_mirror",
+        include_str!("../../../migrations/hub/postgres/0004_magic_mirror.sql"),
+    ),
 ];
 
+mod mirror;
 mod online;
 
 /// Taken (for its transaction) by whoever migrates or makes partitions, so that several hubs

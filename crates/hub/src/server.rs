@@ -373,6 +373,11 @@ async fn pull(
                 .await?,
             limit,
         ),
+        smartstore_protocol::wire::RECOMMENDATIONS_PULL => page(
+            hub.db(hub.store.recommendations_after(cursor, limit))
+                .await?,
+            limit,
+        ),
         other => {
             return Err(ApiError::new(
                 StatusCode::NOT_FOUND,

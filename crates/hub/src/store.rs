@@ -267,6 +267,51 @@ impl Store {
         }
     }
 
+    /// The `recommendations` pull (Magic Mirror): every store gets every consenting member's
+    /// list, and the tombstone of a withdrawn consent.
+    pub async fn recommendations_after(
+        &self,
+        cursor: u64,
+        limit: u32,
+    ) -> Page<smartstore_protocol::wire::MemberRecommendations> {
+        match self {
+            Store::Sqlite(db) => {
+                sqlite(db, move |db| db.recommendations_after(cursor, limit)).await
+            }
+            Store::Postgres(pg) => pg.recommendations_after(cursor, limit).await,
+        }
+    }
+
+    /// Rebuilds the Magic Mirror lists. On SQLite the database is held only to read the sales
+    /// and to store the lists, not while the recommender counts.
+    pub async fn build_recommendations(&self) -> Result<crate::recommend::MirrorBuild, HubError> {
+        match self {
+            Store::Sqlite(db) => {
+                let (purchases, members) = sqlite(db, |db| db.mirror_inputs()).await?;
+                let (lists, purchases, members) = tokio::task::spawn_blocking(move || {
+                    let lists = crate::recommend::build(
+                        &purchases,
+                        &members,
+                        &crate::recommend::Params::default(),
+                    );
+                    (lists, purchases.len(), members.len())
+                })
+                .await
+                .map_err(|e| HubError::Db {
+                    path: "hub".into(),
+                    detail: e.to_string(),
+                })?;
+                let changed = sqlite(db, move |db| db.store_recommendations(&lists)).await?;
+                Ok(crate::recommend::MirrorBuild {
+                    purchases,
+                    members,
+                    changed,
+                })
+            }
+            Store::Postgres(pg) => pg.build_recommendations().await,
+        }
+    }
+
     pub async fn receipt_record(
         &self,
         store: String,
@@ -399,4 +444,13 @@ impl Admin {
     admin!(intake(marketplace: &str, req: &crate::online::IntakeRequest) -> crate::online::IntakeAnswer);
     admin!(online_order(id: &str) -> crate::online::OnlineOrder);
     admin!(payments() -> Vec<crate::db::PaymentRow>);
+    admin!(
+        /// Records a member code's consent to Magic Mirror (withdrawn: a tombstone is pulled).
+        set_member_consent(member_id: &str, consent: bool) -> ()
+    );
+    admin!(
+        /// Rebuilds every consenting member's recommendations from every sale.
+        build_recommendations() -> crate::recommend::MirrorBuild
+    );
+    admin!(recommendations_after(cursor: u64, limit: u32) -> (Vec<smartstore_protocol::wire::MemberRecommendations>, u64));
 }

@@ -18,6 +18,7 @@ use smartstore_domain::coupon::Coupon;
 use smartstore_domain::gtin::Gtin;
 
 pub use crate::keys::{Jwk, JwkSet, KeyError, TrustedKeys, generate_key_pair, key_id};
+pub use claims::MAX_ID_LEN;
 pub use issue::{IssueError, Issuer, Stamp};
 pub use qr::{QrError, qr_code, qr_version, render_qr, write_qr_png};
 pub use smartstore_domain::scan::ShopperCodeKind;
@@ -32,6 +33,10 @@ pub struct Member {
     pub member_id: String,
     pub name: String,
     pub addresses: Vec<String>,
+    /// The shopper agreed to Magic Mirror: recommendations from their purchases, shown when the
+    /// code is scanned. A code without the claim (every code issued before it existed) is no
+    /// consent.
+    pub consent: bool,
 }
 
 /// `PU1:` an online order to hand over at one store.

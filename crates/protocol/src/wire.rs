@@ -123,6 +123,20 @@ pub struct Pickup {
     pub created_at: String,
 }
 
+/// The `recommendations` pull (Magic Mirror, issue 16): a consenting member's ranked
+/// candidates, from every store's purchases; the terminal shows those it holds in stock. A
+/// member whose consent was withdrawn comes once more with `consent: false` and no candidates:
+/// the terminal deletes what it held of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberRecommendations {
+    pub member_id: String,
+    pub consent: bool,
+    pub candidates: Vec<smartstore_domain::recommend::Candidate>,
+}
+
+/// The name of the Magic Mirror pull.
+pub const RECOMMENDATIONS_PULL: &str = "recommendations";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revocation {
     pub coupon_id: String,

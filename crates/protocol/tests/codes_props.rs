@@ -84,12 +84,14 @@ fn code_strategy() -> impl Strategy<Value = ShopperCode> {
         (
             text_strategy(),
             text_strategy(),
-            prop::collection::vec(text_strategy(), 0..3)
+            prop::collection::vec(text_strategy(), 0..3),
+            any::<bool>()
         )
-            .prop_map(|(member_id, name, addresses)| ShopperCode::Member(Member {
+            .prop_map(|(member_id, name, addresses, consent)| ShopperCode::Member(Member {
                 member_id,
                 name,
-                addresses
+                addresses,
+                consent
             })),
         (text_strategy(), text_strategy(), lines_strategy()).prop_map(
             |(order_id, store, lines)| ShopperCode::Pickup(Pickup {

@@ -621,6 +621,7 @@ fn issuing_refuses_what_verifying_would() {
             member_id: id.into(),
             name: name.into(),
             addresses,
+            consent: false,
         })
     };
     let bad = [

@@ -30,6 +30,7 @@ fn member(addresses: &[&str]) -> ShopperCode {
         member_id: "M1024".into(),
         name: "Li Wei".into(),
         addresses: addresses.iter().map(|a| (*a).to_owned()).collect(),
+        consent: false,
     })
 }
 

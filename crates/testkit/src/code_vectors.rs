@@ -65,6 +65,8 @@ pub fn vectors() -> Vec<Vector> {
                 member_id: "M1024".to_owned(),
                 name: "Li Wei".to_owned(),
                 addresses: vec!["88 Century Ave, Shanghai".to_owned()],
+                // Without consent: the vector is byte for byte what it was before the claim.
+                consent: false,
             }),
             stamp: stamp(365, 0x11),
         },

@@ -42,6 +42,7 @@ fn kind_of_claim(name: &str) -> Option<ShopperCodeKind> {
 const MB_ID: i64 = 1;
 const MB_NAME: i64 = 2;
 const MB_ADDRESSES: i64 = 3;
+const MB_CONSENT: i64 = 4;
 const PU_ORDER: i64 = 1;
 const PU_STORE: i64 = 2;
 const PU_LINES: i64 = 3;
@@ -288,6 +289,11 @@ fn own_claims(code: &ShopperCode) -> Result<Value, String> {
                     Value::Array(m.addresses.iter().map(|a| text(a)).collect()),
                 ));
             }
+            // Left out without consent: a code without the claim is no consent, and older
+            // codes stay byte for byte what they were.
+            if m.consent {
+                e.push((MB_CONSENT, Value::Bool(true)));
+            }
             map(e)
         }
         ShopperCode::Pickup(p) => map(vec![
@@ -430,11 +436,17 @@ fn take_lines(m: &mut BTreeMap<i64, Value>, key: i64) -> Result<Vec<CodeLine>, S
 }
 
 fn decode_member(v: Value) -> Result<Member, String> {
-    let mut m = entries(v, "member", &[MB_ID, MB_NAME, MB_ADDRESSES])?;
+    let mut m = entries(v, "member", &[MB_ID, MB_NAME, MB_ADDRESSES, MB_CONSENT])?;
+    let consent = match m.remove(&MB_CONSENT) {
+        None => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => return Err("its consent mark must be true or left out".to_owned()),
+    };
     Ok(Member {
         member_id: need(take_text(&mut m, MB_ID, "member id")?, "member id")?,
         name: need(take_text(&mut m, MB_NAME, "member name")?, "member name")?,
         addresses: take_texts(&mut m, MB_ADDRESSES, "address", MAX_ADDRESSES)?,
+        consent,
     })
 }
 
@@ -521,4 +533,57 @@ pub fn clip(s: &str) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(consent: bool) -> Envelope {
+        Envelope {
+            issuer: "hub".into(),
+            expires: 2_000_000_000,
+            not_before: None,
+            issued_at: 1_767_225_600,
+            token_id: vec![7; 8],
+            code: ShopperCode::Member(Member {
+                member_id: "M1".into(),
+                name: "Li Wei".into(),
+                addresses: vec![],
+                consent,
+            }),
+        }
+    }
+
+    #[test]
+    fn consent_travels_and_its_absence_is_no_consent() {
+        let with = encode(&member(true)).expect("encode");
+        let without = encode(&member(false)).expect("encode");
+        assert_eq!(decode(&with).expect("decode"), member(true));
+        assert_eq!(decode(&without).expect("decode"), member(false));
+        // Without consent the claim is left out: the bytes of a code issued before it existed.
+        assert_eq!(with.len(), without.len() + 2, "key 4 and `true`: two bytes");
+    }
+
+    #[test]
+    fn a_consent_mark_other_than_true_is_refused() {
+        for mark in [Value::Bool(false), Value::Integer(1.into()), text("yes")] {
+            let own = map(vec![
+                (MB_ID, text("M1")),
+                (MB_NAME, text("Li")),
+                (MB_CONSENT, mark),
+            ]);
+            let payload = ClaimsSetBuilder::new()
+                .issuer("hub".to_owned())
+                .expiration_time(Timestamp::WholeSeconds(2_000_000_000))
+                .issued_at(Timestamp::WholeSeconds(1_767_225_600))
+                .cwt_id(vec![7; 8])
+                .text_claim("m".to_owned(), own)
+                .build()
+                .to_vec()
+                .expect("cbor");
+            let refused = decode(&payload).expect_err("refused");
+            assert!(refused.contains("consent"), "{refused}");
+        }
+    }
 }
