@@ -3,6 +3,7 @@
 mod catalog;
 pub mod doctor;
 mod fulfil;
+mod mirror;
 mod order;
 mod receipt;
 pub mod scan;
@@ -89,6 +90,9 @@ pub enum Command {
     /// This store's stock: a shelf count, or one product's figure.
     #[command(subcommand)]
     Stock(fulfil::StockCommand),
+    /// Magic Mirror: up to five products this store has in stock, recommended to a member who
+    /// consented (their member code says so), with price and shelf.
+    Recommend(mirror::RecommendArgs),
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -247,6 +251,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Pin => run_pin(&ctx),
         Command::Fulfil(c) => fulfil::run(&ctx, c),
         Command::Stock(c) => fulfil::run_stock(&ctx, c),
+        Command::Recommend(a) => mirror::run(&ctx, &a),
     }
 }
 

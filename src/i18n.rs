@@ -210,6 +210,7 @@ pub fn localize(e: &(dyn std::error::Error + 'static)) -> Option<Msg> {
         crate::store::StoreError,
         crate::sync::SyncError,
         crate::checkout::ScanRefusal,
+        crate::mirror::MirrorRefusal,
         keys::KeyError,
         codes::CodeRefusal,
         catalog_csv::CatalogRefusal,

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod fulfil;
 pub mod i18n;
+pub mod mirror;
 pub mod receipt;
 pub mod receipt_page;
 pub mod returns;

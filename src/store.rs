@@ -3,6 +3,7 @@
 mod catalog;
 mod durability;
 mod error;
+mod mirror;
 mod online;
 mod orders;
 mod payments;
@@ -67,6 +68,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "0010_online_orders",
         sql: include_str!("../migrations/0010_online_orders.sql"),
+    },
+    Migration {
+        name: "0011_recommendations",
+        sql: include_str!("../migrations/0011_recommendations.sql"),
     },
 ];
 

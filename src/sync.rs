@@ -439,6 +439,8 @@ pub struct SyncReport {
     pub returns: usize,
     /// Online orders routed to this store, new or changed.
     pub online_orders: usize,
+    /// Magic Mirror lists (and withdrawals) received.
+    pub recommendations: usize,
 }
 
 /// Builds the signed batch `first..=last` (fewer events if the bytes bound is reached first).
@@ -622,6 +624,20 @@ pub fn sync_once(
         smartstore_protocol::online::STOCK_PULL,
         Store::apply_stock_figures,
     )?;
+    // Magic Mirror's lists; a platform older than them has no such pull, and nothing else of
+    // the pass depends on them.
+    match pull_all(
+        store,
+        client,
+        key,
+        smartstore_protocol::wire::RECOMMENDATIONS_PULL,
+        Store::save_recommendations,
+    ) {
+        Err(SyncError::Refused { status: 404, .. }) => {
+            tracing::info!("the platform has no recommendations pull: Magic Mirror shows nothing")
+        }
+        other => report.recommendations = other?,
+    }
     let set = client.keys()?;
     let (retired, revoked) = standing_changes(store.meta("platform_keys")?.as_deref(), &set);
     if retired + revoked > 0 {

@@ -10,6 +10,7 @@ pub mod customer;
 pub mod effect;
 pub mod fulfil_desk;
 pub mod kiosk;
+pub mod mirror;
 pub mod runtime;
 pub mod services;
 pub mod session;

@@ -379,6 +379,29 @@ fn scan_variant(e: &ScanRefusal) -> usize {
     }
 }
 
+fn mirror_refusals() -> Vec<smartstore::mirror::MirrorRefusal> {
+    use smartstore::mirror::MirrorRefusal;
+    vec![
+        MirrorRefusal::NoConsent {
+            member: "M-1122".into(),
+        },
+        MirrorRefusal::NotMemberCode {
+            kind: Some(smartstore_domain::scan::ShopperCodeKind::Coupon),
+        },
+        MirrorRefusal::NotMemberCode { kind: None },
+        MirrorRefusal::Code(CodeRefusal::BadSignature),
+    ]
+}
+
+fn mirror_variant(e: &smartstore::mirror::MirrorRefusal) -> usize {
+    use smartstore::mirror::MirrorRefusal;
+    match e {
+        MirrorRefusal::NoConsent { .. } => 0,
+        MirrorRefusal::NotMemberCode { .. } => 1,
+        MirrorRefusal::Code(_) => 2,
+    }
+}
+
 fn row_errors() -> Vec<RowError> {
     vec![
         RowError::MissingColumn("price"),
@@ -988,6 +1011,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     covers("ReturnRefusal", &return_refusals(), return_variant, 7);
     covers("ShiftRefusal", &shift_refusals(), shift_variant, 4);
     covers("FulfilError", &fulfil_refusals(), fulfil_variant, 9);
+    covers("MirrorRefusal", &mirror_refusals(), mirror_variant, 3);
     let mut out = Vec::new();
     out.extend(named(gtin_errors()));
     out.extend(named(money_errors()));
@@ -1010,6 +1034,7 @@ fn all_messages() -> Vec<(String, Msg)> {
     out.extend(named(shift_refusals()));
     out.extend(named(fulfil_refusals()));
     out.extend(named(receipt_refusals()));
+    out.extend(named(mirror_refusals()));
     for (e, m) in &mut out {
         // Through the stored form too, as the status bar reads the last sync error.
         let stored = Msg::from_stored(&m.to_stored());

@@ -469,6 +469,95 @@ fn a_pickup_is_handed_over() {
     assert_eq!(term.store.outbox_after(0, 10).expect("outbox").len(), 1);
 }
 
+/// A member code signed by `issuer`, with or without Magic Mirror consent.
+fn member_code(issuer: &Issuer, id: &str, consent: bool) -> String {
+    issuer
+        .issue(
+            &ShopperCode::Member(smartstore_protocol::codes::Member {
+                member_id: id.into(),
+                name: "Li Wei".into(),
+                addresses: vec![],
+                consent,
+            }),
+            &Stamp::fresh(now(), 3600).expect("stamp"),
+        )
+        .expect("issue")
+}
+
+#[test]
+fn magic_mirror_shows_in_stock_recommendations_only_for_a_consenting_member() {
+    use smartstore_domain::recommend::Candidate;
+    use smartstore_protocol::wire::MemberRecommendations;
+    const WATER: &str = "6951011100095";
+    for mode in [Mode::Counter, Mode::Kiosk] {
+        let mut issuer = None;
+        let mut term = Term::with(mode, |store| {
+            issuer = Some(trusted_issuer(store, "SH001"));
+        });
+        let issuer = issuer.expect("issuer");
+        let g14 = |g: &str| Gtin::parse(g).expect("gtin").as_str();
+        let list = |gtins: &[String]| {
+            gtins
+                .iter()
+                .enumerate()
+                .map(|(i, g)| Candidate {
+                    gtin: g.clone(),
+                    score: 10.0 - i as f64,
+                })
+                .collect::<Vec<_>>()
+        };
+        // Oolong first, then a product this store does not carry, tea, water.
+        let pulled = [
+            MemberRecommendations {
+                member_id: "ANN".into(),
+                consent: true,
+                candidates: list(&[g14(OOLONG), "09999999999994".into(), g14(TEA), g14(WATER)]),
+            },
+            MemberRecommendations {
+                member_id: "BO".into(),
+                consent: true,
+                candidates: list(&[g14(TEA)]),
+            },
+        ];
+        term.store
+            .save_recommendations(&pulled, 7)
+            .expect("pull saved");
+        if mode == Mode::Kiosk {
+            term.click(Lang::En.native_name());
+        }
+        let title = tr(EN, "mirror-title-member", &[("name", "Li Wei".into())]);
+        let names: Vec<String> = [OOLONG, TEA, WATER]
+            .iter()
+            .map(|g| term.item(g).name)
+            .collect();
+
+        term.camera_scan(&member_code(&issuer, "ANN", true), Symbology::Qr);
+        term.assert_sees(&title);
+        for name in &names {
+            term.assert_sees(name);
+        }
+        term.assert_sees(&term.item(OOLONG).price.to_string());
+        term.assert_sees(&t(EN, "mirror-shelf-unknown"));
+        let session = match mode {
+            Mode::Kiosk => &term.app.kiosk.session,
+            _ => &term.app.counter.session,
+        };
+        let shown: Vec<String> = session
+            .mirror
+            .iter()
+            .map(|r| r.item.gtin.as_str())
+            .collect();
+        assert_eq!(shown, [g14(OOLONG), g14(TEA), g14(WATER)]);
+
+        // Bo's code carries no consent: the terminal holds a list for him, and shows none.
+        term.camera_scan(&member_code(&issuer, "BO", false), Symbology::Qr);
+        term.assert_not_sees(&title);
+        for name in &names {
+            term.assert_not_sees(name);
+        }
+    }
+}
+
 fn coupon(id: &str, stores: &[&str], min_spend: Option<Money>) -> Coupon {
     Coupon {
         id: id.into(),

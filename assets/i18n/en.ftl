@@ -63,6 +63,16 @@ added = Added: { $name } × { $qty }
 added-package = Added: { $name }, { $price }
 refused = Not added: { $reason }
 member-attached = Member { $name } attached
+## Magic Mirror (issue 16): recommendations for a member who consented, from this store's stock.
+mirror-title = Picked for you
+mirror-title-member = Picked for { $name }
+mirror-shelf = Shelf { $shelf }
+mirror-shelf-unknown = Shelf not listed
+mirror-in-stock = { $stock } in stock
+mirror-none = No recommendations for this member here yet.
+mirror-no-consent = Member { $member } has not agreed to recommendations (their member code carries no consent): none is shown.
+mirror-not-member-code = This is a { kind } code, not a member code.
+mirror-not-shopper-code = This is not a member code (MB1:…).
 coupon-applied = Coupon applied: { $discount } off
 basket-loaded = Basket loaded: { $lines } lines
 payment-scanned = Payment code scanned: it will be charged when you place the order

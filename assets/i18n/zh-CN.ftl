@@ -63,6 +63,16 @@ added = 已添加：{ $name } × { $qty }
 added-package = 已添加：{ $name }，{ $price }
 refused = 未添加：{ $reason }
 member-attached = 已关联会员 { $name }
+## Magic Mirror (issue 16): recommendations for a member who consented, from this store's stock.
+mirror-title = 为您推荐
+mirror-title-member = 为 { $name } 推荐
+mirror-shelf = 货架 { $shelf }
+mirror-shelf-unknown = 货架未标注
+mirror-in-stock = 有货 { $stock } 件
+mirror-none = 本店暂无给此会员的推荐。
+mirror-no-consent = 会员 { $member } 未同意个性化推荐（其会员码未含同意声明）：不显示推荐。
+mirror-not-member-code = 这是{ kind }，不是会员码。
+mirror-not-shopper-code = 这不是会员码。
 coupon-applied = 已使用优惠券：优惠 { $discount }
 basket-loaded = 已载入购物清单：{ $lines } 项
 payment-scanned = 已扫描付款码，下单时扣款

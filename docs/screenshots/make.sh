@@ -224,3 +224,37 @@ for size in 1366x768 1920x1080; do
     done
 done
 fi
+
+# Issue 16 (SHOTS=mirror): Magic Mirror. An enrolled terminal sells to a member who consented
+# (and to shoppers without a code); the hub builds the recommendations, the terminal pulls
+# them; then the member's code is scanned at the counter and at the kiosk.
+if [ "${SHOTS:-all}" = all ] || [ "$SHOTS" = mirror ]; then
+mirror="$WORK/mirror"
+token=$("$HUB" --db "$WORK/hub.db" enrolment-token --store SH001)
+SMARTSTORE_DATA_DIR=$mirror "$BIN" enroll --platform "http://127.0.0.1:$PORT" --token "$token" >/dev/null
+SMARTSTORE_DATA_DIR=$mirror "$BIN" sync --once >/dev/null
+member=$("$HUB" --db "$WORK/hub.db" issue member --member M-1122 --name "Li Wei" --address "$ADDRESS" --consent)
+sell() { SMARTSTORE_DATA_DIR=$mirror "$BIN" order create --fulfil deliver --address "$ADDRESS" --pay cash "$@" >/dev/null; }
+# Li Wei: green tea and fresh milk. Other shoppers: tea with oolong and yoghurt, milk with soy
+# milk and juice, water with sparkling water.
+sell --scan "$member" --scan 6921000000019 --scan 6981022200163
+sell --scan "$member" --scan 6921000000019
+for _ in 1 2 3; do
+    sell --scan 6921000000019 --scan 6931003700045 --scan 6921025900189
+    sell --scan 6981022200163 --scan 6971018500148 --scan 6961014800120
+    sell --scan 6951011100095 --scan 6941007400063
+done
+sell --scan 6921000000019 --scan 6931003700052 --scan 6971018500155
+SMARTSTORE_DATA_DIR=$mirror "$BIN" sync --once >/dev/null
+"$HUB" --db "$WORK/hub.db" recommend build >/dev/null
+SMARTSTORE_DATA_DIR=$mirror "$BIN" sync --once >/dev/null
+SMARTSTORE_DATA_DIR=$mirror "$BIN" recommend --member "$member"
+for size in 1366x768 1920x1080; do
+    for lang in en zh-CN; do
+        export SMARTSTORE_WINDOW_SIZE=$size
+        CAMERA=none XVFB_SCREEN=$size shot "counter-mirror-$lang-$size" "$mirror" --mode counter --lang "$lang" --scan "$member" --scan 6921000000019
+        CAMERA=none XVFB_SCREEN=$size shot "kiosk-mirror-$lang-$size" "$mirror" --mode kiosk --lang "$lang" --screen kiosk-shopping --scan "$member" --scan 6921000000019
+        unset SMARTSTORE_WINDOW_SIZE
+    done
+done
+fi

@@ -421,6 +421,22 @@ impl Localize for ScanRefusal {
     }
 }
 
+impl Localize for crate::mirror::MirrorRefusal {
+    fn msg(&self) -> Msg {
+        use crate::mirror::MirrorRefusal;
+        match self {
+            MirrorRefusal::NoConsent { member } => {
+                Msg::new("mirror-no-consent").arg("member", member)
+            }
+            MirrorRefusal::NotMemberCode { kind: Some(kind) } => {
+                Msg::new("mirror-not-member-code").arg("kind", kind_id(*kind))
+            }
+            MirrorRefusal::NotMemberCode { kind: None } => Msg::new("mirror-not-shopper-code"),
+            MirrorRefusal::Code(r) => r.msg(),
+        }
+    }
+}
+
 impl Localize for LabelRefusal {
     fn msg(&self) -> Msg {
         match self {

@@ -733,7 +733,10 @@ impl Counter {
         let s = &mut self.session;
         match outcome {
             Outcome::Resolved {
-                resolution, codes, ..
+                resolution,
+                codes,
+                mirror,
+                ..
             } => {
                 // The shelf's figure, shown beside the line (issue 16).
                 match &resolution {
@@ -753,7 +756,8 @@ impl Counter {
                     }
                     _ => {}
                 }
-                s.on_resolved(resolution, &codes, lang)
+                s.on_resolved(resolution, &codes, lang);
+                s.show_mirror(mirror);
             }
             Outcome::Placed(r, checkout) => {
                 s.busy = false;
@@ -1140,6 +1144,7 @@ impl Counter {
             results,
             keys.wrap(),
             widgets::notice(s.notice.as_ref(), 17),
+            super::mirror::panel(s, lang, 16),
             text(t(lang, "counter-keys")).size(15)
         ]
         .spacing(10)

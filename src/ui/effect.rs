@@ -200,6 +200,9 @@ pub enum Outcome {
         text: String,
         resolution: Resolution,
         codes: CodeContext,
+        /// A member's scan: their Magic Mirror recommendations in stock here (empty without
+        /// consent); `None` for other scans.
+        mirror: Option<Vec<crate::mirror::Recommended>>,
     },
     /// The sale placed, or why not; with the checkout as it now stands (its tenders keep their
     /// references for a retry).
@@ -338,10 +341,15 @@ pub fn execute(store: &mut Store, data_dir: &Path, effect: Effect) -> Outcome {
                     .map_err(|e| config_failed(data_dir, &e))?;
                 let codes = CodeContext::load(store, labels).map_err(|e| e.msg())?;
                 let resolution = resolve(store, &text, symbology, &codes).map_err(|e| e.msg())?;
+                let mirror = match &resolution {
+                    Resolution::Member(m) => Some(crate::mirror::for_scanned(store, m)),
+                    _ => None,
+                };
                 Outcome::Resolved {
                     text,
                     resolution,
                     codes,
+                    mirror,
                 }
             }
             Effect::Place(request) => {

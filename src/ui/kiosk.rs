@@ -499,8 +499,14 @@ impl Kiosk {
                 })
             }
             Outcome::Resolved {
-                resolution, codes, ..
-            } => self.session.on_resolved(resolution, &codes, lang),
+                resolution,
+                codes,
+                mirror,
+                ..
+            } => {
+                self.session.on_resolved(resolution, &codes, lang);
+                self.session.show_mirror(mirror);
+            }
             Outcome::Placed(r, checkout) => {
                 self.session.busy = false;
                 self.session.checkout = *checkout;
@@ -616,7 +622,8 @@ impl Kiosk {
                 column![
                     camera,
                     text(t(lang, "kiosk-scan-hint")).size(26),
-                    widgets::notice(s.notice.as_ref(), 24)
+                    widgets::notice(s.notice.as_ref(), 24),
+                    super::mirror::panel(s, lang, 22),
                 ]
                 .spacing(14)
                 .width(Length::FillPortion(2)),

@@ -67,6 +67,8 @@ pub struct Session {
     home: (FulfilKind, PayKind),
     /// The quantity typed before the next product's code (`3*6921000000019`).
     pub next_quantity: Option<u32>,
+    /// Magic Mirror: the member's recommendations in stock here (empty without consent).
+    pub mirror: Vec<crate::mirror::Recommended>,
 }
 
 impl Session {
@@ -97,6 +99,7 @@ impl Session {
             scans: 0,
             home: (fulfil, pay),
             next_quantity: None,
+            mirror: Vec::new(),
         }
     }
 
@@ -231,6 +234,18 @@ impl Session {
             },
         };
         self.notice = Some(notice);
+    }
+
+    /// After a scan: a member's scan brings their recommendations (`Some`, empty without
+    /// consent), shown while that member is attached; other scans leave them.
+    pub fn show_mirror(&mut self, mirror: Option<Vec<crate::mirror::Recommended>>) {
+        if let Some(list) = mirror {
+            self.mirror = if self.member.is_some() {
+                list
+            } else {
+                Vec::new()
+            };
+        }
     }
 
     /// The sale to place, checked by the domain before anything is charged.

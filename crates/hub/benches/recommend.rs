@@ -88,23 +88,22 @@ fn world(seed: u64, members: usize) -> World {
     let category_weight: Vec<f64> = (0..CATEGORIES)
         .map(|c| 1.0 / ((c + 2) as f64).sqrt())
         .collect();
-    let stock: Vec<HashMap<String, i64>> = (0..STORES)
-        .map(|_| {
-            gtins
-                .iter()
-                .filter(|_| rng.unit() < 0.6)
-                .map(|g| {
-                    // One carried product in ten is sold out.
-                    let n = if rng.unit() < 0.1 {
-                        0
-                    } else {
-                        1 + rng.below(40) as i64
-                    };
-                    (g.clone(), n)
-                })
-                .collect()
-        })
-        .collect();
+    let mut stock: Vec<HashMap<String, i64>> = Vec::with_capacity(STORES);
+    for _ in 0..STORES {
+        let mut held = HashMap::new();
+        for g in &gtins {
+            if rng.unit() < 0.6 {
+                // One carried product in ten is sold out.
+                let n = if rng.unit() < 0.1 {
+                    0
+                } else {
+                    1 + rng.below(40) as i64
+                };
+                held.insert(g.clone(), n);
+            }
+        }
+        stock.push(held);
+    }
     let product = |rng: &mut Rng, cat: usize| cat * PER_CATEGORY + rng.pick(&within);
     let mut purchases = Vec::new();
     let mut home = BTreeMap::new();
