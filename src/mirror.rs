@@ -27,8 +27,8 @@ impl Recommended {
     }
 }
 
-fn shelf_of(_item: &CatalogItem) -> Option<&str> {
-    None
+fn shelf_of(item: &CatalogItem) -> Option<&str> {
+    item.shelf.as_deref().filter(|s| !s.trim().is_empty())
 }
 
 /// Why no recommendation is shown for a scanned code.

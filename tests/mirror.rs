@@ -82,11 +82,42 @@ fn member(hub_db: &Path, id: &str, consent: bool) -> String {
 fn setup(dir: &Path) -> (PathBuf, PathBuf) {
     let hub_db = dir.join("hub.db");
     smartstore_hub::db::HubDb::open(&hub_db).expect("hub");
-    let all = [
-        TEA, TEA_1L, TEA_12, OOLONG, OOLONG_L, SODA, WATER, JUICE, SOY,
-    ]
-    .map(|g| (g, "20"));
+    // The stock of the big tea pack is not counted here.
+    let mut all: Vec<(&str, &str)> = [TEA, TEA_1L, OOLONG, OOLONG_L, SODA, WATER, JUICE, SOY]
+        .map(|g| (g, "20"))
+        .to_vec();
+    all.push((TEA_12, ""));
     import(&hub_db, dir, "catalog.csv", &catalog(&all));
+    // The store and its counted stock at the platform (the terminal follows its figures).
+    ok(&hub(
+        &hub_db,
+        &[
+            "store",
+            "add",
+            "--id",
+            "SH001",
+            "--name",
+            "Lujiazui",
+            "--at",
+            "31.24,121.50",
+        ],
+    ));
+    let counted = dir.join("stock.csv");
+    let mut rows = String::from("gtin,qty\n");
+    for (gtin, qty) in all.iter().filter(|(_, q)| !q.is_empty()) {
+        rows.push_str(&format!("{gtin},{qty}\n"));
+    }
+    std::fs::write(&counted, rows).expect("stock csv");
+    ok(&hub(
+        &hub_db,
+        &[
+            "stock",
+            "import",
+            "--store",
+            "SH001",
+            counted.to_str().expect("utf-8"),
+        ],
+    ));
     let addr = smartstore_hub::server::spawn(
         smartstore_hub::db::HubDb::open(&hub_db).expect("hub"),
         "127.0.0.1:0".parse().expect("addr"),
@@ -144,18 +175,16 @@ fn recommend_shows_five_in_stock_only_with_consent_and_forgets_a_withdrawal() {
     sell(&data, &[TEA, OOLONG_L, SOY]);
     sell(&data, &[&bo, WATER, JUICE]);
     ok(&term(&data, &["sync", "--once"], "en"));
-    // Now the two best matches are sold out here, or their stock is not known.
-    let mut later: Vec<(&str, &str)> = [TEA, OOLONG, OOLONG_L, SODA, WATER, JUICE, SOY]
-        .map(|g| (g, "9"))
-        .to_vec();
-    later.extend([(TEA_1L, "0"), (TEA_12, "")]);
-    import(&hub_db, dir.path(), "restock.csv", &catalog(&later));
+    // The litre of tea is sold out here (a shelf count), the big pack was never counted.
+    ok(&term(&data, &["stock", "count", TEA_1L, "0"], "en"));
     let built: serde_json::Value =
         serde_json::from_str(&ok(&hub(&hub_db, &["recommend", "build", "--json"]))).expect("json");
     assert_eq!(built["members"], 1, "{built}");
     ok(&term(&data, &["sync", "--once"], "en"));
     assert_eq!(stock_here(&data, TEA_1L), Some(0));
-    assert_eq!(stock_here(&data, TEA_12), None);
+    // Sold without ever being counted: the platform's figure is below zero.
+    assert!(stock_here(&data, TEA_12).is_none_or(|s| s <= 0));
+    assert!(stock_here(&data, OOLONG).is_some_and(|s| s > 0));
 
     let out = ok(&term(
         &data,
@@ -199,6 +228,36 @@ fn recommend_shows_five_in_stock_only_with_consent_and_forgets_a_withdrawal() {
     assert!(en.starts_with("1. Drink 0"), "{en}");
     let zh = ok(&term(&data, &["recommend", "--member", &ann], "zh-CN"));
     assert!(zh.starts_with("1. 饮料 0") && zh.contains("货架"), "{zh}");
+    // Shelves are the store's own (a local catalog import): shown once known.
+    let shelves = dir.path().join("shelves.csv");
+    let tea = stock_here(&data, TEA).expect("counted");
+    std::fs::write(
+        &shelves,
+        format!("gtin,name,name_zh,price,stock,shelf\n{TEA},Drink 0,饮料 0,2.50,{tea},A3\n"),
+    )
+    .expect("csv");
+    ok(&term(
+        &data,
+        &["catalog", "import", shelves.to_str().expect("utf-8")],
+        "en",
+    ));
+    let first: serde_json::Value = serde_json::from_str(
+        ok(&term(
+            &data,
+            &["recommend", "--member", &ann, "--json"],
+            "en",
+        ))
+        .lines()
+        .next()
+        .expect("a line"),
+    )
+    .expect("json");
+    assert_eq!(first["shelf"], "A3", "{first}");
+    let en = ok(&term(&data, &["recommend", "--member", &ann], "en"));
+    assert!(
+        en.lines().next().is_some_and(|l| l.ends_with("Shelf A3")),
+        "{en}"
+    );
 
     // No consent: refused, in the shopper's language, and nothing of Bo is kept here.
     let no = refused(&term(
