@@ -20,7 +20,7 @@ pub struct Candidate {
 
 /// The first `n` candidates, in their order, whose stock `stock_of` knows and is above zero;
 /// each product once. A product whose stock is unknown is not shown: "in stock" is a count.
-pub fn in_stock<'a, S>(candidates: &'a [Candidate], mut stock_of: S, n: usize) -> Vec<&'a Candidate>
+pub fn in_stock<S>(candidates: &[Candidate], mut stock_of: S, n: usize) -> Vec<&Candidate>
 where
     S: FnMut(&str) -> Option<i64>,
 {
