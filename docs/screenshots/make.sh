@@ -233,6 +233,10 @@ mirror="$WORK/mirror"
 token=$("$HUB" --db "$WORK/hub.db" enrolment-token --store SH001)
 SMARTSTORE_DATA_DIR=$mirror "$BIN" enroll --platform "http://127.0.0.1:$PORT" --token "$token" >/dev/null
 SMARTSTORE_DATA_DIR=$mirror "$BIN" sync --once >/dev/null
+# The store's counted stock at the platform (the demo catalog's figures): the terminal follows it.
+"$HUB" --db "$WORK/hub.db" store add --id SH001 --name Lujiazui --at 31.24,121.50 >/dev/null
+awk -F, 'NR == 1 { print "gtin,qty"; next } $9 != "" { print $1 "," $9 }' assets/demo-catalog.csv >"$WORK/stock.csv"
+"$HUB" --db "$WORK/hub.db" stock import --store SH001 "$WORK/stock.csv" >/dev/null
 member=$("$HUB" --db "$WORK/hub.db" issue member --member M-1122 --name "Li Wei" --address "$ADDRESS" --consent)
 sell() { SMARTSTORE_DATA_DIR=$mirror "$BIN" order create --fulfil deliver --address "$ADDRESS" --pay cash "$@" >/dev/null; }
 # Li Wei: green tea and fresh milk. Other shoppers: tea with oolong and yoghurt, milk with soy
@@ -248,6 +252,10 @@ sell --scan 6921000000019 --scan 6931003700052 --scan 6971018500155
 SMARTSTORE_DATA_DIR=$mirror "$BIN" sync --once >/dev/null
 "$HUB" --db "$WORK/hub.db" recommend build >/dev/null
 SMARTSTORE_DATA_DIR=$mirror "$BIN" sync --once >/dev/null
+# Shelves are the store's own: a local import of the demo catalog brings them.
+SMARTSTORE_DATA_DIR=$mirror "$BIN" catalog import assets/demo-catalog.csv >/dev/null
+# An enrolled kiosk starts only with a staff PIN of its own.
+echo 2468 | SMARTSTORE_DATA_DIR=$mirror "$BIN" pin 2>/dev/null >>"$mirror/config.toml"
 SMARTSTORE_DATA_DIR=$mirror "$BIN" recommend --member "$member"
 for size in 1366x768 1920x1080; do
     for lang in en zh-CN; do
