@@ -295,12 +295,21 @@ fn online_orders_are_routed_picked_shipped_and_rerouted(backend: Backend) {
     // Shipped: out of A's stock on hand and of its reservation.
     assert_eq!(stock(&mut db, "A", COLA), (7, 0));
 
-    // A's counter sells 2 colas and takes 1 back; a count of water sets it.
+    // A's counter sells 2 colas (and a tea, whose stock A was never given: it stays unknown,
+    // not made up below zero) and takes 1 cola back; a count of water sets it.
     a.send(
         hub,
         "order.placed",
         json!({"order_id": "s1", "receipt": "A-T01-000001",
-               "lines": [{"gtin": gtin14(COLA), "name": "Cola", "quantity": 2, "unit_price": 350}]}),
+               "lines": [{"gtin": gtin14(COLA), "name": "Cola", "quantity": 2, "unit_price": 350},
+                         {"gtin": gtin14(TEA), "name": "Tea", "quantity": 1, "unit_price": 550}]}),
+    );
+    assert!(
+        !db.stock_of("A")
+            .expect("stock")
+            .iter()
+            .any(|(g, _, _)| *g == gtin14(TEA)),
+        "a sale made up a stock figure"
     );
     a.send(
         hub,

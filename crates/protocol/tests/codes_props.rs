@@ -87,12 +87,14 @@ fn code_strategy() -> impl Strategy<Value = ShopperCode> {
             prop::collection::vec(text_strategy(), 0..3),
             any::<bool>()
         )
-            .prop_map(|(member_id, name, addresses, consent)| ShopperCode::Member(Member {
-                member_id,
-                name,
-                addresses,
-                consent
-            })),
+            .prop_map(|(member_id, name, addresses, consent)| ShopperCode::Member(
+                Member {
+                    member_id,
+                    name,
+                    addresses,
+                    consent
+                }
+            )),
         (text_strategy(), text_strategy(), lines_strategy()).prop_map(
             |(order_id, store, lines)| ShopperCode::Pickup(Pickup {
                 order_id,

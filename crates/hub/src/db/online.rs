@@ -304,8 +304,10 @@ pub(super) fn apply_store_event(
             StockMove::By { gtin, delta } => {
                 let version = HubDb::next_version(tx)?;
                 tx.execute(
-                    "INSERT INTO store_stock (store_id, gtin, on_hand, version) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (store_id, gtin) DO UPDATE SET on_hand = on_hand + ?3, version = ?4",
+                    // A figure never given (imported or counted) stays unknown: a sale does
+                    // not make one up below zero.
+                    "UPDATE store_stock SET on_hand = on_hand + ?3, version = ?4
+                     WHERE store_id = ?1 AND gtin = ?2",
                     params![store, gtin, delta, version],
                 )?;
             }

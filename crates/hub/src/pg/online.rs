@@ -306,9 +306,10 @@ pub(super) async fn apply_store_event(
             StockMove::By { gtin, delta } => {
                 let version = PgHub::next_version(tx).await?;
                 tx.execute(
-                    "INSERT INTO store_stock (store_id, gtin, on_hand, version) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (store_id, gtin) DO UPDATE
-                       SET on_hand = store_stock.on_hand + $3, version = $4",
+                    // A figure never given (imported or counted) stays unknown: a sale does
+                    // not make one up below zero.
+                    "UPDATE store_stock SET on_hand = on_hand + $3, version = $4
+                     WHERE store_id = $1 AND gtin = $2",
                     &[&store, &gtin, &delta, &version],
                 )
                 .await
