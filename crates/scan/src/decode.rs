@@ -24,6 +24,7 @@ use rxing::{
 use super::databar::ExpandedTally;
 use super::frame::LumaFrame;
 use super::lines::{DataBarTally, Line, QUIET, RowHit, Threshold, Votes, binarise, read_row};
+use super::omni::OmniTally;
 use super::regions::{CELL, Region, RegionKind, find_regions, reach};
 use rxing::common::BitArray;
 use rxing::datamatrix::DataMatrixReader;
@@ -197,6 +198,8 @@ struct Scratch {
     databar: DataBarTally,
     /// DataBar Expanded: the pairs read on every line of the decode (see `databar`).
     expanded: ExpandedTally,
+    /// DataBar Omnidirectional and Stacked: the halves read on every line of the decode.
+    omni: OmniTally,
     /// Where DataBar Expanded pairs read on two lines or more were read (frame pixels, from
     /// one end to the other).
     databar_seen: Vec<((f32, f32), (f32, f32))>,
@@ -650,16 +653,23 @@ impl Decoder {
             binarise(&s.samples, rule, &mut s.bits);
             // Before the row readers blank what they read.
             let expanded = s.expanded.read(&s.bits);
+            let omni = s.omni.read(&s.bits, |b| line.point(b - QUIET as f32));
             read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
-            // What the other readers read across DataBar pairs is a stretch of DataBar.
+            // What the other readers read across DataBar pairs or halves is a stretch of
+            // DataBar.
             let pairs: Vec<(f32, f32)> = s
                 .expanded
                 .pairs_read()
+                .chain(s.omni.halves_read())
                 .map(|(a, b)| (a as f32 - QUIET as f32, b as f32 - QUIET as f32))
                 .collect();
             s.hits
                 .retain(|h| !pairs.iter().any(|&(a, b)| h.start < b && a < h.end));
-            for (a, b) in s.expanded.pairs_confirmed() {
+            for (a, b) in s
+                .expanded
+                .pairs_confirmed()
+                .chain(s.omni.halves_confirmed())
+            {
                 if s.databar_seen.len() < MAX_DATABAR_SEEN {
                     let (a, b) = (a as f32 - QUIET as f32, b as f32 - QUIET as f32);
                     s.databar_seen.push((line.point(a), line.point(b)));
@@ -668,6 +678,15 @@ impl Decoder {
             if let Some(h) = expanded {
                 s.hits.push(RowHit {
                     symbology: Symbology::DataBarExpanded,
+                    text: h.text,
+                    start: h.span.0 as f32 - QUIET as f32,
+                    end: h.span.1 as f32 - QUIET as f32,
+                    quiet: true,
+                });
+            }
+            if let Some(h) = omni {
+                s.hits.push(RowHit {
+                    symbology: Symbology::DataBar,
                     text: h.text,
                     start: h.span.0 as f32 - QUIET as f32,
                     end: h.span.1 as f32 - QUIET as f32,

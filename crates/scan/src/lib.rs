@@ -6,6 +6,7 @@ pub mod databar;
 pub mod decode;
 pub mod frame;
 pub mod lines;
+pub mod omni;
 pub mod regions;
 pub mod replay;
 pub mod source;
