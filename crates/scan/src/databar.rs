@@ -203,6 +203,13 @@ impl ExpandedTally {
         None
     }
 
+    /// The bars and spaces of the row the last [`read`](Self::read) was given, and for each
+    /// whether it starts a finder-like pattern (see `finder_like`): DataBar Omnidirectional's
+    /// reader shares them.
+    pub(crate) fn last_row(&self) -> (&[Run], &[bool]) {
+        (&self.runs, &self.likely)
+    }
+
     /// Where the pairs read by the last [`read`](Self::read) that have been read on another
     /// line (or by another rule) too lie (bits).
     pub fn pairs_confirmed(&self) -> impl Iterator<Item = (usize, usize)> + '_ {

@@ -251,9 +251,16 @@ pub fn plausible(symbology: Symbology, text: &str) -> bool {
         Symbology::Upca => digits(12) && check_ok(),
         Symbology::Upce => digits(8) && Gtin::from_upce(text).is_ok(),
         Symbology::DataBar => digits(14) && check_ok(),
-        Symbology::Code128 | Symbology::Qr | Symbology::DataMatrix | Symbology::DataBarExpanded => {
+        // A DataMatrix of a few codewords found in noise can pass its error correction: what
+        // a real one carries is text, GS1 element strings and ISO/IEC 15434 envelopes (GS,
+        // RS, EOT), not other control characters.
+        Symbology::DataMatrix => {
             !text.is_empty()
+                && text.chars().all(|c| {
+                    !c.is_control() || matches!(c, '\x1d' | '\x1e' | '\x04' | '\t' | '\n' | '\r')
+                })
         }
+        Symbology::Code128 | Symbology::Qr | Symbology::DataBarExpanded => !text.is_empty(),
     }
 }
 
@@ -653,7 +660,10 @@ impl Decoder {
             binarise(&s.samples, rule, &mut s.bits);
             // Before the row readers blank what they read.
             let expanded = s.expanded.read(&s.bits);
-            let omni = s.omni.read(&s.bits, |b| line.point(b - QUIET as f32));
+            let (runs, likely) = s.expanded.last_row();
+            let omni = s
+                .omni
+                .read_runs(runs, likely, |b| line.point(b - QUIET as f32));
             read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
             // What the other readers read across DataBar pairs or halves is a stretch of
             // DataBar.
@@ -817,25 +827,35 @@ impl Decoder {
         } else {
             &self.hints
         };
-        let read = |f: &LumaFrame, found: &mut Vec<Detection>, (ox, oy): (f32, f32)| {
-            if !self.meter.step() {
-                return false;
-            }
-            let Ok(source) =
-                Luma8Source::new_with_slice(f.data(), f.width() as u32, f.height() as u32)
-            else {
-                return false;
+        let read_as =
+            |f: &LumaFrame, found: &mut Vec<Detection>, (ox, oy): (f32, f32), global: bool| {
+                if !self.meter.step() {
+                    return false;
+                }
+                let Ok(source) =
+                    Luma8Source::new_with_slice(f.data(), f.width() as u32, f.height() as u32)
+                else {
+                    return false;
+                };
+                let r = if global {
+                    let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
+                    DataMatrixReader.decode_with_hints(&mut bitmap, hints)
+                } else {
+                    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+                    DataMatrixReader.decode_with_hints(&mut bitmap, hints)
+                };
+                let Ok(r) = r else {
+                    return false;
+                };
+                let before = found.len();
+                if !push_result(&r, found, Points::Corners) {
+                    return false;
+                }
+                shift(&mut found[before..], (ox, oy));
+                true
             };
-            let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-            let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, hints) else {
-                return false;
-            };
-            let before = found.len();
-            if !push_result(&r, found, Points::Corners) {
-                return false;
-            }
-            shift(&mut found[before..], (ox, oy));
-            true
+        let read = |f: &LumaFrame, found: &mut Vec<Detection>, at: (f32, f32)| {
+            read_as(f, found, at, false)
         };
         let blocks = regions
             .iter()
@@ -855,6 +875,12 @@ impl Decoder {
             {
                 return;
             }
+        }
+        // A still where nothing was read: the whole frame sharpened (blur of about half a
+        // module leaves the detector's edges and the sampled modules grey).
+        if self.effort == Effort::Still && found.is_empty() {
+            let sharp = frame.sharpened(2);
+            let _ = read(&sharp, found, (0.0, 0.0)) || read_as(&sharp, found, (0.0, 0.0), true);
         }
     }
 
@@ -904,7 +930,17 @@ impl Decoder {
             return;
         }
         let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
-        self.try_hints(&mut bitmap, found, second);
+        if self.try_hints(&mut bitmap, found, second) {
+            return;
+        }
+        // DataMatrix on the global threshold too: on a blurred symbol the local one can break
+        // the modules' edges where the global one keeps them.
+        if datamatrix
+            && self.meter.step()
+            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, dm)
+        {
+            push_result(&r, found, Points::Corners);
+        }
     }
 
     fn try_hints<B: Binarizer>(
@@ -1137,6 +1173,13 @@ mod tests {
             (Symbology::Code128, "SS1-ABC", true),
             (Symbology::Code128, "", false),
             (Symbology::Qr, "MB1:x", true),
+            (
+                Symbology::DataMatrix,
+                "(01)09501101530003(3103)001250",
+                true,
+            ),
+            (Symbology::DataMatrix, "[)>\x1e06\x1dP1234\x1e\x04", true),
+            (Symbology::DataMatrix, "\x13\x7f/", false),
         ];
         for (s, t, want) in cases {
             assert_eq!(plausible(s, t), want, "{s:?} {t}");

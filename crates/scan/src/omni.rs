@@ -102,15 +102,32 @@ impl OmniTally {
     /// row into frame pixels. When they complete a symbol, the symbol and the stretch its
     /// halves on this row cover.
     pub fn read(&mut self, bits: &BitArray, place: impl Fn(f32) -> (f32, f32)) -> Option<OmniHit> {
+        let (mut runs, mut likely) = (
+            std::mem::take(&mut self.runs),
+            std::mem::take(&mut self.likely),
+        );
+        runs_of(bits, &mut runs);
+        finder_like(&runs, &mut likely);
+        let hit = self.read_runs(&runs, &likely, place);
+        (self.runs, self.likely) = (runs, likely);
+        hit
+    }
+
+    /// [`read`](Self::read) on a row's bars and spaces, and where finder-like patterns start
+    /// (`finder_like`'s answer), as the DataBar Expanded reader found them.
+    pub(crate) fn read_runs(
+        &mut self,
+        runs: &[Run],
+        likely: &[bool],
+        place: impl Fn(f32) -> (f32, f32),
+    ) -> Option<OmniHit> {
         self.row.clear();
-        runs_of(bits, &mut self.runs);
-        finder_like(&self.runs, &mut self.likely);
-        if !self.likely.contains(&true) {
+        if !likely.contains(&true) {
             return None;
         }
         let mut halves = Vec::new();
         for backwards in [false, true] {
-            halves_along(&self.runs, &self.likely, backwards, &mut halves);
+            halves_along(runs, likely, backwards, &mut halves);
         }
         for (half, (a, b)) in halves {
             let (pa, pb) = (place(a as f32), place(b as f32));
