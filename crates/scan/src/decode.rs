@@ -887,8 +887,9 @@ impl Decoder {
     /// rxing's quick finder-pattern search first (most codes, at every module size of the
     /// sweep test), then on a global threshold; a still searches "harder" for those two. Each
     /// search is a step of the budget.
-    /// With `datamatrix`, rxing's DataMatrix reader also looks at the frame, on the same
-    /// binarised bitmap (binarising a whole frame costs as much as a search).
+    /// With `datamatrix` (the frame's first look), rxing's DataMatrix reader also looks at the
+    /// frame, on the same binarised bitmap (binarising a whole frame costs as much as a
+    /// search), and the QR search looks for light-on-dark codes on its negative.
     fn qr_pass(&self, frame: &LumaFrame, found: &mut Vec<Detection>, datamatrix: bool) {
         if !self.meter.step() {
             return;
@@ -926,12 +927,36 @@ impl Decoder {
         {
             return;
         }
+        // Light modules on a dark ground (dark packaging, a phone in dark mode): the same
+        // bitmap turned negative (no second binarisation), the quick search.
+        if datamatrix {
+            if !self.meter.step() {
+                return;
+            }
+            bitmap.invert();
+            if self.try_hints(&mut bitmap, found, &self.qr_quick) {
+                return;
+            }
+            if self.effort == Effort::Still
+                && (!self.meter.step() || self.try_hints(&mut bitmap, found, &self.qr_hard))
+            {
+                return;
+            }
+        }
         if !self.meter.step() {
             return;
         }
         let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
         if self.try_hints(&mut bitmap, found, second) {
             return;
+        }
+        if datamatrix && self.effort == Effort::Still && self.meter.step() {
+            bitmap.invert();
+            let hit = self.try_hints(&mut bitmap, found, second);
+            bitmap.invert();
+            if hit {
+                return;
+            }
         }
         // DataMatrix on the global threshold too: on a blurred symbol the local one can break
         // the modules' edges where the global one keeps them.
