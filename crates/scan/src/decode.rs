@@ -22,12 +22,14 @@ use rxing::{
 };
 
 use super::databar::ExpandedTally;
+use super::dm;
 use super::frame::LumaFrame;
 use super::lines::{DataBarTally, Line, QUIET, RowHit, Threshold, Votes, binarise, read_row};
 use super::omni::OmniTally;
 use super::regions::{CELL, Region, RegionKind, find_regions, reach};
 use rxing::common::BitArray;
 use rxing::datamatrix::DataMatrixReader;
+use rxing::datamatrix::decoder::Decoder as DmDecoder;
 use rxing::qrcode::QRCodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use smartstore_domain::gtin::{Gtin, check_digit};
@@ -143,6 +145,9 @@ pub struct Decoder {
     /// DataMatrix: rxing's detector (the zxing-cpp port) looks along more lines "harder",
     /// and finds rectangular symbols and turned ones it misses otherwise.
     dm_hard: DecodeHints,
+    /// DataMatrix: rxing's reader on a pure symbol (the last resort of its "harder" look).
+    dm_pure: DecodeHints,
+    dm: DmDecoder,
 }
 
 /// Frames up to this many pixels skip the "nothing here" shortcut: they are cheap anyway, and
@@ -283,10 +288,16 @@ impl Decoder {
             PossibleFormats: Some([BarcodeFormat::DATA_MATRIX].into_iter().collect()),
             ..DecodeHints::default()
         };
+        let dm_pure = DecodeHints {
+            PureBarcode: Some(true),
+            ..dm_hard.clone()
+        };
         Decoder {
             effort,
             meter: Meter::default(),
             dm_hard,
+            dm_pure,
+            dm: DmDecoder::new(),
             hints,
             qr_quick,
             qr_hard,
@@ -837,18 +848,15 @@ impl Decoder {
                 else {
                     return false;
                 };
-                let r = if global {
+                let before = found.len();
+                let read = if global {
                     let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
-                    DataMatrixReader.decode_with_hints(&mut bitmap, hints)
+                    self.datamatrix_on(f, &mut bitmap, hints, found)
                 } else {
                     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-                    DataMatrixReader.decode_with_hints(&mut bitmap, hints)
+                    self.datamatrix_on(f, &mut bitmap, hints, found)
                 };
-                let Ok(r) = r else {
-                    return false;
-                };
-                let before = found.len();
-                if !push_result(&r, found, Points::Corners) {
+                if !read {
                     return false;
                 }
                 shift(&mut found[before..], (ox, oy));
@@ -911,11 +919,7 @@ impl Decoder {
         } else {
             &self.hints
         };
-        if datamatrix
-            && self.meter.step()
-            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, dm)
-            && push_result(&r, found, Points::Corners)
-        {
+        if datamatrix && self.meter.step() && self.datamatrix_on(frame, &mut bitmap, dm, found) {
             return;
         }
         let second = match self.effort {
@@ -960,12 +964,28 @@ impl Decoder {
         }
         // DataMatrix on the global threshold too: on a blurred symbol the local one can break
         // the modules' edges where the global one keeps them.
-        if datamatrix
-            && self.meter.step()
-            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, dm)
-        {
-            push_result(&r, found, Points::Corners);
+        if datamatrix && self.meter.step() {
+            self.datamatrix_on(frame, &mut bitmap, dm, found);
         }
+    }
+
+    /// rxing's DataMatrix reader on `bitmap` (`grey` binarised), a symbol whose sampled bits
+    /// do not decode read again from `grey` (see `dm`). True when a new code was added.
+    fn datamatrix_on<B: Binarizer>(
+        &self,
+        grey: &LumaFrame,
+        bitmap: &mut BinaryBitmap<B>,
+        hints: &DecodeHints,
+        found: &mut Vec<Detection>,
+    ) -> bool {
+        let harder = hints.TryHarder == Some(true);
+        if let Some(r) = dm::read(&self.dm, grey, bitmap.get_black_matrix(), harder) {
+            return push_dm(r, found);
+        }
+        harder
+            && DataMatrixReader
+                .decode_with_hints(bitmap, &self.dm_pure)
+                .is_ok_and(|r| push_result(&r, found, Points::Corners))
     }
 
     fn try_hints<B: Binarizer>(
@@ -1155,6 +1175,33 @@ fn bbox_of(r: &RXingResult, points: Points) -> Option<[f32; 4]> {
         b = grown(&b, 3.5 / 14.0);
     }
     Some(b)
+}
+
+/// Adds the DataMatrix `r` to `found` when plausible and new. True when added.
+fn push_dm(r: dm::DmRead, found: &mut Vec<Detection>) -> bool {
+    if !plausible(Symbology::DataMatrix, &r.text)
+        || found
+            .iter()
+            .any(|d| d.symbology == Symbology::DataMatrix && d.text == r.text)
+    {
+        return false;
+    }
+    let n = r.corners.len().max(1) as f32;
+    let at = (
+        r.corners.iter().map(|p| p.x).sum::<f32>() / n,
+        r.corners.iter().map(|p| p.y).sum::<f32>() / n,
+    );
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for p in &r.corners {
+        b = [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)];
+    }
+    found.push(Detection {
+        symbology: Symbology::DataMatrix,
+        text: r.text,
+        at: (!r.corners.is_empty()).then_some(at),
+        bbox: (!r.corners.is_empty()).then_some(b),
+    });
+    true
 }
 
 /// Adds `r` to `found` when it is one of our symbologies, plausible and new. True when added.

@@ -4,6 +4,7 @@
 pub mod camera;
 pub mod databar;
 pub mod decode;
+mod dm;
 pub mod frame;
 pub mod lines;
 pub mod omni;
