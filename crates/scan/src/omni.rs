@@ -358,7 +358,7 @@ fn finder_of(f: &[f32; 5], first_dark: bool) -> Option<(u8, f32, f32)> {
     }
     spread /= 5.0;
     let spread = spread.clamp(-0.45 * module, 0.45 * module);
-    Some((k as u8, module, spread))
+    Some((k, module, spread))
 }
 
 /// A data character from its 8 widths (from its far end towards the finder), when its modules fit exactly: its value and its
