@@ -762,13 +762,15 @@ impl Decoder {
             (Effort::Stream, Some(r)) => textured_area(frame, r).and_then(|a| frame.crop(a)),
             _ => None,
         };
-        match area {
-            Some((crop, at)) => {
-                self.qr_pass(&crop, found, true);
-                shift(&mut found[from..], at);
-            }
-            None => self.qr_pass(frame, found, true),
+        let (looked, at) = match &area {
+            Some((crop, at)) => (crop, *at),
+            None => (frame, (0.0, 0.0)),
+        };
+        self.qr_pass(looked, found, true);
+        if found.len() == from {
+            self.qr_half(looked, found);
         }
+        shift(&mut found[from..], at);
         if found.len() == from {
             return;
         }
@@ -808,6 +810,29 @@ impl Decoder {
             let before = found.len();
             self.qr_pass(&crop, found, false);
             shift(&mut found[before..], (ox, oy));
+        }
+    }
+
+    /// The quick QR search on `frame` at half size (a step): big modules drawn as round dots,
+    /// or with gaps between them, leave finder patterns the full-size search does not take for
+    /// ones; at half size the dots run together into the squares it looks for.
+    fn qr_half(&self, frame: &LumaFrame, found: &mut Vec<Detection>) {
+        if frame.width().min(frame.height()) < 64 || !self.meter.step() {
+            return;
+        }
+        let half = frame.half();
+        let Ok(source) =
+            Luma8Source::new_with_slice(half.data(), half.width() as u32, half.height() as u32)
+        else {
+            return;
+        };
+        let before = found.len();
+        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        if self.try_first(&mut bitmap, found, &self.qr_quick) {
+            for d in &mut found[before..] {
+                d.at = d.at.map(|(x, y)| (2.0 * x, 2.0 * y));
+                d.bbox = d.bbox.map(|b| b.map(|v| 2.0 * v));
+            }
         }
     }
 
@@ -938,7 +963,7 @@ impl Decoder {
                 return;
             }
             bitmap.invert();
-            if self.try_hints(&mut bitmap, found, &self.qr_quick) {
+            if self.try_first(&mut bitmap, found, &self.qr_quick) {
                 return;
             }
             if self.effort == Effort::Still
@@ -951,7 +976,13 @@ impl Decoder {
             return;
         }
         let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
-        if self.try_hints(&mut bitmap, found, second) {
+        // Live, the zxing-cpp port alone on the global threshold (the ZXing port's second
+        // search there seldom adds a read, and costs as much).
+        let global = match self.effort {
+            Effort::Still => self.try_hints(&mut bitmap, found, second),
+            Effort::Stream => self.try_first(&mut bitmap, found, second),
+        };
+        if global {
             return;
         }
         if datamatrix && self.effort == Effort::Still && self.meter.step() {
@@ -962,9 +993,9 @@ impl Decoder {
                 return;
             }
         }
-        // DataMatrix on the global threshold too: on a blurred symbol the local one can break
-        // the modules' edges where the global one keeps them.
-        if datamatrix && self.meter.step() {
+        // A still's DataMatrix on the global threshold too: on a blurred symbol the local one
+        // can break the modules' edges where the global one keeps them.
+        if datamatrix && self.effort == Effort::Still && self.meter.step() {
             self.datamatrix_on(frame, &mut bitmap, dm, found);
         }
     }
@@ -986,6 +1017,19 @@ impl Decoder {
             && DataMatrixReader
                 .decode_with_hints(bitmap, &self.dm_pure)
                 .is_ok_and(|r| push_result(&r, found, Points::Corners))
+    }
+
+    /// The zxing-cpp port's QR reader alone (half the cost of [`try_hints`](Self::try_hints)):
+    /// for the searches that seldom pay.
+    fn try_first<B: Binarizer>(
+        &self,
+        bitmap: &mut BinaryBitmap<B>,
+        found: &mut Vec<Detection>,
+        hints: &DecodeHints,
+    ) -> bool {
+        QrReader
+            .decode_with_hints(bitmap, hints)
+            .is_ok_and(|r| push_result(&r, found, Points::Corners))
     }
 
     fn try_hints<B: Binarizer>(
