@@ -116,10 +116,10 @@ struct Seen {
 
 /// A bar or a space of a bit row: first bit, width in bits, dark or not.
 #[derive(Debug, Clone, Copy)]
-struct Run {
-    start: usize,
-    len: usize,
-    dark: bool,
+pub(crate) struct Run {
+    pub(crate) start: usize,
+    pub(crate) len: usize,
+    pub(crate) dark: bool,
 }
 
 /// A symbol read: its text (GS1 element string in brackets) and the stretch of the row its
@@ -203,6 +203,13 @@ impl ExpandedTally {
         None
     }
 
+    /// The bars and spaces of the row the last [`read`](Self::read) was given, and for each
+    /// whether it starts a finder-like pattern (see `finder_like`): DataBar Omnidirectional's
+    /// reader shares them.
+    pub(crate) fn last_row(&self) -> (&[Run], &[bool]) {
+        (&self.runs, &self.likely)
+    }
+
     /// Where the pairs read by the last [`read`](Self::read) that have been read on another
     /// line (or by another rule) too lie (bits).
     pub fn pairs_confirmed(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
@@ -262,7 +269,7 @@ impl ExpandedTally {
 }
 
 /// The bars and spaces of `bits`.
-fn runs_of(bits: &BitArray, out: &mut Vec<Run>) {
+pub(crate) fn runs_of(bits: &BitArray, out: &mut Vec<Run>) {
     out.clear();
     let size = bits.get_size();
     let mut i = 0;
@@ -286,7 +293,7 @@ fn runs_of(bits: &BitArray, out: &mut Vec<Run>) {
 /// For each run, whether it and the four after it are shaped like a finder pattern, laid out
 /// either way: two wide elements (8 to 11 of its 15 modules) beside each other and two
 /// narrow ones at one end. Most of a row fails this cheap test.
-fn finder_like(runs: &[Run], out: &mut Vec<bool>) {
+pub(crate) fn finder_like(runs: &[Run], out: &mut Vec<bool>) {
     out.clear();
     out.extend(runs.windows(5).map(|w| {
         let w: [usize; 5] = std::array::from_fn(|j| w[j].len);

@@ -22,11 +22,14 @@ use rxing::{
 };
 
 use super::databar::ExpandedTally;
+use super::dm;
 use super::frame::LumaFrame;
 use super::lines::{DataBarTally, Line, QUIET, RowHit, Threshold, Votes, binarise, read_row};
+use super::omni::OmniTally;
 use super::regions::{CELL, Region, RegionKind, find_regions, reach};
 use rxing::common::BitArray;
 use rxing::datamatrix::DataMatrixReader;
+use rxing::datamatrix::decoder::Decoder as DmDecoder;
 use rxing::qrcode::QRCodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use smartstore_domain::gtin::{Gtin, check_digit};
@@ -142,6 +145,9 @@ pub struct Decoder {
     /// DataMatrix: rxing's detector (the zxing-cpp port) looks along more lines "harder",
     /// and finds rectangular symbols and turned ones it misses otherwise.
     dm_hard: DecodeHints,
+    /// DataMatrix: rxing's reader on a pure symbol (the last resort of its "harder" look).
+    dm_pure: DecodeHints,
+    dm: DmDecoder,
 }
 
 /// Frames up to this many pixels skip the "nothing here" shortcut: they are cheap anyway, and
@@ -197,6 +203,8 @@ struct Scratch {
     databar: DataBarTally,
     /// DataBar Expanded: the pairs read on every line of the decode (see `databar`).
     expanded: ExpandedTally,
+    /// DataBar Omnidirectional and Stacked: the halves read on every line of the decode.
+    omni: OmniTally,
     /// Where DataBar Expanded pairs read on two lines or more were read (frame pixels, from
     /// one end to the other).
     databar_seen: Vec<((f32, f32), (f32, f32))>,
@@ -248,9 +256,16 @@ pub fn plausible(symbology: Symbology, text: &str) -> bool {
         Symbology::Upca => digits(12) && check_ok(),
         Symbology::Upce => digits(8) && Gtin::from_upce(text).is_ok(),
         Symbology::DataBar => digits(14) && check_ok(),
-        Symbology::Code128 | Symbology::Qr | Symbology::DataMatrix | Symbology::DataBarExpanded => {
+        // A DataMatrix of a few codewords found in noise can pass its error correction: what
+        // a real one carries is text, GS1 element strings and ISO/IEC 15434 envelopes (GS,
+        // RS, EOT), not other control characters.
+        Symbology::DataMatrix => {
             !text.is_empty()
+                && text.chars().all(|c| {
+                    !c.is_control() || matches!(c, '\x1d' | '\x1e' | '\x04' | '\t' | '\n' | '\r')
+                })
         }
+        Symbology::Code128 | Symbology::Qr | Symbology::DataBarExpanded => !text.is_empty(),
     }
 }
 
@@ -273,10 +288,16 @@ impl Decoder {
             PossibleFormats: Some([BarcodeFormat::DATA_MATRIX].into_iter().collect()),
             ..DecodeHints::default()
         };
+        let dm_pure = DecodeHints {
+            PureBarcode: Some(true),
+            ..dm_hard.clone()
+        };
         Decoder {
             effort,
             meter: Meter::default(),
             dm_hard,
+            dm_pure,
+            dm: DmDecoder::new(),
             hints,
             qr_quick,
             qr_hard,
@@ -650,16 +671,26 @@ impl Decoder {
             binarise(&s.samples, rule, &mut s.bits);
             // Before the row readers blank what they read.
             let expanded = s.expanded.read(&s.bits);
+            let (runs, likely) = s.expanded.last_row();
+            let omni = s
+                .omni
+                .read_runs(runs, likely, |b| line.point(b - QUIET as f32));
             read_row(&mut s.bits, &self.hints, true, true, &mut s.hits);
-            // What the other readers read across DataBar pairs is a stretch of DataBar.
+            // What the other readers read across DataBar pairs or halves is a stretch of
+            // DataBar.
             let pairs: Vec<(f32, f32)> = s
                 .expanded
                 .pairs_read()
+                .chain(s.omni.halves_read())
                 .map(|(a, b)| (a as f32 - QUIET as f32, b as f32 - QUIET as f32))
                 .collect();
             s.hits
                 .retain(|h| !pairs.iter().any(|&(a, b)| h.start < b && a < h.end));
-            for (a, b) in s.expanded.pairs_confirmed() {
+            for (a, b) in s
+                .expanded
+                .pairs_confirmed()
+                .chain(s.omni.halves_confirmed())
+            {
                 if s.databar_seen.len() < MAX_DATABAR_SEEN {
                     let (a, b) = (a as f32 - QUIET as f32, b as f32 - QUIET as f32);
                     s.databar_seen.push((line.point(a), line.point(b)));
@@ -668,6 +699,15 @@ impl Decoder {
             if let Some(h) = expanded {
                 s.hits.push(RowHit {
                     symbology: Symbology::DataBarExpanded,
+                    text: h.text,
+                    start: h.span.0 as f32 - QUIET as f32,
+                    end: h.span.1 as f32 - QUIET as f32,
+                    quiet: true,
+                });
+            }
+            if let Some(h) = omni {
+                s.hits.push(RowHit {
+                    symbology: Symbology::DataBar,
                     text: h.text,
                     start: h.span.0 as f32 - QUIET as f32,
                     end: h.span.1 as f32 - QUIET as f32,
@@ -722,13 +762,15 @@ impl Decoder {
             (Effort::Stream, Some(r)) => textured_area(frame, r).and_then(|a| frame.crop(a)),
             _ => None,
         };
-        match area {
-            Some((crop, at)) => {
-                self.qr_pass(&crop, found, true);
-                shift(&mut found[from..], at);
-            }
-            None => self.qr_pass(frame, found, true),
+        let (looked, at) = match &area {
+            Some((crop, at)) => (crop, *at),
+            None => (frame, (0.0, 0.0)),
+        };
+        self.qr_pass(looked, found, true);
+        if found.len() == from {
+            self.qr_half(looked, found);
         }
+        shift(&mut found[from..], at);
         if found.len() == from {
             return;
         }
@@ -771,6 +813,29 @@ impl Decoder {
         }
     }
 
+    /// The quick QR search on `frame` at half size (a step): big modules drawn as round dots,
+    /// or with gaps between them, leave finder patterns the full-size search does not take for
+    /// ones; at half size the dots run together into the squares it looks for.
+    fn qr_half(&self, frame: &LumaFrame, found: &mut Vec<Detection>) {
+        if frame.width().min(frame.height()) < 64 || !self.meter.step() {
+            return;
+        }
+        let half = frame.half();
+        let Ok(source) =
+            Luma8Source::new_with_slice(half.data(), half.width() as u32, half.height() as u32)
+        else {
+            return;
+        };
+        let before = found.len();
+        let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        if self.try_first(&mut bitmap, found, &self.qr_quick) {
+            for d in &mut found[before..] {
+                d.at = d.at.map(|(x, y)| (2.0 * x, 2.0 * y));
+                d.bbox = d.bbox.map(|b| b.map(|v| 2.0 * v));
+            }
+        }
+    }
+
     /// Looks for more QR codes with the ones read (`found[from..]`) blanked, one at a time.
     fn qr_blanked(&self, frame: &LumaFrame, mut from: usize, found: &mut Vec<Detection>) {
         let mut copy = frame.clone();
@@ -798,25 +863,32 @@ impl Decoder {
         } else {
             &self.hints
         };
-        let read = |f: &LumaFrame, found: &mut Vec<Detection>, (ox, oy): (f32, f32)| {
-            if !self.meter.step() {
-                return false;
-            }
-            let Ok(source) =
-                Luma8Source::new_with_slice(f.data(), f.width() as u32, f.height() as u32)
-            else {
-                return false;
+        let read_as =
+            |f: &LumaFrame, found: &mut Vec<Detection>, (ox, oy): (f32, f32), global: bool| {
+                if !self.meter.step() {
+                    return false;
+                }
+                let Ok(source) =
+                    Luma8Source::new_with_slice(f.data(), f.width() as u32, f.height() as u32)
+                else {
+                    return false;
+                };
+                let before = found.len();
+                let read = if global {
+                    let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
+                    self.datamatrix_on(f, &mut bitmap, hints, found)
+                } else {
+                    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+                    self.datamatrix_on(f, &mut bitmap, hints, found)
+                };
+                if !read {
+                    return false;
+                }
+                shift(&mut found[before..], (ox, oy));
+                true
             };
-            let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-            let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, hints) else {
-                return false;
-            };
-            let before = found.len();
-            if !push_result(&r, found, Points::Corners) {
-                return false;
-            }
-            shift(&mut found[before..], (ox, oy));
-            true
+        let read = |f: &LumaFrame, found: &mut Vec<Detection>, at: (f32, f32)| {
+            read_as(f, found, at, false)
         };
         let blocks = regions
             .iter()
@@ -837,13 +909,20 @@ impl Decoder {
                 return;
             }
         }
+        // A still where nothing was read: the whole frame sharpened (blur of about half a
+        // module leaves the detector's edges and the sampled modules grey).
+        if self.effort == Effort::Still && found.is_empty() {
+            let sharp = frame.sharpened(2);
+            let _ = read(&sharp, found, (0.0, 0.0)) || read_as(&sharp, found, (0.0, 0.0), true);
+        }
     }
 
     /// rxing's quick finder-pattern search first (most codes, at every module size of the
     /// sweep test), then on a global threshold; a still searches "harder" for those two. Each
     /// search is a step of the budget.
-    /// With `datamatrix`, rxing's DataMatrix reader also looks at the frame, on the same
-    /// binarised bitmap (binarising a whole frame costs as much as a search).
+    /// With `datamatrix` (the frame's first look), rxing's DataMatrix reader also looks at the
+    /// frame, on the same binarised bitmap (binarising a whole frame costs as much as a
+    /// search), and the QR search looks for light-on-dark codes on its negative.
     fn qr_pass(&self, frame: &LumaFrame, found: &mut Vec<Detection>, datamatrix: bool) {
         if !self.meter.step() {
             return;
@@ -865,11 +944,7 @@ impl Decoder {
         } else {
             &self.hints
         };
-        if datamatrix
-            && self.meter.step()
-            && let Ok(r) = DataMatrixReader.decode_with_hints(&mut bitmap, dm)
-            && push_result(&r, found, Points::Corners)
-        {
+        if datamatrix && self.meter.step() && self.datamatrix_on(frame, &mut bitmap, dm, found) {
             return;
         }
         let second = match self.effort {
@@ -881,11 +956,80 @@ impl Decoder {
         {
             return;
         }
+        // Light modules on a dark ground (dark packaging, a phone in dark mode): the same
+        // bitmap turned negative (no second binarisation), the quick search.
+        if datamatrix {
+            if !self.meter.step() {
+                return;
+            }
+            bitmap.invert();
+            if self.try_first(&mut bitmap, found, &self.qr_quick) {
+                return;
+            }
+            if self.effort == Effort::Still
+                && (!self.meter.step() || self.try_hints(&mut bitmap, found, &self.qr_hard))
+            {
+                return;
+            }
+        }
         if !self.meter.step() {
             return;
         }
         let mut bitmap = BinaryBitmap::new(GlobalHistogramBinarizer::new(source));
-        self.try_hints(&mut bitmap, found, second);
+        // Live, the zxing-cpp port alone on the global threshold (the ZXing port's second
+        // search there seldom adds a read, and costs as much).
+        let global = match self.effort {
+            Effort::Still => self.try_hints(&mut bitmap, found, second),
+            Effort::Stream => self.try_first(&mut bitmap, found, second),
+        };
+        if global {
+            return;
+        }
+        if datamatrix && self.effort == Effort::Still && self.meter.step() {
+            bitmap.invert();
+            let hit = self.try_hints(&mut bitmap, found, second);
+            bitmap.invert();
+            if hit {
+                return;
+            }
+        }
+        // A still's DataMatrix on the global threshold too: on a blurred symbol the local one
+        // can break the modules' edges where the global one keeps them.
+        if datamatrix && self.effort == Effort::Still && self.meter.step() {
+            self.datamatrix_on(frame, &mut bitmap, dm, found);
+        }
+    }
+
+    /// rxing's DataMatrix reader on `bitmap` (`grey` binarised), a symbol whose sampled bits
+    /// do not decode read again from `grey` (see `dm`). True when a new code was added.
+    fn datamatrix_on<B: Binarizer>(
+        &self,
+        grey: &LumaFrame,
+        bitmap: &mut BinaryBitmap<B>,
+        hints: &DecodeHints,
+        found: &mut Vec<Detection>,
+    ) -> bool {
+        let harder = hints.TryHarder == Some(true);
+        if let Some(r) = dm::read(&self.dm, grey, bitmap.get_black_matrix(), harder) {
+            return push_dm(r, found);
+        }
+        harder
+            && DataMatrixReader
+                .decode_with_hints(bitmap, &self.dm_pure)
+                .is_ok_and(|r| push_result(&r, found, Points::Corners))
+    }
+
+    /// The zxing-cpp port's QR reader alone (half the cost of [`try_hints`](Self::try_hints)):
+    /// for the searches that seldom pay.
+    fn try_first<B: Binarizer>(
+        &self,
+        bitmap: &mut BinaryBitmap<B>,
+        found: &mut Vec<Detection>,
+        hints: &DecodeHints,
+    ) -> bool {
+        QrReader
+            .decode_with_hints(bitmap, hints)
+            .is_ok_and(|r| push_result(&r, found, Points::Corners))
     }
 
     fn try_hints<B: Binarizer>(
@@ -1077,6 +1221,33 @@ fn bbox_of(r: &RXingResult, points: Points) -> Option<[f32; 4]> {
     Some(b)
 }
 
+/// Adds the DataMatrix `r` to `found` when plausible and new. True when added.
+fn push_dm(r: dm::DmRead, found: &mut Vec<Detection>) -> bool {
+    if !plausible(Symbology::DataMatrix, &r.text)
+        || found
+            .iter()
+            .any(|d| d.symbology == Symbology::DataMatrix && d.text == r.text)
+    {
+        return false;
+    }
+    let n = r.corners.len().max(1) as f32;
+    let at = (
+        r.corners.iter().map(|p| p.x).sum::<f32>() / n,
+        r.corners.iter().map(|p| p.y).sum::<f32>() / n,
+    );
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for p in &r.corners {
+        b = [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)];
+    }
+    found.push(Detection {
+        symbology: Symbology::DataMatrix,
+        text: r.text,
+        at: (!r.corners.is_empty()).then_some(at),
+        bbox: (!r.corners.is_empty()).then_some(b),
+    });
+    true
+}
+
 /// Adds `r` to `found` when it is one of our symbologies, plausible and new. True when added.
 fn push_result(r: &RXingResult, found: &mut Vec<Detection>, points: Points) -> bool {
     let Some(symbology) = symbology_of(*r.getBarcodeFormat()) else {
@@ -1118,6 +1289,13 @@ mod tests {
             (Symbology::Code128, "SS1-ABC", true),
             (Symbology::Code128, "", false),
             (Symbology::Qr, "MB1:x", true),
+            (
+                Symbology::DataMatrix,
+                "(01)09501101530003(3103)001250",
+                true,
+            ),
+            (Symbology::DataMatrix, "[)>\x1e06\x1dP1234\x1e\x04", true),
+            (Symbology::DataMatrix, "\x13\x7f/", false),
         ];
         for (s, t, want) in cases {
             assert_eq!(plausible(s, t), want, "{s:?} {t}");

@@ -4,8 +4,10 @@
 pub mod camera;
 pub mod databar;
 pub mod decode;
+mod dm;
 pub mod frame;
 pub mod lines;
+pub mod omni;
 pub mod regions;
 pub mod replay;
 pub mod source;
