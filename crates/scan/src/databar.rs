@@ -402,21 +402,37 @@ fn pairs_along(
 }
 
 /// The finder pattern `f` (widths in the order of its left-to-right layout; `first_dark`:
-/// whether its first element there is a bar, as when it was laid out right to left) is: its index, the module width, and how much wider its
-/// bars are than they should be (half the bar-space difference, bits).
+/// whether its first element there is a bar, as when it was laid out right to left) is: its
+/// index, the module width, and how much wider its bars are than they should be (half the
+/// bar-space difference, bits).
 fn finder_of(f: &[f32; 5], first_dark: bool) -> Option<(u8, f32, f32)> {
+    // The two last elements are one module each, the middle two wide.
+    match_finder(f, first_dark, &FINDERS, 8.0, 0.6)
+}
+
+/// Which of `finders` (module widths of their five elements) the widths `f` are, edge to
+/// edge, when the middle two are at least `wide` modules together and no edge-to-edge
+/// distance is off by more than `max_err` modules: its index, the module width, and the ink
+/// spread (how much wider its bars are than they should be) measured on it. Shared by the
+/// Expanded and the Omnidirectional readers, whose finders differ.
+pub(crate) fn match_finder(
+    f: &[f32; 5],
+    first_dark: bool,
+    finders: &[[u8; 5]],
+    wide: f32,
+    max_err: f32,
+) -> Option<(u8, f32, f32)> {
     let total: f32 = f.iter().sum();
     let module = total / 15.0;
     if module < 1.2 {
         return None;
     }
-    // The two last elements are one module each, the middle two wide.
-    if f[1] + f[2] < 8.0 * module || f[3] + f[4] > 3.2 * module {
+    if f[1] + f[2] < wide * module || f[3] + f[4] > 3.2 * module {
         return None;
     }
     let e2e = [f[0] + f[1], f[1] + f[2], f[2] + f[3], f[3] + f[4]].map(|x| x / module);
     let mut best: Option<(u8, f32)> = None;
-    for (k, p) in FINDERS.iter().enumerate() {
+    for (k, p) in finders.iter().enumerate() {
         let err = (0..4)
             .map(|j| (e2e[j] - f32::from(p[j] + p[j + 1])).abs())
             .fold(0f32, f32::max);
@@ -425,10 +441,10 @@ fn finder_of(f: &[f32; 5], first_dark: bool) -> Option<(u8, f32, f32)> {
         }
     }
     let (k, err) = best?;
-    if err > 0.6 {
+    if err > max_err {
         return None;
     }
-    let p = FINDERS[usize::from(k)];
+    let p = finders[usize::from(k)];
     let mut spread = 0.0;
     for (j, &w) in f.iter().enumerate() {
         let off = w - f32::from(p[j]) * module;

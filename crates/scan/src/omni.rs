@@ -25,7 +25,7 @@
 use rxing::common::BitArray;
 use rxing::oned::rss::rss_utils::getRSSvalue;
 
-use super::databar::{Run, finder_like, runs_of};
+use super::databar::{Run, finder_like, match_finder, runs_of};
 
 /// The 9 finder patterns, in modules, from the element beside the outside character.
 const FINDERS: [[u8; 5]; 9] = [
@@ -327,38 +327,7 @@ fn halves_along(
 /// on a right half): its index, the module width, and how much wider its bars are than they
 /// should be (half the bar-space difference, bits).
 fn finder_of(f: &[f32; 5], first_dark: bool) -> Option<(u8, f32, f32)> {
-    let total: f32 = f.iter().sum();
-    let module = total / 15.0;
-    if module < 1.2 {
-        return None;
-    }
-    if f[1] + f[2] < 8.5 * module || f[3] + f[4] > 3.2 * module {
-        return None;
-    }
-    let e2e = [f[0] + f[1], f[1] + f[2], f[2] + f[3], f[3] + f[4]].map(|x| x / module);
-    let mut best: Option<(u8, f32)> = None;
-    for (k, p) in FINDERS.iter().enumerate() {
-        let err = (0..4)
-            .map(|j| (e2e[j] - f32::from(p[j] + p[j + 1])).abs())
-            .fold(0f32, f32::max);
-        if best.is_none_or(|(_, e)| err < e) {
-            best = Some((k as u8, err));
-        }
-    }
-    let (k, err) = best?;
-    if err > 0.55 {
-        return None;
-    }
-    let p = FINDERS[usize::from(k)];
-    let mut spread = 0.0;
-    for (j, &w) in f.iter().enumerate() {
-        let off = w - f32::from(p[j]) * module;
-        let dark = (j % 2 == 0) == first_dark;
-        spread += if dark { off } else { -off };
-    }
-    spread /= 5.0;
-    let spread = spread.clamp(-0.45 * module, 0.45 * module);
-    Some((k, module, spread))
+    match_finder(f, first_dark, &FINDERS, 8.5, 0.55)
 }
 
 /// A data character from its 8 widths (from its far end towards the finder), when its modules fit exactly: its value and its
