@@ -558,12 +558,12 @@ fn text_of(pairs: &[Pair]) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A bit row of the module widths `runs` (the first a space), `px` bits a module, with
     /// light around it.
-    fn row_of(runs: &[u8], px: usize) -> BitArray {
+    pub(crate) fn row_of(runs: &[u8], px: usize) -> BitArray {
         let total: usize = runs.iter().map(|&r| usize::from(r)).sum::<usize>() * px + 40;
         let mut bits = BitArray::with_size(total);
         let mut x = 20;

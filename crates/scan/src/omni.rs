@@ -394,23 +394,7 @@ fn read_char(w: &[f32; 8], finder_module: f32, outside: bool) -> Option<(u32, u3
 mod tests {
     use super::*;
 
-    /// A bit row of the module widths `runs` (the first a space), `px` bits a module, with
-    /// light around it.
-    fn row_of(runs: &[u8], px: usize) -> BitArray {
-        let total: usize = runs.iter().map(|&r| usize::from(r)).sum::<usize>() * px + 40;
-        let mut bits = BitArray::with_size(total);
-        let mut x = 20;
-        for (i, &r) in runs.iter().enumerate() {
-            let w = usize::from(r) * px;
-            if i % 2 == 1 {
-                for b in x..x + w {
-                    bits.set(b);
-                }
-            }
-            x += w;
-        }
-        bits
-    }
+    use crate::databar::tests::row_of;
 
     /// "09501101530003" as zxing-cpp's writer draws it, module by module, from the left
     /// guard's space.
