@@ -456,18 +456,16 @@ pub(crate) fn match_finder(
     Some((k, module, spread))
 }
 
-/// A data character from its 8 widths (first the element beside the previous character or
-/// guard for a left character; for a right character, its far end first), when its modules
-/// fit exactly.
-fn read_char(
+/// A data character's 8 widths as whole modules, odd (bars of its first element) and even
+/// elements apart, when they fit `modules` exactly at a module width within a quarter of the
+/// finder's. Shared by the Expanded and the Omnidirectional readers.
+pub(crate) fn char_modules(
     w: &[f32; 8],
+    modules: u32,
     finder_module: f32,
-    finder: u8,
-    left_to_right: bool,
-    left: bool,
-) -> Option<Char> {
+) -> Option<([u32; 4], [u32; 4])> {
     let total: f32 = w.iter().sum();
-    let module = total / 17.0;
+    let module = total / modules as f32;
     if (module - finder_module).abs() > 0.25 * finder_module {
         return None;
     }
@@ -484,9 +482,22 @@ fn read_char(
             even[j / 2] = m as u32;
         }
     }
+    (odd.iter().sum::<u32>() + even.iter().sum::<u32>() == modules).then_some((odd, even))
+}
+
+/// A data character from its 8 widths (first the element beside the previous character or
+/// guard for a left character; for a right character, its far end first), when its modules
+/// fit exactly.
+fn read_char(
+    w: &[f32; 8],
+    finder_module: f32,
+    finder: u8,
+    left_to_right: bool,
+    left: bool,
+) -> Option<Char> {
+    let (odd, even) = char_modules(w, 17, finder_module)?;
     let odd_sum: u32 = odd.iter().sum();
-    let even_sum: u32 = even.iter().sum();
-    if odd_sum + even_sum != 17 || !odd_sum.is_multiple_of(2) || !(4..=12).contains(&odd_sum) {
+    if !odd_sum.is_multiple_of(2) || !(4..=12).contains(&odd_sum) {
         return None;
     }
     let group = ((13 - odd_sum) / 2) as usize;

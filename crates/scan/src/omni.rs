@@ -25,7 +25,7 @@
 use rxing::common::BitArray;
 use rxing::oned::rss::rss_utils::getRSSvalue;
 
-use super::databar::{Run, finder_like, match_finder, runs_of};
+use super::databar::{Run, char_modules, finder_like, match_finder, runs_of};
 
 /// The 9 finder patterns, in modules, from the element beside the outside character.
 const FINDERS: [[u8; 5]; 9] = [
@@ -334,29 +334,9 @@ fn finder_of(f: &[f32; 5], first_dark: bool) -> Option<(u8, f32, f32)> {
 /// share of the checksum.
 fn read_char(w: &[f32; 8], finder_module: f32, outside: bool) -> Option<(u32, u32)> {
     let modules = if outside { 16 } else { 15 };
-    let total: f32 = w.iter().sum();
-    let module = total / modules as f32;
-    if (module - finder_module).abs() > 0.25 * finder_module {
-        return None;
-    }
-    let mut odd = [0u32; 4];
-    let mut even = [0u32; 4];
-    for (j, &x) in w.iter().enumerate() {
-        let m = (x / module).round();
-        if !(1.0..=8.0).contains(&m) {
-            return None;
-        }
-        if j % 2 == 0 {
-            odd[j / 2] = m as u32;
-        } else {
-            even[j / 2] = m as u32;
-        }
-    }
+    let (odd, even) = char_modules(w, modules, finder_module)?;
     let odd_sum: u32 = odd.iter().sum();
     let even_sum: u32 = even.iter().sum();
-    if odd_sum + even_sum != modules {
-        return None;
-    }
     let value = if outside {
         if !odd_sum.is_multiple_of(2) || !(4..=12).contains(&odd_sum) {
             return None;
