@@ -6,7 +6,7 @@ use smartstore_domain::recommend::{Candidate, MAX_CANDIDATES};
 use smartstore_protocol::codes::MAX_ID_LEN;
 use smartstore_protocol::wire::MemberRecommendations;
 
-use super::pulls::set_cursor;
+use super::pulls::json_column;
 use super::{Store, StoreError, now_rfc3339};
 
 impl Store {
@@ -16,46 +16,40 @@ impl Store {
         items: &[MemberRecommendations],
         cursor: u64,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let err = |e| StoreError::from_sqlite(&path, e);
-        let tx = self.conn.transaction().map_err(err)?;
-        for r in items {
-            if r.member_id.is_empty() || r.member_id.len() > MAX_ID_LEN {
-                tracing::warn!("a recommendation list with a member id out of bounds left out");
-                continue;
-            }
-            if !r.consent {
-                tx.execute(
-                    "DELETE FROM recommendations WHERE member_id = ?1",
-                    [&r.member_id],
-                )
-                .map_err(err)?;
-                continue;
-            }
-            // Only what can be shown: GTINs that read, at most the platform's bound.
-            let list: Vec<Candidate> = r
-                .candidates
-                .iter()
-                .filter_map(|c| {
-                    let gtin = smartstore_domain::gtin::Gtin::parse(&c.gtin).ok()?;
-                    Some(Candidate {
-                        gtin: gtin.as_str(),
-                        score: if c.score.is_finite() { c.score } else { 0.0 },
+        self.save_page(smartstore_protocol::wire::RECOMMENDATIONS_PULL, cursor, |tx| {
+            for r in items {
+                if r.member_id.is_empty() || r.member_id.len() > MAX_ID_LEN {
+                    tracing::warn!("a recommendation list with a member id out of bounds left out");
+                    continue;
+                }
+                if !r.consent {
+                    tx.execute(
+                        "DELETE FROM recommendations WHERE member_id = ?1",
+                        [&r.member_id],
+                    )?;
+                    continue;
+                }
+                // Only what can be shown: GTINs that read, at most the platform's bound.
+                let list: Vec<Candidate> = r
+                    .candidates
+                    .iter()
+                    .filter_map(|c| {
+                        let gtin = smartstore_domain::gtin::Gtin::parse(&c.gtin).ok()?;
+                        Some(Candidate {
+                            gtin: gtin.as_str(),
+                            score: if c.score.is_finite() { c.score } else { 0.0 },
+                        })
                     })
-                })
-                .take(MAX_CANDIDATES)
-                .collect();
-            let json = serde_json::to_string(&list)
-                .map_err(|e| StoreError::Inconsistent(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO recommendations (member_id, candidates, received_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (member_id) DO UPDATE SET candidates = excluded.candidates, received_at = excluded.received_at",
-                params![r.member_id, json, now_rfc3339()],
-            )
-            .map_err(err)?;
-        }
-        set_cursor(&tx, smartstore_protocol::wire::RECOMMENDATIONS_PULL, cursor).map_err(err)?;
-        tx.commit().map_err(err)
+                    .take(MAX_CANDIDATES)
+                    .collect();
+                tx.execute(
+                    "INSERT INTO recommendations (member_id, candidates, received_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (member_id) DO UPDATE SET candidates = excluded.candidates, received_at = excluded.received_at",
+                    params![r.member_id, json_column(&list)?, now_rfc3339()],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// A member's candidates, best first; `None` when the platform sent none for them.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::orders::now_rfc3339;
-use super::pulls::set_cursor;
+use super::pulls::json_column;
 use super::{Store, StoreError};
 use smartstore_domain::fulfil::{self, PickLine, PickRefusal};
 use smartstore_domain::gtin::Gtin;
@@ -86,10 +86,6 @@ pub fn next_step(order: &StoreOnlineOrder) -> Option<Status> {
 }
 
 type Tx<'a> = rusqlite::Transaction<'a>;
-
-fn json<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| StoreError::Inconsistent(e.to_string()))
-}
 
 fn read_order(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoreOnlineOrder> {
     let bad = |i: usize, e: serde_json::Error| {
@@ -224,55 +220,47 @@ impl Store {
         items: &[OnlineOrder],
         cursor: u64,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let err = |e| StoreError::from_sqlite(&path, e);
-        // Immediate: it reads before it writes, and another connection may be syncing too.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let at = now_rfc3339();
-        for o in items {
-            let held: Option<String> = tx
-                .query_row(
-                    "SELECT status FROM online_orders WHERE order_id = ?1",
-                    [&o.order_id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(err)?;
-            let status = match held.as_deref().and_then(Status::parse) {
-                None => o.status,
-                Some(here) => {
-                    let pickup = matches!(o.destination, Destination::Pickup { .. });
-                    if here.may_move_to(o.status, pickup) && o.status != Status::Rejected {
-                        o.status
-                    } else {
-                        here
+        self.save_page("online-orders", cursor, |tx| {
+            let at = now_rfc3339();
+            for o in items {
+                let held: Option<String> = tx
+                    .query_row(
+                        "SELECT status FROM online_orders WHERE order_id = ?1",
+                        [&o.order_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let status = match held.as_deref().and_then(Status::parse) {
+                    None => o.status,
+                    Some(here) => {
+                        let pickup = matches!(o.destination, Destination::Pickup { .. });
+                        if here.may_move_to(o.status, pickup) && o.status != Status::Rejected {
+                            o.status
+                        } else {
+                            here
+                        }
                     }
-                }
-            };
-            tx.execute(
-                "INSERT INTO online_orders (order_id, marketplace, marketplace_order_id, part, parts,
-                   destination, lines, status, received_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
-                 ON CONFLICT (order_id) DO UPDATE SET status = ?8, updated_at = ?9",
-                params![
-                    o.order_id,
-                    o.marketplace,
-                    o.marketplace_order_id,
-                    o.part,
-                    o.parts,
-                    json(&o.destination)?,
-                    json(&o.lines)?,
-                    status.name(),
-                    at
-                ],
-            )
-            .map_err(err)?;
-        }
-        set_cursor(&tx, "online-orders", cursor).map_err(err)?;
-        tx.commit().map_err(err)
+                };
+                tx.execute(
+                    "INSERT INTO online_orders (order_id, marketplace, marketplace_order_id, part, parts,
+                       destination, lines, status, received_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                     ON CONFLICT (order_id) DO UPDATE SET status = ?8, updated_at = ?9",
+                    params![
+                        o.order_id,
+                        o.marketplace,
+                        o.marketplace_order_id,
+                        o.part,
+                        o.parts,
+                        json_column(&o.destination)?,
+                        json_column(&o.lines)?,
+                        status.name(),
+                        at
+                    ],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// Stores a page of the `stock` pull: the platform's figure for this store, plus what this
@@ -282,31 +270,24 @@ impl Store {
         items: &[StockFigure],
         cursor: u64,
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let err = |e| StoreError::from_sqlite(&path, e);
-        // Immediate: it reads before it writes, and another connection may be syncing too.
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
-        let pending = pending_moves(&tx).map_err(err)?;
-        for f in items {
-            let Ok(gtin) = Gtin::parse(&f.gtin) else {
-                continue;
-            };
-            let figure = match pending.get(&gtin.as_str()) {
-                Some(Pending::Set(v)) => *v,
-                Some(Pending::By(d)) => f.on_hand + d,
-                None => f.on_hand,
-            };
-            tx.execute(
-                "UPDATE catalog_items SET stock = ?2 WHERE gtin = ?1",
-                params![gtin.as_str(), figure],
-            )
-            .map_err(err)?;
-        }
-        set_cursor(&tx, smartstore_protocol::online::STOCK_PULL, cursor).map_err(err)?;
-        tx.commit().map_err(err)
+        self.save_page(smartstore_protocol::online::STOCK_PULL, cursor, |tx| {
+            let pending = pending_moves(tx)?;
+            for f in items {
+                let Ok(gtin) = Gtin::parse(&f.gtin) else {
+                    continue;
+                };
+                let figure = match pending.get(&gtin.as_str()) {
+                    Some(Pending::Set(v)) => *v,
+                    Some(Pending::By(d)) => f.on_hand + d,
+                    None => f.on_hand,
+                };
+                tx.execute(
+                    "UPDATE catalog_items SET stock = ?2 WHERE gtin = ?1",
+                    params![gtin.as_str(), figure],
+                )?;
+            }
+            Ok(())
+        })
     }
 
     /// A shelf count: the figure replaces what the terminal held, and goes to the platform.

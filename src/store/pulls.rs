@@ -225,6 +225,34 @@ pub(super) fn put_meta(
     .map(|_| ())
 }
 
+/// A value as JSON text for a column (what cannot be written is the column's conversion
+/// failure).
+pub(super) fn json_column<T: serde::Serialize>(v: &T) -> rusqlite::Result<String> {
+    serde_json::to_string(v).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+impl Store {
+    /// Stores one page of the pull `kind`: `save` writes its items, then the cursor follows, in
+    /// one immediate transaction (a page may read before it writes, and the window's sync and
+    /// `smartstore sync` may run at once). An error of `save` stores nothing.
+    pub(super) fn save_page(
+        &mut self,
+        kind: &str,
+        cursor: u64,
+        save: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let err = |e| StoreError::from_sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        save(&tx).map_err(err)?;
+        set_cursor(&tx, kind, cursor).map_err(err)?;
+        tx.commit().map_err(err)
+    }
+}
+
 /// Stores a pull's cursor (`cursor_KIND` in meta) in the page's transaction.
 pub(super) fn set_cursor(
     tx: &rusqlite::Transaction<'_>,
