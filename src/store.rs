@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub use catalog::ImportReport;
 pub use durability::QuarantinedEvent;
 pub use error::StoreError;
-pub use online::{FulfilError, MAX_REASON as ONLINE_MAX_REASON, StoreOnlineOrder, next_step};
+pub use online::{FulfilError, MAX_REASON as ONLINE_MAX_REASON, StoreOnlineOrder};
 pub use orders::{OrderSummary, OutboxEvent, PlacedOrder, SyncStatus, now_rfc3339};
 pub use payments::{IntentStatus, PaymentIntent, masked};
 pub use receipts::PrintedSale;

@@ -41,6 +41,11 @@ impl StoreOnlineOrder {
     pub fn is_pickup(&self) -> bool {
         matches!(self.destination, Destination::Pickup { .. })
     }
+
+    /// The store may still give it back to the platform (until the parcel has left).
+    pub fn may_give_back(&self) -> bool {
+        self.status.may_move_to(Status::Rejected, self.is_pickup())
+    }
 }
 
 /// Why an online order cannot move as asked.
@@ -70,19 +75,6 @@ pub enum FulfilError {
     /// path before it leaves this module).
     #[error("{0}")]
     Sql(#[from] rusqlite::Error),
-}
-
-/// The next step of an order this store holds, as far as the store can move it.
-pub fn next_step(order: &StoreOnlineOrder) -> Option<Status> {
-    match order.status {
-        Status::Routed => Some(Status::Accepted),
-        Status::Accepted => Some(Status::Picked),
-        Status::Picked => Some(Status::Packed),
-        Status::Packed if order.is_pickup() => Some(Status::ReadyForPickup),
-        Status::Packed => Some(Status::Shipped),
-        Status::ReadyForPickup => Some(Status::Collected),
-        _ => None,
-    }
 }
 
 type Tx<'a> = rusqlite::Transaction<'a>;

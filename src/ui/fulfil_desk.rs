@@ -327,10 +327,7 @@ impl FulfilDesk {
                     .on_press(Message::Pack),
             );
         }
-        let can_reject = order
-            .status
-            .may_move_to(Status::Rejected, order.is_pickup())
-            && !matches!(order.status, Status::Packed | Status::ReadyForPickup);
+        let can_reject = order.may_give_back();
         if can_reject && self.reason.is_none() {
             actions = actions.push(
                 button(text(t(lang, "fulfil-reject")).size(18))
